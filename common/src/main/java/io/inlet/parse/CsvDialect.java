@@ -35,7 +35,7 @@ final class CsvDialect {
         try (CSVParser parser = CSVParser.parse(text, format)) {
             records = parser.getRecords();
         } catch (IOException | UncheckedIOException | IllegalStateException e) {
-            throw new InvalidRow("invalid CSV: " + e.getMessage());
+            throw new InvalidRow("invalid CSV: " + explain(e));
         }
         if (records.isEmpty()) return List.of("");
         if (records.size() > 1) {
@@ -44,6 +44,23 @@ final class CsvDialect {
         List<String> fields = new ArrayList<>(records.get(0).size());
         records.get(0).forEach(fields::add);
         return fields;
+    }
+
+    /**
+     * Commons CSV's complaint without its positions, which count from the start of the one record
+     * it was given and would mislead next to the record's real line number.
+     */
+    private static String explain(Exception e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) root = root.getCause();
+        String message = String.valueOf(root.getMessage());
+        if (message.contains("between encapsulated token and delimiter")) {
+            return "invalid character between the closing quote and the delimiter";
+        }
+        message = message.replaceAll("\\(line [\\d,]+\\) ?", "")
+                .replaceAll(" at line: [\\d,]+, position: [\\d,]+", "")
+                .replace("EOF", "end of record");
+        return message.isEmpty() ? message : Character.toLowerCase(message.charAt(0)) + message.substring(1);
     }
 
     /** A record's text that is not valid CSV in this dialect. */

@@ -5,14 +5,17 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayInputStream;
 import java.io.CharConversionException;
 import java.io.Closeable;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.PushbackInputStream;
 import java.io.SequenceInputStream;
 import java.nio.charset.StandardCharsets;
 
@@ -29,7 +32,13 @@ import java.nio.charset.StandardCharsets;
  */
 final class JsonArrayRecordReader implements RecordReader {
 
-    private static final JsonFactory FACTORY = JsonLinesRecordReader.MAPPER.getFactory();
+    // The reader closes its stream itself: Jackson must not close it at the end of input, where a
+    // broken tail still has to be read for its raw text.
+    private static final int LOOKAHEAD = 256;
+
+    private static final JsonFactory FACTORY = JsonFactory.builder()
+            .disable(StreamReadFeature.AUTO_CLOSE_SOURCE)
+            .build();
 
     private final JsonParser parser;
     private final CapturingStream capture;
@@ -67,19 +76,38 @@ final class JsonArrayRecordReader implements RecordReader {
      */
     static JsonArrayRecordReader open(InputStream in, TextEncoding encoding, int maxRecordBytes, String fileName,
                                       ResumePoint from, boolean resumed, Closeable stream) throws IOException {
-        CapturingStream capture = new CapturingStream(in, from.byteOffset(), maxRecordBytes);
-        byte[] prefix = resumed ? encoding.encode("[") : new byte[0];
-        InputStream parsed = new SequenceInputStream(new ByteArrayInputStream(prefix), capture);
+        PushbackInputStream source = new PushbackInputStream(in, LOOKAHEAD);
+        byte[] ahead = source.readNBytes(LOOKAHEAD);
+        source.unread(ahead);
+        int first = ahead.length == 0 ? -1 : firstNonBlank(ahead, encoding);
+        // A checkpoint is an element's first byte, or (when the array broke after an element) the
+        // byte after it: then a stand-in element makes the parser see what the full read saw.
+        boolean afterElement = resumed && first >= 0 && "{[\"-0123456789tfn]".indexOf(first) < 0;
+        CapturingStream capture = new CapturingStream(source, from.byteOffset(), maxRecordBytes);
+        byte[] prefix = resumed ? encoding.encode(afterElement ? "[null" : "[") : new byte[0];
+        // SequenceInputStream closes a part it has read to the end; a broken tail is read afterwards
+        InputStream unclosed = new FilterInputStream(capture) {
+            @Override
+            public void close() {
+                // closed with the reader
+            }
+        };
+        InputStream parsed = new SequenceInputStream(new ByteArrayInputStream(prefix), unclosed);
         JsonParser parser = encoding.charset().equals(StandardCharsets.UTF_8)
                 ? FACTORY.createParser(parsed)
                 : FACTORY.createParser(new InputStreamReader(parsed, encoding.charset()));
         JsonArrayRecordReader reader = new JsonArrayRecordReader(parser, capture, encoding, maxRecordBytes, fileName,
                 stream, from.byteOffset() - prefix.length, from.nextLineNumber() - 1, from);
-        reader.start(resumed);
+        if (resumed && ahead.length == 0) {
+            // resumed at the very end (after the last element or a broken tail): nothing is left
+            reader.ended = true;
+        } else {
+            reader.start(resumed, afterElement);
+        }
         return reader;
     }
 
-    private void start(boolean resumed) throws IOException {
+    private void start(boolean resumed, boolean standIn) throws IOException {
         JsonToken first;
         try {
             first = parser.nextToken();
@@ -95,6 +123,7 @@ final class JsonArrayRecordReader implements RecordReader {
             throw new FileFormatException(fileName + ": expected a JSON array but found "
                     + describe(first) + " at line " + line(parser.currentTokenLocation()));
         }
+        if (standIn) parser.nextToken(); // the stand-in null
         peek();
     }
 
@@ -103,6 +132,12 @@ final class JsonArrayRecordReader implements RecordReader {
         try {
             peeked = parser.nextToken();
         } catch (JsonProcessingException | CharConversionException e) {
+            // Cut off right after a complete element: nothing is left to report as a broken tail
+            // (and a resumed read at this offset must find nothing either).
+            if (capture.position() == checkpoint.byteOffset()) {
+                ended = true;
+                return;
+            }
             broken = e;
             return;
         }
@@ -176,6 +211,18 @@ final class JsonArrayRecordReader implements RecordReader {
         String reason = "truncated or invalid JSON array, the rest of the file cannot be read: " + message(cause);
         if (end - start > maxRecordBytes) reason += " (" + RecordItems.exceeds(maxRecordBytes) + ")";
         return new MalformedRecord(position, encoding.decodeLenient(bytes, 0, usable), reason);
+    }
+
+    /** The first character that is not JSON whitespace among the bytes, or ' ' if all are. */
+    private static int firstNonBlank(byte[] bytes, TextEncoding encoding) {
+        int unit = encoding.unitSize();
+        for (int i = 0; i + unit <= bytes.length; i += unit) {
+            int c = unit == 1 ? bytes[i] & 0xff
+                    : encoding.bigEndian() ? (bytes[i] & 0xff) << 8 | bytes[i + 1] & 0xff
+                    : (bytes[i + 1] & 0xff) << 8 | bytes[i] & 0xff;
+            if (c != ' ' && c != '\t' && c != '\n' && c != '\r') return c;
+        }
+        return ' ';
     }
 
     private long offset(JsonLocation location) {
