@@ -65,7 +65,10 @@ final class Decompression {
             InputStream decoded = switch (codec) {
                 // Commons Compress reads every member of a multi-member gzip; the JDK's
                 // GZIPInputStream stops after the first one when available() reports 0.
-                case GZIP -> new GzipCompressorInputStream(buffered, true);
+                case GZIP -> GzipCompressorInputStream.builder()
+                        .setInputStream(buffered)
+                        .setDecompressConcatenated(true)
+                        .get();
                 case ZSTD -> new ZstdInputStream(buffered);
                 case BZIP2 -> new BZip2CompressorInputStream(buffered, true);
                 case NONE -> throw new IllegalStateException();

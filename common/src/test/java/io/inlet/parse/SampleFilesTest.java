@@ -26,7 +26,7 @@ class SampleFilesTest {
     static Stream<Arguments> samples() throws IOException {
         JsonNode files = new ObjectMapper().readTree(Reading.sample("expected.json").toFile()).get("files");
         List<Arguments> cases = new ArrayList<>();
-        for (Map.Entry<String, JsonNode> entry : (Iterable<Map.Entry<String, JsonNode>>) files::fields) {
+        for (Map.Entry<String, JsonNode> entry : files.properties()) {
             cases.add(Arguments.of(entry.getKey(), entry.getValue()));
         }
         return cases.stream();
