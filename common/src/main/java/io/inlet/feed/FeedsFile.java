@@ -51,7 +51,7 @@ final class FeedsFile {
     private static final Set<String> MESSAGE_KEYS = Set.of("name", "channel", "format", "mapping", "table", "derived");
     private static final Set<String> FORMAT_KEYS = Set.of("type", "delimiter", "quote", "escape", "header", "columns",
             "trim", "skip_empty_lines", "charset", "compression", "max_record_bytes");
-    private static final Set<String> CSV_ONLY_KEYS = Set.of("delimiter", "quote", "escape", "header", "columns", "trim",
+    private static final List<String> CSV_ONLY_KEYS = List.of("delimiter", "quote", "escape", "header", "columns", "trim",
             "skip_empty_lines");
     private static final Set<String> MAPPING_KEYS = Set.of("event_type", "stream_id", "occurred_at", "id",
             "decimal_separator", "grouping_separator", "payload", "schema_version", "schemas");
@@ -80,7 +80,9 @@ final class FeedsFile {
         root.requireKeys(TOP_KEYS);
         ConfigNode version = root.get("version");
         if (version.isAbsent()) throw version.error("is required (version: 1)");
-        if (version.integer(0, 1, 1) != 1) throw version.error("must be 1");
+        if (!version.raw().isIntegralNumber() || version.raw().longValue() != 1) {
+            throw version.error("unsupported version " + version.raw().asText() + " (this Inlet reads version 1)");
+        }
         List<Feed> feeds = new ArrayList<>();
         List<ConfigNode> feedNodes = root.get("feeds").elements();
         for (int i = 0; i < feedNodes.size(); i++) feeds.add(fileFeed(feedNodes.get(i), i));
