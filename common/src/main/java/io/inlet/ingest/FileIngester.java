@@ -93,15 +93,19 @@ public final class FileIngester {
         Instant started = clock.instant();
         Feed feed = feedFor(ref);
         Claim claim = ledger.claim(ref, feed.name(), sequencer, worker, lease);
-        FileReport report = switch (claim) {
-            case Claim.Finished f -> new FileReport(f.fileId(), ref, feed.name(), FileOutcome.ALREADY_COMPLETED,
-                    f.counts(), since(started), f.firstError(), null);
-            case Claim.Busy b -> new FileReport(b.fileId(), ref, feed.name(), FileOutcome.IN_PROGRESS_ELSEWHERE,
-                    Counts.ZERO, since(started), "leased by " + b.leaseOwner() + " until " + b.leaseExpiresAt(), null);
-            case Claim.Stale s -> new FileReport(null, ref, feed.name(), FileOutcome.STALE_NOTIFICATION, Counts.ZERO,
+        FileReport report;
+        if (claim instanceof Claim.Finished f) {
+            report = new FileReport(f.fileId(), ref, feed.name(), FileOutcome.ALREADY_COMPLETED, f.counts(),
+                    since(started), f.firstError(), null);
+        } else if (claim instanceof Claim.Busy b) {
+            report = new FileReport(b.fileId(), ref, feed.name(), FileOutcome.IN_PROGRESS_ELSEWHERE, Counts.ZERO,
+                    since(started), "leased by " + b.leaseOwner() + " until " + b.leaseExpiresAt(), null);
+        } else if (claim instanceof Claim.Stale s) {
+            report = new FileReport(null, ref, feed.name(), FileOutcome.STALE_NOTIFICATION, Counts.ZERO,
                     since(started), "a newer notification (sequencer " + s.newerSequencer() + ") was already seen", null);
-            case Claim.Claimed c -> run(new Attempt(ref, source, feed, c, deadline, started));
-        };
+        } else {
+            report = run(new Attempt(ref, source, feed, (Claim.Claimed) claim, deadline, started));
+        }
         LOG.info("file {} outcome={} feed={} bucket={} key={} version={} fileId={} read={} appended={} duplicate={} conflict={} rejected={} ms={}",
                 report.outcome() == FileOutcome.SUSPENDED ? "suspended" : "done", report.outcome(), feed.name(),
                 ref.bucket(), ref.key(), ref.version(), report.fileId(), report.counts().read(),

@@ -32,12 +32,13 @@ public final class MessageIngester {
     private final Clock clock;
     private final EventStore store = new EventStore();
     private final RejectedRecords rejected = new RejectedRecords();
-    private final MessageDecoder decoder = new MessageDecoder();
+    private final MessageDecoder decoder;
 
     public MessageIngester(FeedRegistry feeds, Transactions tx, Clock clock) {
         this.feeds = feeds;
         this.tx = tx;
         this.clock = clock;
+        this.decoder = new MessageDecoder(feeds);
     }
 
     public MessageOutcome ingest(InboundMessage m) {

@@ -21,11 +21,6 @@ import java.util.UUID;
  */
 public final class OutboxStore {
 
-    /** The CloudEvents {@code source} of derived events of one event table. */
-    public static String sourceOf(String eventTable) {
-        return "urn:inlet:" + (eventTable == null ? "ledger" : eventTable);
-    }
-
     /** Enqueues a derived event that is not stored in an event table (a file summary), idempotently. */
     public void enqueue(Connection c, String destination, UUID eventId, String eventType, String streamId,
                         String payloadJson) throws SQLException {
@@ -79,7 +74,7 @@ public final class OutboxStore {
         for (Row r : rows) {
             if (r.table() == null) {
                 messages.add(new OutboxMessage(r.id(), r.destination(), r.eventId(), r.type(), 1, r.stream(), null,
-                        writer.write(r.eventId(), sourceOf(null), r.type(), r.created().toInstant(), r.stream(), 1,
+                        writer.write(r.eventId(), CloudEventWriter.sourceForTable("ledger"), r.type(), r.created().toInstant(), r.stream(), 1,
                                 null, null, r.payload())));
                 continue;
             }
@@ -90,7 +85,7 @@ public final class OutboxStore {
             }
             messages.add(new OutboxMessage(r.id(), r.destination(), r.eventId(), r.type(), e.schemaVersion(),
                     e.streamId(), e.correlationId(),
-                    writer.write(r.eventId(), sourceOf(r.table()), r.type(), e.occurredAt(), e.streamId(),
+                    writer.write(r.eventId(), CloudEventWriter.sourceForTable(r.table()), r.type(), e.occurredAt(), e.streamId(),
                             e.schemaVersion(), e.correlationId(), e.causationId(), e.payload())));
         }
         return messages;

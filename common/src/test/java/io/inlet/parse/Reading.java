@@ -26,8 +26,8 @@ final class Reading {
 
     /** Opens a sample through the real local source, with ranged reads. */
     static StreamOpener opener(Path file) {
-        LocalFileSource source = new LocalFileSource();
-        ObjectRef ref = new ObjectRef(LocalFileSource.BUCKET, file.toString(), null, null, null);
+        LocalFileSource source = new LocalFileSource(file.toAbsolutePath().getParent());
+        ObjectRef ref = new ObjectRef(LocalFileSource.BUCKET, file.getFileName().toString(), null, null, null);
         return from -> source.open(ref, from);
     }
 
