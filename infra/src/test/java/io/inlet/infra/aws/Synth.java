@@ -19,6 +19,7 @@ final class Synth {
 
     static final String EXISTING_SECRET_ARN = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:inlet/db-AbC123";
     private static Path placeholderJar;
+    private static final Map<InletSettings, Template> CACHE = new java.util.HashMap<>();
 
     private Synth() {
     }
@@ -68,7 +69,12 @@ final class Synth {
         return Template.fromStack(stack(settings));
     }
 
+    /** Synth costs seconds (jsii round trips): equal settings share one template. */
+    static synchronized Template cached(InletSettings settings) {
+        return CACHE.computeIfAbsent(settings, Synth::template);
+    }
+
     static Map<String, Object> json(InletSettings settings) {
-        return template(settings).toJSON();
+        return cached(settings).toJSON();
     }
 }
