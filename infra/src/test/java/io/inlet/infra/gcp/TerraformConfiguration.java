@@ -57,7 +57,7 @@ final class TerraformConfiguration {
         }
         Map<String, JsonNode> files = new LinkedHashMap<>();
         JsonNode root = JSON.readTree(out);
-        root.fields().forEachRemaining(e -> files.put(e.getKey(), e.getValue()));
+        root.properties().forEach(e -> files.put(e.getKey(), e.getValue()));
         return new TerraformConfiguration(files);
     }
 
@@ -72,8 +72,8 @@ final class TerraformConfiguration {
     /** Every resource of every file, in file order. */
     List<Resource> resources() {
         List<Resource> out = new ArrayList<>();
-        files.values().forEach(file -> file.path("resource").fields().forEachRemaining(type ->
-                type.getValue().fields().forEachRemaining(named -> {
+        files.values().forEach(file -> file.path("resource").properties().forEach(type ->
+                type.getValue().properties().forEach(named -> {
                     for (JsonNode body : named.getValue()) {
                         out.add(new Resource(type.getKey(), named.getKey(), body));
                     }
@@ -93,7 +93,7 @@ final class TerraformConfiguration {
     /** Every {@code variable} block by name. */
     Map<String, JsonNode> variables() {
         Map<String, JsonNode> out = new LinkedHashMap<>();
-        files.values().forEach(file -> file.path("variable").fields().forEachRemaining(v -> out.put(v.getKey(), v.getValue().get(0))));
+        files.values().forEach(file -> file.path("variable").properties().forEach(v -> out.put(v.getKey(), v.getValue().get(0))));
         return out;
     }
 

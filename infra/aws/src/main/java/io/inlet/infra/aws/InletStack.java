@@ -52,7 +52,6 @@ public final class InletStack extends Stack {
     private final Map<String, Bucket> vendorBuckets = new LinkedHashMap<>();
     private final Map<String, QueueWithDeadLetter> destinations = new LinkedHashMap<>();
     private final Map<String, QueueWithDeadLetter> inboundQueues = new LinkedHashMap<>();
-    private final List<InletFunction> ingestFunctions = new ArrayList<>();
     private QueueWithDeadLetter ingestQueue;
     private InletFunction queueConsumer;
     private InletFunction relay;
@@ -212,9 +211,6 @@ public final class InletStack extends Stack {
             }
             default -> throw new IllegalStateException("unhandled delivery " + settings.objectDelivery());
         }
-        if (consumer != null) {
-            ingestFunctions.add(consumer);
-        }
     }
 
     /**
@@ -235,7 +231,6 @@ public final class InletStack extends Stack {
                 .maxEventAge(ASYNC_MAX_EVENT_AGE)
                 .build());
         alarms.function(id, fn);
-        ingestFunctions.add(fn);
         return fn;
     }
 
