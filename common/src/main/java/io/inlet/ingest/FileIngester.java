@@ -85,7 +85,8 @@ public final class FileIngester {
     public FileReport recordRemoval(ObjectRef ref, String sequencer) {
         String feed = feeds.matchObject(ref.bucket(), ref.key()).map(Feed::name).orElse("-");
         long id = ledger.recordRemoval(ref, feed, sequencer);
-        LOG.info("object removed bucket={} key={} version={} fileId={}", ref.bucket(), ref.key(), ref.version(), id);
+        LOG.atInfo().setMessage("object removed: {}").addArgument(ref.displayName()).addKeyValue("bucket", ref.bucket())
+                .addKeyValue("key", ref.key()).addKeyValue("version", ref.version()).addKeyValue("fileId", id).log();
         return new FileReport(id, ref, feed, FileOutcome.REMOVED, Counts.ZERO, Duration.ZERO, null, null);
     }
 
@@ -106,11 +107,13 @@ public final class FileIngester {
         } else {
             report = run(new Attempt(ref, source, feed, (Claim.Claimed) claim, deadline, started));
         }
-        LOG.info("file {} outcome={} feed={} bucket={} key={} version={} fileId={} read={} appended={} duplicate={} conflict={} rejected={} ms={}",
-                report.outcome() == FileOutcome.SUSPENDED ? "suspended" : "done", report.outcome(), feed.name(),
-                ref.bucket(), ref.key(), ref.version(), report.fileId(), report.counts().read(),
-                report.counts().appended(), report.counts().duplicate(), report.counts().conflict(),
-                report.counts().rejected(), report.duration().toMillis());
+        LOG.atInfo().setMessage("file {}: {}").addArgument(ref.displayName()).addArgument(report.outcome())
+                .addKeyValue("feed", feed.name()).addKeyValue("bucket", ref.bucket()).addKeyValue("key", ref.key())
+                .addKeyValue("version", ref.version()).addKeyValue("fileId", report.fileId())
+                .addKeyValue("outcome", report.outcome()).addKeyValue("recordsRead", report.counts().read())
+                .addKeyValue("appended", report.counts().appended()).addKeyValue("duplicate", report.counts().duplicate())
+                .addKeyValue("conflict", report.counts().conflict()).addKeyValue("rejected", report.counts().rejected())
+                .addKeyValue("durationMs", report.duration().toMillis()).log();
         return report;
     }
 

@@ -86,9 +86,11 @@ public final class MessageIngester {
             return new MessageOutcome(m.messageId(), MessageOutcome.Status.APPENDED, new Counts(events.size(),
                     appended.appended(), appended.duplicates(), appended.conflicts(), 0));
         });
-        LOG.info("message done channel={} messageId={} status={} appended={} duplicate={} conflict={}", m.channel(),
-                m.messageId(), outcome.status(), outcome.counts().appended(), outcome.counts().duplicate(),
-                outcome.counts().conflict());
+        LOG.atInfo().setMessage("message {}: {}").addArgument(m.messageId()).addArgument(outcome.status())
+                .addKeyValue("channel", m.channel()).addKeyValue("messageId", m.messageId())
+                .addKeyValue("status", outcome.status()).addKeyValue("appended", outcome.counts().appended())
+                .addKeyValue("duplicate", outcome.counts().duplicate()).addKeyValue("conflict", outcome.counts().conflict())
+                .log();
         return outcome;
     }
 
@@ -109,6 +111,7 @@ public final class MessageIngester {
                 return ps.executeUpdate();
             }
         });
-        LOG.warn("message failed channel={} messageId={} reason={}", m.channel(), m.messageId(), reason);
+        LOG.atWarn().setMessage("message {} failed permanently: {}").addArgument(m.messageId()).addArgument(reason)
+                .addKeyValue("channel", m.channel()).addKeyValue("messageId", m.messageId()).log();
     }
 }

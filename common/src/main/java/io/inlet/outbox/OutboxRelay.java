@@ -53,8 +53,10 @@ public final class OutboxRelay {
         }
         long purged = tx.inTransaction(c -> store.purgePublished(c, settings.retention()));
         OutboxStore.Lag lag = tx.inTransaction(store::lag);
-        LOG.info("relay run done published={} failed={} batches={} purged={} pending={} oldestAgeSeconds={}",
-                published, failed, batches, purged, lag.pending(), lag.oldestAgeSeconds());
+        LOG.atInfo().setMessage("relay run: {} published, {} failed, {} pending").addArgument(published)
+                .addArgument(failed).addArgument(lag.pending()).addKeyValue("published", published)
+                .addKeyValue("failed", failed).addKeyValue("batches", batches).addKeyValue("purged", purged)
+                .addKeyValue("pending", lag.pending()).addKeyValue("outboxLagSeconds", lag.oldestAgeSeconds()).log();
         return new RelayReport(published, failed, batches, lag.pending());
     }
 

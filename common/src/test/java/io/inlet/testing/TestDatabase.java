@@ -58,8 +58,10 @@ public final class TestDatabase {
 
     /** Settings of one database on the test server. */
     public static DatabaseSettings settingsFor(DataSource ds) {
-        try (Connection c = ds.getConnection()) {
-            return new DatabaseSettings(c.getMetaData().getURL(), server().user(), server().password());
+        try (Connection c = ds.getConnection(); Statement s = c.createStatement();
+             java.sql.ResultSet rs = s.executeQuery("SELECT current_database()")) {
+            rs.next();
+            return new DatabaseSettings(withDatabase(server().url(), rs.getString(1)), server().user(), server().password());
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }

@@ -1,0 +1,48 @@
+package io.inlet.cli;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import io.inlet.failure.PermanentException;
+import io.inlet.failure.RetryableException;
+import io.inlet.feed.FeedConfigException;
+import java.util.concurrent.Callable;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** Runs a command with its context and turns failures into one-line messages and exit codes. */
+abstract class CliCommand implements Callable<Integer> {
+
+    @Mixin
+    GlobalOptions global;
+
+    @Spec
+    CommandSpec spec;
+
+    abstract int run(CliContext ctx) throws Exception;
+
+    @Override
+    public Integer call() {
+        ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).setLevel(global.verbose ? Level.INFO : Level.WARN);
+        var out = new java.io.PrintStream(System.out, true, java.nio.charset.StandardCharsets.UTF_8);
+        try (CliContext ctx = new CliContext(global, out, System.err)) {
+            return run(ctx);
+        } catch (CliException e) {
+            System.err.println("inlet " + spec.name() + ": " + e.getMessage());
+            return e.exitCode;
+        } catch (FeedConfigException e) {
+            System.err.println("inlet " + spec.name() + ": invalid feeds file: " + e.getMessage());
+            return ExitCodes.CONFIG;
+        } catch (PermanentException e) {
+            System.err.println("inlet " + spec.name() + ": " + e.getMessage());
+            return ExitCodes.FINDINGS;
+        } catch (RetryableException e) {
+            System.err.println("inlet " + spec.name() + ": " + e.getMessage() + " (retrying may help)");
+            return ExitCodes.FAILURE;
+        } catch (Exception e) {
+            System.err.println("inlet " + spec.name() + ": " + e.getMessage());
+            return ExitCodes.FAILURE;
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package io.inlet.cli;
+
+import io.inlet.Inlet;
+import io.inlet.db.Database;
+import io.inlet.db.DatabaseSettings;
+import io.inlet.db.EmbeddedDatabase;
+import io.inlet.feed.FeedRegistry;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javax.sql.DataSource;
+
+/**
+ * What every command needs, resolved once: the database (the {@code INLET_DATABASE_URL} server, or
+ * an embedded one over a persistent data directory) and the feeds file.
+ */
+final class CliContext implements AutoCloseable {
+
+    private final GlobalOptions options;
+    final PrintStream out;
+    final PrintStream err;
+    private EmbeddedDatabase embedded;
+    private DataSource dataSource;
+    private FeedRegistry feeds;
+
+    CliContext(GlobalOptions options, PrintStream out, PrintStream err) {
+        this.options = options;
+        this.out = out;
+        this.err = err;
+    }
+
+    DataSource dataSource() {
+        if (dataSource == null) {
+            DatabaseSettings settings = options.databaseUrl != null
+                    ? new DatabaseSettings(options.databaseUrl, System.getenv(DatabaseSettings.USER), System.getenv(DatabaseSettings.PASSWORD))
+                    : DatabaseSettings.fromEnvironment(System.getenv()).orElse(null);
+            if (settings == null) {
+                Path dir = dataDir();
+                err.println("inlet: no INLET_DATABASE_URL; starting embedded PostgreSQL with data in " + dir);
+                embedded = EmbeddedDatabase.start(dir);
+                settings = embedded.settings();
+            }
+            dataSource = Database.dataSource(settings);
+            Database.check(dataSource);
+        }
+        return dataSource;
+    }
+
+    boolean isEmbedded() {
+        return embedded != null;
+    }
+
+    Path dataDir() {
+        if (options.dataDir != null) return options.dataDir;
+        String env = System.getenv("INLET_DATA_DIR");
+        return env != null ? Path.of(env) : Path.of(System.getProperty("user.home"), ".inlet", "pgdata");
+    }
+
+    FeedRegistry feeds() {
+        if (feeds == null) {
+            Path file = feedsFile();
+            if (!Files.isRegularFile(file)) {
+                throw new CliException(ExitCodes.CONFIG, "feeds file not found: " + file
+                        + " (give --feeds FILE or set INLET_FEEDS)");
+            }
+            feeds = FeedRegistry.load(file);
+            for (String w : feeds.warnings()) err.println("inlet: warning: " + w);
+        }
+        return feeds;
+    }
+
+    void useFeeds(FeedRegistry registry) {
+        this.feeds = registry;
+    }
+
+    Path feedsFile() {
+        if (options.feeds != null) return options.feeds;
+        String env = System.getenv("INLET_FEEDS");
+        return env != null ? Path.of(env) : Path.of("feeds.yaml");
+    }
+
+    Inlet inlet() {
+        return Inlet.builder().dataSource(dataSource()).feeds(feeds()).workerId("cli-" + ProcessHandle.current().pid()).build();
+    }
+
+    @Override
+    public void close() {
+        if (embedded != null) embedded.close();
+    }
+}

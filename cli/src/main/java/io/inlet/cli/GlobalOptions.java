@@ -1,0 +1,22 @@
+package io.inlet.cli;
+
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** Options every command takes. */
+final class GlobalOptions {
+
+    @Option(names = "--feeds", paramLabel = "FILE", description = "Feeds file (default: $INLET_FEEDS, else ./feeds.yaml).")
+    Path feeds;
+
+    @Option(names = "--database-url", paramLabel = "JDBC_URL",
+            description = "PostgreSQL JDBC URL (default: $INLET_DATABASE_URL; user and password from $INLET_DATABASE_USER / $INLET_DATABASE_PASSWORD). Unset: an embedded server.")
+    String databaseUrl;
+
+    @Option(names = "--data-dir", paramLabel = "DIR",
+            description = "Data directory of the embedded PostgreSQL (default: $INLET_DATA_DIR, else ~/.inlet/pgdata).")
+    Path dataDir;
+
+    @Option(names = {"-v", "--verbose"}, description = "Log at INFO (JSON lines on stderr) instead of WARN.")
+    boolean verbose;
+}

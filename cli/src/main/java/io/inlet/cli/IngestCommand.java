@@ -1,0 +1,115 @@
+package io.inlet.cli;
+
+import io.inlet.Inlet;
+import io.inlet.feed.Feed;
+import io.inlet.feed.FeedRegistry;
+import io.inlet.ingest.Deadline;
+import io.inlet.ingest.FileOutcome;
+import io.inlet.ingest.FileReport;
+import io.inlet.ingest.NoFeedException;
+import io.inlet.source.LocalFileSource;
+import io.inlet.source.ObjectRef;
+import java.io.IOException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.PathMatcher;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "ingest", mixinStandardHelpOptions = true,
+        description = {"Ingest local files through the same pipeline the functions run.",
+                "Each file's key is its path relative to --root, matched against the feeds of --bucket,",
+                "so a vendor folder laid out as in the bucket (acme/orders/2026-11-20.csv) finds its feed."})
+final class IngestCommand extends CliCommand {
+
+    @Parameters(arity = "1..*", paramLabel = "FILE|DIR|GLOB", description = "Files, directories (recursively) or globs.")
+    List<String> targets;
+
+    @Option(names = "--root", paramLabel = "DIR", description = "Directory keys are relative to (default: current directory).")
+    Path root;
+
+    @Option(names = "--bucket", description = "Bucket the files stand for (default: the feeds' bucket, when they name only one).")
+    String bucket;
+
+    @Option(names = "--feed", paramLabel = "NAME", description = "Only ingest files of this feed; others are reported and skipped.")
+    String feed;
+
+    @Override
+    int run(CliContext ctx) throws IOException {
+        FeedRegistry feeds = ctx.feeds();
+        Path base = (root == null ? Path.of("") : root).toAbsolutePath().normalize();
+        String theBucket = bucket(feeds);
+        List<Path> files = expand(base);
+        if (files.isEmpty()) throw new CliException(ExitCodes.USAGE, "no files match " + targets);
+        AutoMigrate.ifEmbedded(ctx);
+        Inlet inlet = ctx.inlet();
+        LocalFileSource local = new LocalFileSource(base);
+        List<FileReport> reports = new ArrayList<>();
+        List<String> refused = new ArrayList<>();
+        for (Path file : files) {
+            ObjectRef ref = local.refFor(theBucket, file);
+            if (feed != null && !feeds.matchObject(theBucket, ref.key()).map(Feed::name).orElse("").equals(feed)) {
+                refused.add(ref.key() + ": not a file of feed " + feed);
+                continue;
+            }
+            ProgressSource source = new ProgressSource(local);
+            try (ProgressBar bar = new ProgressBar(ctx.err, ref.key(), ref.size(), source.bytes::get, ProgressBar.onTerminal())) {
+                reports.add(inlet.ingestFile(ref, source, Deadline.none()));
+            } catch (NoFeedException e) {
+                refused.add(e.getMessage());
+            }
+        }
+        Reports.files(ctx.out, reports);
+        refused.forEach(r -> ctx.out.println("refused: " + r));
+        boolean bad = !refused.isEmpty() || reports.stream().anyMatch(r -> r.outcome() == FileOutcome.REJECTED
+                || r.outcome() == FileOutcome.IN_PROGRESS_ELSEWHERE);
+        return bad ? ExitCodes.FINDINGS : ExitCodes.OK;
+    }
+
+    private String bucket(FeedRegistry feeds) {
+        if (bucket != null) return bucket;
+        if (feed != null) {
+            return feeds.feeds().stream().filter(f -> f.name().equals(feed)).findFirst()
+                    .orElseThrow(() -> new CliException(ExitCodes.CONFIG, "no feed named " + feed))
+                    .match().bucket();
+        }
+        Set<String> buckets = feeds.feeds().stream().map(f -> f.match().bucket()).collect(Collectors.toCollection(TreeSet::new));
+        if (buckets.size() == 1) return buckets.iterator().next();
+        throw new CliException(ExitCodes.USAGE, "the feeds name several buckets " + buckets + ": give --bucket");
+    }
+
+    private List<Path> expand(Path base) throws IOException {
+        TreeSet<Path> out = new TreeSet<>();
+        for (String t : targets) {
+            if (t.contains("*") || t.contains("?") || t.contains("[")) {
+                PathMatcher m = FileSystems.getDefault().getPathMatcher("glob:" + t);
+                try (Stream<Path> s = Files.walk(base)) {
+                    s.filter(Files::isRegularFile).filter(p -> m.matches(base.relativize(p)) || m.matches(p)).forEach(out::add);
+                }
+                continue;
+            }
+            Path p = base.resolve(t).normalize();
+            if (Files.isDirectory(p)) {
+                try (Stream<Path> s = Files.walk(p)) {
+                    s.filter(Files::isRegularFile).filter(f -> !f.getFileName().toString().startsWith(".")).forEach(out::add);
+                }
+            } else if (Files.isRegularFile(p)) {
+                out.add(p);
+            } else {
+                throw new CliException(ExitCodes.USAGE, "no such file or directory: " + t);
+            }
+        }
+        for (Path p : out) {
+            if (!p.startsWith(base)) throw new CliException(ExitCodes.USAGE, p + " is outside --root " + base);
+        }
+        return new ArrayList<>(out);
+    }
+}

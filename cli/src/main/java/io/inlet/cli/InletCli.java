@@ -1,0 +1,30 @@
+package io.inlet.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code inlet} command. */
+@Command(name = "inlet", mixinStandardHelpOptions = true, versionProvider = InletCli.Version.class,
+        description = "Ingest vendor files and events into idempotent PostgreSQL event tables, and relay derived events.",
+        subcommands = {MigrateCommand.class, IngestCommand.class, RelayCommand.class, StatusCommand.class,
+                RejectsCommand.class, VerifyCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
+        footer = {"", "Exit codes: 0 ok, 1 findings (rejected file, broken invariant), 2 usage, 3 configuration, 4 runtime failure."})
+public final class InletCli {
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    static int execute(String... args) {
+        CommandLine cl = new CommandLine(new InletCli());
+        return cl.execute(args);
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = InletCli.class.getPackage().getImplementationVersion();
+            return new String[] {"inlet " + (v == null ? "dev" : v)};
+        }
+    }
+}

@@ -1,0 +1,53 @@
+package io.inlet.cli;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "status", mixinStandardHelpOptions = true,
+        description = "Recent files with their state, counts and first error; the outbox backlog; message totals.")
+final class StatusCommand extends CliCommand {
+
+    @Option(names = {"-n", "--limit"}, defaultValue = "20", description = "Files to show (default: ${DEFAULT-VALUE}).")
+    int limit;
+
+    @Override
+    int run(CliContext ctx) throws Exception {
+        AutoMigrate.ifEmbedded(ctx);
+        try (Connection c = ctx.dataSource().getConnection()) {
+            String fmt = "%6s  %-18s %-40s %-17s %7s %8s %9s %8s %8s  %s%n";
+            ctx.out.printf(fmt, "ID", "FEED", "OBJECT", "STATUS", "READ", "APPENDED", "DUPLICATE", "CONFLICT", "REJECTED", "FIRST ERROR");
+            try (PreparedStatement ps = c.prepareStatement("""
+                    SELECT file_id, feed, bucket || '/' || object_key, status, records_read, appended, duplicate, conflict,
+                           rejected, coalesce(first_error, '')
+                    FROM inlet.ingested_files ORDER BY updated_at DESC, file_id DESC LIMIT ?""")) {
+                ps.setInt(1, limit);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        ctx.out.printf(fmt, rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getLong(5),
+                                rs.getLong(6), rs.getLong(7), rs.getLong(8), rs.getLong(9), rs.getString(10));
+                    }
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("""
+                    SELECT count(*) FILTER (WHERE published_at IS NULL),
+                           count(*) FILTER (WHERE published_at IS NOT NULL),
+                           coalesce(extract(epoch FROM now() - min(created_at) FILTER (WHERE published_at IS NULL)), 0)::bigint
+                    FROM inlet.outbox""");
+                 ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                ctx.out.printf("%noutbox: %d pending (oldest %d s), %d published%n", rs.getLong(1), rs.getLong(3), rs.getLong(2));
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT status, count(*) FROM inlet.processed_messages GROUP BY status ORDER BY status");
+                 ResultSet rs = ps.executeQuery()) {
+                StringBuilder sb = new StringBuilder("messages:");
+                while (rs.next()) sb.append(' ').append(rs.getLong(2)).append(' ').append(rs.getString(1).toLowerCase());
+                ctx.out.println(sb.length() == 9 ? "messages: none" : sb.toString());
+            }
+        }
+        return ExitCodes.OK;
+    }
+}
