@@ -238,6 +238,30 @@ class AwsEndToEndTest {
                         "9c1d2e3f-0003-4a5b-8c6d-000000000003", "9c1d2e3f-0004-4a5b-8c6d-000000000004");
     }
 
+    @Test
+    @Order(6)
+    void onAFifoQueueAFailedRecordStopsTheRestOfItsGroupWhileOtherGroupsGoOn() throws Exception {
+        SQSEvent event = env.lambdaJson().sqsEvent(SamplePayloads.read(SamplePayloads.OWN.resolve("sqs-fifo-batch.json")));
+        List<SQSEvent.SQSMessage> records = event.getRecords(); // groups A, B, A, B
+        records.forEach(r -> r.setEventSourceArn("arn:aws:sqs:eu-west-1:111122223333:intake"));
+        records.get(0).setBody("not JSON at all");
+        records.get(1).setBody(intakeBody("5001", "a1b2c3d4-5001-4b5b-8c6d-000000005001"));
+        records.get(2).setBody(intakeBody("5002", "a1b2c3d4-5002-4b5b-8c6d-000000005002"));
+        records.get(3).setBody(intakeBody("5003", "a1b2c3d4-5003-4b5b-8c6d-000000005003"));
+        long before = count("downstream_events");
+
+        SQSBatchResponse response = new SqsIngestHandler(env).handleRequest(event, TestLambdaContext.withTimeout(60_000));
+
+        assertThat(response.getBatchItemFailures()).extracting(SQSBatchResponse.BatchItemFailure::getItemIdentifier)
+                .containsExactly("9c1d2e3f-0001-4a5b-8c6d-000000000001", "9c1d2e3f-0003-4a5b-8c6d-000000000003");
+        assertThat(count("downstream_events")).isEqualTo(before + 2);
+    }
+
+    private static String intakeBody(String orderId, String id) {
+        return "{\"id\":\"" + id + "\",\"type\":\"OrderPaid\",\"order_id\":\"" + orderId
+                + "\",\"at\":\"2026-11-20T10:00:00Z\"}";
+    }
+
     /** The project's direct-put sample, pointed at an object put into the emulator (key as S3 encodes it). */
     private static S3Event putNotification(String encodedKey, String key) {
         long size = S3.client().headObject(b -> b.bucket(BUCKET).key(key)).contentLength();
