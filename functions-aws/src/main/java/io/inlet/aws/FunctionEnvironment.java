@@ -1,0 +1,151 @@
+package io.inlet.aws;
+
+import io.inlet.Inlet;
+import io.inlet.aws.config.DatabaseCredentials;
+import io.inlet.aws.config.FeedsLocation;
+import io.inlet.aws.config.FunctionSettings;
+import io.inlet.aws.decode.LambdaEventJson;
+import io.inlet.aws.decode.SqsBodyDecoder;
+import io.inlet.aws.s3.S3ObjectSource;
+import io.inlet.aws.sqs.ClaimCheck;
+import io.inlet.aws.sqs.SqsEventPublisher;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.postgresql.ds.PGSimpleDataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * What one Lambda execution environment builds once and every invocation shares: settings, SDK
+ * clients, the decoders and the assembled core. Built on first use (not in a static initialiser),
+ * or before a SnapStart checkpoint by {@link SnapStartPriming}.
+ *
+ * <p>SDK clients use the URLConnection HTTP client: no Netty or Apache pools to start, the fastest
+ * cold start of the synchronous clients (to be measured in docs/benchmarks.md). Region and
+ * credentials come from the Lambda environment; {@code AWS_ENDPOINT_URL[_S3|_SQS]} redirects them to
+ * emulators.
+ */
+public final class FunctionEnvironment {
+
+    private static final Logger log = LoggerFactory.getLogger(FunctionEnvironment.class);
+    private static volatile FunctionEnvironment shared;
+
+    private final FunctionSettings settings;
+    private final S3Client s3;
+    private final SqsClient sqs;
+    private final DataSource dataSource;
+    private final Inlet inlet;
+    private final S3ObjectSource objectSource;
+    private final SqsEventPublisher publisher;
+    private final LambdaEventJson lambdaJson = new LambdaEventJson();
+    private final SqsBodyDecoder bodyDecoder = new SqsBodyDecoder(lambdaJson);
+
+    public FunctionEnvironment(FunctionSettings settings, S3Client s3, SqsClient sqs, DataSource dataSource, Inlet inlet) {
+        this.settings = settings;
+        this.s3 = s3;
+        this.sqs = sqs;
+        this.dataSource = dataSource;
+        this.inlet = inlet;
+        this.objectSource = new S3ObjectSource(s3);
+        this.publisher = new SqsEventPublisher(sqs, s3, settings.destinations(),
+                settings.claimCheckBucket() == null ? null : new ClaimCheck(settings.claimCheckBucket(), settings.claimCheckPrefix()));
+    }
+
+    /** The environment of this execution environment, built from {@code System.getenv()} on first call. */
+    public static FunctionEnvironment shared() {
+        FunctionEnvironment env = shared;
+        if (env == null) {
+            synchronized (FunctionEnvironment.class) {
+                env = shared;
+                if (env == null) {
+                    env = fromSettings(FunctionSettings.fromEnvironment(System.getenv()));
+                    shared = env;
+                }
+            }
+        }
+        return env;
+    }
+
+    public static FunctionEnvironment fromSettings(FunctionSettings settings) {
+        long started = System.nanoTime();
+        S3Client s3 = S3Client.builder().httpClient(UrlConnectionHttpClient.create()).build();
+        SqsClient sqs = SqsClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
+        DatabaseCredentials credentials;
+        if (settings.databaseSecretArn() != null) {
+            try (SecretsManagerClient secrets = SecretsManagerClient.builder()
+                    .httpClient(UrlConnectionHttpClient.create()).build()) {
+                credentials = DatabaseCredentials.fromSecret(secrets, settings.databaseSecretArn());
+            }
+        } else {
+            credentials = new DatabaseCredentials(settings.databaseUser(), settings.databasePassword());
+        }
+        DataSource dataSource = dataSource(settings.databaseUrl(), credentials);
+        Inlet inlet = Inlet.builder()
+                .dataSource(dataSource)
+                .feeds(FeedsLocation.load(settings.feeds(), s3))
+                .workerId(System.getenv("AWS_LAMBDA_LOG_STREAM_NAME"))
+                .build();
+        log.atInfo().addKeyValue("initMillis", (System.nanoTime() - started) / 1_000_000)
+                .addKeyValue("destinations", settings.destinations().keySet())
+                .log("function environment built");
+        return new FunctionEnvironment(settings, s3, sqs, dataSource, inlet);
+    }
+
+    /**
+     * A plain (unpooled) PostgreSQL data source: a Lambda environment runs one invocation at a time,
+     * and no pooled connection can go stale across a SnapStart snapshot or a long freeze.
+     */
+    public static DataSource dataSource(String url, DatabaseCredentials credentials) {
+        PGSimpleDataSource ds = new PGSimpleDataSource();
+        ds.setURL(url);
+        ds.setUser(credentials.user());
+        ds.setPassword(credentials.password());
+        ds.setApplicationName("inlet-lambda");
+        return ds;
+    }
+
+    public FunctionSettings settings() {
+        return settings;
+    }
+
+    public S3Client s3() {
+        return s3;
+    }
+
+    public SqsClient sqs() {
+        return sqs;
+    }
+
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    public Inlet inlet() {
+        return inlet;
+    }
+
+    public S3ObjectSource objectSource() {
+        return objectSource;
+    }
+
+    public SqsEventPublisher publisher() {
+        return publisher;
+    }
+
+    public LambdaEventJson lambdaJson() {
+        return lambdaJson;
+    }
+
+    public SqsBodyDecoder bodyDecoder() {
+        return bodyDecoder;
+    }
+
+    /** The destinations this environment publishes to (for logs and checks). */
+    public Map<String, String> destinations() {
+        return settings.destinations();
+    }
+}

@@ -1,0 +1,64 @@
+package io.inlet.aws;
+
+import io.inlet.Inlet;
+import io.inlet.aws.decode.ObjectNotice;
+import io.inlet.ingest.Deadline;
+import io.inlet.ingest.FileOutcome;
+import io.inlet.ingest.FileReport;
+import io.inlet.source.ObjectSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * Hands one object notice to the core (ingest a created object, record a removed one) and logs
+ * the report with bucket, key, file id and counts. Shared by the S3, EventBridge and SQS handlers.
+ */
+final class ObjectNoticeIngestion {
+
+    private static final Logger log = LoggerFactory.getLogger(ObjectNoticeIngestion.class);
+
+    private final Inlet inlet;
+    private final ObjectSource source;
+
+    ObjectNoticeIngestion(Inlet inlet, ObjectSource source) {
+        this.inlet = inlet;
+        this.source = source;
+    }
+
+    FileReport apply(ObjectNotice notice, Deadline deadline) {
+        MDC.put("bucket", notice.ref().bucket());
+        MDC.put("key", notice.ref().key());
+        try {
+            FileReport report = notice.kind() == ObjectNotice.Kind.CREATED
+                    ? inlet.ingestFile(notice.ref(), source, deadline, notice.sequencer())
+                    : inlet.recordRemoval(notice.ref(), notice.sequencer());
+            log.atInfo()
+                    .addKeyValue("fileId", report.fileId())
+                    .addKeyValue("version", notice.ref().version())
+                    .addKeyValue("feed", report.feed())
+                    .addKeyValue("outcome", report.outcome())
+                    .addKeyValue("read", report.counts() == null ? null : report.counts().read())
+                    .addKeyValue("appended", report.counts() == null ? null : report.counts().appended())
+                    .addKeyValue("duplicate", report.counts() == null ? null : report.counts().duplicate())
+                    .addKeyValue("rejected", report.counts() == null ? null : report.counts().rejected())
+                    .addKeyValue("millis", report.duration() == null ? null : report.duration().toMillis())
+                    .log("object {} {}", notice.kind() == ObjectNotice.Kind.CREATED ? "ingested" : "removal recorded",
+                            report.outcome());
+            return report;
+        } finally {
+            MDC.remove("bucket");
+            MDC.remove("key");
+        }
+    }
+
+    /** Outcomes that leave work undone: the trigger must come back (retry / redelivery). */
+    static boolean needsAnotherAttempt(FileOutcome outcome) {
+        return outcome == FileOutcome.SUSPENDED || outcome == FileOutcome.IN_PROGRESS_ELSEWHERE;
+    }
+
+    /** How handlers name an outcome in their result: {@code COMPLETED bucket/key#version}. */
+    static String describe(FileReport report, ObjectNotice notice) {
+        return report.outcome() + " " + notice.ref().displayName();
+    }
+}

@@ -1,0 +1,21 @@
+package io.inlet.aws.decode;
+
+import io.inlet.source.ObjectRef;
+import java.util.Objects;
+
+/**
+ * One S3 object notification.
+ *
+ * @param ref       the object version (key decoded exactly once, version id kept when present)
+ * @param kind      created or removed
+ * @param sequencer S3's per-key ordering token (hex, compare after left-padding); null when absent
+ */
+public record ObjectNotice(ObjectRef ref, Kind kind, String sequencer) {
+
+    public enum Kind { CREATED, REMOVED }
+
+    public ObjectNotice {
+        Objects.requireNonNull(ref, "ref");
+        Objects.requireNonNull(kind, "kind");
+    }
+}

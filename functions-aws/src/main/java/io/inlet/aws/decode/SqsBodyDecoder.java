@@ -1,0 +1,99 @@
+package io.inlet.aws.decode;
+
+import com.amazonaws.services.lambda.runtime.events.SQSEvent.MessageAttribute;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.inlet.aws.decode.DecodedPayload.BusinessMessage;
+import io.inlet.aws.decode.DecodedPayload.TestEvent;
+import io.inlet.aws.decode.DecodedPayload.Undecodable;
+import io.inlet.ingest.InboundMessage;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * One SQS record's body -> what it carries. Recognised, in this order:
+ * <ol>
+ *   <li>an SNS envelope ({@code Type: Notification} with a {@code Message} string; raw delivery
+ *       off): the {@code Message} is decoded by the rules below;</li>
+ *   <li>{@code s3:TestEvent};</li>
+ *   <li>an S3 event notification ({@code Records[].eventSource = aws:s3}; S3 -> SQS, or
+ *       S3 -> SNS -> SQS with raw delivery on);</li>
+ *   <li>an EventBridge S3 event ({@code source = aws.s3} with a {@code detail-type});</li>
+ *   <li>any other JSON object: a business event (plain JSON or a structured CloudEvent), left to
+ *       the message feeds.</li>
+ * </ol>
+ * Anything else (not JSON, a JSON array or scalar, a broken notification) is {@link Undecodable}.
+ */
+public final class SqsBodyDecoder {
+
+    private final ObjectMapper json = new ObjectMapper();
+    private final LambdaEventJson lambdaJson;
+
+    public SqsBodyDecoder(LambdaEventJson lambdaJson) {
+        this.lambdaJson = lambdaJson;
+    }
+
+    /** @param channel the logical channel business events on this queue belong to */
+    public DecodedPayload decode(SQSMessage message, String channel) {
+        String body = message.getBody();
+        if (body == null || body.isBlank()) return new Undecodable("message body is empty");
+        Map<String, String> attributes = attributes(message);
+        return decode(message.getMessageId(), channel, body, attributes, false);
+    }
+
+    private DecodedPayload decode(String messageId, String channel, String body, Map<String, String> attributes,
+                                  boolean insideSns) {
+        JsonNode root;
+        try {
+            root = json.readTree(body);
+        } catch (JsonProcessingException e) {
+            return new Undecodable((insideSns ? "SNS Message" : "message body") + " is not JSON: "
+                    + e.getOriginalMessage());
+        }
+        if (root == null || !root.isObject()) {
+            return new Undecodable((insideSns ? "SNS Message" : "message body") + " is not a JSON object");
+        }
+        if (!insideSns && "Notification".equals(root.path("Type").asText(null)) && root.path("Message").isTextual()
+                && root.has("TopicArn")) {
+            Map<String, String> withSns = new LinkedHashMap<>(attributes);
+            withSns.put("snsMessageId", root.path("MessageId").asText(""));
+            withSns.put("snsTopicArn", root.path("TopicArn").asText(""));
+            return decode(messageId, channel, root.path("Message").asText(), withSns, true);
+        }
+        if ("s3:TestEvent".equals(root.path("Event").asText(null))) {
+            return new TestEvent(root.path("Bucket").asText(null));
+        }
+        JsonNode records = root.get("Records");
+        if (records != null && records.isArray() && records.size() > 0
+                && "aws:s3".equals(records.get(0).path("eventSource").asText(null))) {
+            try {
+                return S3EventDecoder.decode(lambdaJson.s3Event(body));
+            } catch (RuntimeException e) {
+                return new Undecodable("S3 notification could not be read: " + e.getMessage());
+            }
+        }
+        if ("aws.s3".equals(root.path("source").asText(null)) && root.has("detail-type")) {
+            try {
+                return EventBridgeDecoder.decode(lambdaJson.scheduledEvent(body));
+            } catch (RuntimeException e) {
+                return new Undecodable("EventBridge event could not be read: " + e.getMessage());
+            }
+        }
+        return new BusinessMessage(new InboundMessage(messageId, channel, body, attributes));
+    }
+
+    /** String-valued message attributes (CloudEvents binary mode puts {@code ce-*} there). */
+    private static Map<String, String> attributes(SQSMessage message) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (message.getMessageAttributes() != null) {
+            for (Map.Entry<String, MessageAttribute> e : message.getMessageAttributes().entrySet()) {
+                if (e.getValue() != null && e.getValue().getStringValue() != null) {
+                    out.put(e.getKey(), e.getValue().getStringValue());
+                }
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,35 @@
+package io.inlet.aws.decode;
+
+import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
+import java.math.BigInteger;
+import java.util.Map;
+
+/**
+ * The delivery facts of one SQS record that decide how the batch handler treats it.
+ *
+ * @param messageId      SQS message id: what a partial batch response names
+ * @param messageGroupId FIFO message group, null on a standard queue
+ * @param sequenceNumber FIFO sequence number; larger than a Java long, hence a BigInteger
+ * @param receiveCount   ApproximateReceiveCount (1 on first delivery)
+ */
+public record SqsDelivery(String messageId, String messageGroupId, BigInteger sequenceNumber, int receiveCount) {
+
+    public static SqsDelivery of(SQSMessage message) {
+        Map<String, String> attributes = message.getAttributes() == null ? Map.of() : message.getAttributes();
+        String sequence = attributes.get("SequenceNumber");
+        String count = attributes.get("ApproximateReceiveCount");
+        return new SqsDelivery(message.getMessageId(), attributes.get("MessageGroupId"),
+                sequence == null ? null : new BigInteger(sequence),
+                count == null ? 1 : Integer.parseInt(count));
+    }
+
+    public boolean fifo() {
+        return messageGroupId != null;
+    }
+
+    /** The queue name at the end of an SQS ARN ({@code arn:aws:sqs:region:account:name}). */
+    public static String queueName(String eventSourceArn) {
+        if (eventSourceArn == null || eventSourceArn.isBlank()) return null;
+        return eventSourceArn.substring(eventSourceArn.lastIndexOf(':') + 1);
+    }
+}
