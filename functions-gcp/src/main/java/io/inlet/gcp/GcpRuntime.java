@@ -63,7 +63,14 @@ public final class GcpRuntime {
         if (r == null) {
             synchronized (GcpRuntime.class) {
                 r = shared;
-                if (r == null) shared = r = new GcpRuntime(GcpSettings.fromEnvironment(System.getenv()));
+                if (r == null) {
+                    try {
+                        shared = r = new GcpRuntime(GcpSettings.fromEnvironment(System.getenv()));
+                    } catch (RuntimeException e) {
+                        LOG.atError().setCause(e).log("cannot start: {}", e.getMessage());
+                        throw e;
+                    }
+                }
             }
         }
         return r;
