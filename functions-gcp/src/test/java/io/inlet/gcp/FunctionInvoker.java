@@ -37,10 +37,14 @@ public final class FunctionInvoker implements AutoCloseable {
 
     /** Starts {@code target} with exactly the given environment variables (plus PATH and JAVA_HOME). */
     public static FunctionInvoker start(Class<?> target, Map<String, String> env) throws Exception {
+        // Surefire runs tests from a manifest-only jar; the real test classpath is in this property.
+        return start(target, env, System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")));
+    }
+
+    /** As {@link #start(Class, Map)} with the function loaded from {@code classpath} (e.g. the uber jar alone). */
+    public static FunctionInvoker start(Class<?> target, Map<String, String> env, String classpath) throws Exception {
         String jar = System.getProperty("inlet.invoker.jar", "target/invoker/java-function-invoker.jar");
         if (!Files.isRegularFile(Path.of(jar))) throw new IllegalStateException("invoker jar missing: " + jar);
-        // Surefire runs tests from a manifest-only jar; the real test classpath is in this property.
-        String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         int port = PubSubBroker.freePort();
         Path log = Files.createTempFile("invoker-" + target.getSimpleName(), ".log");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
