@@ -20,7 +20,8 @@ import java.io.Writer;
  *   <tr><td>200 {@code gave-up}</td><td>permanent failure (poison payload, malformed event, no feed): recorded
  *       with its reason in PostgreSQL and acknowledged, so it is never redelivered</td></tr>
  *   <tr><td>429</td><td>not finished yet (file suspended at a checkpoint, or leased by another worker): redeliver later</td></tr>
- *   <tr><td>503</td><td>transient failure (database unreachable, timeout): redeliver</td></tr>
+ *   <tr><td>503</td><td>transient failure (database unreachable, timeout), or the instance cannot start
+ *       (a wrong setting): redeliver</td></tr>
  *   <tr><td>405</td><td>not a POST</td></tr>
  * </table>
  */
@@ -34,7 +35,14 @@ public final class PubSubPushFunction implements HttpFunction {
             write(response, 405, JSON.createObjectNode().put("result", "method-not-allowed"));
             return;
         }
-        GcpRuntime runtime = GcpRuntime.shared();
+        GcpRuntime runtime;
+        try {
+            runtime = GcpRuntime.shared();
+        } catch (RuntimeException e) {
+            // A wrong setting or an unreachable database at start-up: keep the message, it is not its fault.
+            write(response, 503, JSON.createObjectNode().put("result", "retry").put("detail", String.valueOf(e.getMessage())));
+            return;
+        }
         PushDelivery delivery = PushEnvelopeDecoder.decode(request.getInputStream().readAllBytes(), runtime.settings().channel());
         DeliveryHandler.Result result = new DeliveryHandler(runtime.inlet(), runtime.objects())
                 .handle(delivery.content(), runtime.deadline());

@@ -13,14 +13,16 @@ import org.junit.jupiter.api.Test;
 class FunctionStartupTest {
 
     @Test
-    void missingDatabaseUrlAnswers500AndLogsTheVariableName() throws Exception {
+    void missingDatabaseUrlAnswers503SoPubSubRedeliversAndLogsTheVariableName() throws Exception {
         try (FunctionInvoker fn = FunctionInvoker.start(PubSubPushFunction.class, Map.of("INLET_FEEDS", "classpath:feeds.yaml"))) {
             HttpResponse<String> r = fn.post(Map.of("Content-Type", "application/json"),
                     "{\"message\":{\"messageId\":\"1\",\"data\":\"e30=\"}}".getBytes(StandardCharsets.UTF_8));
 
-            assertThat(r.statusCode()).isEqualTo(500);
+            assertThat(r.statusCode()).isEqualTo(503);
+            assertThat(r.body()).isEqualTo("{\"result\":\"retry\",\"detail\":\"INLET_DATABASE_URL is not set: "
+                    + "the PostgreSQL JDBC URL, e.g. jdbc:postgresql://10.0.0.3:5432/inlet\"}");
             Thread.sleep(200);
-            assertThat(fn.output()).contains("INLET_DATABASE_URL is not set: the PostgreSQL JDBC URL");
+            assertThat(fn.output()).contains("cannot start: INLET_DATABASE_URL is not set: the PostgreSQL JDBC URL");
         }
     }
 

@@ -38,7 +38,7 @@ class UberJarIT {
         try (FunctionInvoker fn = FunctionInvoker.start(PubSubPushFunction.class, Map.of(), JAR.toString())) {
             HttpResponse<String> r = fn.post(Map.of("Content-Type", "application/json"), "{}".getBytes(StandardCharsets.UTF_8));
             Thread.sleep(200);
-            assertThat(r.statusCode()).isEqualTo(500);
+            assertThat(r.statusCode()).isEqualTo(503);
             assertThat(fn.output()).contains("\"severity\":\"ERROR\"").contains("cannot start: INLET_FEEDS is not set");
         }
     }
