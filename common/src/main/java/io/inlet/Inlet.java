@@ -2,14 +2,28 @@ package io.inlet;
 
 import io.inlet.feed.FeedRegistry;
 import io.inlet.ingest.Deadline;
+import io.inlet.ingest.FileIngester;
 import io.inlet.ingest.FileReport;
 import io.inlet.ingest.InboundMessage;
+import io.inlet.ingest.MessageIngester;
 import io.inlet.ingest.MessageOutcome;
 import io.inlet.outbox.EventPublisher;
+import io.inlet.outbox.OutboxRelay;
 import io.inlet.outbox.RelayReport;
+import io.inlet.outbox.RelaySettings;
 import io.inlet.source.ObjectRef;
 import io.inlet.source.ObjectSource;
+import io.inlet.store.Transactions;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
 import javax.sql.DataSource;
 
 /**
@@ -17,10 +31,22 @@ import javax.sql.DataSource;
  * Handlers translate a trigger into one of these calls and the result back; nothing else.
  *
  * <p>Failures: {@link io.inlet.failure.RetryableException} when trying again may succeed (database
- * unreachable, lease held elsewhere); {@link io.inlet.failure.PermanentException} when it cannot
- * (no feed for the key, unreadable file, malformed message).
+ * unreachable, lease lost); {@link io.inlet.failure.PermanentException} when it cannot (no feed for
+ * the key, malformed message). An unreadable file is not an exception: it is recorded as REJECTED.
  */
 public final class Inlet {
+
+    private final FeedRegistry feeds;
+    private final FileIngester files;
+    private final MessageIngester messages;
+    private final OutboxRelay relay;
+
+    private Inlet(Builder b, Transactions tx) {
+        this.feeds = b.feeds;
+        this.files = new FileIngester(b.feeds, tx, b.workerId, b.leaseDuration, b.clock);
+        this.messages = new MessageIngester(b.feeds, tx, b.clock);
+        this.relay = new OutboxRelay(tx, b.relaySettings);
+    }
 
     public static Builder builder() {
         return new Builder();
@@ -36,31 +62,31 @@ public final class Inlet {
      * sequencer: a notification older than one already processed for the key ingests nothing.
      */
     public FileReport ingestFile(ObjectRef ref, ObjectSource source, Deadline deadline, String sequencer) {
-        throw new UnsupportedOperationException("not yet built");
+        return files.ingest(ref, source, deadline, sequencer);
     }
 
     /** Records that an object version was removed (ObjectRemoved / OBJECT_DELETE); ingests nothing. */
     public FileReport recordRemoval(ObjectRef ref, String sequencer) {
-        throw new UnsupportedOperationException("not yet built");
+        return files.recordRemoval(ref, sequencer);
     }
 
     /** Appends the events a message carries, once per message id and once per event id. */
     public MessageOutcome ingestMessage(InboundMessage message) {
-        throw new UnsupportedOperationException("not yet built");
+        return messages.ingest(message);
     }
 
     /** Records a message that failed permanently, with the reason, before it goes to the dead-letter path. */
     public void recordFailedMessage(InboundMessage message, String reason) {
-        throw new UnsupportedOperationException("not yet built");
+        messages.recordFailure(message, reason);
     }
 
     /** Publishes due outbox rows until the outbox is drained or the deadline passes. */
     public RelayReport relay(EventPublisher publisher, Deadline deadline) {
-        throw new UnsupportedOperationException("not yet built");
+        return relay.run(publisher, deadline);
     }
 
     public FeedRegistry feeds() {
-        throw new UnsupportedOperationException("not yet built");
+        return feeds;
     }
 
     /** Configures an {@link Inlet}; {@link #build()} validates and fails at start-up when wrong. */
@@ -69,6 +95,8 @@ public final class Inlet {
         private FeedRegistry feeds;
         private String workerId;
         private Duration leaseDuration = Duration.ofMinutes(15);
+        private RelaySettings relaySettings = RelaySettings.DEFAULTS;
+        private Clock clock = Clock.systemUTC();
 
         public Builder dataSource(DataSource dataSource) {
             this.dataSource = dataSource;
@@ -86,13 +114,56 @@ public final class Inlet {
             return this;
         }
 
+        /** How long a claim on a file lasts without a checkpoint before another worker may take over. */
         public Builder leaseDuration(Duration leaseDuration) {
             this.leaseDuration = leaseDuration;
             return this;
         }
 
+        public Builder relaySettings(RelaySettings relaySettings) {
+            this.relaySettings = relaySettings;
+            return this;
+        }
+
+        public Builder clock(Clock clock) {
+            this.clock = clock;
+            return this;
+        }
+
+        /**
+         * Builds the core after checking that the database is reachable and migrated with every
+         * event table the feeds name; fails with a message saying what to fix.
+         */
         public Inlet build() {
-            throw new UnsupportedOperationException("not yet built");
+            Objects.requireNonNull(dataSource, "Inlet needs a dataSource");
+            Objects.requireNonNull(feeds, "Inlet needs feeds");
+            if (leaseDuration.compareTo(Duration.ofSeconds(1)) < 0) {
+                throw new IllegalArgumentException("lease duration must be at least 1s: " + leaseDuration);
+            }
+            if (workerId == null || workerId.isBlank()) workerId = "worker-" + UUID.randomUUID();
+            checkSchema();
+            return new Inlet(this, new Transactions(dataSource));
+        }
+
+        private void checkSchema() {
+            try (Connection c = dataSource.getConnection();
+                 PreparedStatement ps = c.prepareStatement(
+                         "SELECT t FROM unnest(?::text[]) t WHERE NOT EXISTS "
+                                 + "(SELECT 1 FROM inlet.event_tables e WHERE e.table_name = t) ORDER BY t")) {
+                ps.setArray(1, c.createArrayOf("text", feeds.eventTables().toArray()));
+                List<String> missing = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) missing.add(rs.getString(1));
+                }
+                if (!missing.isEmpty()) {
+                    throw new IllegalStateException("event tables " + missing + " named by the feeds do not exist: run `inlet migrate`");
+                }
+            } catch (SQLException e) {
+                if ("42P01".equals(e.getSQLState()) || "3F000".equals(e.getSQLState())) {
+                    throw new IllegalStateException("the Inlet schema is missing: run `inlet migrate` first", e);
+                }
+                throw Transactions.translate(e);
+            }
         }
     }
 }

@@ -8,19 +8,36 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 
 /**
- * Reads objects from the local filesystem: the CLI's source. The bucket names a root directory
- * ({@link #BUCKET} means the key is a path as given).
+ * Reads objects from a local directory: the CLI's source. A key is a path relative to the root
+ * (the vendor's folder layout, as it would be in a bucket); keys escaping the root are refused.
  */
 public final class LocalFileSource implements ObjectSource {
 
-    /** The bucket name local files are ingested under. */
+    /** The bucket name local files are ingested under when no bucket is given. */
     public static final String BUCKET = "file";
+
+    private final Path root;
+
+    public LocalFileSource(Path root) {
+        this.root = root.toAbsolutePath().normalize();
+    }
+
+    /** The object identity of a file under the root; size and modification time stand in for an ETag. */
+    public ObjectRef refFor(String bucket, Path file) throws IOException {
+        Path abs = file.toAbsolutePath().normalize();
+        if (!abs.startsWith(root)) throw new IllegalArgumentException(file + " is not under " + root);
+        BasicFileAttributes attrs = Files.readAttributes(abs, BasicFileAttributes.class);
+        String key = root.relativize(abs).toString().replace('\\', '/');
+        return new ObjectRef(bucket, key, null, attrs.size() + "-" + attrs.lastModifiedTime().toMillis(), attrs.size());
+    }
 
     @Override
     public InputStream open(ObjectRef ref, long fromByte) throws IOException {
-        Path path = Path.of(ref.key());
+        Path path = root.resolve(ref.key()).normalize();
+        if (!path.startsWith(root)) throw new ObjectGoneException("key escapes the source root: " + ref.key());
         try {
             SeekableByteChannel channel = Files.newByteChannel(path, StandardOpenOption.READ);
             channel.position(fromByte);

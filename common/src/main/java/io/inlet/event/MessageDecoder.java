@@ -1,0 +1,216 @@
+package io.inlet.event;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cloudevents.CloudEvent;
+import io.cloudevents.SpecVersion;
+import io.cloudevents.core.builder.CloudEventBuilder;
+import io.cloudevents.core.format.EventDeserializationException;
+import io.cloudevents.jackson.JsonFormat;
+import io.cloudevents.rw.CloudEventRWException;
+import io.inlet.failure.PermanentException;
+import io.inlet.feed.FeedRegistry;
+import io.inlet.feed.MessageFeed;
+import io.inlet.ingest.InboundMessage;
+import io.inlet.parse.RawRecord;
+import io.inlet.parse.RecordPosition;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Turns one queue/topic message into the events it carries. A CloudEvent (structured JSON body,
+ * or binary mode with {@code ce-*} attributes and the data as body) becomes one event whose id is
+ * UUIDv5 of its source and id; a plain JSON object becomes one event and a JSON array of objects
+ * several, each through the feed's {@link EventMapper}. Anything malformed throws
+ * {@link PermanentException} naming the message and the field. Thread-safe.
+ */
+public final class MessageDecoder {
+
+    /** Exact decimals: an amount of 12.50 in a message stays 12.50 in the event. */
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .nodeFactory(FieldTyping.NODES)
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .build();
+    private static final JsonFormat CLOUDEVENT_JSON = new JsonFormat();
+    private static final String CE_PREFIX = "ce-";
+
+    private final FeedRegistry feeds;
+
+    public MessageDecoder(FeedRegistry feeds) {
+        this.feeds = feeds;
+    }
+
+    public List<EventEnvelope> decode(InboundMessage msg, MessageFeed feed, RecordContext ctx) {
+        Map<String, String> ceAttributes = cloudEventAttributes(msg);
+        boolean binary = ceAttributes.containsKey("specversion") || ceAttributes.containsKey("id");
+        if (feed.format() == MessageFeed.Format.JSON) return plain(msg, feed, ctx, parse(msg));
+        if (binary) return List.of(binaryCloudEvent(msg, feed, ctx, ceAttributes));
+        JsonNode body = parse(msg);
+        if (body.isObject() && body.has("specversion")) return List.of(structuredCloudEvent(msg, feed, ctx, (ObjectNode) body));
+        if (feed.format() == MessageFeed.Format.CLOUDEVENT) {
+            throw fail(msg, "is not a CloudEvent (no 'specversion' in the body and no ce-* attributes)");
+        }
+        return plain(msg, feed, ctx, body);
+    }
+
+    // ---------------------------------------------------------------- plain JSON
+
+    private List<EventEnvelope> plain(InboundMessage msg, MessageFeed feed, RecordContext ctx, JsonNode body) {
+        if (feed.mapping() == null) throw fail(msg, "is plain JSON but message feed '" + feed.name() + "' has no mapping");
+        EventMapper mapper = feeds.mapper(feed.name());
+        List<JsonNode> items = new ArrayList<>();
+        if (body.isObject()) {
+            items.add(body);
+        } else if (body.isArray()) {
+            body.forEach(items::add);
+        } else {
+            throw fail(msg, "body must be a JSON object or an array of objects, found " + body.getNodeType().name().toLowerCase(Locale.ROOT));
+        }
+        List<EventEnvelope> events = new ArrayList<>();
+        for (int i = 0; i < items.size(); i++) {
+            JsonNode item = items.get(i);
+            long n = i + 1L;
+            String where = body.isArray() ? "body[" + i + "]" : "body";
+            if (!item.isObject()) throw fail(msg, where + " is not a JSON object");
+            RawRecord record = new RawRecord(new RecordPosition(n, n, 0, 0), (ObjectNode) item, item.toString());
+            try {
+                events.add(mapper.map(record, ctx, EventIds.messagePositionName(msg.channel(), msg.messageId(), n)));
+            } catch (RecordRejectedException e) {
+                throw fail(msg, where + ": " + e.getMessage());
+            }
+        }
+        return events;
+    }
+
+    // ---------------------------------------------------------------- CloudEvents
+
+    private EventEnvelope structuredCloudEvent(InboundMessage msg, MessageFeed feed, RecordContext ctx, ObjectNode body) {
+        CloudEvent event;
+        try {
+            event = CLOUDEVENT_JSON.deserialize(msg.body().getBytes(StandardCharsets.UTF_8));
+        } catch (EventDeserializationException | CloudEventRWException | IllegalStateException e) {
+            throw fail(msg, "is not a valid structured CloudEvent: " + rootMessage(e));
+        }
+        // The data is taken from our own exact-decimal parse of the body, not from the SDK's copy.
+        JsonNode data = body.get("data");
+        if (data == null && event.getData() != null) data = parseData(msg, event.getData().toBytes(), "data_base64");
+        return fromCloudEvent(msg, feed, ctx, event, data);
+    }
+
+    private EventEnvelope binaryCloudEvent(InboundMessage msg, MessageFeed feed, RecordContext ctx, Map<String, String> attributes) {
+        CloudEvent event;
+        try {
+            String specVersion = attributes.get("specversion");
+            if (specVersion == null) throw fail(msg, "attribute 'ce-specversion' is missing (binary-mode CloudEvent)");
+            CloudEventBuilder builder = CloudEventBuilder.fromSpecVersion(SpecVersion.parse(specVersion));
+            for (Map.Entry<String, String> a : attributes.entrySet()) {
+                if (!a.getKey().equals("specversion")) builder.withContextAttribute(a.getKey(), a.getValue());
+            }
+            if (!msg.body().isEmpty()) builder.withData(msg.body().getBytes(StandardCharsets.UTF_8));
+            event = builder.build();
+        } catch (CloudEventRWException | IllegalStateException | IllegalArgumentException e) {
+            throw fail(msg, "is not a valid binary-mode CloudEvent: " + rootMessage(e));
+        }
+        JsonNode data = msg.body().isEmpty() ? null : parseData(msg, msg.body().getBytes(StandardCharsets.UTF_8), "body");
+        return fromCloudEvent(msg, feed, ctx, event, data);
+    }
+
+    private EventEnvelope fromCloudEvent(InboundMessage msg, MessageFeed feed, RecordContext ctx, CloudEvent event, JsonNode data) {
+        String contentType = event.getDataContentType();
+        if (contentType != null && !contentType.toLowerCase(Locale.ROOT).contains("json")) {
+            throw fail(msg, "field 'datacontenttype': must be JSON, found '" + contentType + "'");
+        }
+        if (data == null || !data.isObject()) {
+            throw fail(msg, "field 'data': must be a JSON object, found " + (data == null ? "none" : data.getNodeType().name().toLowerCase(Locale.ROOT)));
+        }
+        EventMapper mapper = feed.mapping() == null ? null : feeds.mapper(feed.name());
+        String stream = event.getSubject();
+        if (stream == null || stream.isEmpty()) {
+            if (mapper == null) {
+                throw fail(msg, "field 'subject': missing, and message feed '" + feed.name() + "' has no stream_id mapping");
+            }
+            try {
+                stream = mapper.streamId((ObjectNode) data);
+            } catch (RecordRejectedException e) {
+                throw fail(msg, "no subject, and the stream_id template fails on data: " + e.getMessage());
+            }
+        }
+        int schemaVersion = mapper == null ? 1 : mapper.spec().schemaVersion();
+        Object version = event.getExtension("schemaversion");
+        if (version != null) {
+            try {
+                schemaVersion = Integer.parseInt(version.toString().strip());
+            } catch (NumberFormatException e) {
+                throw fail(msg, "extension 'schemaversion': not a whole number: '" + version + "'");
+            }
+            if (schemaVersion <= 0) throw fail(msg, "extension 'schemaversion': must be positive, found " + schemaVersion);
+        }
+        Object correlation = event.getExtension("correlationid");
+        if (mapper != null) {
+            try {
+                mapper.checkSchema(event.getType(), data);
+            } catch (RecordRejectedException e) {
+                throw fail(msg, e.getMessage());
+            }
+        }
+        Instant occurredAt = event.getTime() != null ? event.getTime().toInstant() : ctx.ingestedAt();
+        return new EventEnvelope(
+                EventIds.of(EventIds.cloudEventName(event.getSource().toString(), event.getId())),
+                stream, event.getType(), schemaVersion, occurredAt,
+                correlation != null ? correlation.toString() : ctx.correlationId(),
+                ctx.causationId(), ctx.sourceName(), EventMapper.write(data));
+    }
+
+    /** The {@code ce-*} attributes (binary mode), keyed by attribute name in lower case. */
+    private static Map<String, String> cloudEventAttributes(InboundMessage msg) {
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        for (Map.Entry<String, String> a : msg.attributes().entrySet()) {
+            String key = a.getKey().toLowerCase(Locale.ROOT);
+            if (key.startsWith(CE_PREFIX) && key.length() > CE_PREFIX.length()) out.put(key.substring(CE_PREFIX.length()), a.getValue());
+        }
+        // Binary mode has no ce-datacontenttype; the transport's content type says what the body is.
+        if (!out.isEmpty() && !out.containsKey("datacontenttype")) {
+            for (Map.Entry<String, String> a : msg.attributes().entrySet()) {
+                if (a.getKey().equalsIgnoreCase("content-type")) out.put("datacontenttype", a.getValue());
+            }
+        }
+        return out;
+    }
+
+    private static JsonNode parse(InboundMessage msg) {
+        try {
+            JsonNode node = JSON.readTree(msg.body());
+            if (node == null || node.isMissingNode()) throw fail(msg, "body is empty");
+            return node;
+        } catch (JsonProcessingException e) {
+            throw fail(msg, "body is not JSON: " + e.getOriginalMessage()
+                    + (e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr()));
+        }
+    }
+
+    private static JsonNode parseData(InboundMessage msg, byte[] bytes, String what) {
+        try {
+            return JSON.readTree(bytes);
+        } catch (java.io.IOException e) {
+            throw fail(msg, "field 'data': " + what + " is not JSON: " + e.getMessage());
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) t = t.getCause();
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    }
+
+    private static PermanentException fail(InboundMessage msg, String reason) {
+        return new PermanentException("message " + msg.messageId() + " on channel '" + msg.channel() + "': " + reason);
+    }
+}

@@ -1,0 +1,361 @@
+package io.inlet.ingest;
+
+import io.inlet.event.EventEnvelope;
+import io.inlet.event.EventMapper;
+import io.inlet.event.RecordContext;
+import io.inlet.event.RecordRejectedException;
+import io.inlet.feed.DerivedRoute;
+import io.inlet.feed.DuplicateContentPolicy;
+import io.inlet.feed.Feed;
+import io.inlet.feed.FeedRegistry;
+import io.inlet.ledger.Claim;
+import io.inlet.ledger.FileLedger;
+import io.inlet.ledger.SliceRecord;
+import io.inlet.outbox.OutboxStore;
+import io.inlet.parse.FileFormatException;
+import io.inlet.parse.MalformedRecord;
+import io.inlet.parse.RawRecord;
+import io.inlet.parse.ReadItem;
+import io.inlet.parse.RecordReader;
+import io.inlet.parse.RecordReaders;
+import io.inlet.parse.ResumePoint;
+import io.inlet.parse.StreamOpener;
+import io.inlet.source.ObjectGoneException;
+import io.inlet.source.ObjectRef;
+import io.inlet.source.ObjectSource;
+import io.inlet.store.AppendOutcome;
+import io.inlet.store.EventOutcome;
+import io.inlet.store.EventStore;
+import io.inlet.store.RejectedRecords;
+import io.inlet.store.Rejection;
+import io.inlet.store.Transactions;
+import io.inlet.failure.RetryableException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The file path of the flow: feed -> ledger claim -> reader -> mapper -> store (+ rejects, outbox,
+ * checkpoint, one transaction per batch) -> ledger finish with a summary event.
+ */
+public final class FileIngester {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FileIngester.class);
+
+    private final FeedRegistry feeds;
+    private final Transactions tx;
+    private final FileLedger ledger;
+    private final EventStore store = new EventStore();
+    private final RejectedRecords rejected = new RejectedRecords();
+    private final OutboxStore outbox = new OutboxStore();
+    private final String worker;
+    private final Duration lease;
+    private final Clock clock;
+
+    public FileIngester(FeedRegistry feeds, Transactions tx, String worker, Duration lease, Clock clock) {
+        this.feeds = feeds;
+        this.tx = tx;
+        this.ledger = new FileLedger(tx);
+        this.worker = worker;
+        this.lease = lease;
+        this.clock = clock;
+    }
+
+    /** The feed an object belongs to; a key outside every feed, or with {@code ..} segments, is refused. */
+    public Feed feedFor(ObjectRef ref) {
+        for (String segment : ref.key().split("/", -1)) {
+            if (segment.equals("..") || segment.equals(".")) {
+                throw new NoFeedException("refusing key with a '" + segment + "' segment: " + ref.displayName());
+            }
+        }
+        return feeds.matchObject(ref.bucket(), ref.key())
+                .orElseThrow(() -> new NoFeedException("no feed matches " + ref.displayName()));
+    }
+
+    public FileReport recordRemoval(ObjectRef ref, String sequencer) {
+        String feed = feeds.matchObject(ref.bucket(), ref.key()).map(Feed::name).orElse("-");
+        long id = ledger.recordRemoval(ref, feed, sequencer);
+        LOG.info("object removed bucket={} key={} version={} fileId={}", ref.bucket(), ref.key(), ref.version(), id);
+        return new FileReport(id, ref, feed, FileOutcome.REMOVED, Counts.ZERO, Duration.ZERO, null, null);
+    }
+
+    public FileReport ingest(ObjectRef ref, ObjectSource source, Deadline deadline, String sequencer) {
+        Instant started = clock.instant();
+        Feed feed = feedFor(ref);
+        Claim claim = ledger.claim(ref, feed.name(), sequencer, worker, lease);
+        FileReport report;
+        if (claim instanceof Claim.Finished f) {
+            report = new FileReport(f.fileId(), ref, feed.name(), FileOutcome.ALREADY_COMPLETED, f.counts(),
+                    since(started), f.firstError(), null);
+        } else if (claim instanceof Claim.Busy b) {
+            report = new FileReport(b.fileId(), ref, feed.name(), FileOutcome.IN_PROGRESS_ELSEWHERE, Counts.ZERO,
+                    since(started), "leased by " + b.leaseOwner() + " until " + b.leaseExpiresAt(), null);
+        } else if (claim instanceof Claim.Stale s) {
+            report = new FileReport(null, ref, feed.name(), FileOutcome.STALE_NOTIFICATION, Counts.ZERO,
+                    since(started), "a newer notification (sequencer " + s.newerSequencer() + ") was already seen", null);
+        } else {
+            report = run(new Attempt(ref, source, feed, (Claim.Claimed) claim, deadline, started));
+        }
+        LOG.info("file {} outcome={} feed={} bucket={} key={} version={} fileId={} read={} appended={} duplicate={} conflict={} rejected={} ms={}",
+                report.outcome() == FileOutcome.SUSPENDED ? "suspended" : "done", report.outcome(), feed.name(),
+                ref.bucket(), ref.key(), ref.version(), report.fileId(), report.counts().read(),
+                report.counts().appended(), report.counts().duplicate(), report.counts().conflict(),
+                report.counts().rejected(), report.duration().toMillis());
+        return report;
+    }
+
+    /** Everything one claimed attempt needs. */
+    private record Attempt(ObjectRef ref, ObjectSource source, Feed feed, Claim.Claimed claim, Deadline deadline,
+                           Instant started) {
+        String sourceName() {
+            return ref.bucket().equals(io.inlet.source.LocalFileSource.BUCKET) ? "file:" + ref.key()
+                    : ref.bucket() + "/" + ref.key() + (ref.version() == null ? "" : "#" + ref.version());
+        }
+    }
+
+    private FileReport run(Attempt a) {
+        try {
+            if (!a.claim().resumed()) {
+                if (a.feed().duplicateContent() == DuplicateContentPolicy.SKIP) {
+                    String sha = sha256(a);
+                    Long dup = tx.inTransaction(c -> ledger.completedWithContent(c, sha, a.claim().fileId()).orElse(null));
+                    if (dup != null) {
+                        return finish(a, "DUPLICATE_CONTENT", sha, dup, "same content as file " + dup, a.claim().resumeFrom(), List.of());
+                    }
+                }
+                if (a.feed().errors().needsValidationPass()) {
+                    FileReport rejectedReport = validate(a);
+                    if (rejectedReport != null) return rejectedReport;
+                }
+            }
+            return load(a);
+        } catch (FileFormatException | ObjectGoneException e) {
+            return finish(a, "REJECTED", null, null, e.getMessage(), a.claim().resumeFrom(), List.of());
+        } catch (IOException e) {
+            releaseQuietly(a);
+            throw new RetryableException("reading " + a.ref().displayName() + " failed: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            if (!(e instanceof io.inlet.ledger.LeaseLostException)) releaseQuietly(a);
+            throw e;
+        }
+    }
+
+    /** Reads the whole file without loading; if the error policy rejects it, records that and returns the report. */
+    private FileReport validate(Attempt a) throws IOException {
+        EventMapper mapper = feeds.mapper(a.feed().name());
+        RecordContext ctx = context(a);
+        List<Rejection> bad = new ArrayList<>();
+        long records = 0;
+        DigestingOpener opener = new DigestingOpener(a);
+        ResumePoint end;
+        try (RecordReader reader = RecordReaders.open(a.feed().format(), a.ref().displayName(), opener, ResumePoint.START)) {
+            ReadItem item;
+            while ((item = reader.next()) != null) {
+                records++;
+                Rejection r = rejectionOf(item, mapper, ctx, null);
+                if (r != null) bad.add(r);
+            }
+            end = reader.checkpoint();
+        }
+        if (!a.feed().errors().rejectsFile(records, bad.size())) return null;
+        String error = bad.size() + " of " + records + " records bad (policy " + a.feed().errors().kind()
+                + "); first: line " + bad.get(0).lineNumber() + ": " + bad.get(0).reason();
+        return finish(a, "REJECTED", opener.hex(), null, error, end,
+                bad, new Counts(records, 0, 0, 0, bad.size()));
+    }
+
+    private FileReport load(Attempt a) throws IOException {
+        EventMapper mapper = feeds.mapper(a.feed().name());
+        RecordContext ctx = context(a);
+        ResumePoint from = a.claim().resumeFrom();
+        DigestingOpener opener = new DigestingOpener(a);
+        Batch batch = new Batch();
+        ResumePoint at = from;
+        try (RecordReader reader = RecordReaders.open(a.feed().format(), a.ref().displayName(), opener, from)) {
+            ReadItem item;
+            while ((item = reader.next()) != null) {
+                Rejection r = rejectionOf(item, mapper, ctx, batch);
+                if (r != null) batch.rejections.add(r);
+                batch.read++;
+                if (batch.read >= a.feed().batchSize() || a.deadline().passed()) {
+                    at = reader.checkpoint();
+                    commit(a, batch, at);
+                    batch = new Batch();
+                    if (a.deadline().passed()) {
+                        return finish(a, "IN_PROGRESS", null, null, null, at, List.of());
+                    }
+                }
+            }
+            at = reader.checkpoint();
+        }
+        if (batch.read > 0) commit(a, batch, at);
+        String sha = from.isStart() ? opener.hex() : null;
+        return finish(a, "COMPLETED", sha, null, null, at, List.of());
+    }
+
+    /** The rejection an item amounts to, or null when it mapped to an event (added to the batch, if any). */
+    private static Rejection rejectionOf(ReadItem item, EventMapper mapper, RecordContext ctx, Batch batch) {
+        var pos = item.position();
+        if (item instanceof MalformedRecord m) {
+            return new Rejection(pos.recordNumber(), pos.lineNumber(), Rejection.Kind.MALFORMED, null, m.reason(),
+                    m.rawText(), null);
+        }
+        RawRecord raw = (RawRecord) item;
+        try {
+            EventEnvelope e = mapper.map(raw, ctx);
+            if (batch != null) {
+                batch.events.add(e);
+                batch.items.add(raw);
+            }
+            return null;
+        } catch (RecordRejectedException e) {
+            return new Rejection(pos.recordNumber(), pos.lineNumber(), Rejection.Kind.INVALID, e.field(), e.getMessage(),
+                    raw.rawText(), null);
+        }
+    }
+
+    private void commit(Attempt a, Batch batch, ResumePoint next) {
+        Counts delta = tx.inTransaction(c -> {
+            AppendOutcome outcome = store.append(c, a.feed().table(), batch.events, a.feed().derived());
+            List<Rejection> rejections = new ArrayList<>(batch.rejections);
+            for (int i = 0; i < batch.events.size(); i++) {
+                if (outcome.outcomes().get(i) == EventOutcome.CONFLICT) {
+                    RawRecord raw = batch.items.get(i);
+                    EventEnvelope e = batch.events.get(i);
+                    rejections.add(new Rejection(raw.position().recordNumber(), raw.position().lineNumber(),
+                            Rejection.Kind.CONFLICT, null, "event " + e.eventId()
+                            + " already exists with a different payload", raw.rawText(), e.eventId()));
+                }
+            }
+            rejected.forFile(c, a.claim().fileId(), a.feed().name(), rejections);
+            String firstError = rejections.isEmpty() ? null
+                    : "line " + rejections.get(0).lineNumber() + ": " + rejections.get(0).reason();
+            Counts d = new Counts(batch.read, outcome.appended(), outcome.duplicates(), outcome.conflicts(),
+                    batch.rejections.size());
+            ledger.checkpoint(c, a.claim().fileId(), worker, next, d, firstError, lease);
+            return d;
+        });
+        LOG.debug("batch committed fileId={} read={} appended={}", a.claim().fileId(), delta.read(), delta.appended());
+    }
+
+    private FileReport finish(Attempt a, String status, String sha, Long duplicateOf, String error, ResumePoint to,
+                              List<Rejection> rejections) {
+        return finish(a, status, sha, duplicateOf, error, to, rejections, null);
+    }
+
+    private FileReport finish(Attempt a, String status, String sha, Long duplicateOf, String error, ResumePoint to,
+                              List<Rejection> rejections, Counts validationCounts) {
+        Duration spent = since(a.started());
+        SliceRecord slice = new SliceRecord(0, a.claim().resumeFrom(), to, a.started());
+        Counts total = tx.inTransaction(c -> {
+            rejected.forFile(c, a.claim().fileId(), a.feed().name(), rejections);
+            if (validationCounts != null) {
+                ledger.checkpoint(c, a.claim().fileId(), worker, a.claim().resumeFrom(), validationCounts,
+                        rejections.isEmpty() ? null : "line " + rejections.get(0).lineNumber() + ": " + rejections.get(0).reason(),
+                        lease);
+            }
+            Counts counts = ledger.finish(c, a.claim().fileId(), worker, status, sha, duplicateOf, error, spent, slice);
+            if (!status.equals("IN_PROGRESS")) {
+                FileSummary summary = new FileSummary(a.claim().fileId(), a.feed().name(), a.ref(), status, counts,
+                        error, spent.toMillis(), a.claim().correlationId());
+                for (DerivedRoute r : a.feed().derived()) {
+                    if (r.kind() == DerivedRoute.Kind.SUMMARY) {
+                        outbox.enqueue(c, r.destination(), summary.eventId(), summary.eventType(), summary.streamId(),
+                                summary.payloadJson());
+                    }
+                }
+            }
+            return counts;
+        });
+        FileOutcome outcome = switch (status) {
+            case "COMPLETED" -> FileOutcome.COMPLETED;
+            case "REJECTED" -> FileOutcome.REJECTED;
+            case "DUPLICATE_CONTENT" -> FileOutcome.DUPLICATE_CONTENT_SKIPPED;
+            default -> FileOutcome.SUSPENDED;
+        };
+        return new FileReport(a.claim().fileId(), a.ref(), a.feed().name(), outcome, total, spent, error,
+                outcome == FileOutcome.SUSPENDED ? to : null);
+    }
+
+    private void releaseQuietly(Attempt a) {
+        try {
+            tx.inTransaction(c -> {
+                try (var ps = c.prepareStatement("UPDATE ingested_files SET lease_expires_at = now() "
+                        + "WHERE file_id = ? AND lease_owner = ? AND status = 'IN_PROGRESS'")) {
+                    ps.setLong(1, a.claim().fileId());
+                    ps.setString(2, worker);
+                    return ps.executeUpdate();
+                }
+            });
+        } catch (RuntimeException e) {
+            LOG.warn("could not release lease of file {}: {}", a.claim().fileId(), e.toString());
+        }
+    }
+
+    private RecordContext context(Attempt a) {
+        return new RecordContext(a.feed().name(), a.ref(), a.sourceName(), a.claim().correlationId(),
+                "file-" + a.claim().fileId(), clock.instant());
+    }
+
+    private String sha256(Attempt a) throws IOException {
+        DigestingOpener opener = new DigestingOpener(a);
+        try (InputStream in = opener.open(0)) {
+            in.transferTo(java.io.OutputStream.nullOutputStream());
+        }
+        return opener.hex();
+    }
+
+    private Duration since(Instant started) {
+        return Duration.between(started, clock.instant());
+    }
+
+    private static final class Batch {
+        final List<EventEnvelope> events = new ArrayList<>();
+        final List<RawRecord> items = new ArrayList<>();
+        final List<Rejection> rejections = new ArrayList<>();
+        long read;
+    }
+
+    /** Opens the object, hashing the bytes of a read from offset 0 (the content hash of the file). */
+    private static final class DigestingOpener implements StreamOpener {
+        private final Attempt a;
+        private MessageDigest digest;
+        private boolean whole;
+
+        DigestingOpener(Attempt a) {
+            this.a = a;
+        }
+
+        @Override
+        public InputStream open(long fromByte) throws IOException {
+            InputStream in = a.source().open(a.ref(), fromByte);
+            if (fromByte != 0) {
+                whole = false;
+                return in;
+            }
+            try {
+                digest = MessageDigest.getInstance("SHA-256");
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+            whole = true;
+            return new DigestInputStream(in, digest);
+        }
+
+        /** The hash, valid only when the only stream opened was read from 0 to the end. */
+        String hex() {
+            return whole && digest != null ? HexFormat.of().formatHex(digest.digest()) : null;
+        }
+    }
+
+}

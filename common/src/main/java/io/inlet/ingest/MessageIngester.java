@@ -1,0 +1,114 @@
+package io.inlet.ingest;
+
+import io.inlet.event.EventEnvelope;
+import io.inlet.event.MessageDecoder;
+import io.inlet.event.RecordContext;
+import io.inlet.feed.FeedRegistry;
+import io.inlet.feed.MessageFeed;
+import io.inlet.store.AppendOutcome;
+import io.inlet.store.EventOutcome;
+import io.inlet.store.EventStore;
+import io.inlet.store.RejectedRecords;
+import io.inlet.store.Rejection;
+import io.inlet.store.Transactions;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The message path: a queue-borne business event is decoded by its message feed and appended in
+ * one transaction with its {@code processed_messages} row, so a redelivered message appends nothing.
+ */
+public final class MessageIngester {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MessageIngester.class);
+
+    private final FeedRegistry feeds;
+    private final Transactions tx;
+    private final Clock clock;
+    private final EventStore store = new EventStore();
+    private final RejectedRecords rejected = new RejectedRecords();
+    private final MessageDecoder decoder;
+
+    public MessageIngester(FeedRegistry feeds, Transactions tx, Clock clock) {
+        this.feeds = feeds;
+        this.tx = tx;
+        this.clock = clock;
+        this.decoder = new MessageDecoder(feeds);
+    }
+
+    public MessageOutcome ingest(InboundMessage m) {
+        MessageFeed feed = feeds.matchMessage(m.channel())
+                .orElseThrow(() -> new NoFeedException("no message feed for channel '" + m.channel() + "' (message " + m.messageId() + ")"));
+        RecordContext ctx = new RecordContext(feed.name(), null, m.channel() + "/" + m.messageId(), m.messageId(),
+                m.messageId(), clock.instant());
+        List<EventEnvelope> events = decoder.decode(m, feed, ctx);
+        MessageOutcome outcome = tx.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("""
+                    INSERT INTO processed_messages (channel, message_id, status, feed)
+                    VALUES (?, ?, 'PROCESSED', ?)
+                    ON CONFLICT (channel, message_id) DO UPDATE
+                       SET status = 'PROCESSED', attempts = processed_messages.attempts + 1, last_seen = now(),
+                           feed = EXCLUDED.feed
+                     WHERE processed_messages.status = 'FAILED'
+                    RETURNING 1""")) {
+                ps.setString(1, m.channel());
+                ps.setString(2, m.messageId());
+                ps.setString(3, feed.name());
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) return new MessageOutcome(m.messageId(), MessageOutcome.Status.ALREADY_PROCESSED, Counts.ZERO);
+                }
+            }
+            AppendOutcome appended = store.append(c, feed.table(), events, feed.derived());
+            List<Rejection> conflicts = new ArrayList<>();
+            for (int i = 0; i < events.size(); i++) {
+                if (appended.outcomes().get(i) == EventOutcome.CONFLICT) {
+                    EventEnvelope e = events.get(i);
+                    conflicts.add(new Rejection(i + 1, null, Rejection.Kind.CONFLICT, null,
+                            "event " + e.eventId() + " already exists with a different payload", e.payloadJson(), e.eventId()));
+                }
+            }
+            rejected.forMessage(c, m.channel(), m.messageId(), feed.name(), conflicts);
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE processed_messages SET appended = ?, duplicate = ?, conflict = ?, reason = NULL "
+                            + "WHERE channel = ? AND message_id = ?")) {
+                ps.setLong(1, appended.appended());
+                ps.setLong(2, appended.duplicates());
+                ps.setLong(3, appended.conflicts());
+                ps.setString(4, m.channel());
+                ps.setString(5, m.messageId());
+                ps.executeUpdate();
+            }
+            return new MessageOutcome(m.messageId(), MessageOutcome.Status.APPENDED, new Counts(events.size(),
+                    appended.appended(), appended.duplicates(), appended.conflicts(), 0));
+        });
+        LOG.info("message done channel={} messageId={} status={} appended={} duplicate={} conflict={}", m.channel(),
+                m.messageId(), outcome.status(), outcome.counts().appended(), outcome.counts().duplicate(),
+                outcome.counts().conflict());
+        return outcome;
+    }
+
+    /** Records a permanent failure of a message (attempts counted, reason kept) unless it was processed. */
+    public void recordFailure(InboundMessage m, String reason) {
+        String feed = feeds.matchMessage(m.channel()).map(MessageFeed::name).orElse(null);
+        tx.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("""
+                    INSERT INTO processed_messages (channel, message_id, status, feed, reason)
+                    VALUES (?, ?, 'FAILED', ?, ?)
+                    ON CONFLICT (channel, message_id) DO UPDATE
+                       SET attempts = processed_messages.attempts + 1, last_seen = now(), reason = EXCLUDED.reason
+                     WHERE processed_messages.status = 'FAILED'""")) {
+                ps.setString(1, m.channel());
+                ps.setString(2, m.messageId());
+                ps.setString(3, feed);
+                ps.setString(4, reason.length() > 4000 ? reason.substring(0, 4000) : reason);
+                return ps.executeUpdate();
+            }
+        });
+        LOG.warn("message failed channel={} messageId={} reason={}", m.channel(), m.messageId(), reason);
+    }
+}

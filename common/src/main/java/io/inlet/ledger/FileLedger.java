@@ -1,0 +1,255 @@
+package io.inlet.ledger;
+
+import io.inlet.ingest.Counts;
+import io.inlet.parse.ResumePoint;
+import io.inlet.source.ObjectRef;
+import io.inlet.store.Transactions;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The file ledger ({@code ingested_files}): which object versions have been ingested, who is
+ * ingesting which right now, and how far they got.
+ *
+ * <p>Contract: {@link #claim} is atomic: of concurrent claimers of one object version exactly one
+ * gets {@link Claim.Claimed}; the others get {@link Claim.Busy} until the lease expires, then one of
+ * them may take over and resume from the last checkpoint. {@link #checkpoint} and {@link #finish}
+ * run in the caller's transaction (with the batch's events) and fail with
+ * {@link LeaseLostException} when the lease was taken over, which rolls the batch back: a worker
+ * whose lease expired can never commit a batch.
+ */
+public final class FileLedger {
+
+    private final Transactions tx;
+
+    public FileLedger(Transactions tx) {
+        this.tx = tx;
+    }
+
+    private static final String STALE = """
+            SELECT sequencer FROM ingested_files
+            WHERE bucket = ? AND object_key = ? AND sequencer IS NOT NULL
+              AND lpad(upper(sequencer), 64, '0') > lpad(upper(?), 64, '0')
+            ORDER BY lpad(upper(sequencer), 64, '0') DESC LIMIT 1""";
+
+    private static final String CLAIM = """
+            INSERT INTO ingested_files (feed, bucket, object_key, version_id, etag, size_bytes, sequencer, status,
+                                        lease_owner, lease_expires_at, attempts, correlation_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, 'IN_PROGRESS', ?, now() + make_interval(secs => ?), 1, ?)
+            ON CONFLICT ON CONSTRAINT ingested_files_object_identity DO UPDATE
+               SET lease_owner = EXCLUDED.lease_owner, lease_expires_at = EXCLUDED.lease_expires_at,
+                   attempts = ingested_files.attempts + 1, updated_at = now()
+             WHERE ingested_files.status = 'IN_PROGRESS'
+               AND (ingested_files.lease_expires_at <= now() OR ingested_files.lease_owner = EXCLUDED.lease_owner)
+            RETURNING file_id, next_record, next_line, next_offset, records_read, appended, duplicate, conflict,
+                      rejected, slices, correlation_id""";
+
+    private static final String CURRENT = """
+            SELECT file_id, status, lease_owner, lease_expires_at, records_read, appended, duplicate, conflict,
+                   rejected, first_error
+            FROM ingested_files WHERE bucket = ? AND object_key = ? AND version_id = ? AND etag = ?""";
+
+    /** Claims {@code ref} for {@code worker}, or says why not. */
+    public Claim claim(ObjectRef ref, String feed, String sequencer, String worker, Duration lease) {
+        return tx.inTransaction(c -> {
+            if (sequencer != null && !exists(c, ref)) {
+                try (PreparedStatement ps = c.prepareStatement(STALE)) {
+                    ps.setString(1, ref.bucket());
+                    ps.setString(2, ref.key());
+                    ps.setString(3, sequencer);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (rs.next()) return new Claim.Stale(rs.getString(1));
+                    }
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement(CLAIM)) {
+                int p = 1;
+                ps.setString(p++, feed);
+                ps.setString(p++, ref.bucket());
+                ps.setString(p++, ref.key());
+                ps.setString(p++, nz(ref.version()));
+                ps.setString(p++, nz(ref.etag()));
+                if (ref.size() == null) ps.setNull(p++, java.sql.Types.BIGINT); else ps.setLong(p++, ref.size());
+                ps.setString(p++, sequencer);
+                ps.setString(p++, worker);
+                ps.setDouble(p++, lease.toMillis() / 1000.0);
+                ps.setString(p, UUID.randomUUID().toString());
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        return new Claim.Claimed(rs.getLong("file_id"),
+                                new ResumePoint(rs.getLong("next_record"), rs.getLong("next_line"), rs.getLong("next_offset")),
+                                counts(rs), rs.getInt("slices") + 1, rs.getString("correlation_id"));
+                    }
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement(CURRENT)) {
+                bindIdentity(ps, ref);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) throw new IllegalStateException("ledger row of " + ref.displayName() + " vanished");
+                    String status = rs.getString("status");
+                    if (status.equals("IN_PROGRESS")) {
+                        Timestamp until = rs.getTimestamp("lease_expires_at");
+                        return new Claim.Busy(rs.getLong("file_id"), rs.getString("lease_owner"),
+                                until == null ? null : until.toInstant());
+                    }
+                    return new Claim.Finished(rs.getLong("file_id"), status, counts(rs), rs.getString("first_error"));
+                }
+            }
+        });
+    }
+
+    private static boolean exists(Connection c, ObjectRef ref) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(CURRENT)) {
+            bindIdentity(ps, ref);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    /**
+     * Records progress in the caller's transaction: the next resume point, the counts of the batch,
+     * the first error, and a renewed lease.
+     */
+    public void checkpoint(Connection c, long fileId, String worker, ResumePoint next, Counts delta,
+                           String firstError, Duration lease) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                UPDATE ingested_files
+                   SET next_record = ?, next_line = ?, next_offset = ?,
+                       records_read = records_read + ?, appended = appended + ?, duplicate = duplicate + ?,
+                       conflict = conflict + ?, rejected = rejected + ?,
+                       first_error = coalesce(first_error, ?),
+                       lease_expires_at = now() + make_interval(secs => ?), updated_at = now()
+                 WHERE file_id = ? AND status = 'IN_PROGRESS' AND lease_owner = ?""")) {
+            int p = 1;
+            ps.setLong(p++, next.nextRecordNumber());
+            ps.setLong(p++, next.nextLineNumber());
+            ps.setLong(p++, next.byteOffset());
+            ps.setLong(p++, delta.read());
+            ps.setLong(p++, delta.appended());
+            ps.setLong(p++, delta.duplicate());
+            ps.setLong(p++, delta.conflict());
+            ps.setLong(p++, delta.rejected());
+            ps.setString(p++, firstError);
+            ps.setDouble(p++, lease.toMillis() / 1000.0);
+            ps.setLong(p++, fileId);
+            ps.setString(p, worker);
+            if (ps.executeUpdate() != 1) throw new LeaseLostException(fileId, worker);
+        }
+    }
+
+    /**
+     * Ends this worker's slice in the caller's transaction. {@code status} IN_PROGRESS releases the
+     * lease for the next slice (suspended); a final status finishes the file. Returns the file's
+     * total counts.
+     */
+    public Counts finish(Connection c, long fileId, String worker, String status, String sha256, Long duplicateOf,
+                         String error, Duration spent, SliceRecord slice) throws SQLException {
+        Counts total;
+        try (PreparedStatement ps = c.prepareStatement("""
+                UPDATE ingested_files
+                   SET status = ?, slices = slices + 1,
+                       lease_owner = CASE WHEN ? = 'IN_PROGRESS' THEN lease_owner END,
+                       lease_expires_at = CASE WHEN ? = 'IN_PROGRESS' THEN now() END,
+                       completed_at = CASE WHEN ? = 'IN_PROGRESS' THEN NULL ELSE now() END,
+                       duration_ms = coalesce(duration_ms, 0) + ?,
+                       content_sha256 = coalesce(?, content_sha256), duplicate_of = ?,
+                       first_error = coalesce(first_error, ?), updated_at = now()
+                 WHERE file_id = ? AND status = 'IN_PROGRESS' AND lease_owner = ?
+                RETURNING records_read, appended, duplicate, conflict, rejected, slices""")) {
+            int p = 1;
+            ps.setString(p++, status);
+            ps.setString(p++, status);
+            ps.setString(p++, status);
+            ps.setString(p++, status);
+            ps.setLong(p++, spent.toMillis());
+            ps.setString(p++, sha256);
+            if (duplicateOf == null) ps.setNull(p++, java.sql.Types.BIGINT); else ps.setLong(p++, duplicateOf);
+            ps.setString(p++, error);
+            ps.setLong(p++, fileId);
+            ps.setString(p, worker);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) throw new LeaseLostException(fileId, worker);
+                total = counts(rs);
+                slice = slice.withNumber(rs.getInt("slices"));
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement("""
+                INSERT INTO ingest_slices (file_id, slice_no, worker, from_record, to_record, from_offset, to_offset,
+                                           started_at, outcome)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
+            ps.setLong(1, fileId);
+            ps.setInt(2, slice.number());
+            ps.setString(3, worker);
+            ps.setLong(4, slice.from().nextRecordNumber());
+            ps.setLong(5, slice.to().nextRecordNumber() - 1);
+            ps.setLong(6, slice.from().byteOffset());
+            ps.setLong(7, slice.to().byteOffset());
+            ps.setTimestamp(8, Timestamp.from(slice.startedAt()));
+            ps.setString(9, status);
+            ps.executeUpdate();
+        }
+        return total;
+    }
+
+    /** A completed file with the same content under another identity, if any. */
+    public Optional<Long> completedWithContent(Connection c, String sha256, long exceptFileId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT file_id FROM ingested_files
+                WHERE content_sha256 = ? AND status = 'COMPLETED' AND file_id <> ? ORDER BY file_id LIMIT 1""")) {
+            ps.setString(1, sha256);
+            ps.setLong(2, exceptFileId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getLong(1)) : Optional.empty();
+            }
+        }
+    }
+
+    /** Records a removal notice; idempotent. Returns the ledger row of the removal. */
+    public long recordRemoval(ObjectRef ref, String feed, String sequencer) {
+        return tx.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("""
+                    INSERT INTO ingested_files (feed, bucket, object_key, version_id, etag, size_bytes, sequencer, status,
+                                                completed_at, correlation_id)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, 'REMOVED', now(), ?)
+                    ON CONFLICT ON CONSTRAINT ingested_files_object_identity DO UPDATE SET updated_at = now()
+                    RETURNING file_id""")) {
+                int p = 1;
+                ps.setString(p++, feed);
+                ps.setString(p++, ref.bucket());
+                ps.setString(p++, ref.key());
+                ps.setString(p++, nz(ref.version()));
+                ps.setString(p++, nz(ref.etag()));
+                if (ref.size() == null) ps.setNull(p++, java.sql.Types.BIGINT); else ps.setLong(p++, ref.size());
+                ps.setString(p++, sequencer);
+                ps.setString(p, UUID.randomUUID().toString());
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            }
+        });
+    }
+
+    private static void bindIdentity(PreparedStatement ps, ObjectRef ref) throws SQLException {
+        ps.setString(1, ref.bucket());
+        ps.setString(2, ref.key());
+        ps.setString(3, nz(ref.version()));
+        ps.setString(4, nz(ref.etag()));
+    }
+
+    private static Counts counts(ResultSet rs) throws SQLException {
+        return new Counts(rs.getLong("records_read"), rs.getLong("appended"), rs.getLong("duplicate"),
+                rs.getLong("conflict"), rs.getLong("rejected"));
+    }
+
+    private static String nz(String s) {
+        return s == null ? "" : s;
+    }
+}

@@ -1,0 +1,11 @@
+package io.inlet.store;
+
+/** What happened to one event of an appended batch. */
+public enum EventOutcome {
+    /** New: inserted with a stream version, its outbox rows written. */
+    APPENDED,
+    /** Its id was already there (or earlier in the batch) with the same payload: nothing written. */
+    DUPLICATE,
+    /** Its id was already there with a different payload: nothing written; the caller records it. */
+    CONFLICT
+}

@@ -1,0 +1,86 @@
+package io.inlet.store;
+
+import io.inlet.failure.RetryableException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import javax.sql.DataSource;
+
+/**
+ * Runs work in one database transaction, retrying it whole when PostgreSQL reports a deadlock or a
+ * serialization failure, or the event store lost an append race. Connection-level failures surface
+ * as {@link RetryableException} so handlers let the platform redeliver.
+ */
+public final class Transactions {
+
+    /** Work done inside a transaction. */
+    @FunctionalInterface
+    public interface Work<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    private static final int MAX_ATTEMPTS = 8;
+
+    private final DataSource ds;
+
+    public Transactions(DataSource ds) {
+        this.ds = ds;
+    }
+
+    public <T> T inTransaction(Work<T> work) {
+        for (int attempt = 1; ; attempt++) {
+            try (Connection c = ds.getConnection()) {
+                c.setAutoCommit(false);
+                try {
+                    T result = work.run(c);
+                    c.commit();
+                    return result;
+                } catch (SQLException | RuntimeException e) {
+                    rollbackQuietly(c);
+                    if (attempt < MAX_ATTEMPTS && isRetryableInPlace(e)) {
+                        backoff(attempt);
+                        continue;
+                    }
+                    throw e;
+                }
+            } catch (SQLException e) {
+                throw translate(e);
+            }
+        }
+    }
+
+    /** Maps an SQL failure to the failure classes handlers understand. */
+    public static RuntimeException translate(SQLException e) {
+        String state = e.getSQLState() == null ? "" : e.getSQLState();
+        if (state.startsWith("08") || state.startsWith("57P") || state.startsWith("53") || state.equals("40001")
+                || state.equals("40P01") || state.isEmpty()) {
+            return new RetryableException("database unavailable or busy (SQLState " + state + "): " + e.getMessage(), e);
+        }
+        return new IllegalStateException("database error (SQLState " + state + "): " + e.getMessage(), e);
+    }
+
+    private static boolean isRetryableInPlace(Exception e) {
+        if (e instanceof AppendRaceException) return true;
+        if (e instanceof SQLException s) {
+            String state = s.getSQLState();
+            return "40P01".equals(state) || "40001".equals(state);
+        }
+        return false;
+    }
+
+    private static void rollbackQuietly(Connection c) {
+        try {
+            c.rollback();
+        } catch (SQLException ignored) {
+            // the connection is broken; closing it discards the transaction anyway
+        }
+    }
+
+    private static void backoff(int attempt) {
+        try {
+            Thread.sleep(Math.min(500, 5L * (1L << attempt)) + (long) (Math.random() * 10));
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+            throw new RetryableException("interrupted while retrying a transaction", ie);
+        }
+    }
+}

@@ -1,0 +1,164 @@
+package io.inlet.store;
+
+import static io.inlet.testing.Events.event;
+import static io.inlet.testing.Events.uuid;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.inlet.event.EventEnvelope;
+import io.inlet.feed.DerivedRoute;
+import io.inlet.testing.TestDatabase;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class EventStoreTest {
+
+    DataSource ds;
+    Transactions tx;
+    final EventStore store = new EventStore();
+    static final List<DerivedRoute> NO_ROUTES = List.of();
+
+    @BeforeEach
+    void database() {
+        ds = TestDatabase.fresh("order_events");
+        tx = new Transactions(ds);
+    }
+
+    AppendOutcome append(List<EventEnvelope> events, List<DerivedRoute> routes) {
+        return tx.inTransaction(c -> store.append(c, "order_events", events, routes));
+    }
+
+    @Test
+    void newEventsGetGaplessVersionsPerStreamInBatchOrder() throws SQLException {
+        AppendOutcome out = append(List.of(
+                event("a1", "order-a", "OrderPlaced", "{\"n\":1}"),
+                event("b1", "order-b", "OrderPlaced", "{\"n\":2}"),
+                event("a2", "order-a", "OrderShipped", "{\"n\":3}")), NO_ROUTES);
+        assertThat(out.outcomes()).containsExactly(EventOutcome.APPENDED, EventOutcome.APPENDED, EventOutcome.APPENDED);
+        append(List.of(event("a3", "order-a", "OrderDelivered", "{\"n\":4}")), NO_ROUTES);
+        assertThat(rows("SELECT stream_id || ':' || stream_version || ':' || event_type FROM order_events ORDER BY position"))
+                .containsExactly("order-a:1:OrderPlaced", "order-b:1:OrderPlaced", "order-a:2:OrderShipped",
+                        "order-a:3:OrderDelivered");
+    }
+
+    @Test
+    void redeliveredBatchAppendsNothing() throws SQLException {
+        List<EventEnvelope> batch = List.of(event("a1", "order-a", "OrderPlaced", "{\"n\":1}"),
+                event("a2", "order-a", "OrderPlaced", "{\"n\":2}"));
+        append(batch, NO_ROUTES);
+        AppendOutcome again = append(batch, NO_ROUTES);
+        assertThat(again.outcomes()).containsExactly(EventOutcome.DUPLICATE, EventOutcome.DUPLICATE);
+        assertThat(rows("SELECT count(*)::text FROM order_events")).containsExactly("2");
+        assertThat(rows("SELECT version::text FROM stream_heads WHERE stream_id = 'order-a'")).containsExactly("2");
+    }
+
+    @Test
+    void sameIdWithDifferentPayloadIsAConflictAndNothingIsWritten() throws SQLException {
+        append(List.of(event("a1", "order-a", "OrderPlaced", "{\"amount\":10}")), NO_ROUTES);
+        AppendOutcome out = append(List.of(event("a1", "order-a", "OrderPlaced", "{\"amount\":11}"),
+                event("a1b", "order-a", "OrderPlaced", "{\"amount\":12}")), NO_ROUTES);
+        assertThat(out.outcomes()).containsExactly(EventOutcome.CONFLICT, EventOutcome.APPENDED);
+        assertThat(rows("SELECT payload->>'amount' FROM order_events WHERE event_id = '" + uuid("a1") + "'"))
+                .containsExactly("10");
+    }
+
+    @Test
+    void payloadEqualityIgnoresKeyOrderAndWhitespace() {
+        append(List.of(event("a1", "order-a", "OrderPlaced", "{\"a\":1,\"b\":2}")), NO_ROUTES);
+        assertThat(append(List.of(event("a1", "order-a", "OrderPlaced", "{ \"b\": 2, \"a\": 1 }")), NO_ROUTES).outcomes())
+                .containsExactly(EventOutcome.DUPLICATE);
+    }
+
+    @Test
+    void anIdRepeatedWithinABatchIsAppendedOnce() throws SQLException {
+        AppendOutcome out = append(List.of(
+                event("x", "order-x", "OrderPlaced", "{\"v\":1}"),
+                event("x", "order-x", "OrderPlaced", "{\"v\":1}"),
+                event("x", "order-x", "OrderPlaced", "{\"v\":2}")), NO_ROUTES);
+        assertThat(out.outcomes()).containsExactly(EventOutcome.APPENDED, EventOutcome.DUPLICATE, EventOutcome.CONFLICT);
+        assertThat(rows("SELECT stream_version::text FROM order_events")).containsExactly("1");
+    }
+
+    @Test
+    void outboxRowsExistExactlyForAppendedEventsPerRoute() throws SQLException {
+        List<DerivedRoute> routes = List.of(
+                new DerivedRoute(DerivedRoute.Kind.APPENDED, "orders", List.of(), null),
+                new DerivedRoute(DerivedRoute.Kind.MAPPED, "crm", List.of("OrderPlaced"), "OrderReceived"),
+                new DerivedRoute(DerivedRoute.Kind.SUMMARY, "ops", List.of(), null));
+        append(List.of(event("p1", "order-1", "OrderPlaced", "{}"), event("s1", "order-1", "OrderShipped", "{}")), routes);
+        append(List.of(event("p1", "order-1", "OrderPlaced", "{}"), event("p2", "order-2", "OrderPlaced", "{}")), routes);
+        assertThat(rows("SELECT destination || ':' || event_type || ':' || stream_id FROM outbox ORDER BY outbox_id"))
+                .containsExactly("orders:OrderPlaced:order-1", "crm:OrderReceived:order-1", "orders:OrderShipped:order-1",
+                        "orders:OrderPlaced:order-2", "crm:OrderReceived:order-2");
+        assertThat(rows("SELECT count(*)::text FROM outbox o WHERE NOT EXISTS "
+                + "(SELECT 1 FROM order_events e WHERE e.event_id = o.event_id)")).containsExactly("0");
+    }
+
+    @Test
+    void concurrentAppendsToOneStreamAllSucceedWithDistinctVersions() throws Exception {
+        int writers = 4, batches = 25, perBatch = 8;
+        ExecutorService pool = Executors.newFixedThreadPool(writers);
+        List<Future<Long>> futures = new ArrayList<>();
+        for (int w = 0; w < writers; w++) {
+            int writer = w;
+            futures.add(pool.submit((Callable<Long>) () -> {
+                long appended = 0;
+                for (int b = 0; b < batches; b++) {
+                    List<EventEnvelope> batch = new ArrayList<>();
+                    for (int i = 0; i < perBatch; i++) {
+                        // two streams in opposite orders per writer: the sorted locking must avoid deadlock
+                        String stream = (writer + i) % 2 == 0 ? "order-hot" : "order-warm";
+                        batch.add(event("w" + writer + "b" + b + "i" + i, stream, "OrderTouched", "{\"i\":" + i + "}"));
+                    }
+                    appended += append(batch, NO_ROUTES).appended();
+                }
+                return appended;
+            }));
+        }
+        long total = 0;
+        for (Future<Long> f : futures) total += f.get(120, TimeUnit.SECONDS);
+        pool.shutdown();
+        assertThat(total).isEqualTo((long) writers * batches * perBatch);
+        assertThat(rows("SELECT stream_id || ':' || count(*) || ':' || min(stream_version) || ':' || max(stream_version) "
+                + "FROM order_events GROUP BY stream_id ORDER BY stream_id"))
+                .containsExactly("order-hot:400:1:400", "order-warm:400:1:400");
+    }
+
+    @Test
+    void concurrentAppendsOfTheSameEventsAppendThemOnce() throws Exception {
+        List<EventEnvelope> batch = new ArrayList<>();
+        for (int i = 0; i < 50; i++) batch.add(event("same" + i, "order-" + (i % 5), "OrderPlaced", "{\"i\":" + i + "}"));
+        ExecutorService pool = Executors.newFixedThreadPool(6);
+        List<Future<AppendOutcome>> futures = new ArrayList<>();
+        for (int w = 0; w < 6; w++) futures.add(pool.submit(() -> append(batch, NO_ROUTES)));
+        long appended = 0, duplicates = 0;
+        for (Future<AppendOutcome> f : futures) {
+            AppendOutcome o = f.get(120, TimeUnit.SECONDS);
+            appended += o.appended();
+            duplicates += o.duplicates();
+        }
+        pool.shutdown();
+        assertThat(appended).isEqualTo(50);
+        assertThat(duplicates).isEqualTo(250);
+        assertThat(rows("SELECT count(*)::text FROM order_events")).containsExactly("50");
+    }
+
+    List<String> rows(String sql) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (Connection c = ds.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            while (rs.next()) out.add(rs.getString(1));
+        }
+        return out;
+    }
+}

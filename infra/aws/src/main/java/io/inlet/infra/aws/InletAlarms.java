@@ -1,0 +1,99 @@
+package io.inlet.infra.aws;
+
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.services.cloudwatch.Alarm;
+import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
+import software.amazon.awscdk.services.cloudwatch.CreateAlarmOptions;
+import software.amazon.awscdk.services.cloudwatch.Metric;
+import software.amazon.awscdk.services.cloudwatch.MetricOptions;
+import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
+import software.amazon.awscdk.services.cloudwatch.actions.SnsAction;
+import software.amazon.awscdk.services.sns.Topic;
+import software.amazon.awscdk.services.sns.subscriptions.EmailSubscription;
+import software.amazon.awscdk.services.sqs.IQueue;
+import software.constructs.Construct;
+
+/**
+ * The alarms that tell an operator ingestion is in trouble, all sent to one SNS topic: a message in a
+ * dead-letter queue, a backlog growing old, a function failing or throttled, the relay silent, and the
+ * outbox lag the relay reports (EMF metric {@code Inlet/OutboxLagSeconds}, no dimensions).
+ */
+public final class InletAlarms extends Construct {
+
+    public static final String METRIC_NAMESPACE = "Inlet";
+    public static final String OUTBOX_LAG_METRIC = "OutboxLagSeconds";
+    private static final Duration PERIOD = Duration.minutes(5);
+
+    private final Topic topic;
+
+    public InletAlarms(Construct scope, String id, String alarmEmail) {
+        super(scope, id);
+        this.topic = Topic.Builder.create(this, "Topic").displayName("Inlet alarms").enforceSsl(true).build();
+        if (alarmEmail != null) {
+            topic.addSubscription(new EmailSubscription(alarmEmail));
+        }
+    }
+
+    public Topic topic() {
+        return topic;
+    }
+
+    /** Any message in a dead-letter queue needs a person: it failed {@code maxReceiveCount} times. */
+    public Alarm deadLetterQueue(String name, IQueue dlq) {
+        return alarm(name + "DeadLetters", dlq.metricApproximateNumberOfMessagesVisible(maximum()), 1,
+                ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD, 1, TreatMissingData.NOT_BREACHING,
+                "Messages in the " + name + " dead-letter queue: inspect, fix, then redrive (docs/deploy.md)");
+    }
+
+    /** The oldest message waiting longer than the threshold: consumers stopped or cannot keep up. */
+    public Alarm backlogAge(String name, IQueue queue, int thresholdSeconds) {
+        return alarm(name + "OldestMessage", queue.metricApproximateAgeOfOldestMessage(maximum()), thresholdSeconds,
+                ComparisonOperator.GREATER_THAN_THRESHOLD, 2, TreatMissingData.NOT_BREACHING,
+                "The oldest message in " + name + " is older than " + thresholdSeconds + " s");
+    }
+
+    public void function(String name, InletFunction fn) {
+        alarm(name + "Errors", fn.function().metricErrors(sum()), 1, ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD, 1,
+                TreatMissingData.NOT_BREACHING, "The " + name + " function failed");
+        alarm(name + "Throttles", fn.function().metricThrottles(sum()), 1, ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD, 1,
+                TreatMissingData.NOT_BREACHING, "The " + name + " function was throttled (concurrency cap or account limit)");
+    }
+
+    /** The relay runs on a schedule: no invocation at all for three periods means the schedule is broken. */
+    public Alarm relaySilent(InletFunction relay) {
+        return alarm("RelayNotRunning", relay.function().metricInvocations(sum()), 1, ComparisonOperator.LESS_THAN_THRESHOLD, 3,
+                TreatMissingData.BREACHING, "The outbox relay has not run for 15 minutes");
+    }
+
+    public Alarm outboxLag(int thresholdSeconds) {
+        Metric lag = Metric.Builder.create()
+                .namespace(METRIC_NAMESPACE)
+                .metricName(OUTBOX_LAG_METRIC)
+                .statistic("Maximum")
+                .period(PERIOD)
+                .build();
+        return alarm("OutboxLag", lag, thresholdSeconds, ComparisonOperator.GREATER_THAN_THRESHOLD, 2, TreatMissingData.NOT_BREACHING,
+                "Derived events wait in the outbox longer than " + thresholdSeconds + " s");
+    }
+
+    private Alarm alarm(String id, Metric metric, double threshold, ComparisonOperator operator, int periods,
+                        TreatMissingData missing, String description) {
+        Alarm alarm = metric.createAlarm(this, id, CreateAlarmOptions.builder()
+                .threshold(threshold)
+                .comparisonOperator(operator)
+                .evaluationPeriods(periods)
+                .treatMissingData(missing)
+                .alarmDescription(description)
+                .build());
+        alarm.addAlarmAction(new SnsAction(topic));
+        return alarm;
+    }
+
+    private static MetricOptions maximum() {
+        return MetricOptions.builder().statistic("Maximum").period(PERIOD).build();
+    }
+
+    private static MetricOptions sum() {
+        return MetricOptions.builder().statistic("Sum").period(PERIOD).build();
+    }
+}

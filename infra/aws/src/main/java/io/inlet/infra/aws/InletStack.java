@@ -1,0 +1,347 @@
+package io.inlet.infra.aws;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awscdk.CfnOutput;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.services.events.EventPattern;
+import software.amazon.awscdk.services.events.Rule;
+import software.amazon.awscdk.services.events.Schedule;
+import software.amazon.awscdk.services.events.targets.LambdaFunction;
+import software.amazon.awscdk.services.events.targets.LambdaFunctionProps;
+import software.amazon.awscdk.services.iam.PolicyStatement;
+import software.amazon.awscdk.services.lambda.Code;
+import software.amazon.awscdk.services.lambda.EventInvokeConfigOptions;
+import software.amazon.awscdk.services.lambda.destinations.SqsDestination;
+import software.amazon.awscdk.services.lambda.eventsources.SqsEventSource;
+import software.amazon.awscdk.services.lambda.eventsources.SqsEventSourceProps;
+import software.amazon.awscdk.services.s3.Bucket;
+import software.amazon.awscdk.services.s3.EventType;
+import software.amazon.awscdk.services.s3.LifecycleRule;
+import software.amazon.awscdk.services.s3.NotificationKeyFilter;
+import software.amazon.awscdk.services.s3.StorageClass;
+import software.amazon.awscdk.services.s3.Transition;
+import software.amazon.awscdk.services.s3.notifications.LambdaDestination;
+import software.amazon.awscdk.services.sqs.Queue;
+import software.amazon.awscdk.services.sqs.QueueEncryption;
+import software.constructs.Construct;
+
+/**
+ * Inlet on AWS: vendor buckets, the path from a written object to the ingest function, inbound event
+ * queues, destination queues and the scheduled outbox relay, the database access, and the alarms.
+ *
+ * <p>Read it top to bottom as the flow of DESIGN.md: buckets -> notification -> queue -> function ->
+ * database -> outbox -> relay -> destination queues. Every IAM grant names the resource it is for.
+ */
+public final class InletStack extends Stack {
+
+    public static final String S3_HANDLER = "io.inlet.aws.S3ObjectHandler::handleRequest";
+    public static final String SQS_HANDLER = "io.inlet.aws.SqsIngestHandler::handleRequest";
+    public static final String EVENTBRIDGE_HANDLER = "io.inlet.aws.EventBridgeObjectHandler::handleRequest";
+    public static final String RELAY_HANDLER = "io.inlet.aws.OutboxRelayHandler::handleRequest";
+
+    /** Lambda retries a failed asynchronous invocation twice before the on-failure destination. */
+    private static final int ASYNC_RETRIES = 2;
+    private static final Duration ASYNC_MAX_EVENT_AGE = Duration.hours(6);
+
+    private final InletSettings settings;
+    private final Map<String, Bucket> vendorBuckets = new LinkedHashMap<>();
+    private final Map<String, QueueWithDeadLetter> destinations = new LinkedHashMap<>();
+    private final Map<String, QueueWithDeadLetter> inboundQueues = new LinkedHashMap<>();
+    private QueueWithDeadLetter ingestQueue;
+    private InletFunction queueConsumer;
+    private InletFunction relay;
+    private InletAlarms alarms;
+
+    public InletStack(Construct scope, String id, StackProps props, InletSettings settings) {
+        super(scope, id, props);
+        this.settings = settings;
+        Code code = Code.fromAsset(settings.functionsAsset());
+        DatabaseAccess database = new DatabaseAccess(this, "Database", settings.database());
+        this.alarms = new InletAlarms(this, "Alarms", settings.alarmEmail());
+
+        for (VendorBucketSpec spec : settings.vendorBuckets()) {
+            vendorBuckets.put(spec.id(), HardenedBucket.create(this, spec.id(), spec.bucketName(), vendorLifecycle(),
+                    settings.objectDelivery() == ObjectDelivery.EVENTBRIDGE));
+        }
+        Bucket claimChecks = HardenedBucket.create(this, "ClaimChecks", null, List.of(LifecycleRule.builder()
+                .id("expire-claim-checks")
+                .expiration(Duration.days(settings.claimCheckExpirationDays()))
+                .noncurrentVersionExpiration(Duration.days(1))
+                .abortIncompleteMultipartUploadAfter(Duration.days(1))
+                .build()), false);
+
+        int destinationVisibility = settings.visibilityTimeoutSeconds(settings.destinationConsumerTimeoutSeconds());
+        for (QueueSpec spec : settings.destinations()) {
+            QueueWithDeadLetter queue = new QueueWithDeadLetter(this, "Destination-" + spec.name(), spec.fifo(),
+                    destinationVisibility, settings.maxReceiveCount());
+            destinations.put(spec.name(), queue);
+            alarms.deadLetterQueue("Destination-" + spec.name(), queue.deadLetterQueue());
+        }
+
+        Map<String, String> environment = environment(database, claimChecks);
+        this.relay = relay(code, environment, database, claimChecks);
+        wireObjectDelivery(code, environment, database, claimChecks);
+        wireInboundQueues();
+        alarms.outboxLag(settings.outboxLagAlarmSeconds());
+
+        CfnOutput.Builder.create(this, "AlarmTopicArn").value(alarms.topic().getTopicArn()).build();
+        CfnOutput.Builder.create(this, "ClaimCheckBucketName").value(claimChecks.getBucketName()).build();
+        vendorBuckets.forEach((name, bucket) ->
+                CfnOutput.Builder.create(this, name + "BucketName").value(bucket.getBucketName()).build());
+        destinations.forEach((name, queue) ->
+                CfnOutput.Builder.create(this, "Destination" + name.replaceAll("[^A-Za-z0-9]", "") + "QueueUrl")
+                        .value(queue.queue().getQueueUrl()).build());
+    }
+
+    /** Objects are processed within minutes; afterwards they are kept cheaply for replays, old versions expire. */
+    private List<LifecycleRule> vendorLifecycle() {
+        return List.of(LifecycleRule.builder()
+                .id("processed-objects")
+                .transitions(List.of(Transition.builder()
+                        .storageClass(StorageClass.INFREQUENT_ACCESS)
+                        .transitionAfter(Duration.days(settings.transitionToInfrequentAccessDays()))
+                        .build()))
+                .noncurrentVersionExpiration(Duration.days(settings.noncurrentVersionExpirationDays()))
+                .abortIncompleteMultipartUploadAfter(Duration.days(7))
+                .build());
+    }
+
+    private Map<String, String> environment(DatabaseAccess database, Bucket claimChecks) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("INLET_FEEDS", settings.feedsLocation());
+        env.put("INLET_DATABASE_URL", database.jdbcUrl());
+        env.put("INLET_DATABASE_USER", database.user());
+        env.put("INLET_DATABASE_SECRET_ARN", database.secret().getSecretArn());
+        List<String> pairs = new ArrayList<>();
+        destinations.forEach((name, queue) -> pairs.add(name + "=" + queue.queue().getQueueUrl()));
+        env.put("INLET_DESTINATIONS", String.join(",", pairs));
+        env.put("INLET_CLAIM_CHECK_BUCKET", claimChecks.getBucketName());
+        env.put("INLET_CHANNEL", settings.channel());
+        env.put("INLET_SAFETY_MARGIN_MS", Integer.toString(settings.safetyMarginMs()));
+        return env;
+    }
+
+    private InletFunction relay(Code code, Map<String, String> environment, DatabaseAccess database, Bucket claimChecks) {
+        InletFunction fn = new InletFunction(this, "Relay", new InletFunction.Props(RELAY_HANDLER,
+                "Inlet outbox relay: publishes committed outbox rows to the destination queues", code,
+                settings.relayTimeoutSeconds(), settings.memoryMb(), environment, settings.logRetention(),
+                InletSettings.RELAY_CONCURRENCY, database.network()));
+        database.secret().grantRead(fn.role());
+        destinations.values().forEach(queue -> queue.queue().grantSendMessages(fn.role()));
+        fn.role().addToPrincipalPolicy(PolicyStatement.Builder.create()
+                .sid("WriteClaimChecks")
+                .actions(List.of("s3:PutObject"))
+                .resources(List.of(claimChecks.arnForObjects("*")))
+                .build());
+        grantReadFeedsFile(fn);
+
+        Queue failures = failureQueue("RelayScheduleFailures");
+        Rule.Builder.create(this, "RelaySchedule")
+                .description("Runs the outbox relay every " + settings.relayEveryMinutes() + " minute(s)")
+                .schedule(Schedule.rate(Duration.minutes(settings.relayEveryMinutes())))
+                .targets(List.of(new LambdaFunction(fn.alias(), LambdaFunctionProps.builder()
+                        .deadLetterQueue(failures)
+                        .retryAttempts(ASYNC_RETRIES)
+                        .maxEventAge(Duration.minutes(settings.relayEveryMinutes() * 5L))
+                        .build())))
+                .build();
+        alarms.function("Relay", fn);
+        alarms.relaySilent(fn);
+        return fn;
+    }
+
+    private void wireObjectDelivery(Code code, Map<String, String> environment, DatabaseAccess database, Bucket claimChecks) {
+        this.queueConsumer = settings.consumesQueues() ? queueConsumer(code, environment, database, claimChecks) : null;
+        InletFunction consumer = queueConsumer;
+        switch (settings.objectDelivery()) {
+            case SQS -> {
+                this.ingestQueue = new QueueWithDeadLetter(this, "Ingest", false,
+                        settings.visibilityTimeoutSeconds(consumer.timeoutSeconds()), settings.maxReceiveCount());
+                for (VendorBucketSpec spec : settings.vendorBuckets()) {
+                    Bucket bucket = vendorBuckets.get(spec.id());
+                    for (String prefix : spec.prefixes()) {
+                        NotificationKeyFilter filter = NotificationKeyFilter.builder().prefix(prefix).build();
+                        var destination = new software.amazon.awscdk.services.s3.notifications.SqsDestination(ingestQueue.queue());
+                        bucket.addEventNotification(EventType.OBJECT_CREATED, destination, filter);
+                        bucket.addEventNotification(EventType.OBJECT_REMOVED, destination, filter);
+                    }
+                }
+                consume(consumer, ingestQueue, false);
+                alarms.deadLetterQueue("Ingest", ingestQueue.deadLetterQueue());
+                alarms.backlogAge("Ingest", ingestQueue.queue(), settings.oldestMessageAlarmSeconds());
+            }
+            case LAMBDA -> {
+                InletFunction fn = objectFunction("ObjectIngest", S3_HANDLER, code, environment, database, claimChecks);
+                for (VendorBucketSpec spec : settings.vendorBuckets()) {
+                    Bucket bucket = vendorBuckets.get(spec.id());
+                    for (String prefix : spec.prefixes()) {
+                        NotificationKeyFilter filter = NotificationKeyFilter.builder().prefix(prefix).build();
+                        bucket.addEventNotification(EventType.OBJECT_CREATED, new LambdaDestination(fn.alias()), filter);
+                        bucket.addEventNotification(EventType.OBJECT_REMOVED, new LambdaDestination(fn.alias()), filter);
+                    }
+                }
+            }
+            case EVENTBRIDGE -> {
+                InletFunction fn = objectFunction("ObjectIngest", EVENTBRIDGE_HANDLER, code, environment, database, claimChecks);
+                Queue failures = failureQueue("ObjectEventFailures");
+                for (VendorBucketSpec spec : settings.vendorBuckets()) {
+                    Bucket bucket = vendorBuckets.get(spec.id());
+                    List<Object> prefixes = new ArrayList<>();
+                    spec.prefixes().forEach(prefix -> prefixes.add(Map.of("prefix", prefix)));
+                    Rule.Builder.create(this, spec.id() + "ObjectEvents")
+                            .description("Object Created/Deleted under the feed prefixes of " + spec.id())
+                            .eventPattern(EventPattern.builder()
+                                    .source(List.of("aws.s3"))
+                                    .detailType(List.of("Object Created", "Object Deleted"))
+                                    .detail(Map.of("bucket", Map.of("name", List.of(bucket.getBucketName())),
+                                            "object", Map.of("key", prefixes)))
+                                    .build())
+                            .targets(List.of(new LambdaFunction(fn.alias(), LambdaFunctionProps.builder()
+                                    .deadLetterQueue(failures)
+                                    .retryAttempts(ASYNC_RETRIES)
+                                    .maxEventAge(ASYNC_MAX_EVENT_AGE)
+                                    .build())))
+                            .build();
+                }
+            }
+            default -> throw new IllegalStateException("unhandled delivery " + settings.objectDelivery());
+        }
+    }
+
+    /**
+     * A function S3 or EventBridge invokes asynchronously. With no event source mapping to bound it,
+     * its reserved concurrency is the cap on database connections; a failure after Lambda's retries
+     * lands in the on-failure queue, which acts as its dead-letter queue.
+     */
+    private InletFunction objectFunction(String id, String handler, Code code, Map<String, String> environment,
+                                         DatabaseAccess database, Bucket claimChecks) {
+        InletFunction fn = new InletFunction(this, id, new InletFunction.Props(handler,
+                "Inlet object ingestion (" + settings.objectDelivery() + ")", code, settings.ingestTimeoutSeconds(),
+                settings.memoryMb(), environment, settings.logRetention(), settings.concurrencyPerConsumer(), database.network()));
+        grantIngest(fn, database, claimChecks);
+        Queue failures = failureQueue(id + "Failures");
+        fn.alias().configureAsyncInvoke(EventInvokeConfigOptions.builder()
+                .onFailure(new SqsDestination(failures))
+                .retryAttempts(ASYNC_RETRIES)
+                .maxEventAge(ASYNC_MAX_EVENT_AGE)
+                .build());
+        alarms.function(id, fn);
+        return fn;
+    }
+
+    private InletFunction queueConsumer(Code code, Map<String, String> environment, DatabaseAccess database, Bucket claimChecks) {
+        InletFunction fn = new InletFunction(this, "QueueIngest", new InletFunction.Props(SQS_HANDLER,
+                "Inlet queue ingestion: S3 notifications and business events from SQS", code, settings.ingestTimeoutSeconds(),
+                settings.memoryMb(), environment, settings.logRetention(), null, database.network()));
+        grantIngest(fn, database, claimChecks);
+        alarms.function("QueueIngest", fn);
+        return fn;
+    }
+
+    private void wireInboundQueues() {
+        if (settings.inboundQueues().isEmpty()) {
+            return;
+        }
+        InletFunction consumer = queueConsumer;
+        for (QueueSpec spec : settings.inboundQueues()) {
+            QueueWithDeadLetter queue = new QueueWithDeadLetter(this, "Inbound-" + spec.name(), spec.fifo(),
+                    settings.visibilityTimeoutSeconds(consumer.timeoutSeconds()), settings.maxReceiveCount());
+            inboundQueues.put(spec.name(), queue);
+            consume(consumer, queue, spec.fifo());
+            alarms.deadLetterQueue("Inbound-" + spec.name(), queue.deadLetterQueue());
+            alarms.backlogAge("Inbound-" + spec.name(), queue.queue(), settings.oldestMessageAlarmSeconds());
+        }
+    }
+
+    /** The event source mapping: partial batch failures, bounded batch and concurrency. */
+    private void consume(InletFunction consumer, QueueWithDeadLetter queue, boolean fifo) {
+        SqsEventSourceProps.Builder props = SqsEventSourceProps.builder()
+                .batchSize(settings.batchSizeFor(fifo))
+                .reportBatchItemFailures(true)
+                .maxConcurrency(settings.concurrencyPerConsumer());
+        if (!fifo && settings.batchingWindowSeconds() > 0) {
+            props.maxBatchingWindow(Duration.seconds(settings.batchingWindowSeconds()));
+        }
+        consumer.alias().addEventSource(new SqsEventSource(queue.queue(), props.build()));
+    }
+
+    /** Read only the feed prefixes, the one secret, and the claim checks the relay wrote. */
+    private void grantIngest(InletFunction fn, DatabaseAccess database, Bucket claimChecks) {
+        for (VendorBucketSpec spec : settings.vendorBuckets()) {
+            Bucket bucket = vendorBuckets.get(spec.id());
+            fn.role().addToPrincipalPolicy(PolicyStatement.Builder.create()
+                    .sid("ReadFeedPrefixes" + spec.id())
+                    // GetObjectVersion: notifications name the version that was written.
+                    .actions(List.of("s3:GetObject", "s3:GetObjectVersion"))
+                    .resources(spec.prefixes().stream().map(prefix -> bucket.arnForObjects(prefix + "*")).toList())
+                    .build());
+            fn.role().addToPrincipalPolicy(PolicyStatement.Builder.create()
+                    .sid("ListFeedPrefixes" + spec.id())
+                    // Without ListBucket a missing key answers 403 instead of 404 (ObjectGone).
+                    .actions(List.of("s3:ListBucket"))
+                    .resources(List.of(bucket.getBucketArn()))
+                    .conditions(Map.of("StringLike", Map.of("s3:prefix",
+                            spec.prefixes().stream().map(prefix -> prefix + "*").toList())))
+                    .build());
+        }
+        fn.role().addToPrincipalPolicy(PolicyStatement.Builder.create()
+                .sid("ReadClaimChecks")
+                .actions(List.of("s3:GetObject"))
+                .resources(List.of(claimChecks.arnForObjects("*")))
+                .build());
+        database.secret().grantRead(fn.role());
+        grantReadFeedsFile(fn);
+    }
+
+    private void grantReadFeedsFile(InletFunction fn) {
+        String location = settings.feedsLocation();
+        if (location.startsWith("s3://")) {
+            String path = location.substring("s3://".length());
+            int slash = path.indexOf('/');
+            if (slash <= 0 || slash == path.length() - 1) {
+                throw new IllegalArgumentException("Inlet settings: feedsLocation '" + location + "' must be s3://bucket/key");
+            }
+            fn.role().addToPrincipalPolicy(PolicyStatement.Builder.create()
+                    .sid("ReadFeedsFile")
+                    .actions(List.of("s3:GetObject"))
+                    .resources(List.of("arn:" + getPartition() + ":s3:::" + path))
+                    .build());
+        }
+    }
+
+    /** Where asynchronous invocations go after Lambda's own retries: a dead-letter queue in all but name. */
+    private Queue failureQueue(String id) {
+        Queue queue = Queue.Builder.create(this, id)
+                .encryption(QueueEncryption.SQS_MANAGED)
+                .enforceSsl(true)
+                .retentionPeriod(Duration.days(14))
+                .build();
+        alarms.deadLetterQueue(id, queue);
+        return queue;
+    }
+
+    public InletFunction relay() {
+        return relay;
+    }
+
+    public QueueWithDeadLetter ingestQueue() {
+        return ingestQueue;
+    }
+
+    public Map<String, QueueWithDeadLetter> destinations() {
+        return destinations;
+    }
+
+    public Map<String, QueueWithDeadLetter> inboundQueues() {
+        return inboundQueues;
+    }
+
+    public Map<String, Bucket> vendorBuckets() {
+        return vendorBuckets;
+    }
+}

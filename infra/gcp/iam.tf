@@ -1,0 +1,127 @@
+# One service account per job, each granted on the single resource it needs. No primitive roles.
+
+resource "google_service_account" "ingest" {
+  account_id   = "${var.name_prefix}-ingest"
+  display_name = "Inlet ingest functions: read feed prefixes, read the database secret"
+}
+
+resource "google_service_account" "relay" {
+  account_id   = "${var.name_prefix}-relay"
+  display_name = "Inlet outbox relay: publish to the destination topics, read the database secret"
+}
+
+resource "google_service_account" "push_invoker" {
+  account_id   = "${var.name_prefix}-push"
+  display_name = "Identity of Inlet's push subscriptions when they call the push function"
+}
+
+resource "google_service_account" "scheduler" {
+  account_id   = "${var.name_prefix}-scheduler"
+  display_name = "Identity of the Cloud Scheduler job that runs the relay"
+}
+
+resource "google_service_account" "eventarc" {
+  count = local.pubsub_objects ? 0 : 1
+
+  account_id   = "${var.name_prefix}-eventarc"
+  display_name = "Identity of Inlet's Eventarc storage triggers"
+}
+
+# Read only objects under the feed prefixes: a conditional binding per prefix.
+resource "google_storage_bucket_iam_member" "ingest_reads_feed_prefix" {
+  for_each = local.vendor_prefixes
+
+  bucket = google_storage_bucket.vendor[each.value.bucket].name
+  role   = "roles/storage.objectViewer"
+  member = "serviceAccount:${google_service_account.ingest.email}"
+
+  condition {
+    title      = "feed prefix ${each.value.prefix}"
+    expression = "resource.name.startsWith(\"projects/_/buckets/${each.value.bucket}/objects/${each.value.prefix}\")"
+  }
+}
+
+resource "google_storage_bucket_iam_member" "feeds_file_reader" {
+  for_each = local.feeds_object == null ? {} : {
+    ingest = google_service_account.ingest.email
+    relay  = google_service_account.relay.email
+  }
+
+  bucket = local.feeds_object[0]
+  role   = "roles/storage.objectViewer"
+  member = "serviceAccount:${each.value}"
+
+  condition {
+    title      = "feeds file"
+    expression = "resource.name == \"projects/_/buckets/${local.feeds_object[0]}/objects/${local.feeds_object[1]}\""
+  }
+}
+
+resource "google_secret_manager_secret_iam_member" "database_password_reader" {
+  for_each = {
+    ingest = google_service_account.ingest.email
+    relay  = google_service_account.relay.email
+  }
+
+  secret_id = local.password_secret_id
+  role      = "roles/secretmanager.secretAccessor"
+  member    = "serviceAccount:${each.value}"
+}
+
+resource "google_pubsub_topic_iam_member" "relay_publishes_destination" {
+  for_each = local.destinations
+
+  topic  = google_pubsub_topic.destination[each.key].name
+  role   = "roles/pubsub.publisher"
+  member = "serviceAccount:${google_service_account.relay.email}"
+}
+
+# Push subscriptions sign their requests as push_invoker; the Pub/Sub service agent mints those tokens.
+resource "google_service_account_iam_member" "pubsub_signs_push_tokens" {
+  service_account_id = google_service_account.push_invoker.name
+  role               = "roles/iam.serviceAccountTokenCreator"
+  member             = "serviceAccount:${local.pubsub_service_agent}"
+}
+
+resource "google_cloud_run_service_iam_member" "push_invoker" {
+  count = local.ingest_function_count
+
+  location = var.region
+  service  = google_cloudfunctions2_function.push[0].service_config[0].service
+  role     = "roles/run.invoker"
+  member   = "serviceAccount:${google_service_account.push_invoker.email}"
+}
+
+resource "google_cloud_run_service_iam_member" "scheduler_invokes_relay" {
+  location = var.region
+  service  = google_cloudfunctions2_function.relay.service_config[0].service
+  role     = "roles/run.invoker"
+  member   = "serviceAccount:${google_service_account.scheduler.email}"
+}
+
+# Eventarc variant: the trigger identity receives events and invokes the object functions; the Cloud
+# Storage service agent publishes to Eventarc's transport topic (Google's documented requirements).
+resource "google_project_iam_member" "eventarc_receiver" {
+  count = local.pubsub_objects ? 0 : 1
+
+  project = var.project_id
+  role    = "roles/eventarc.eventReceiver"
+  member  = "serviceAccount:${google_service_account.eventarc[0].email}"
+}
+
+resource "google_project_iam_member" "gcs_publishes_eventarc" {
+  count = local.pubsub_objects ? 0 : 1
+
+  project = var.project_id
+  role    = "roles/pubsub.publisher"
+  member  = "serviceAccount:${data.google_storage_project_service_account.gcs.email_address}"
+}
+
+resource "google_cloud_run_service_iam_member" "eventarc_invokes_object_function" {
+  for_each = google_cloudfunctions2_function.object
+
+  location = var.region
+  service  = each.value.service_config[0].service
+  role     = "roles/run.invoker"
+  member   = "serviceAccount:${google_service_account.eventarc[0].email}"
+}

@@ -1,0 +1,170 @@
+# Alert policies mirroring the AWS alarms: dead letters, backlog age, function errors and throttling,
+# the relay not running, and the outbox lag the functions log as outbox_lag_seconds.
+
+resource "google_monitoring_notification_channel" "email" {
+  count = var.alert_email == "" ? 0 : 1
+
+  display_name = "Inlet alerts"
+  type         = "email"
+  labels = {
+    email_address = var.alert_email
+  }
+}
+
+locals {
+  notification_channels = [for c in google_monitoring_notification_channel.email : c.id]
+}
+
+resource "google_logging_metric" "outbox_lag" {
+  name   = "${var.name_prefix}/outbox_lag_seconds"
+  filter = "resource.type=\"cloud_run_revision\" AND resource.labels.service_name=\"${var.name_prefix}-relay\" AND jsonPayload.outbox_lag_seconds>=0"
+
+  metric_descriptor {
+    metric_kind = "DELTA"
+    value_type  = "DISTRIBUTION"
+    unit        = "s"
+  }
+
+  value_extractor = "EXTRACT(jsonPayload.outbox_lag_seconds)"
+
+  bucket_options {
+    exponential_buckets {
+      num_finite_buckets = 32
+      growth_factor      = 2
+      scale              = 1
+    }
+  }
+}
+
+resource "google_monitoring_alert_policy" "dead_letters" {
+  display_name          = "Inlet: messages in a dead-letter subscription"
+  combiner              = "OR"
+  notification_channels = local.notification_channels
+  user_labels           = local.labels
+
+  conditions {
+    display_name = "undelivered dead letters > 0"
+    condition_threshold {
+      filter          = "resource.type = \"pubsub_subscription\" AND metric.type = \"pubsub.googleapis.com/subscription/num_undelivered_messages\" AND resource.label.subscription_id = monitoring.regex.full_match(\"${var.name_prefix}-dlq-.*\")"
+      comparison      = "COMPARISON_GT"
+      threshold_value = 0
+      duration        = "60s"
+      aggregations {
+        alignment_period   = "300s"
+        per_series_aligner = "ALIGN_MAX"
+      }
+    }
+  }
+
+  documentation {
+    content = "A message failed max_delivery_attempts times. Inspect, fix, then redrive: docs/deploy.md."
+  }
+}
+
+resource "google_monitoring_alert_policy" "backlog_age" {
+  display_name          = "Inlet: oldest unacknowledged message too old"
+  combiner              = "OR"
+  notification_channels = local.notification_channels
+  user_labels           = local.labels
+
+  conditions {
+    display_name = "oldest unacked message age > ${var.oldest_message_alert_seconds}s"
+    condition_threshold {
+      filter          = "resource.type = \"pubsub_subscription\" AND metric.type = \"pubsub.googleapis.com/subscription/oldest_unacked_message_age\" AND resource.label.subscription_id = monitoring.regex.full_match(\"${var.name_prefix}-src-.*\")"
+      comparison      = "COMPARISON_GT"
+      threshold_value = var.oldest_message_alert_seconds
+      duration        = "300s"
+      aggregations {
+        alignment_period   = "300s"
+        per_series_aligner = "ALIGN_MAX"
+      }
+    }
+  }
+}
+
+resource "google_monitoring_alert_policy" "function_errors" {
+  display_name          = "Inlet: function errors"
+  combiner              = "OR"
+  notification_channels = local.notification_channels
+  user_labels           = local.labels
+
+  conditions {
+    display_name = "5xx responses"
+    condition_threshold {
+      filter          = "resource.type = \"cloud_run_revision\" AND metric.type = \"run.googleapis.com/request_count\" AND metric.label.response_code_class = \"5xx\" AND resource.label.service_name = monitoring.regex.full_match(\"${var.name_prefix}-.*\")"
+      comparison      = "COMPARISON_GT"
+      threshold_value = 0
+      duration        = "0s"
+      aggregations {
+        alignment_period     = "300s"
+        per_series_aligner   = "ALIGN_DELTA"
+        cross_series_reducer = "REDUCE_SUM"
+        group_by_fields      = ["resource.label.service_name"]
+      }
+    }
+  }
+}
+
+resource "google_monitoring_alert_policy" "function_throttles" {
+  display_name          = "Inlet: function throttled (max instances reached)"
+  combiner              = "OR"
+  notification_channels = local.notification_channels
+  user_labels           = local.labels
+
+  conditions {
+    display_name = "429 responses"
+    condition_threshold {
+      filter          = "resource.type = \"cloud_run_revision\" AND metric.type = \"run.googleapis.com/request_count\" AND metric.label.response_code = \"429\" AND resource.label.service_name = monitoring.regex.full_match(\"${var.name_prefix}-.*\")"
+      comparison      = "COMPARISON_GT"
+      threshold_value = 0
+      duration        = "0s"
+      aggregations {
+        alignment_period     = "300s"
+        per_series_aligner   = "ALIGN_DELTA"
+        cross_series_reducer = "REDUCE_SUM"
+        group_by_fields      = ["resource.label.service_name"]
+      }
+    }
+  }
+}
+
+resource "google_monitoring_alert_policy" "relay_not_running" {
+  display_name          = "Inlet: outbox relay not running"
+  combiner              = "OR"
+  notification_channels = local.notification_channels
+  user_labels           = local.labels
+
+  conditions {
+    display_name = "no relay requests for 15 minutes"
+    condition_absent {
+      filter   = "resource.type = \"cloud_run_revision\" AND metric.type = \"run.googleapis.com/request_count\" AND resource.label.service_name = \"${var.name_prefix}-relay\""
+      duration = "900s"
+      aggregations {
+        alignment_period   = "300s"
+        per_series_aligner = "ALIGN_DELTA"
+      }
+    }
+  }
+}
+
+resource "google_monitoring_alert_policy" "outbox_lag" {
+  display_name          = "Inlet: outbox lag"
+  combiner              = "OR"
+  notification_channels = local.notification_channels
+  user_labels           = local.labels
+
+  conditions {
+    display_name = "outbox lag p99 > ${var.outbox_lag_alert_seconds}s"
+    condition_threshold {
+      filter          = "resource.type = \"cloud_run_revision\" AND metric.type = \"logging.googleapis.com/user/${google_logging_metric.outbox_lag.name}\""
+      comparison      = "COMPARISON_GT"
+      threshold_value = var.outbox_lag_alert_seconds
+      duration        = "600s"
+      aggregations {
+        alignment_period     = "300s"
+        per_series_aligner   = "ALIGN_PERCENTILE_99"
+        cross_series_reducer = "REDUCE_MAX"
+      }
+    }
+  }
+}

@@ -1,0 +1,33 @@
+output "vendor_buckets" {
+  description = "Vendor bucket names."
+  value       = [for b in google_storage_bucket.vendor : b.name]
+}
+
+output "objects_topic" {
+  description = "Topic receiving the Cloud Storage notifications (pubsub trigger)."
+  value       = local.pubsub_objects ? google_pubsub_topic.objects[0].id : null
+}
+
+output "destination_topics" {
+  description = "Destination topics by logical name (INLET_DESTINATIONS)."
+  value       = { for name, topic in google_pubsub_topic.destination : name => topic.id }
+}
+
+output "dead_letter_subscriptions" {
+  description = "Subscriptions holding dead letters, to inspect and redrive."
+  value = concat(
+    [for s in google_pubsub_subscription.objects_dead_letter : s.id],
+    [for s in google_pubsub_subscription.inbound_dead_letter : s.id],
+    [for s in google_pubsub_subscription.destination_dead_letter : s.id],
+  )
+}
+
+output "relay_uri" {
+  description = "URI of the relay function (invoke with an identity that has run.invoker)."
+  value       = google_cloudfunctions2_function.relay.service_config[0].uri
+}
+
+output "database_password_secret" {
+  description = "Secret Manager secret holding the database password."
+  value       = local.password_secret_id
+}

@@ -1,0 +1,105 @@
+package io.inlet.infra.aws;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Settings fail at synth with a message naming the setting; the derived limits are computed, not typed. */
+class InletSettingsTest {
+
+    @Test
+    void visibilityTimeoutIsSixTimesTheConsumerTimeoutPlusTheBatchingWindow() {
+        InletSettings settings = Synth.settings().ingestTimeoutSeconds(120).batchingWindowSeconds(10).build();
+
+        assertThat(settings.visibilityTimeoutSeconds(120)).isEqualTo(730);
+    }
+
+    @Test
+    void concurrencyPerConsumerSharesTheDatabaseConnectionsLeftAfterTheRelay() {
+        InletSettings settings = Synth.settings().databaseConnections(31)
+                .inboundQueue(QueueSpec.standard("orders")).inboundQueue(QueueSpec.fifo("stock")).build();
+
+        assertThat(settings.concurrencyPerConsumer()).isEqualTo(10);
+    }
+
+    @Test
+    void tooFewDatabaseConnectionsForTheConsumersIsRefusedWithTheMinimum() {
+        assertThatThrownBy(() -> Synth.settings().databaseConnections(4).inboundQueue(QueueSpec.standard("orders")).build())
+                .hasMessage("Inlet settings: databaseConnections 4 leaves 3 connection(s) for 2 consumer(s) after the relay's 1;"
+                        + " each needs at least 2: raise databaseConnections to at least 5");
+    }
+
+    @Test
+    void fifoMappingsTakeAtMostTenMessages() {
+        InletSettings settings = Synth.settings().batchSize(100).batchingWindowSeconds(5).build();
+
+        assertThat(settings.batchSizeFor(true)).isEqualTo(10);
+        assertThat(settings.batchSizeFor(false)).isEqualTo(100);
+    }
+
+    @Test
+    void batchAboveTenWithoutABatchingWindowIsRefused() {
+        assertThatThrownBy(() -> Synth.settings().batchSize(50).batchingWindowSeconds(0).build())
+                .hasMessageContaining("batchSize 50 above 10 needs batchingWindowSeconds >= 1");
+    }
+
+    @Test
+    void functionTimeoutAboveLambdasMaximumIsRefused() {
+        assertThatThrownBy(() -> Synth.settings().ingestTimeoutSeconds(901).build())
+                .hasMessage("Inlet settings: ingestTimeoutSeconds 901 must be within 10..900");
+    }
+
+    @Test
+    void overlappingPrefixesInOneBucketAreRefusedNamingBoth() {
+        assertThatThrownBy(() -> new VendorBucketSpec("Vendors", null, List.of("acme/", "acme/orders/")))
+                .hasMessage("vendor bucket 'Vendors': prefixes 'acme/' and 'acme/orders/' overlap; S3 rejects overlapping notification filters");
+    }
+
+    @Test
+    void prefixWithoutTrailingSlashIsRefused() {
+        assertThatThrownBy(() -> new VendorBucketSpec("Vendors", null, List.of("acme")))
+                .hasMessageContaining("prefix 'acme' must not start with '/', must end with '/'");
+    }
+
+    @Test
+    void partialSecretArnIsRefusedBecauseTheGrantWouldNeedAWildcard() {
+        assertThatThrownBy(() -> new DatabaseSpec.Existing("jdbc:postgresql://h:5432/d", "inlet",
+                "arn:aws:secretsmanager:eu-west-1:123456789012:secret:inlet/db", null))
+                .hasMessageContaining("must be a complete Secrets Manager ARN ending in -XXXXXX");
+    }
+
+    @Test
+    void duplicateDestinationNamesAreRefused() {
+        assertThatThrownBy(() -> Synth.settings().destination(QueueSpec.standard("order-events")).build())
+                .hasMessage("Inlet settings: destinations name 'order-events' appears twice");
+    }
+
+    @Test
+    void contextObjectIsReadIntoSettings() {
+        InletSettings settings = ContextSettings.read(Map.of(
+                "functionsAsset", "build/inlet.jar",
+                "feedsLocation", "feeds.yaml",
+                "vendorBuckets", List.of(Map.of("id", "Vendors", "prefixes", List.of("acme/"))),
+                "destinations", List.of(Map.of("name", "order-events", "fifo", true)),
+                "database", Map.of("create", Map.of("instanceType", "t4g.large", "allocatedStorageGib", 100, "multiAz", true)),
+                "objectDelivery", "EVENTBRIDGE",
+                "ingestTimeoutSeconds", 600,
+                "logRetentionDays", 90));
+
+        assertThat(settings.vendorBuckets()).containsExactly(new VendorBucketSpec("Vendors", null, List.of("acme/")));
+        assertThat(settings.destinations()).containsExactly(QueueSpec.fifo("order-events"));
+        assertThat(settings.database()).isEqualTo(new DatabaseSpec.Created("t4g.large", 100, true));
+        assertThat(settings.objectDelivery()).isEqualTo(ObjectDelivery.EVENTBRIDGE);
+        assertThat(settings.ingestTimeoutSeconds()).isEqualTo(600);
+        assertThat(settings.logRetention()).isEqualTo(software.amazon.awscdk.services.logs.RetentionDays.THREE_MONTHS);
+    }
+
+    @Test
+    void misspeltContextKeyIsRefusedByName() {
+        assertThatThrownBy(() -> ContextSettings.read(Map.of("ingestTimeoutSecs", 600)))
+                .hasMessageStartingWith("CDK context inlet.ingestTimeoutSecs is not a known setting");
+    }
+}

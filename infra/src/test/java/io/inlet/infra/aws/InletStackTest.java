@@ -1,0 +1,172 @@
+package io.inlet.infra.aws;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.assertions.Match;
+import software.amazon.awscdk.assertions.Template;
+
+/** What the synthesised template says, for the settings in {@link Synth#settings()}. */
+class InletStackTest {
+
+    private static final Template DEFAULT = Synth.cached(Synth.settings().build());
+
+    @Test
+    void vendorBucketIsVersionedEncryptedPrivateAndAgesProcessedObjects() {
+        DEFAULT.hasResourceProperties("AWS::S3::Bucket", Map.of(
+                "BucketName", "inlet-vendors-test",
+                "VersioningConfiguration", Map.of("Status", "Enabled"),
+                "BucketEncryption", Map.of("ServerSideEncryptionConfiguration",
+                        List.of(Map.of("ServerSideEncryptionByDefault", Map.of("SSEAlgorithm", "AES256")))),
+                "PublicAccessBlockConfiguration", Map.of("BlockPublicAcls", true, "BlockPublicPolicy", true,
+                        "IgnorePublicAcls", true, "RestrictPublicBuckets", true),
+                "LifecycleConfiguration", Map.of("Rules", List.of(Match.objectLike(Map.of(
+                        "Id", "processed-objects",
+                        "Transitions", List.of(Map.of("StorageClass", "STANDARD_IA", "TransitionInDays", 30)),
+                        "NoncurrentVersionExpiration", Map.of("NoncurrentDays", 30)))))));
+    }
+
+    @Test
+    void vendorPrefixesNotifyTheIngestQueue() {
+        DEFAULT.hasResourceProperties("Custom::S3BucketNotifications", Map.of("NotificationConfiguration", Map.of(
+                "QueueConfigurations", Match.arrayWith(List.of(Match.objectLike(Map.of(
+                        "Events", List.of("s3:ObjectCreated:*"),
+                        "Filter", Map.of("Key", Map.of("FilterRules", List.of(Map.of("Name", "prefix", "Value", "acme/orders/")))))))))));
+    }
+
+    @Test
+    void ingestQueueVisibilityIsSixTimesTheFunctionTimeoutPlusTheWindowAndRedrivesAfterFiveReceives() {
+        DEFAULT.hasResourceProperties("AWS::SQS::Queue", Match.objectLike(Map.of(
+                "VisibilityTimeout", 6 * 300 + 10,
+                "RedrivePolicy", Map.of("deadLetterTargetArn", Match.anyValue(), "maxReceiveCount", 5))));
+    }
+
+    @Test
+    void eventSourceMappingReportsPartialFailuresWithBoundedBatchAndConcurrency() {
+        DEFAULT.hasResourceProperties("AWS::Lambda::EventSourceMapping", Match.objectLike(Map.of(
+                "BatchSize", 25,
+                "MaximumBatchingWindowInSeconds", 10,
+                "FunctionResponseTypes", List.of("ReportBatchItemFailures"),
+                "ScalingConfig", Map.of("MaximumConcurrency", 20))));
+    }
+
+    @Test
+    void fifoDestinationHasAFifoDeadLetterQueueAndPublisherSuppliedDeduplication() {
+        DEFAULT.hasResourceProperties("AWS::SQS::Queue", Match.objectLike(Map.of(
+                "FifoQueue", true,
+                "ContentBasedDeduplication", false,
+                "RedrivePolicy", Match.objectLike(Map.of("maxReceiveCount", 5)))));
+        assertThat(DEFAULT.findResources("AWS::SQS::Queue", Match.objectLike(Map.of(
+                "Properties", Match.objectLike(Map.of("FifoQueue", true)))))).hasSize(2);
+    }
+
+    @Test
+    void everyJavaFunctionUsesSnapStartAndIsTriggeredThroughItsLiveAlias() {
+        DEFAULT.resourcePropertiesCountIs("AWS::Lambda::Function", Match.objectLike(Map.of(
+                "Runtime", "java17", "SnapStart", Map.of("ApplyOn", "PublishedVersions"))), 2);
+        DEFAULT.resourcePropertiesCountIs("AWS::Lambda::Alias", Match.objectLike(Map.of("Name", "live")), 2);
+        DEFAULT.hasResourceProperties("AWS::Logs::LogGroup", Map.of("RetentionInDays", 30));
+    }
+
+    @Test
+    void relayRunsEveryMinuteWithOneReservedInstanceAndADeadLetterQueue() {
+        DEFAULT.hasResourceProperties("AWS::Events::Rule", Match.objectLike(Map.of(
+                "ScheduleExpression", "rate(1 minute)",
+                "Targets", List.of(Match.objectLike(Map.of(
+                        "DeadLetterConfig", Match.objectLike(Map.of()),
+                        "RetryPolicy", Map.of("MaximumRetryAttempts", 2, "MaximumEventAgeInSeconds", 300)))))));
+        DEFAULT.hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of(
+                "Handler", InletStack.RELAY_HANDLER, "ReservedConcurrentExecutions", 1, "Timeout", 60)));
+    }
+
+    @Test
+    void functionsAreConfiguredThroughTheDocumentedEnvironment() {
+        DEFAULT.hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of(
+                "Handler", InletStack.SQS_HANDLER,
+                "Environment", Map.of("Variables", Match.objectLike(Map.of(
+                        "INLET_FEEDS", "s3://inlet-config/feeds.yaml",
+                        "INLET_DATABASE_URL", "jdbc:postgresql://db.internal:5432/inlet",
+                        "INLET_DATABASE_USER", "inlet",
+                        "INLET_DATABASE_SECRET_ARN", Synth.EXISTING_SECRET_ARN,
+                        "INLET_CHANNEL", "test",
+                        "INLET_SAFETY_MARGIN_MS", "10000",
+                        "INLET_CLAIM_CHECK_BUCKET", Match.objectLike(Map.of("Ref", Match.stringLikeRegexp("ClaimChecks.*"))),
+                        "INLET_DESTINATIONS", Map.of("Fn::Join", List.of("", List.of(
+                                "order-events=", Map.of("Ref", Match.stringLikeRegexp("Destinationorderevents.*")),
+                                ",stock-events=", Map.of("Ref", Match.stringLikeRegexp("Destinationstockevents.*")))))))))));
+    }
+
+    @Test
+    void ingestRoleReadsOnlyTheFeedPrefixesAndTheOneSecret() {
+        DEFAULT.hasResourceProperties("AWS::IAM::Policy", Match.objectLike(Map.of("PolicyDocument", Map.of(
+                "Version", "2012-10-17",
+                "Statement", Match.arrayWith(List.of(
+                        Match.objectLike(Map.of(
+                                "Sid", "ReadFeedPrefixesVendors",
+                                "Action", List.of("s3:GetObject", "s3:GetObjectVersion"),
+                                "Resource", List.of(
+                                        Map.of("Fn::Join", List.of("", List.of(Match.anyValue(), "/acme/orders/*"))),
+                                        Map.of("Fn::Join", List.of("", List.of(Match.anyValue(), "/globex/stock/*")))))),
+                        Match.objectLike(Map.of(
+                                "Action", List.of("secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"),
+                                "Resource", Synth.EXISTING_SECRET_ARN))))))));
+    }
+
+    @Test
+    void alarmsWatchDeadLettersBacklogFunctionsAndOutboxLag() {
+        DEFAULT.hasResourceProperties("AWS::CloudWatch::Alarm", Match.objectLike(Map.of(
+                "Namespace", "Inlet", "MetricName", "OutboxLagSeconds", "Statistic", "Maximum", "Threshold", 300)));
+        DEFAULT.hasResourceProperties("AWS::CloudWatch::Alarm", Match.objectLike(Map.of(
+                "MetricName", "ApproximateAgeOfOldestMessage", "Threshold", 900)));
+        // 2 destination DLQs + ingest DLQ + relay schedule failures.
+        DEFAULT.resourcePropertiesCountIs("AWS::CloudWatch::Alarm", Match.objectLike(Map.of(
+                "MetricName", "ApproximateNumberOfMessagesVisible")), 4);
+        DEFAULT.resourcePropertiesCountIs("AWS::CloudWatch::Alarm", Match.objectLike(Map.of("MetricName", "Errors")), 2);
+        DEFAULT.resourcePropertiesCountIs("AWS::CloudWatch::Alarm", Match.objectLike(Map.of("MetricName", "Throttles")), 2);
+        DEFAULT.hasResourceProperties("AWS::SNS::Subscription", Map.of(
+                "Protocol", "email", "Endpoint", "oncall@example.com", "TopicArn", Match.anyValue()));
+    }
+
+    @Test
+    void directLambdaDeliveryCapsConcurrencyAndSendsFailuresToAQueue() {
+        Template template = Synth.cached(Synth.settings().objectDelivery(ObjectDelivery.LAMBDA).build());
+
+        template.hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of(
+                "Handler", InletStack.S3_HANDLER, "ReservedConcurrentExecutions", 20)));
+        template.hasResourceProperties("AWS::Lambda::EventInvokeConfig", Match.objectLike(Map.of(
+                "MaximumRetryAttempts", 2,
+                "DestinationConfig", Map.of("OnFailure", Map.of("Destination", Match.objectLike(Map.of()))))));
+        template.resourceCountIs("AWS::Lambda::EventSourceMapping", 0);
+    }
+
+    @Test
+    void eventBridgeDeliveryMatchesObjectCreatedUnderTheFeedPrefixes() {
+        Template template = Synth.cached(Synth.settings().objectDelivery(ObjectDelivery.EVENTBRIDGE).build());
+
+        template.hasResourceProperties("AWS::Events::Rule", Match.objectLike(Map.of("EventPattern", Match.objectLike(Map.of(
+                "source", List.of("aws.s3"),
+                "detail-type", List.of("Object Created", "Object Deleted"),
+                "detail", Match.objectLike(Map.of("object", Map.of("key",
+                        List.of(Map.of("prefix", "acme/orders/"), Map.of("prefix", "globex/stock/"))))))))));
+        template.hasResourceProperties("Custom::S3BucketNotifications", Map.of(
+                "NotificationConfiguration", Map.of("EventBridgeConfiguration", Map.of())));
+    }
+
+    @Test
+    void newDatabaseSitsBehindATlsOnlyProxyInAVpcWithoutNat() {
+        Template template = Synth.cached(Synth.settings().database(new DatabaseSpec.Created("t4g.medium", 50, true)).build());
+
+        template.hasResourceProperties("AWS::RDS::DBInstance", Match.objectLike(Map.of(
+                "Engine", "postgres", "StorageEncrypted", true, "MultiAZ", true, "DeletionProtection", true)));
+        template.hasResourceProperties("AWS::RDS::DBProxy", Match.objectLike(Map.of("RequireTLS", true, "EngineFamily", "POSTGRESQL")));
+        template.resourceCountIs("AWS::EC2::NatGateway", 0);
+        template.resourcePropertiesCountIs("AWS::Lambda::Function", Match.objectLike(Map.of(
+                "VpcConfig", Match.objectLike(Map.of()))), 2);
+        template.hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of(
+                "Environment", Map.of("Variables", Match.objectLike(Map.of(
+                        "INLET_DATABASE_URL", Map.of("Fn::Join", List.of("", List.of(
+                                "jdbc:postgresql://", Match.anyValue(), ":5432/inlet?sslmode=require")))))))));
+    }
+}

@@ -1,0 +1,170 @@
+package io.inlet.infra.gcp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.inlet.infra.gcp.TerraformConfiguration.Resource;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The GCP Terraform (infra/gcp), as HashiCorp's parser reads it. */
+class GcpTerraformTest {
+
+    private static TerraformConfiguration config;
+
+    @BeforeAll
+    static void parse() throws Exception {
+        config = TerraformConfiguration.parse(TerraformConfiguration.gcpDirectory());
+    }
+
+    @Test
+    void everyFileParses() {
+        assertThat(config.fileNames()).containsExactly("database.tf", "functions.tf", "iam.tf", "main.tf", "monitoring.tf",
+                "outputs.tf", "pubsub.tf", "scheduler.tf", "storage.tf", "variables.tf", "versions.tf");
+    }
+
+    @Test
+    void everyResourceKeepsTheInvariants() {
+        assertThat(TerraformInvariants.check(config)).isEmpty();
+    }
+
+    @Test
+    void everySourceSubscriptionDeadLettersAfterTheConfiguredAttemptsAndRetriesWithBackoff() {
+        List<String> withDeadLetter = new ArrayList<>();
+        for (Resource subscription : config.resources("google_pubsub_subscription")) {
+            JsonNode policy = subscription.block("dead_letter_policy");
+            if (!policy.isMissingNode()) {
+                withDeadLetter.add(subscription.name());
+                assertThat(policy.path("max_delivery_attempts").asText()).isEqualTo("${var.max_delivery_attempts}");
+            }
+            assertThat(subscription.block("retry_policy").path("minimum_backoff").asText()).isEqualTo("${local.retry_minimum_backoff}");
+        }
+        assertThat(withDeadLetter).containsExactlyInAnyOrder("objects", "inbound", "destination");
+    }
+
+    @Test
+    void pushSubscriptionsWaitAsLongAsTheFunctionMayRunAndSignTheirCalls() {
+        for (String name : List.of("objects", "inbound")) {
+            Resource subscription = config.resource("google_pubsub_subscription", name);
+            assertThat(subscription.text("ack_deadline_seconds")).isEqualTo("${var.function_timeout_seconds}");
+            assertThat(subscription.block("push_config").path("oidc_token").get(0).path("service_account_email").asText())
+                    .isEqualTo("${google_service_account.push_invoker.email}");
+        }
+    }
+
+    @Test
+    void orderedDestinationsAndInboundTopicsOrderTheirSubscriptions() {
+        assertThat(config.resource("google_pubsub_subscription", "destination").text("enable_message_ordering"))
+                .isEqualTo("${each.value.ordered}");
+        assertThat(config.resource("google_pubsub_subscription", "inbound").text("enable_message_ordering"))
+                .isEqualTo("${each.value.ordered}");
+        assertThat(config.locals().path("function_environment").path("INLET_ORDERED_DESTINATIONS").asText())
+                .isEqualTo("${join(\",\", [for d in var.destinations : d.name if d.ordered])}");
+    }
+
+    @Test
+    void storageNotifiesPerFeedPrefixInTheJsonApiFormat() {
+        Resource notification = config.resource("google_storage_notification", "vendor");
+
+        assertThat(notification.text("payload_format")).isEqualTo("JSON_API_V1");
+        assertThat(notification.text("object_name_prefix")).isEqualTo("${each.value.prefix}");
+        assertThat(notification.body().path("event_types")).extracting(JsonNode::asText)
+                .containsExactly("OBJECT_FINALIZE", "OBJECT_DELETE", "OBJECT_ARCHIVE");
+    }
+
+    @Test
+    void ingestAccountReadsOnlyObjectsUnderTheFeedPrefixes() {
+        Resource grant = config.resource("google_storage_bucket_iam_member", "ingest_reads_feed_prefix");
+
+        assertThat(grant.text("role")).isEqualTo("roles/storage.objectViewer");
+        assertThat(grant.block("condition").path("expression").asText())
+                .isEqualTo("resource.name.startsWith(\"projects/_/buckets/${each.value.bucket}/objects/${each.value.prefix}\")");
+    }
+
+    @Test
+    void relayPublishesOnlyToTheDestinationTopics() {
+        List<Resource> publisherGrants = config.resources("google_pubsub_topic_iam_member").stream()
+                .filter(r -> r.text("member").contains("google_service_account.relay")).toList();
+
+        assertThat(publisherGrants).extracting(Resource::name).containsExactly("relay_publishes_destination");
+        assertThat(publisherGrants.get(0).text("topic")).isEqualTo("${google_pubsub_topic.destination[each.key].name}");
+    }
+
+    @Test
+    void everyFunctionReadsTheDatabasePasswordFromSecretManagerAndIsBoundedByTheConnectionBudget() {
+        assertThat(config.resources("google_cloudfunctions2_function")).extracting(Resource::name)
+                .containsExactlyInAnyOrder("push", "object", "relay");
+        for (Resource function : config.resources("google_cloudfunctions2_function")) {
+            JsonNode service = function.block("service_config");
+            JsonNode secret = service.path("secret_environment_variables").get(0);
+            assertThat(secret.path("key").asText()).isEqualTo("INLET_DATABASE_PASSWORD");
+            assertThat(secret.path("secret").asText()).isEqualTo("${local.password_secret_id}");
+            assertThat(service.path("max_instance_count").asText()).isIn("${local.ingest_max_instances}", "1");
+            assertThat(function.block("build_config").path("runtime").asText()).isEqualTo("java17");
+        }
+        assertThat(config.locals().path("ingest_max_instances").asText()).isEqualTo(
+                "${floor((var.database_connections - 1) / max(1, local.ingest_function_count + local.object_function_count))}");
+    }
+
+    @Test
+    void functionsRunTheDocumentedEntryPoints() {
+        assertThat(config.resources("google_cloudfunctions2_function"))
+                .extracting(f -> f.block("build_config").path("entry_point").asText())
+                .containsExactlyInAnyOrder("io.inlet.gcp.PubSubPushFunction", "io.inlet.gcp.GcsObjectFunction", "io.inlet.gcp.OutboxRelayFunction");
+    }
+
+    @Test
+    void schedulerRunsTheRelayWithAnOidcIdentity() {
+        Resource job = config.resource("google_cloud_scheduler_job", "relay");
+
+        assertThat(job.text("schedule")).isEqualTo("${var.relay_schedule}");
+        assertThat(job.block("http_target").path("oidc_token").get(0).path("service_account_email").asText())
+                .isEqualTo("${google_service_account.scheduler.email}");
+    }
+
+    @Test
+    void alertPoliciesMirrorTheAwsAlarms() {
+        assertThat(config.resources("google_monitoring_alert_policy")).extracting(Resource::name).containsExactlyInAnyOrder(
+                "dead_letters", "backlog_age", "function_errors", "function_throttles", "relay_not_running", "outbox_lag");
+        assertThat(config.resource("google_logging_metric", "outbox_lag").text("value_extractor"))
+                .isEqualTo("EXTRACT(jsonPayload.outbox_lag_seconds)");
+    }
+
+    @Test
+    void everyVariableIsDescribedAndTypedAndEveryNumberIsValidated() {
+        Map<String, JsonNode> variables = config.variables();
+
+        assertThat(variables).hasSizeGreaterThan(30);
+        variables.forEach((name, variable) -> {
+            assertThat(variable.path("description").asText("")).as(name).isNotBlank();
+            assertThat(variable.path("type").asText("")).as(name).isNotBlank();
+            if (variable.path("type").asText().equals("${number}")) {
+                assertThat(variable.path("validation").isArray()).as(name + " has a validation block").isTrue();
+            }
+        });
+    }
+
+    @Test
+    void terraformFmtFindsNothingToChange() throws IOException, InterruptedException {
+        Path terraform = Path.of("/usr/local/bin/terraform");
+        assumeTrue(Files.isExecutable(terraform), "terraform not installed at /usr/local/bin: fmt check skipped");
+
+        Process process = new ProcessBuilder(terraform.toString(), "fmt", "-check", "-recursive", "-diff",
+                TerraformConfiguration.gcpDirectory().toString())
+                .redirectErrorStream(true)
+                .start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).as(output).isZero();
+    }
+}
