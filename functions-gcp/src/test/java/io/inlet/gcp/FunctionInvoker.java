@@ -48,7 +48,9 @@ public final class FunctionInvoker implements AutoCloseable {
         int port = PubSubBroker.freePort();
         Path log = Files.createTempFile("invoker-" + target.getSimpleName(), ".log");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(List.of(java, "-Xmx256m", "-jar", jar,
+        // Log as deployed: the module's logback.xml, not a logback-test.xml another test-jar brings.
+        Path logback = Path.of("target", "classes", "logback.xml").toAbsolutePath();
+        ProcessBuilder pb = new ProcessBuilder(List.of(java, "-Xmx256m", "-Dlogback.configurationFile=" + logback, "-jar", jar,
                 "--classpath", classpath, "--target", target.getName(), "--port", Integer.toString(port)))
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().keySet().removeIf(k -> k.startsWith("INLET_") || k.equals("PUBSUB_EMULATOR_HOST"));
