@@ -1,0 +1,136 @@
+package io.inlet.gcp;
+
+import com.google.cloud.storage.BlobId;
+import com.google.cloud.storage.Storage;
+import io.inlet.Inlet;
+import io.inlet.feed.FeedConfigException;
+import io.inlet.feed.FeedRegistry;
+import io.inlet.gcp.pubsub.PubSubConnection;
+import io.inlet.gcp.pubsub.PubSubEventPublisher;
+import io.inlet.gcp.pubsub.PublishSettings;
+import io.inlet.gcp.storage.GcsObjectSource;
+import io.inlet.gcp.storage.StorageFactory;
+import io.inlet.ingest.Deadline;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.postgresql.ds.PGSimpleDataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What one function instance builds once and shares across its invocations: settings, the core,
+ * the storage client and (for the relay) the publishers. Built on first use, so a wrong setting
+ * fails the first invocation with a message naming the variable and every later one the same way.
+ */
+public final class GcpRuntime {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GcpRuntime.class);
+    /** Stop work this long before the platform's timeout, to checkpoint and answer in time. */
+    static final Duration SAFETY_MARGIN = Duration.ofSeconds(5);
+
+    private static volatile GcpRuntime shared;
+
+    private final GcpSettings settings;
+    private final Storage storage;
+    private final GcsObjectSource objects;
+    private final Inlet inlet;
+    private volatile PubSubEventPublisher publisher;
+
+    private GcpRuntime(GcpSettings settings) {
+        this.settings = settings;
+        this.storage = StorageFactory.createDefault();
+        this.objects = new GcsObjectSource(storage);
+        PGSimpleDataSource dataSource = new PGSimpleDataSource();
+        dataSource.setURL(settings.databaseUrl());
+        if (settings.databaseUser() != null) dataSource.setUser(settings.databaseUser());
+        if (settings.databasePassword() != null) dataSource.setPassword(settings.databasePassword());
+        this.inlet = Inlet.builder()
+                .dataSource(dataSource)
+                .feeds(loadFeeds(settings.feeds(), storage))
+                .workerId(System.getenv().getOrDefault("K_REVISION", "gcp") + "/" + ProcessHandle.current().pid())
+                .build();
+        LOG.atInfo().addKeyValue("feeds", settings.feeds()).addKeyValue("destinations", settings.destinations().keySet())
+                .log("Inlet runtime ready");
+    }
+
+    /** The instance's runtime, built from the environment on first use. */
+    public static GcpRuntime shared() {
+        GcpRuntime r = shared;
+        if (r == null) {
+            synchronized (GcpRuntime.class) {
+                r = shared;
+                if (r == null) {
+                    try {
+                        shared = r = new GcpRuntime(GcpSettings.fromEnvironment(System.getenv()));
+                    } catch (RuntimeException e) {
+                        LOG.atError().setCause(e).log("cannot start: {}", e.getMessage());
+                        throw e;
+                    }
+                }
+            }
+        }
+        return r;
+    }
+
+    public GcpSettings settings() {
+        return settings;
+    }
+
+    public Inlet inlet() {
+        return inlet;
+    }
+
+    public GcsObjectSource objects() {
+        return objects;
+    }
+
+    /** How long this invocation may work: the configured timeout less a safety margin, from now. */
+    public Deadline deadline() {
+        return Deadline.after(settings.timeout(), SAFETY_MARGIN);
+    }
+
+    /** The publishers, built once on first use (only the relay needs them). */
+    public PubSubEventPublisher publisher() {
+        PubSubEventPublisher p = publisher;
+        if (p == null) {
+            synchronized (this) {
+                p = publisher;
+                if (p == null) {
+                    if (settings.destinations().isEmpty()) {
+                        throw new GcpSettings.SettingsException("INLET_DESTINATIONS", "is not set: the relay needs name=projects/P/topics/T,...");
+                    }
+                    PubSubConnection connection = settings.emulatorHost() == null
+                            ? PubSubConnection.google() : PubSubConnection.emulator(settings.emulatorHost());
+                    Duration publishTimeout = settings.timeout().dividedBy(2).compareTo(PublishSettings.MIN_PUBLISH_TIMEOUT) < 0
+                            ? PublishSettings.MIN_PUBLISH_TIMEOUT : settings.timeout().dividedBy(2);
+                    publisher = p = new PubSubEventPublisher(settings.destinations(), settings.orderedDestinations(),
+                            PublishSettings.DEFAULTS.withPublishTimeout(publishTimeout), connection);
+                }
+            }
+        }
+        return p;
+    }
+
+    static FeedRegistry loadFeeds(String location, Storage storage) {
+        if (location.startsWith("classpath:")) {
+            String resource = location.substring("classpath:".length());
+            try (InputStream in = GcpRuntime.class.getClassLoader().getResourceAsStream(resource)) {
+                if (in == null) throw new FeedConfigException("INLET_FEEDS: " + location + " is not on the classpath");
+                return FeedRegistry.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), location);
+            } catch (IOException e) {
+                throw new UncheckedIOException("INLET_FEEDS: cannot read " + location, e);
+            }
+        }
+        if (location.startsWith("gs://")) {
+            String path = location.substring("gs://".length());
+            int slash = path.indexOf('/');
+            byte[] bytes = storage.readAllBytes(BlobId.of(path.substring(0, slash), path.substring(slash + 1)));
+            return FeedRegistry.parse(new String(bytes, StandardCharsets.UTF_8), location);
+        }
+        return FeedRegistry.load(Path.of(location));
+    }
+}

@@ -1,0 +1,24 @@
+package io.inlet.gcp;
+
+import com.google.cloud.functions.CloudEventsFunction;
+import io.cloudevents.CloudEvent;
+import io.inlet.failure.RetryableException;
+import io.inlet.gcp.decode.MessagePublishedDecoder;
+
+/**
+ * Entry point {@code io.inlet.gcp.PubSubEventFunction}: trigger
+ * {@code google.cloud.pubsub.topic.v1.messagePublished}. A GCS notification goes the file path; a
+ * business event (plain JSON or a CloudEvent) is appended once per Pub/Sub message id and event id.
+ * Returning acknowledges; throwing makes Pub/Sub redeliver (deploy with retry on failure and a
+ * dead-letter topic on the trigger's subscription).
+ */
+public final class PubSubEventFunction implements CloudEventsFunction {
+
+    @Override
+    public void accept(CloudEvent event) {
+        GcpRuntime runtime = GcpRuntime.shared();
+        DeliveryHandler.Result result = new DeliveryHandler(runtime.inlet(), runtime.objects())
+                .handle(MessagePublishedDecoder.decode(event, runtime.settings().channel()), runtime.deadline());
+        if (!result.verdict().acknowledges()) throw new RetryableException(result.detail());
+    }
+}

@@ -1,0 +1,18 @@
+package io.inlet.gcp.decode;
+
+import java.util.Objects;
+
+/**
+ * One push-subscription delivery.
+ *
+ * @param content         what the message means
+ * @param subscription    {@code projects/P/subscriptions/S}, or null when the envelope is unreadable
+ * @param deliveryAttempt Pub/Sub's attempt counter (present when the subscription has a dead-letter
+ *                        policy), else 0
+ */
+public record PushDelivery(Decoded content, String subscription, int deliveryAttempt) {
+
+    public PushDelivery {
+        Objects.requireNonNull(content, "content");
+    }
+}
