@@ -57,7 +57,7 @@ public final class OutboxRelay {
                 .addArgument(failed).addArgument(lag.pending()).addKeyValue("published", published)
                 .addKeyValue("failed", failed).addKeyValue("batches", batches).addKeyValue("purged", purged)
                 .addKeyValue("pending", lag.pending()).addKeyValue("outboxLagSeconds", lag.oldestAgeSeconds()).log();
-        return new RelayReport(published, failed, batches, lag.pending());
+        return new RelayReport(published, failed, batches, lag.pending(), lag.oldestAgeSeconds());
     }
 
     // A publisher that throws tells us nothing about the batch: all of it is retried.
