@@ -69,14 +69,7 @@ public final class FileLedger {
                 }
             }
             try (PreparedStatement ps = c.prepareStatement(CLAIM)) {
-                int p = 1;
-                ps.setString(p++, feed);
-                ps.setString(p++, ref.bucket());
-                ps.setString(p++, ref.key());
-                ps.setString(p++, nz(ref.version()));
-                ps.setString(p++, nz(ref.etag()));
-                if (ref.size() == null) ps.setNull(p++, java.sql.Types.BIGINT); else ps.setLong(p++, ref.size());
-                ps.setString(p++, sequencer);
+                int p = bindNewRow(ps, feed, ref, sequencer);
                 ps.setString(p++, worker);
                 ps.setDouble(p++, lease.toMillis() / 1000.0);
                 ps.setString(p, UUID.randomUUID().toString());
@@ -220,14 +213,7 @@ public final class FileLedger {
                     VALUES (?, ?, ?, ?, ?, ?, ?, 'REMOVED', now(), ?)
                     ON CONFLICT ON CONSTRAINT ingested_files_object_identity DO UPDATE SET updated_at = now()
                     RETURNING file_id""")) {
-                int p = 1;
-                ps.setString(p++, feed);
-                ps.setString(p++, ref.bucket());
-                ps.setString(p++, ref.key());
-                ps.setString(p++, nz(ref.version()));
-                ps.setString(p++, nz(ref.etag()));
-                if (ref.size() == null) ps.setNull(p++, java.sql.Types.BIGINT); else ps.setLong(p++, ref.size());
-                ps.setString(p++, sequencer);
+                int p = bindNewRow(ps, feed, ref, sequencer);
                 ps.setString(p, UUID.randomUUID().toString());
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
@@ -235,6 +221,19 @@ public final class FileLedger {
                 }
             }
         });
+    }
+
+    /** Binds feed, identity, size and sequencer of a new ledger row; returns the next parameter index. */
+    private static int bindNewRow(PreparedStatement ps, String feed, ObjectRef ref, String sequencer) throws SQLException {
+        int p = 1;
+        ps.setString(p++, feed);
+        ps.setString(p++, ref.bucket());
+        ps.setString(p++, ref.key());
+        ps.setString(p++, nz(ref.version()));
+        ps.setString(p++, nz(ref.etag()));
+        if (ref.size() == null) ps.setNull(p++, java.sql.Types.BIGINT); else ps.setLong(p++, ref.size());
+        ps.setString(p++, sequencer);
+        return p;
     }
 
     private static void bindIdentity(PreparedStatement ps, ObjectRef ref) throws SQLException {

@@ -9,9 +9,10 @@ import io.inlet.aws.decode.SqsBodyDecoder;
 import io.inlet.aws.s3.S3ObjectSource;
 import io.inlet.aws.sqs.ClaimCheck;
 import io.inlet.aws.sqs.SqsEventPublisher;
+import io.inlet.db.Database;
+import io.inlet.db.DatabaseSettings;
 import java.util.Map;
 import javax.sql.DataSource;
-import org.postgresql.ds.PGSimpleDataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -100,12 +101,7 @@ public final class FunctionEnvironment {
      * and no pooled connection can go stale across a SnapStart snapshot or a long freeze.
      */
     public static DataSource dataSource(String url, DatabaseCredentials credentials) {
-        PGSimpleDataSource ds = new PGSimpleDataSource();
-        ds.setURL(url);
-        ds.setUser(credentials.user());
-        ds.setPassword(credentials.password());
-        ds.setApplicationName("inlet-lambda");
-        return ds;
+        return Database.dataSource(new DatabaseSettings(url, credentials.user(), credentials.password()));
     }
 
     public FunctionSettings settings() {

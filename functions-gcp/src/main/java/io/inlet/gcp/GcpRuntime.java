@@ -3,6 +3,8 @@ package io.inlet.gcp;
 import com.google.cloud.storage.BlobId;
 import com.google.cloud.storage.Storage;
 import io.inlet.Inlet;
+import io.inlet.db.Database;
+import io.inlet.db.DatabaseSettings;
 import io.inlet.feed.FeedConfigException;
 import io.inlet.feed.FeedRegistry;
 import io.inlet.gcp.pubsub.PubSubConnection;
@@ -17,7 +19,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.postgresql.ds.PGSimpleDataSource;
+import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,10 +46,9 @@ public final class GcpRuntime {
         this.settings = settings;
         this.storage = StorageFactory.createDefault();
         this.objects = new GcsObjectSource(storage);
-        PGSimpleDataSource dataSource = new PGSimpleDataSource();
-        dataSource.setURL(settings.databaseUrl());
-        if (settings.databaseUser() != null) dataSource.setUser(settings.databaseUser());
-        if (settings.databasePassword() != null) dataSource.setPassword(settings.databasePassword());
+        // The core's data source: Inlet's schema first on the search path, keep-alive, timeouts.
+        DataSource dataSource = Database.dataSource(new DatabaseSettings(settings.databaseUrl(),
+                settings.databaseUser(), settings.databasePassword()));
         this.inlet = Inlet.builder()
                 .dataSource(dataSource)
                 .feeds(loadFeeds(settings.feeds(), storage))
