@@ -17,6 +17,14 @@ final class Decompression {
 
     private static final int BUFFER = 1 << 16;
 
+    /**
+     * A decompression bomb guard: past {@link #BOMB_FLOOR} bytes of output, more than
+     * {@link #MAX_EXPANSION} output bytes per compressed byte rejects the file. Real vendor CSV
+     * compresses 5-20x; a bomb compresses 1000x and more.
+     */
+    static final long MAX_EXPANSION = 200;
+    static final long BOMB_FLOOR = 64L << 20;
+
     /** A compression format and its magic number. */
     enum Codec {
         NONE(new int[0]),
@@ -113,29 +121,50 @@ final class Decompression {
 
         @Override
         public int read() throws IOException {
+            int b;
             try {
-                return super.read();
+                b = super.read();
             } catch (IOException | RuntimeException e) {
                 throw translate(e);
             }
+            if (b >= 0) guardExpansion(1);
+            return b;
         }
 
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
+            int n;
             try {
-                return super.read(b, off, len);
+                n = super.read(b, off, len);
             } catch (IOException | RuntimeException e) {
                 throw translate(e);
+            }
+            if (n > 0) guardExpansion(n);
+            return n;
+        }
+
+        private long produced;
+
+        private void guardExpansion(long n) {
+            produced += n;
+            long consumed = Math.max(1, source.bytesRead());
+            if (produced > BOMB_FLOOR && produced / consumed > MAX_EXPANSION) {
+                throw new FileFormatException(fileName + ": " + codec.name().toLowerCase(Locale.ROOT)
+                        + " data expands more than " + MAX_EXPANSION + "x (" + produced + " bytes from " + consumed
+                        + "): refusing a possible decompression bomb");
             }
         }
 
         @Override
         public long skip(long n) throws IOException {
+            long skipped;
             try {
-                return super.skip(n);
+                skipped = super.skip(n);
             } catch (IOException | RuntimeException e) {
                 throw translate(e);
             }
+            if (skipped > 0) guardExpansion(skipped);
+            return skipped;
         }
 
         private IOException translate(Exception e) {

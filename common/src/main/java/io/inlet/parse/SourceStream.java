@@ -11,6 +11,12 @@ import java.io.InputStream;
 final class SourceStream extends FilterInputStream {
 
     private IOException failure;
+    private long bytesRead;
+
+    /** Raw bytes delivered so far. */
+    long bytesRead() {
+        return bytesRead;
+    }
 
     SourceStream(InputStream in) {
         super(in);
@@ -27,7 +33,9 @@ final class SourceStream extends FilterInputStream {
     @Override
     public int read() throws IOException {
         try {
-            return super.read();
+            int b = super.read();
+            if (b >= 0) bytesRead++;
+            return b;
         } catch (IOException e) {
             failure = e;
             throw e;
@@ -37,7 +45,9 @@ final class SourceStream extends FilterInputStream {
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
         try {
-            return super.read(b, off, len);
+            int n = super.read(b, off, len);
+            if (n > 0) bytesRead += n;
+            return n;
         } catch (IOException e) {
             failure = e;
             throw e;
@@ -47,7 +57,9 @@ final class SourceStream extends FilterInputStream {
     @Override
     public long skip(long n) throws IOException {
         try {
-            return super.skip(n);
+            long skipped = super.skip(n);
+            bytesRead += skipped;
+            return skipped;
         } catch (IOException e) {
             failure = e;
             throw e;
