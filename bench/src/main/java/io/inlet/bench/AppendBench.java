@@ -25,7 +25,8 @@ import javax.sql.DataSource;
  * load is checked: exactly the expected rows with the expected stream versions (and outbox rows).
  *
  * <p>Settings (system properties): bench.rows (300000), bench.batch (5000), bench.streams (20000),
- * bench.warmupRows (60000), bench.runs (2).
+ * bench.warmupRows (60000), bench.runs (2), bench.variants (comma-separated keys; default all:
+ * unnest, copy-staging, unnest-1pass, copy-1pass, jdbc-batch, raw-copy).
  */
 public final class AppendBench {
 
@@ -34,12 +35,14 @@ public final class AppendBench {
             List.of(new DerivedRoute(DerivedRoute.Kind.APPENDED, "order-updates", List.of(), null));
 
     /** Workload and repetition settings. */
-    public record Settings(int rows, int batchSize, int streams, int warmupRows, int runs) {
+    public record Settings(int rows, int batchSize, int streams, int warmupRows, int runs, List<String> variants) {
 
         static Settings fromSystemProperties() {
+            String variants = System.getProperty("bench.variants", "");
             return new Settings(Integer.getInteger("bench.rows", 300_000), Integer.getInteger("bench.batch", 5_000),
                     Integer.getInteger("bench.streams", 20_000), Integer.getInteger("bench.warmupRows", 60_000),
-                    Integer.getInteger("bench.runs", 2));
+                    Integer.getInteger("bench.runs", 2),
+                    variants.isBlank() ? List.of() : List.of(variants.split("\\s*,\\s*")));
         }
     }
 
@@ -55,9 +58,11 @@ public final class AppendBench {
     private record Variant(String key, Supplier<WritePath> path) {
     }
 
-    private static final List<Variant> VARIANTS = List.of(
+    private static final List<Variant> ALL = List.of(
             new Variant("unnest", () -> WritePath.unnestArrays(ROUTES)),
             new Variant("copy-staging", () -> WritePath.copyStaging(ROUTES)),
+            new Variant("unnest-1pass", () -> WritePath.unnestSinglePass(ROUTES)),
+            new Variant("copy-1pass", () -> WritePath.copyStagingSinglePass(ROUTES)),
             new Variant("jdbc-batch", WritePath::jdbcBatch),
             new Variant("raw-copy", WritePath::rawCopy));
 
@@ -66,8 +71,8 @@ public final class AppendBench {
 
     public static void main(String[] args) throws SQLException {
         Settings s = Settings.fromSystemProperties();
-        System.out.printf(Locale.ROOT, "append bench: %d rows, batches of %d, %d streams, warm-up %d rows, %d measured runs%n",
-                s.rows(), s.batchSize(), s.streams(), s.warmupRows(), s.runs());
+        System.out.printf(Locale.ROOT, "append bench: %d rows, batches of %d, %d streams, warm-up %d rows, %d measured runs, variants %s%n",
+                s.rows(), s.batchSize(), s.streams(), s.warmupRows(), s.runs(), s.variants().isEmpty() ? "all" : s.variants());
         System.out.println("server: PostgreSQL " + serverVersion() + "; JVM " + System.getProperty("java.version")
                 + "; cpus " + Runtime.getRuntime().availableProcessors());
         long start = System.nanoTime();
@@ -79,12 +84,18 @@ public final class AppendBench {
 
     /** Runs the whole benchmark and returns its measurements (first passes, then duplicate passes). */
     public static List<Measurement> run(Settings s) throws SQLException {
+        List<Variant> variants = s.variants().isEmpty() ? ALL
+                : ALL.stream().filter(v -> s.variants().contains(v.key())).toList();
+        if (variants.size() != Math.max(s.variants().size(), variants.size()) || variants.isEmpty()) {
+            throw new IllegalArgumentException("unknown variant in " + s.variants() + "; known: "
+                    + ALL.stream().map(Variant::key).toList());
+        }
         List<List<EventEnvelope>> batches = new OrderEvents(s.rows(), s.batchSize(), s.streams(), 42L).batches();
         Map<String, String> expected = expectedRows(batches);
         List<List<EventEnvelope>> warmup = batches.subList(0, Math.max(1, Math.min(batches.size(),
                 (s.warmupRows() + s.batchSize() - 1) / s.batchSize())));
 
-        for (Variant v : VARIANTS) {
+        for (Variant v : variants) {
             DataSource ds = TestDatabase.fresh(TABLE);
             double t = load(ds, v.path().get(), warmup);
             System.out.printf(Locale.ROOT, "warm-up  %-13s %8d rows %7.2f s%n", v.key(), count(warmup), t);
@@ -93,8 +104,8 @@ public final class AppendBench {
 
         Map<String, Measurement> first = new HashMap<>(), again = new HashMap<>();
         for (int run = 0; run < s.runs(); run++) {
-            for (int k = 0; k < VARIANTS.size(); k++) {
-                Variant v = VARIANTS.get((k + run) % VARIANTS.size()); // rotate so no variant always goes first
+            for (int k = 0; k < variants.size(); k++) {
+                Variant v = variants.get((k + run) % variants.size()); // rotate so no variant always goes first
                 DataSource ds = TestDatabase.fresh(TABLE);
                 WritePath path = v.path().get();
                 checkpoint(ds);
@@ -126,11 +137,11 @@ public final class AppendBench {
             }
         }
         List<Measurement> out = new ArrayList<>();
-        for (Variant v : VARIANTS) {
+        for (Variant v : variants) {
             String name = v.path().get().name();
             out.add(first.get(name));
         }
-        for (Variant v : VARIANTS) {
+        for (Variant v : variants) {
             Measurement m = again.get(v.path().get().name());
             if (m != null) out.add(m);
         }
@@ -231,7 +242,7 @@ public final class AppendBench {
     static String table(List<Measurement> results) {
         Function<String, Double> bestOf = prefix -> results.stream()
                 .filter(m -> m.variant().startsWith(prefix) && m.pass().equals("new events"))
-                .findFirst().orElseThrow().best();
+                .findFirst().map(Measurement::best).orElse(Double.NaN);
         double raw = bestOf.apply("raw COPY"), jdbc = bestOf.apply("JDBC batch");
         StringBuilder out = new StringBuilder();
         out.append(String.format(Locale.ROOT, "%-31s %-15s %8s %8s %9s %10s %11s  %s%n", "variant", "pass", "rows",

@@ -34,7 +34,7 @@ interface WritePath {
         EventStore store = new EventStore();
         return new WritePath() {
             public String name() {
-                return "EventStore (unnest arrays)";
+                return "EventStore (unnest + current)";
             }
 
             public long write(Connection c, String table, List<EventEnvelope> batch) throws SQLException {
@@ -47,16 +47,37 @@ interface WritePath {
         };
     }
 
-    /** CopyStagingAppender: COPY into a temp staging table, then the same set-based statement. */
+    /** CopyStagingAppender: COPY into a temp staging table, then EventStore's set-based statement. */
     static WritePath copyStaging(List<DerivedRoute> routes) {
-        CopyStagingAppender appender = new CopyStagingAppender();
+        return appender("COPY staging + current stmt", new CopyStagingAppender(AppendSql.Shape.CURRENT)::append, routes);
+    }
+
+    /** EventStore's transport (unnest arrays) with the single-pass statement. */
+    static WritePath unnestSinglePass(List<DerivedRoute> routes) {
+        return appender("unnest + single-pass stmt", new UnnestAppender(AppendSql.Shape.SINGLE_PASS)::append, routes);
+    }
+
+    /** COPY into a temp staging table with the single-pass statement. */
+    static WritePath copyStagingSinglePass(List<DerivedRoute> routes) {
+        return appender("COPY staging + single-pass", new CopyStagingAppender(AppendSql.Shape.SINGLE_PASS)::append,
+                routes);
+    }
+
+    /** An append with EventStore's signature. */
+    @FunctionalInterface
+    interface Append {
+        AppendOutcome append(Connection c, String table, List<EventEnvelope> events, List<DerivedRoute> routes)
+                throws SQLException;
+    }
+
+    private static WritePath appender(String name, Append append, List<DerivedRoute> routes) {
         return new WritePath() {
             public String name() {
-                return "COPY into staging + set-based";
+                return name;
             }
 
             public long write(Connection c, String table, List<EventEnvelope> batch) throws SQLException {
-                return count(appender.append(c, table, batch, routes));
+                return count(append.append(c, table, batch, routes));
             }
 
             public boolean idempotentWithOutbox() {
