@@ -46,16 +46,21 @@ public final class EventStore {
                     AS t(seq, event_id, stream_id, event_type, schema_version, occurred_at,
                          correlation_id, causation_id, source, payload)
             ),
-            first_of_id AS (
-                SELECT DISTINCT ON (event_id) * FROM input ORDER BY event_id, seq
-            ),
-            fresh AS (
-                SELECT f.* FROM first_of_id f
-                WHERE NOT EXISTS (SELECT 1 FROM %1$s e WHERE e.event_id = f.event_id)
+            classified AS (
+                SELECT i.*,
+                       CASE
+                           WHEN e.event_id IS NOT NULL THEN CASE WHEN e.payload = i.payload THEN 'D' ELSE 'C' END
+                           WHEN i.first_seq <> i.seq THEN CASE WHEN i.first_payload = i.payload THEN 'D' ELSE 'C' END
+                           ELSE 'A'
+                       END AS outcome
+                FROM (SELECT input.*, first_value(seq) OVER w AS first_seq, first_value(payload) OVER w AS first_payload
+                      FROM input WINDOW w AS (PARTITION BY event_id ORDER BY seq)) i
+                LEFT JOIN %1$s e ON e.event_id = i.event_id
             ),
             numbered AS (
-                SELECT f.*, h.version + row_number() OVER (PARTITION BY f.stream_id ORDER BY f.seq) AS stream_version
-                FROM fresh f JOIN stream_heads h ON h.event_table = '%2$s' AND h.stream_id = f.stream_id
+                SELECT c.*, h.version + row_number() OVER (PARTITION BY c.stream_id ORDER BY c.seq) AS stream_version
+                FROM classified c JOIN stream_heads h ON h.event_table = '%2$s' AND h.stream_id = c.stream_id
+                WHERE c.outcome = 'A'
             ),
             ins AS (
                 INSERT INTO %1$s (event_id, stream_id, stream_version, event_type, schema_version, occurred_at,
@@ -64,7 +69,7 @@ public final class EventStore {
                        correlation_id, causation_id, source, payload
                 FROM numbered ORDER BY seq
                 ON CONFLICT (event_id) DO NOTHING
-                RETURNING event_id, stream_id, stream_version, event_type
+                RETURNING position, event_id, stream_id, stream_version, event_type
             ),
             heads AS (
                 UPDATE stream_heads h SET version = m.v
@@ -76,24 +81,14 @@ public final class EventStore {
                 INSERT INTO outbox (destination, event_table, event_id, event_type, stream_id)
                 SELECT r.destination, '%2$s', i.event_id, coalesce(r.derived_type, i.event_type), i.stream_id
                 FROM ins i
-                JOIN numbered n ON n.event_id = i.event_id
                 JOIN unnest(?::text[], ?::text[], ?::text[]) AS r(destination, only_type, derived_type)
                   ON r.only_type IS NULL OR r.only_type = i.event_type
-                ORDER BY n.seq
+                ORDER BY i.position
                 RETURNING 1
             )
-            SELECT i.seq,
-                   CASE
-                       WHEN a.event_id IS NOT NULL THEN 'A'
-                       WHEN e.event_id IS NOT NULL THEN CASE WHEN e.payload = i.payload THEN 'D' ELSE 'C' END
-                       WHEN f.seq <> i.seq THEN CASE WHEN f.payload = i.payload THEN 'D' ELSE 'C' END
-                       ELSE 'R'
-                   END AS outcome
-            FROM input i
-            LEFT JOIN (SELECT n.seq, n.event_id FROM numbered n JOIN ins USING (event_id)) a ON a.seq = i.seq
-            LEFT JOIN %1$s e ON e.event_id = i.event_id
-            LEFT JOIN first_of_id f ON f.event_id = i.event_id
-            ORDER BY i.seq""";
+            SELECT seq, outcome, (SELECT count(*) FROM ins) AS inserted
+            FROM classified
+            ORDER BY seq""";
 
     /**
      * Appends {@code events} to {@code table} and routes the new ones through {@code routes}
@@ -156,16 +151,21 @@ public final class EventStore {
             ps.setArray(p++, c.createArrayOf("text", dest.toArray(String[]::new)));
             ps.setArray(p++, c.createArrayOf("text", only.toArray(String[]::new)));
             ps.setArray(p, c.createArrayOf("text", derived.toArray(String[]::new)));
+            long inserted = 0;
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     outcomes.add(switch (rs.getString(2)) {
                         case "A" -> EventOutcome.APPENDED;
                         case "D" -> EventOutcome.DUPLICATE;
-                        case "C" -> EventOutcome.CONFLICT;
-                        default -> throw new AppendRaceException("event " + events.get(rs.getInt(1)).eventId()
-                                + " was inserted concurrently by another writer; retrying the batch");
+                        default -> EventOutcome.CONFLICT;
                     });
+                    inserted = rs.getLong(3);
                 }
+            }
+            long expected = outcomes.stream().filter(o -> o == EventOutcome.APPENDED).count();
+            if (inserted != expected) {
+                throw new AppendRaceException((expected - inserted) + " of the batch's " + expected
+                        + " new events were inserted concurrently by another writer; retrying the batch");
             }
         }
         return new AppendOutcome(outcomes);
