@@ -3,6 +3,8 @@ package io.inlet.gcp;
 import com.google.cloud.storage.BlobId;
 import com.google.cloud.storage.Storage;
 import io.inlet.Inlet;
+import io.inlet.db.Database;
+import io.inlet.db.DatabaseSettings;
 import io.inlet.feed.FeedConfigException;
 import io.inlet.feed.FeedRegistry;
 import io.inlet.gcp.pubsub.PubSubConnection;
@@ -17,7 +19,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.postgresql.ds.PGSimpleDataSource;
+import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,14 +42,10 @@ public final class GcpRuntime {
     private final Inlet inlet;
     private volatile PubSubEventPublisher publisher;
 
-    private GcpRuntime(GcpSettings settings) {
+    private GcpRuntime(GcpSettings settings, Storage storage, DataSource dataSource) {
         this.settings = settings;
-        this.storage = StorageFactory.createDefault();
+        this.storage = storage;
         this.objects = new GcsObjectSource(storage);
-        PGSimpleDataSource dataSource = new PGSimpleDataSource();
-        dataSource.setURL(settings.databaseUrl());
-        if (settings.databaseUser() != null) dataSource.setUser(settings.databaseUser());
-        if (settings.databasePassword() != null) dataSource.setPassword(settings.databasePassword());
         this.inlet = Inlet.builder()
                 .dataSource(dataSource)
                 .feeds(loadFeeds(settings.feeds(), storage))
@@ -55,6 +53,23 @@ public final class GcpRuntime {
                 .build();
         LOG.atInfo().addKeyValue("feeds", settings.feeds()).addKeyValue("destinations", settings.destinations().keySet())
                 .log("Inlet runtime ready");
+    }
+
+    /**
+     * A runtime over the given storage client and database instead of the environment's: what a
+     * local run of the GCP path (the CLI's {@code inlet demo gcp}) hands to the functions'
+     * {@code GcpRuntime} constructors. {@code settings.databaseUrl()} is not used.
+     */
+    public static GcpRuntime create(GcpSettings settings, Storage storage, DataSource dataSource) {
+        return new GcpRuntime(settings, storage, dataSource);
+    }
+
+    private static GcpRuntime fromEnvironment() {
+        GcpSettings settings = GcpSettings.fromEnvironment(System.getenv());
+        // The core's DataSource: Inlet's schema first on the search path, connect timeout, keep-alive.
+        DataSource dataSource = Database.dataSource(
+                new DatabaseSettings(settings.databaseUrl(), settings.databaseUser(), settings.databasePassword()));
+        return new GcpRuntime(settings, StorageFactory.createDefault(), dataSource);
     }
 
     /** The instance's runtime, built from the environment on first use. */
@@ -65,7 +80,7 @@ public final class GcpRuntime {
                 r = shared;
                 if (r == null) {
                     try {
-                        shared = r = new GcpRuntime(GcpSettings.fromEnvironment(System.getenv()));
+                        shared = r = fromEnvironment();
                     } catch (RuntimeException e) {
                         LOG.atError().setCause(e).log("cannot start: {}", e.getMessage());
                         throw e;
