@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * the storage client and (for the relay) the publishers. Built on first use, so a wrong setting
  * fails the first invocation with a message naming the variable and every later one the same way.
  */
-public final class GcpRuntime {
+public final class GcpRuntime implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(GcpRuntime.class);
     /** Stop work this long before the platform's timeout, to checkpoint and answer in time. */
@@ -128,6 +128,16 @@ public final class GcpRuntime {
             }
         }
         return p;
+    }
+
+    /**
+     * Shuts the publishers down (flushing what they hold). A function instance never calls it (the
+     * platform ends the process); a local run that made its own runtime with {@link #create} does.
+     */
+    @Override
+    public void close() {
+        PubSubEventPublisher p = publisher;
+        if (p != null) p.close();
     }
 
     static FeedRegistry loadFeeds(String location, Storage storage) {
