@@ -245,7 +245,7 @@ final class DemoGcpCommand extends CliCommand {
     }
 
     private static void printLedger(PrintStream out, DataSource db) throws Exception {
-        String fmt = "   %-40s %-18s %5s %8s %9s %8s%n";
+        String fmt = "   %-42s %-18s %5s %8s %9s %8s%n";
         out.printf(fmt, "OBJECT", "STATUS", "READ", "APPENDED", "DUPLICATE", "REJECTED");
         try (Connection c = db.getConnection(); Statement s = c.createStatement();
              ResultSet r = s.executeQuery("SELECT object_key, status, records_read, appended, duplicate, rejected "
