@@ -6,6 +6,7 @@ import io.inlet.gcp.decode.Decoded;
 import io.inlet.gcp.decode.ObjectNotice;
 import io.inlet.gcp.decode.Undecodable;
 import io.inlet.ingest.Deadline;
+import io.inlet.ingest.FileOutcome;
 import io.inlet.ingest.FileReport;
 import io.inlet.ingest.InboundMessage;
 import io.inlet.ingest.MessageOutcome;
@@ -79,6 +80,13 @@ public final class DeliveryHandler {
                         .addKeyValue("generation", ref.version()).addKeyValue("fileId", report.fileId())
                         .addKeyValue("feed", report.feed()).addKeyValue("outcome", report.outcome().name())
                         .addKeyValue("counts", report.counts())
+                        // Flat numeric fields, so log-based metrics can EXTRACT(jsonPayload.records_appended) etc.
+                        .addKeyValue("files_ingested", report.outcome() == FileOutcome.COMPLETED ? 1 : 0)
+                        .addKeyValue("records_read", report.counts().read())
+                        .addKeyValue("records_appended", report.counts().appended())
+                        .addKeyValue("records_duplicate", report.counts().duplicate())
+                        .addKeyValue("records_conflict", report.counts().conflict())
+                        .addKeyValue("records_rejected", report.counts().rejected())
                         .log("object {} {}", ref.displayName(), report.outcome());
                 return switch (report.outcome()) {
                     case SUSPENDED -> new Result(Verdict.RETRY_LATER, "suspended before the deadline at "

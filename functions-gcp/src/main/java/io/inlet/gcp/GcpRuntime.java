@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * the storage client and (for the relay) the publishers. Built on first use, so a wrong setting
  * fails the first invocation with a message naming the variable and every later one the same way.
  */
-public final class GcpRuntime {
+public final class GcpRuntime implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(GcpRuntime.class);
     /** Stop work this long before the platform's timeout, to checkpoint and answer in time. */
@@ -42,13 +42,10 @@ public final class GcpRuntime {
     private final Inlet inlet;
     private volatile PubSubEventPublisher publisher;
 
-    private GcpRuntime(GcpSettings settings) {
+    private GcpRuntime(GcpSettings settings, Storage storage, DataSource dataSource) {
         this.settings = settings;
-        this.storage = StorageFactory.createDefault();
+        this.storage = storage;
         this.objects = new GcsObjectSource(storage);
-        // The core's data source: Inlet's schema first on the search path, keep-alive, timeouts.
-        DataSource dataSource = Database.dataSource(new DatabaseSettings(settings.databaseUrl(),
-                settings.databaseUser(), settings.databasePassword()));
         this.inlet = Inlet.builder()
                 .dataSource(dataSource)
                 .feeds(loadFeeds(settings.feeds(), storage))
@@ -56,6 +53,23 @@ public final class GcpRuntime {
                 .build();
         LOG.atInfo().addKeyValue("feeds", settings.feeds()).addKeyValue("destinations", settings.destinations().keySet())
                 .log("Inlet runtime ready");
+    }
+
+    /**
+     * A runtime over the given storage client and database instead of the environment's: what a
+     * local run of the GCP path (the CLI's {@code inlet demo gcp}) hands to the functions'
+     * {@code GcpRuntime} constructors. {@code settings.databaseUrl()} is not used.
+     */
+    public static GcpRuntime create(GcpSettings settings, Storage storage, DataSource dataSource) {
+        return new GcpRuntime(settings, storage, dataSource);
+    }
+
+    private static GcpRuntime fromEnvironment() {
+        GcpSettings settings = GcpSettings.fromEnvironment(System.getenv());
+        // The core's DataSource: Inlet's schema first on the search path, connect timeout, keep-alive.
+        DataSource dataSource = Database.dataSource(
+                new DatabaseSettings(settings.databaseUrl(), settings.databaseUser(), settings.databasePassword()));
+        return new GcpRuntime(settings, StorageFactory.createDefault(), dataSource);
     }
 
     /** The instance's runtime, built from the environment on first use. */
@@ -66,7 +80,7 @@ public final class GcpRuntime {
                 r = shared;
                 if (r == null) {
                     try {
-                        shared = r = new GcpRuntime(GcpSettings.fromEnvironment(System.getenv()));
+                        shared = r = fromEnvironment();
                     } catch (RuntimeException e) {
                         LOG.atError().setCause(e).log("cannot start: {}", e.getMessage());
                         throw e;
@@ -114,6 +128,16 @@ public final class GcpRuntime {
             }
         }
         return p;
+    }
+
+    /**
+     * Shuts the publishers down (flushing what they hold). A function instance never calls it (the
+     * platform ends the process); a local run that made its own runtime with {@link #create} does.
+     */
+    @Override
+    public void close() {
+        PubSubEventPublisher p = publisher;
+        if (p != null) p.close();
     }
 
     static FeedRegistry loadFeeds(String location, Storage storage) {

@@ -6,6 +6,7 @@ import com.google.cloud.functions.HttpRequest;
 import com.google.cloud.functions.HttpResponse;
 import io.inlet.outbox.RelayReport;
 import java.io.IOException;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,20 +15,33 @@ import org.slf4j.LoggerFactory;
  * minute or so). Publishes due outbox rows with {@code PubSubEventPublisher} until the outbox is
  * drained or the configured timeout (less a margin) has passed; answers 200 with the report, 503 on
  * a transient failure (Cloud Scheduler retries per its retry config), 500 on a permanent one.
+ *
+ * <p>Each run logs one structured line with {@code outbox_lag_seconds} (age of the oldest row still
+ * unpublished after the run), {@code outbox_published}, {@code outbox_publish_failed} and
+ * {@code outbox_pending}: the log-based metric {@code outbox_lag_seconds} in infra/gcp/monitoring.tf
+ * extracts {@code jsonPayload.outbox_lag_seconds} from it.
  */
 public final class OutboxRelayFunction implements HttpFunction {
 
     private static final Logger LOG = LoggerFactory.getLogger(OutboxRelayFunction.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    private final Supplier<GcpRuntime> runtime;
+
+    /** As the Functions Framework creates it: the instance's runtime from the environment. */
+    public OutboxRelayFunction() {
+        this.runtime = GcpRuntime::shared;
+    }
+
+    /** Over a given runtime (a local run of the GCP path, e.g. {@code inlet demo gcp}). */
+    public OutboxRelayFunction(GcpRuntime runtime) {
+        this.runtime = () -> runtime;
+    }
+
     @Override
     public void service(HttpRequest request, HttpResponse response) throws IOException {
-        GcpRuntime runtime = GcpRuntime.shared();
         try {
-            RelayReport report = runtime.inlet().relay(runtime.publisher(), runtime.deadline());
-            LOG.atInfo().addKeyValue("published", report.published()).addKeyValue("failed", report.failed())
-                    .addKeyValue("batches", report.batches()).addKeyValue("pending", report.pending())
-                    .log("relay published {} failed {} pending {}", report.published(), report.failed(), report.pending());
+            RelayReport report = relay();
             PubSubPushFunction.write(response, 200, JSON.valueToTree(report));
         } catch (RuntimeException e) {
             Disposition d = Disposition.of(e);
@@ -36,5 +50,19 @@ public final class OutboxRelayFunction implements HttpFunction {
                     JSON.createObjectNode().put("result", d == Disposition.RETRY ? "retry" : "failed")
                             .put("detail", String.valueOf(e.getMessage())));
         }
+    }
+
+    /** One relay run: publishes through the runtime's Pub/Sub publisher until drained or the deadline, and logs the report. */
+    public RelayReport relay() {
+        GcpRuntime r = runtime.get();
+        RelayReport report = r.inlet().relay(r.publisher(), r.deadline());
+        LOG.atInfo().addKeyValue("outbox_lag_seconds", report.oldestPendingAgeSeconds())
+                .addKeyValue("outbox_published", report.published())
+                .addKeyValue("outbox_publish_failed", report.failed())
+                .addKeyValue("outbox_pending", report.pending())
+                .addKeyValue("outbox_batches", report.batches())
+                .log("relay published {} failed {} pending {}; outbox lag {} s", report.published(), report.failed(),
+                        report.pending(), report.oldestPendingAgeSeconds());
+        return report;
     }
 }

@@ -3,6 +3,7 @@ package io.inlet.gcp;
 import com.google.cloud.functions.CloudEventsFunction;
 import io.cloudevents.CloudEvent;
 import io.inlet.failure.RetryableException;
+import java.util.function.Supplier;
 import io.inlet.gcp.decode.MessagePublishedDecoder;
 
 /**
@@ -14,9 +15,21 @@ import io.inlet.gcp.decode.MessagePublishedDecoder;
  */
 public final class PubSubEventFunction implements CloudEventsFunction {
 
+    private final Supplier<GcpRuntime> runtime;
+
+    /** As the Functions Framework creates it: the instance's runtime from the environment. */
+    public PubSubEventFunction() {
+        this.runtime = GcpRuntime::shared;
+    }
+
+    /** Over a given runtime (a local run of the GCP path, e.g. {@code inlet demo gcp}). */
+    public PubSubEventFunction(GcpRuntime runtime) {
+        this.runtime = () -> runtime;
+    }
+
     @Override
     public void accept(CloudEvent event) {
-        GcpRuntime runtime = GcpRuntime.shared();
+        GcpRuntime runtime = this.runtime.get();
         DeliveryHandler.Result result = new DeliveryHandler(runtime.inlet(), runtime.objects())
                 .handle(MessagePublishedDecoder.decode(event, runtime.settings().channel()), runtime.deadline());
         if (!result.verdict().acknowledges()) throw new RetryableException(result.detail());

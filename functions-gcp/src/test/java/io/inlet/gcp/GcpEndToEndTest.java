@@ -151,6 +151,20 @@ class GcpEndToEndTest {
         assertThat(report.get("failed").asLong()).isZero();
         assertThat(report.get("pending").asLong()).isZero();
 
+        JsonNode relayLine = logLine(relay.output(), "io.inlet.gcp.OutboxRelayFunction", "outbox_lag_seconds");
+        assertThat(relayLine.get("severity").asText()).isEqualTo("INFO");
+        assertThat(relayLine.get("outbox_lag_seconds").isNumber()).as(relayLine.toString()).isTrue();
+        assertThat(relayLine.get("outbox_lag_seconds").asDouble()).isZero();
+        assertThat(relayLine.get("outbox_published").asLong()).isEqualTo(3);
+        assertThat(relayLine.get("outbox_publish_failed").asLong()).isZero();
+        assertThat(relayLine.get("outbox_pending").asLong()).isZero();
+        JsonNode fileLine = logLine(gcs.output(), "io.inlet.gcp.DeliveryHandler", "records_appended");
+        assertThat(fileLine.get("outcome").asText()).isEqualTo("COMPLETED");
+        assertThat(fileLine.get("files_ingested").asInt()).isEqualTo(1);
+        assertThat(fileLine.get("records_read").asLong()).isEqualTo(3);
+        assertThat(fileLine.get("records_appended").asLong()).isEqualTo(3);
+        assertThat(fileLine.get("records_rejected").asLong()).isZero();
+
         List<PubsubMessage> published = broker.pull("orders-out-sub", 3);
         assertThat(published).hasSize(3);
         assertThat(published).extracting(PubsubMessage::getOrderingKey)
@@ -228,6 +242,15 @@ class GcpEndToEndTest {
         assertThat(JSON.readTree(first.body()).get("detail").asText()).isEqualTo("APPENDED");
         assertThat(JSON.readTree(again.body()).get("detail").asText()).isEqualTo("ALREADY_PROCESSED");
         assertThat(count("SELECT count(*) FROM order_events")).isEqualTo(before + 1);
+    }
+
+    /** The first Cloud Logging JSON line of {@code logger} that carries {@code field}. */
+    static JsonNode logLine(String output, String logger, String field) throws Exception {
+        for (String line : output.lines().filter(l -> l.startsWith("{")).toList()) {
+            JsonNode json = JSON.readTree(line);
+            if (logger.equals(json.path("logger").asText()) && json.has(field)) return json;
+        }
+        throw new AssertionError("no " + logger + " log line with " + field + " in:\n" + output);
     }
 
     /** The messagePublished CloudEvent Eventarc delivers for a message of the orders-out topic. */

@@ -8,9 +8,10 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * A Pub/Sub endpoint for tests, reached by the real client over plaintext gRPC at {@link #hostAndPort()}:
- * the real Pub/Sub emulator when installed, else {@link InProcessPubSub} (Google's generated service
- * stubs served in this JVM). Tests print which one ran.
+ * A local Pub/Sub endpoint (tests and {@code inlet demo gcp}), reached by the real client over
+ * plaintext gRPC at {@link #hostAndPort()}: the real Pub/Sub emulator when installed, else
+ * {@link InProcessPubSub} (Google's generated service stubs served in this JVM). Never used by the
+ * deployed functions; callers print {@link #describe()} so it is clear which one ran.
  */
 public interface PubSubBroker extends AutoCloseable {
 
@@ -35,7 +36,7 @@ public interface PubSubBroker extends AutoCloseable {
     /** The emulator when it is installed here, else the in-process service. */
     static PubSubBroker startBest() throws Exception {
         PubSubBroker broker = Files.isExecutable(EMULATOR) ? PubSubEmulator.start() : InProcessPubSub.start();
-        System.out.println("Pub/Sub broker for this test: " + broker.describe());
+        org.slf4j.LoggerFactory.getLogger(PubSubBroker.class).info("local Pub/Sub: {}", broker.describe());
         return broker;
     }
 
