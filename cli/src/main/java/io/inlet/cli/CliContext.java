@@ -80,7 +80,12 @@ final class CliContext implements AutoCloseable {
     }
 
     Inlet inlet() {
-        return Inlet.builder().dataSource(dataSource()).feeds(feeds()).workerId("cli-" + ProcessHandle.current().pid()).build();
+        return inlet(java.time.Duration.ofMinutes(15));
+    }
+
+    Inlet inlet(java.time.Duration lease) {
+        return Inlet.builder().dataSource(dataSource()).feeds(feeds()).leaseDuration(lease)
+                .workerId("cli-" + ProcessHandle.current().pid()).build();
     }
 
     @Override

@@ -42,6 +42,11 @@ final class IngestCommand extends CliCommand {
     @Option(names = "--feed", paramLabel = "NAME", description = "Only ingest files of this feed; others are reported and skipped.")
     String feed;
 
+    @Option(names = "--lease-seconds", paramLabel = "SECONDS", defaultValue = "900",
+            description = "How long this run's claim on a file lasts without progress; a crashed run's files "
+                    + "can be taken over after it (default: ${DEFAULT-VALUE}).")
+    long leaseSeconds;
+
     @Override
     int run(CliContext ctx) throws IOException {
         FeedRegistry feeds = ctx.feeds();
@@ -50,7 +55,7 @@ final class IngestCommand extends CliCommand {
         List<Path> files = expand(base);
         if (files.isEmpty()) throw new CliException(ExitCodes.USAGE, "no files match " + targets);
         AutoMigrate.ifEmbedded(ctx);
-        Inlet inlet = ctx.inlet();
+        Inlet inlet = ctx.inlet(java.time.Duration.ofSeconds(leaseSeconds));
         LocalFileSource local = new LocalFileSource(base);
         List<FileReport> reports = new ArrayList<>();
         List<String> refused = new ArrayList<>();
