@@ -190,6 +190,9 @@ public final class MessageDecoder {
             JsonNode node = JSON.readTree(msg.body());
             if (node == null || node.isMissingNode()) throw fail(msg, "body is empty");
             return node;
+        } catch (NumberFormatException e) {
+            // Jackson lets some number-range failures (huge exponents) out unwrapped
+            throw fail(msg, "body is not valid JSON: " + e.getMessage());
         } catch (JsonProcessingException e) {
             throw fail(msg, "body is not JSON: " + e.getOriginalMessage()
                     + (e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr()));
@@ -199,7 +202,7 @@ public final class MessageDecoder {
     private static JsonNode parseData(InboundMessage msg, byte[] bytes, String what) {
         try {
             return JSON.readTree(bytes);
-        } catch (java.io.IOException e) {
+        } catch (java.io.IOException | NumberFormatException e) {
             throw fail(msg, "field 'data': " + what + " is not JSON: " + e.getMessage());
         }
     }

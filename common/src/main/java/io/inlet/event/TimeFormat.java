@@ -71,7 +71,11 @@ public final class TimeFormat {
         switch (spec) {
             case EPOCH_MILLIS -> {
                 if (!INTEGER.matcher(t).matches()) throw new DateTimeException("not epoch milliseconds");
-                return Instant.ofEpochMilli(Long.parseLong(t));
+                try {
+                    return Instant.ofEpochMilli(Long.parseLong(t));
+                } catch (NumberFormatException e) {
+                    throw new DateTimeException("epoch milliseconds out of range");
+                }
             }
             case EPOCH_SECONDS -> {
                 if (!DECIMAL.matcher(t).matches()) throw new DateTimeException("not epoch seconds");

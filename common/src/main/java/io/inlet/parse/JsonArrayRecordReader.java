@@ -93,9 +93,15 @@ final class JsonArrayRecordReader implements RecordReader {
             }
         };
         InputStream parsed = new SequenceInputStream(new ByteArrayInputStream(prefix), unclosed);
-        JsonParser parser = encoding.charset().equals(StandardCharsets.UTF_8)
-                ? FACTORY.createParser(parsed)
-                : FACTORY.createParser(new InputStreamReader(parsed, encoding.charset()));
+        JsonParser parser;
+        try {
+            parser = encoding.charset().equals(StandardCharsets.UTF_8)
+                    ? FACTORY.createParser(parsed)
+                    : FACTORY.createParser(new InputStreamReader(parsed, encoding.charset()));
+        } catch (CharConversionException e) {
+            // Jackson sniffs the encoding of a byte source; bytes that look like UCS-4 are not our UTF-8
+            throw new FileFormatException(fileName + ": not a JSON array in UTF-8: " + e.getMessage(), e);
+        }
         JsonArrayRecordReader reader = new JsonArrayRecordReader(parser, capture, encoding, maxRecordBytes, fileName,
                 stream, from.byteOffset() - prefix.length, from.nextLineNumber() - 1, from);
         if (resumed && ahead.length == 0) {
@@ -192,6 +198,8 @@ final class JsonArrayRecordReader implements RecordReader {
             return new RawRecord(position, (ObjectNode) node, decoded.text());
         } catch (JsonProcessingException e) {
             return new MalformedRecord(position, decoded.text(), "invalid JSON: " + e.getOriginalMessage());
+        } catch (NumberFormatException e) {
+            return new MalformedRecord(position, decoded.text(), "invalid JSON number: " + e.getMessage());
         }
     }
 

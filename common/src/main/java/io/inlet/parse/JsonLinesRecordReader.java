@@ -64,6 +64,8 @@ final class JsonLinesRecordReader implements RecordReader {
             node = MAPPER.readTree(text);
         } catch (JsonProcessingException e) {
             return new MalformedRecord(position, text, "invalid JSON: " + e.getOriginalMessage());
+        } catch (NumberFormatException e) {
+            return new MalformedRecord(position, text, "invalid JSON number: " + e.getMessage());
         }
         if (!node.isObject()) {
             return new MalformedRecord(position, text, "line is a JSON " + kind(node) + ", not an object");
