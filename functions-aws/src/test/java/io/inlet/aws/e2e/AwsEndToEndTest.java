@@ -20,6 +20,7 @@ import io.inlet.aws.config.FunctionSettings;
 import io.inlet.aws.emulator.S3Emulator;
 import io.inlet.aws.emulator.SqsEmulator;
 import io.inlet.aws.metrics.RelayMetricsTest;
+import io.inlet.aws.sqs.ReceivedMessages;
 import io.inlet.outbox.RelayReport;
 import io.inlet.testing.TestDatabase;
 import java.io.ByteArrayOutputStream;
@@ -139,7 +140,7 @@ class AwsEndToEndTest {
             assertThat(m.messageAttributes().get("schemaVersion").stringValue()).isEqualTo("1");
         }
 
-        SQSEvent batch = SqsRecords.eventFrom(received, outArn, env.lambdaJson());
+        SQSEvent batch = ReceivedMessages.asSqsEvent(received, outArn, env.lambdaJson());
         SQSBatchResponse response = new SqsIngestHandler(env).handleRequest(batch, TestLambdaContext.withTimeout(60_000));
         assertThat(response.getBatchItemFailures()).isEmpty();
         assertThat(count("downstream_events")).isEqualTo(3);
@@ -217,7 +218,7 @@ class AwsEndToEndTest {
                         .isEmpty()) break;
                 continue;
             }
-            SQSBatchResponse response = handler.handleRequest(SqsRecords.eventFrom(got, intake.arn(), env.lambdaJson()),
+            SQSBatchResponse response = handler.handleRequest(ReceivedMessages.asSqsEvent(got, intake.arn(), env.lambdaJson()),
                     TestLambdaContext.withTimeout(60_000));
             List<String> failedIds = response.getBatchItemFailures().stream()
                     .map(SQSBatchResponse.BatchItemFailure::getItemIdentifier).toList();
