@@ -9,6 +9,8 @@ import io.inlet.aws.decode.SqsBodyDecoder;
 import io.inlet.aws.s3.S3ObjectSource;
 import io.inlet.aws.sqs.ClaimCheck;
 import io.inlet.aws.sqs.SqsEventPublisher;
+import io.inlet.db.Database;
+import io.inlet.db.DatabaseSettings;
 import java.util.Map;
 import javax.sql.DataSource;
 import org.postgresql.ds.PGSimpleDataSource;
@@ -100,10 +102,9 @@ public final class FunctionEnvironment {
      * and no pooled connection can go stale across a SnapStart snapshot or a long freeze.
      */
     public static DataSource dataSource(String url, DatabaseCredentials credentials) {
-        PGSimpleDataSource ds = new PGSimpleDataSource();
-        ds.setURL(url);
-        ds.setUser(credentials.user());
-        ds.setPassword(credentials.password());
+        // the core's settings (schema inlet first on the search path, batched inserts, timeouts)
+        PGSimpleDataSource ds = (PGSimpleDataSource) Database.dataSource(
+                new DatabaseSettings(url, credentials.user(), credentials.password()));
         ds.setApplicationName("inlet-lambda");
         return ds;
     }
