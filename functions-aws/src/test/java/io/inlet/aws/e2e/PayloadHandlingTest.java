@@ -35,6 +35,7 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.model.BucketVersioningStatus;
 
 /**
  * Every payload file, deserialised with the Lambda runtime's serialisation, run through the handler
@@ -42,7 +43,8 @@ import software.amazon.awssdk.core.sync.RequestBody;
  * SQS -> {@link SqsIngestHandler}) against PostgreSQL and the emulators. Each row of the table states
  * what must result: the handler's answer, the ledger row of each object, the
  * {@code processed_messages} row of each message, and the events appended per table. The objects
- * the own payloads name are put into S3Proxy first, except those whose absence is the point.
+ * the own payloads name are put into S3Proxy first (a versioned bucket: a payload's version id is
+ * replaced by the one the put returned), except those whose absence is the point.
  */
 class PayloadHandlingTest {
 
@@ -79,11 +81,11 @@ class PayloadHandlingTest {
                 List.of("COMPLETED inlet-vendor-drop/acme/orders/east coast 2024+05=01.csv"),
                 Map.of("inlet-vendor-drop/acme/orders/east coast 2024+05=01.csv", "COMPLETED"), Map.of(),
                 Map.of(ORDERS, 2L)));
-        // S3Proxy does not implement GET ?versionId= (501 Not Implemented): the read of an exact version is
-        // a retryable failure here, so the handler throws for Lambda to retry and nothing is appended
+        // versioned payloads: the object is put into the versioned bucket first and the payload's version id
+        // replaced by the one S3Proxy gave it (VERSIONS), so the handler reads exactly that version
         OWN.put("s3-put-versioned.json", new Expect(Handler.S3,
-                List.of("THREW RetryableException: reading inlet-vendor-drop/acme/orders/2024-05-02.csv#3HL4kqtJlcpXroDTDmJ.rmSpXd3dIbrHY failed"),
-                Map.of("inlet-vendor-drop/acme/orders/2024-05-02.csv", "IN_PROGRESS"), Map.of(), Map.of(ORDERS, 0L)));
+                List.of("COMPLETED inlet-vendor-drop/acme/orders/2024-05-02.csv#3HL4kqtJlcpXroDTDmJ.rmSpXd3dIbrHY"),
+                Map.of("inlet-vendor-drop/acme/orders/2024-05-02.csv", "COMPLETED"), Map.of(), Map.of(ORDERS, 2L)));
         // no such object in the bucket: the ledger records it REJECTED (object gone), a permanent outcome
         OWN.put("s3-put-multipart.json", new Expect(Handler.S3,
                 List.of("REJECTED inlet-vendor-drop/globex/shipments/2024-05-01.jsonl.gz"),
@@ -99,17 +101,15 @@ class PayloadHandlingTest {
         OWN.put("sqs-s3-test-event.json", new Expect(Handler.SQS, List.of(), Map.of(), Map.of(), Map.of(ORDERS, 0L)));
         OWN.put("sqs-s3-notification.json", new Expect(Handler.SQS, List.of(),
                 Map.of("inlet-vendor-drop/acme/orders/2024-05-03 final.csv", "COMPLETED"), Map.of(), Map.of(ORDERS, 2L)));
-        // versioned too (S3Proxy: 501 on ?versionId=): reported failed, left for redelivery
-        OWN.put("sqs-sns-s3-notification.json", new Expect(Handler.SQS, List.of("d3f4a1b2-0003-4c1e-9a11-000000000003"),
-                Map.of("inlet-vendor-drop/globex/shipments/2024-05-03.csv", "IN_PROGRESS"), Map.of(), Map.of(ORDERS, 0L)));
-        OWN.put("sqs-sns-raw-s3-notification.json", new Expect(Handler.SQS, List.of("d3f4a1b2-0004-4c1e-9a11-000000000004"),
-                Map.of("inlet-vendor-drop/globex/shipments/2024-05-03.csv", "IN_PROGRESS"), Map.of(), Map.of(ORDERS, 0L)));
-        // versioned (S3Proxy: 501): thrown for EventBridge's retry policy; the unversioned path of this
-        // payload is AwsEndToEndTest.eventBridgeObjectCreatedIngestsTheKeyAsGiven
+        OWN.put("sqs-sns-s3-notification.json", new Expect(Handler.SQS, List.of(),
+                Map.of("inlet-vendor-drop/globex/shipments/2024-05-03.csv", "COMPLETED"), Map.of(), Map.of(ORDERS, 2L)));
+        // the same object version (and etag) through SNS with raw delivery: already done, nothing appended
+        OWN.put("sqs-sns-raw-s3-notification.json", new Expect(Handler.SQS, List.of(),
+                Map.of("inlet-vendor-drop/globex/shipments/2024-05-03.csv", "COMPLETED"), Map.of(), Map.of(ORDERS, 0L)));
         OWN.put("eventbridge-object-created.json", new Expect(Handler.EVENTBRIDGE,
-                List.of("THREW RetryableException: reading inlet-vendor-drop/acme/orders/2024-05-04 east+west%2B.csv#IYV3p45BT0ac8hjHg1houSdS1a.Mro8e failed"),
-                Map.of("inlet-vendor-drop/acme/orders/2024-05-04 east+west%2B.csv", "IN_PROGRESS"), Map.of(),
-                Map.of(ORDERS, 0L)));
+                List.of("COMPLETED inlet-vendor-drop/acme/orders/2024-05-04 east+west%2B.csv#IYV3p45BT0ac8hjHg1houSdS1a.Mro8e"),
+                Map.of("inlet-vendor-drop/acme/orders/2024-05-04 east+west%2B.csv", "COMPLETED"), Map.of(),
+                Map.of(ORDERS, 2L)));
         OWN.put("eventbridge-object-deleted.json", new Expect(Handler.EVENTBRIDGE,
                 List.of("REMOVED inlet-vendor-drop/acme/orders/2024-05-04 east+west%2B.csv#1QW9g1Z99LUNbvaaYVpW9xDlOLU.qxgF"),
                 Map.of("inlet-vendor-drop/acme/orders/2024-05-04 east+west%2B.csv", "REMOVED"), Map.of(),
@@ -187,6 +187,14 @@ class PayloadHandlingTest {
                         "2e1424d4-f796-459a-8184-9c92662be6da", "FAILED message body is not JSON"), Map.of(MESSAGES, 0L)));
     }
 
+    /** Version id in the own payloads -> the key it names; mapped to the real version id once put. */
+    static final Map<String, String> VERSIONED_KEYS = Map.of(
+            "3HL4kqtJlcpXroDTDmJ.rmSpXd3dIbrHY", "acme/orders/2024-05-02.csv",
+            "IYV3p45BT0ac8hjHg1houSdS1a.Mro8e", "acme/orders/2024-05-04 east+west%2B.csv",
+            "Av9lWbq7Q3.eGkV0f6QvKU6v1mKpJmFo", "globex/shipments/2024-05-03.csv");
+    /** Sample version id -> the version S3Proxy assigned to the object put for it. */
+    static final Map<String, String> VERSIONS = new LinkedHashMap<>();
+
     static DataSource db;
     static FunctionEnvironment env;
 
@@ -204,24 +212,38 @@ class PayloadHandlingTest {
 
     /** The vendor objects the own payloads announce, two records each with ids unique per object. */
     static void putVendorObjects() {
+        S3.client().putBucketVersioning(b -> b.bucket(DROP)
+                .versioningConfiguration(v -> v.status(BucketVersioningStatus.ENABLED)));
         String[] acme = {"acme/orders/2024-05-01.csv", "acme/orders/east coast 2024+05=01.csv",
                 "acme/orders/2024-05-02.csv", "acme/orders/2024-05-03 final.csv", "acme/orders/2024-05-04 east+west%2B.csv"};
         for (int i = 0; i < acme.length; i++) {
             String csv = "order_id,ordered_at,amount\n" + (100 + 2 * i) + ",2024-05-01T06:00:00Z,1.50\n"
                     + (101 + 2 * i) + ",2024-05-01T06:01:00Z,2.50\n";
             String key = acme[i];
-            S3.client().putObject(b -> b.bucket(DROP).key(key), RequestBody.fromString(csv));
+            put(key, csv);
         }
         String[] globex = {"globex/shipments/2024-05-03.csv", "globex/shipments/2024-05-04.csv"};
         for (int i = 0; i < globex.length; i++) {
             String csv = "shipment_id,sent_at\nS-" + (10 * i) + ",2024-05-03T06:00:00Z\nS-" + (10 * i + 1)
                     + ",2024-05-03T06:05:00Z\n";
             String key = globex[i];
-            S3.client().putObject(b -> b.bucket(DROP).key(key), RequestBody.fromString(csv));
+            put(key, csv);
         }
         S3.createBucket("test-fb-ks");
         S3.client().putObject(b -> b.bucket("test-fb-ks").key("year=2020/month=05/test1.txt"),
                 RequestBody.fromString("{\"id\":\"t-1\",\"at\":\"2020-05-01T00:00:00Z\"}\n"));
+    }
+
+    private static void put(String key, String csv) {
+        String version = S3.client().putObject(b -> b.bucket(DROP).key(key), RequestBody.fromString(csv)).versionId();
+        VERSIONS.putAll(VERSIONED_KEYS.entrySet().stream().filter(e -> e.getValue().equals(key))
+                .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, e -> version)));
+    }
+
+    /** The payload (and expected answers) with each sample version id replaced by the real one. */
+    static String withRealVersions(String text) {
+        for (Map.Entry<String, String> v : VERSIONS.entrySet()) text = text.replace(v.getKey(), v.getValue());
+        return text;
     }
 
     @TestFactory
@@ -242,13 +264,14 @@ class PayloadHandlingTest {
                 .containsExactlyInAnyOrderElementsOf(table.keySet());
         // in the table's order: a removal after the put it removes
         return table.entrySet().stream().map(e -> DynamicTest.dynamicTest(e.getKey(),
-                () -> check(SamplePayloads.read(dir.resolve(e.getKey())), e.getValue())));
+                () -> check(withRealVersions(SamplePayloads.read(dir.resolve(e.getKey()))), e.getValue())));
     }
 
     static void check(String json, Expect expect) throws Exception {
         Map<String, Long> before = counts(expect.appended().keySet());
         List<String> answer = run(expect.handler(), json);
-        assertThat(answer).as("handler answer").containsExactlyElementsOf(expect.answer());
+        assertThat(answer).as("handler answer")
+                .containsExactlyElementsOf(expect.answer().stream().map(PayloadHandlingTest::withRealVersions).toList());
         for (Map.Entry<String, String> l : expect.ledger().entrySet()) {
             assertThat(ledgerStatus(l.getKey())).as("ledger status of %s", l.getKey()).isEqualTo(l.getValue());
         }
