@@ -27,7 +27,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * or before a SnapStart checkpoint by {@link SnapStartPriming}.
  *
  * <p>SDK clients use the URLConnection HTTP client: no Netty or Apache pools to start, the fastest
- * cold start of the synchronous clients (to be measured in docs/benchmarks.md). Region and
+ * cold start of the synchronous clients (measured against the CRT client: docs/benchmarks-aws.md). Region and
  * credentials come from the Lambda environment; {@code AWS_ENDPOINT_URL[_S3|_SQS]} redirects them to
  * emulators.
  */
