@@ -13,6 +13,7 @@ import io.inlet.aws.FunctionEnvironment;
 import io.inlet.aws.OutboxRelayHandler;
 import io.inlet.aws.SqsIngestHandler;
 import io.inlet.aws.config.FunctionSettings;
+import io.inlet.aws.decode.LambdaEventJson;
 import io.inlet.aws.sqs.ReceivedMessages;
 import io.inlet.db.Migrations;
 import io.inlet.feed.FeedRegistry;
@@ -86,6 +87,8 @@ final class DemoAwsCommand extends CliCommand {
             """;
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The runtime's serialisation, to build the SQS events an event source mapping would pass. */
+    private static final LambdaEventJson LAMBDA_JSON = new LambdaEventJson();
 
     @Option(names = "--workdir", paramLabel = "DIR", description = "Where the samples are unpacked (default: a new temporary directory).")
     Path workdir;
@@ -207,7 +210,7 @@ final class DemoAwsCommand extends CliCommand {
         int failures = 0;
         for (int i = 0; i < messages.size(); i += 10) {
             SQSEvent event = ReceivedMessages.asSqsEvent(messages.subList(i, Math.min(messages.size(), i + 10)), queueArn,
-                    new io.inlet.aws.decode.LambdaEventJson());
+                    LAMBDA_JSON);
             SQSBatchResponse response = handler.handleRequest(event, new DemoContext(60_000));
             failures += response.getBatchItemFailures().size();
         }
