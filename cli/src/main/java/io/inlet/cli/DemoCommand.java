@@ -22,7 +22,7 @@ import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "demo", mixinStandardHelpOptions = true, subcommands = {DemoGcpCommand.class},
+@Command(name = "demo", mixinStandardHelpOptions = true, subcommands = {DemoAwsCommand.class, DemoGcpCommand.class},
         description = {"The main job end to end on the bundled vendor samples: migrate, ingest every sample file,",
                 "show idempotency (a redelivered file and message append nothing), relay the outbox, verify."})
 final class DemoCommand extends CliCommand {

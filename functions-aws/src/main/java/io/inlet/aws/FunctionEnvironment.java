@@ -13,6 +13,7 @@ import io.inlet.db.Database;
 import io.inlet.db.DatabaseSettings;
 import java.util.Map;
 import javax.sql.DataSource;
+import org.postgresql.ds.PGSimpleDataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -26,7 +27,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * or before a SnapStart checkpoint by {@link SnapStartPriming}.
  *
  * <p>SDK clients use the URLConnection HTTP client: no Netty or Apache pools to start, the fastest
- * cold start of the synchronous clients (to be measured in docs/benchmarks.md). Region and
+ * cold start of the synchronous clients (measured against the CRT client: docs/benchmarks-aws.md). Region and
  * credentials come from the Lambda environment; {@code AWS_ENDPOINT_URL[_S3|_SQS]} redirects them to
  * emulators.
  */
@@ -101,7 +102,11 @@ public final class FunctionEnvironment {
      * and no pooled connection can go stale across a SnapStart snapshot or a long freeze.
      */
     public static DataSource dataSource(String url, DatabaseCredentials credentials) {
-        return Database.dataSource(new DatabaseSettings(url, credentials.user(), credentials.password()));
+        // the core's settings (schema inlet first on the search path, batched inserts, timeouts)
+        PGSimpleDataSource ds = (PGSimpleDataSource) Database.dataSource(
+                new DatabaseSettings(url, credentials.user(), credentials.password()));
+        ds.setApplicationName("inlet-lambda");
+        return ds;
     }
 
     public FunctionSettings settings() {

@@ -2,6 +2,7 @@ package io.inlet.aws;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
+import io.inlet.aws.metrics.RelayMetrics;
 import io.inlet.outbox.RelayReport;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -11,7 +12,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Publishes due outbox rows to SQS until the outbox is drained or the deadline (remaining time less
  * the safety margin) passes. Invoked on a schedule (the input, an EventBridge scheduled event, is
- * ignored) or directly right after an ingestion.
+ * ignored) or directly right after an ingestion. Each run writes its figures (outbox lag, published,
+ * failed, pending) as a CloudWatch Embedded Metric Format line to stdout ({@link RelayMetrics}).
  */
 public final class OutboxRelayHandler implements RequestHandler<Map<String, Object>, RelayReport> {
 
@@ -35,7 +37,8 @@ public final class OutboxRelayHandler implements RequestHandler<Map<String, Obje
             RelayReport report = env.inlet().relay(env.publisher(), invocation.deadline());
             log.atInfo().addKeyValue("published", report.published()).addKeyValue("failed", report.failed())
                     .addKeyValue("batches", report.batches()).addKeyValue("pending", report.pending())
-                    .log("outbox relayed");
+                    .addKeyValue("lagSeconds", report.oldestPendingAgeSeconds()).log("outbox relayed");
+            RelayMetrics.emit(report, System.out);
             return report;
         }
     }

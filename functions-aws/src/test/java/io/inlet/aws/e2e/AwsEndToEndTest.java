@@ -19,8 +19,13 @@ import io.inlet.aws.config.FeedsLocation;
 import io.inlet.aws.config.FunctionSettings;
 import io.inlet.aws.emulator.S3Emulator;
 import io.inlet.aws.emulator.SqsEmulator;
+import io.inlet.aws.metrics.RelayMetricsTest;
+import io.inlet.aws.sqs.ReceivedMessages;
 import io.inlet.outbox.RelayReport;
 import io.inlet.testing.TestDatabase;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -101,10 +106,27 @@ class AwsEndToEndTest {
         assertThat(first).containsExactly("COMPLETED vendor-drop/" + KEY);
         assertThat(count("order_events")).isEqualTo(3);
 
-        RelayReport relayed = new OutboxRelayHandler(env).handleRequest(Map.of(), TestLambdaContext.withTimeout(60_000));
+        PrintStream stdout = System.out;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        RelayReport relayed;
+        try {
+            System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+            relayed = new OutboxRelayHandler(env).handleRequest(Map.of(), TestLambdaContext.withTimeout(60_000));
+        } finally {
+            System.setOut(stdout);
+        }
         assertThat(relayed.published()).isEqualTo(3);
         assertThat(relayed.failed()).isZero();
         assertThat(relayed.pending()).isZero();
+        // the relay's metrics, as the EMF line CloudWatch Logs extracts them from
+        List<String> emf = captured.toString(StandardCharsets.UTF_8).lines().filter(l -> l.startsWith("{\"_aws\"")).toList();
+        assertThat(emf).hasSize(1);
+        JsonNode metrics = JSON.readTree(emf.get(0));
+        RelayMetricsTest.assertEmf(metrics, 0);
+        assertThat(metrics.path("OutboxPublished").asLong()).isEqualTo(3);
+        assertThat(metrics.path("OutboxPublishFailed").asLong()).isZero();
+        assertThat(metrics.path("OutboxPending").asLong()).isZero();
+        assertThat(metrics.path("OutboxLagSeconds").asDouble()).isZero();
 
         List<Message> received = receive(outUrl, 3);
         assertThat(received).extracting(m -> m.attributes().get(MessageSystemAttributeName.MESSAGE_GROUP_ID))
@@ -118,7 +140,7 @@ class AwsEndToEndTest {
             assertThat(m.messageAttributes().get("schemaVersion").stringValue()).isEqualTo("1");
         }
 
-        SQSEvent batch = SqsRecords.eventFrom(received, outArn, env.lambdaJson());
+        SQSEvent batch = ReceivedMessages.asSqsEvent(received, outArn, env.lambdaJson());
         SQSBatchResponse response = new SqsIngestHandler(env).handleRequest(batch, TestLambdaContext.withTimeout(60_000));
         assertThat(response.getBatchItemFailures()).isEmpty();
         assertThat(count("downstream_events")).isEqualTo(3);
@@ -196,7 +218,7 @@ class AwsEndToEndTest {
                         .isEmpty()) break;
                 continue;
             }
-            SQSBatchResponse response = handler.handleRequest(SqsRecords.eventFrom(got, intake.arn(), env.lambdaJson()),
+            SQSBatchResponse response = handler.handleRequest(ReceivedMessages.asSqsEvent(got, intake.arn(), env.lambdaJson()),
                     TestLambdaContext.withTimeout(60_000));
             List<String> failedIds = response.getBatchItemFailures().stream()
                     .map(SQSBatchResponse.BatchItemFailure::getItemIdentifier).toList();

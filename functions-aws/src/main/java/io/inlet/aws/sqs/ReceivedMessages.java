@@ -1,4 +1,4 @@
-package io.inlet.aws.e2e;
+package io.inlet.aws.sqs;
 
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -13,16 +13,18 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
 /**
  * Turns messages received from a queue into the {@link SQSEvent} an event source mapping would
- * invoke the function with: the runtime's JSON, read back with the runtime's serialisation.
+ * invoke the function with: the runtime's JSON, read back with the runtime's serialisation. For
+ * local runs on an SQS emulator (tests, {@code inlet demo aws}), where no event source mapping polls.
  */
-final class SqsRecords {
+public final class ReceivedMessages {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private SqsRecords() {
+    private ReceivedMessages() {
     }
 
-    static SQSEvent eventFrom(List<Message> messages, String queueArn, LambdaEventJson lambdaJson) {
+    /** The event for {@code messages} received (with all system and message attributes) from the queue {@code queueArn}. */
+    public static SQSEvent asSqsEvent(List<Message> messages, String queueArn, LambdaEventJson lambdaJson) {
         ObjectNode root = JSON.createObjectNode();
         ArrayNode records = root.putArray("Records");
         for (Message m : messages) {
