@@ -27,6 +27,9 @@ public final class MessageIngester {
 
     private static final Logger LOG = LoggerFactory.getLogger(MessageIngester.class);
 
+    /** Larger than any broker delivers (Pub/Sub 10 MB, SQS 1 MiB): such a body is refused, not parsed. */
+    public static final int MAX_MESSAGE_BYTES = 10 << 20;
+
     private final FeedRegistry feeds;
     private final Transactions tx;
     private final Clock clock;
@@ -42,6 +45,11 @@ public final class MessageIngester {
     }
 
     public MessageOutcome ingest(InboundMessage m) {
+        if (m.body().length() > MAX_MESSAGE_BYTES / 4
+                && m.body().getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_MESSAGE_BYTES) {
+            throw new io.inlet.failure.PermanentException("message " + m.messageId() + " on " + m.channel()
+                    + " is larger than the " + (MAX_MESSAGE_BYTES >> 20) + " MiB cap: refused");
+        }
         MessageFeed feed = feeds.matchMessage(m.channel())
                 .orElseThrow(() -> new NoFeedException("no message feed for channel '" + m.channel() + "' (message " + m.messageId() + ")"));
         RecordContext ctx = new RecordContext(feed.name(), null, m.channel() + "/" + m.messageId(), m.messageId(),

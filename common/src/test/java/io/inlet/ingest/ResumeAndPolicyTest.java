@@ -250,6 +250,9 @@ class ResumeAndPolicyTest {
                 .containsExactly("FAILED 2 malformed JSON");
         assertThatThrownBy(() -> inlet.ingestMessage(new InboundMessage("m", "nobody-listens", "{}", Map.of())))
                 .isInstanceOf(NoFeedException.class).hasMessageContaining("nobody-listens");
+        String huge = "{\"id\":\"x\",\"pad\":\"" + "a".repeat(MessageIngester.MAX_MESSAGE_BYTES) + "\"}";
+        assertThatThrownBy(() -> inlet.ingestMessage(new InboundMessage("msg-huge", "billing", huge, Map.of())))
+                .isInstanceOf(PermanentException.class).hasMessageContaining("msg-huge").hasMessageContaining("cap");
     }
 
     /** Each reading advances one second: a deadline 25 s ahead passes after ~25 records. */
