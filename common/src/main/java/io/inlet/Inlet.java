@@ -7,6 +7,9 @@ import io.inlet.ingest.FileReport;
 import io.inlet.ingest.InboundMessage;
 import io.inlet.ingest.MessageIngester;
 import io.inlet.ingest.MessageOutcome;
+import io.inlet.metrics.InletMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.inlet.outbox.EventPublisher;
 import io.inlet.outbox.OutboxRelay;
 import io.inlet.outbox.RelayReport;
@@ -40,9 +43,11 @@ public final class Inlet {
     private final FileIngester files;
     private final MessageIngester messages;
     private final OutboxRelay relay;
+    private final InletMetrics metrics;
 
     private Inlet(Builder b, Transactions tx) {
         this.feeds = b.feeds;
+        this.metrics = new InletMetrics(b.meterRegistry == null ? new SimpleMeterRegistry() : b.meterRegistry);
         this.files = new FileIngester(b.feeds, tx, b.workerId, b.leaseDuration, b.clock);
         this.messages = new MessageIngester(b.feeds, tx, b.clock);
         this.relay = new OutboxRelay(tx, b.relaySettings);
@@ -62,27 +67,41 @@ public final class Inlet {
      * sequencer: a notification older than one already processed for the key ingests nothing.
      */
     public FileReport ingestFile(ObjectRef ref, ObjectSource source, Deadline deadline, String sequencer) {
-        return files.ingest(ref, source, deadline, sequencer);
+        FileReport report = files.ingest(ref, source, deadline, sequencer);
+        metrics.file(report);
+        return report;
     }
 
     /** Records that an object version was removed (ObjectRemoved / OBJECT_DELETE); ingests nothing. */
     public FileReport recordRemoval(ObjectRef ref, String sequencer) {
-        return files.recordRemoval(ref, sequencer);
+        FileReport report = files.recordRemoval(ref, sequencer);
+        metrics.file(report);
+        return report;
     }
 
     /** Appends the events a message carries, once per message id and once per event id. */
     public MessageOutcome ingestMessage(InboundMessage message) {
-        return messages.ingest(message);
+        MessageOutcome outcome = messages.ingest(message);
+        metrics.message(outcome);
+        return outcome;
     }
 
     /** Records a message that failed permanently, with the reason, before it goes to the dead-letter path. */
     public void recordFailedMessage(InboundMessage message, String reason) {
         messages.recordFailure(message, reason);
+        metrics.messageFailed();
     }
 
     /** Publishes due outbox rows until the outbox is drained or the deadline passes. */
     public RelayReport relay(EventPublisher publisher, Deadline deadline) {
-        return relay.run(publisher, deadline);
+        RelayReport report = relay.run(publisher, deadline);
+        metrics.relay(report);
+        return report;
+    }
+
+    /** The meters this core reports (files, records, messages, relay, outbox lag). */
+    public MeterRegistry meterRegistry() {
+        return metrics.registry();
     }
 
     public FeedRegistry feeds() {
@@ -97,6 +116,7 @@ public final class Inlet {
         private Duration leaseDuration = Duration.ofMinutes(15);
         private RelaySettings relaySettings = RelaySettings.DEFAULTS;
         private Clock clock = Clock.systemUTC();
+        private MeterRegistry meterRegistry;
 
         public Builder dataSource(DataSource dataSource) {
             this.dataSource = dataSource;
@@ -122,6 +142,12 @@ public final class Inlet {
 
         public Builder relaySettings(RelaySettings relaySettings) {
             this.relaySettings = relaySettings;
+            return this;
+        }
+
+        /** Where the core's meters go (default: an in-memory registry, see {@link Inlet#meterRegistry()}). */
+        public Builder meterRegistry(MeterRegistry meterRegistry) {
+            this.meterRegistry = meterRegistry;
             return this;
         }
 

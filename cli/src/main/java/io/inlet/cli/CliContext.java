@@ -22,6 +22,7 @@ final class CliContext implements AutoCloseable {
     private EmbeddedDatabase embedded;
     private DataSource dataSource;
     private FeedRegistry feeds;
+    final io.micrometer.core.instrument.simple.SimpleMeterRegistry meters = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
 
     CliContext(GlobalOptions options, PrintStream out, PrintStream err) {
         this.options = options;
@@ -84,12 +85,13 @@ final class CliContext implements AutoCloseable {
     }
 
     Inlet inlet(java.time.Duration lease) {
-        return Inlet.builder().dataSource(dataSource()).feeds(feeds()).leaseDuration(lease)
+        return Inlet.builder().dataSource(dataSource()).feeds(feeds()).leaseDuration(lease).meterRegistry(meters)
                 .workerId("cli-" + ProcessHandle.current().pid()).build();
     }
 
     @Override
     public void close() {
+        if (options.metrics) MetricsReport.print(err, meters);
         if (embedded != null) embedded.close();
     }
 }

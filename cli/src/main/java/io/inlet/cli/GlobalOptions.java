@@ -17,6 +17,9 @@ final class GlobalOptions {
             description = "Data directory of the embedded PostgreSQL (default: $INLET_DATA_DIR, else ~/.inlet/pgdata).")
     Path dataDir;
 
+    @Option(names = "--metrics", description = "Print Inlet's Micrometer metrics (files, records, messages, relay, outbox lag) to stderr at the end.")
+    boolean metrics;
+
     @Option(names = {"-v", "--verbose"}, description = "Log at INFO (JSON lines on stderr) instead of WARN.")
     boolean verbose;
 }

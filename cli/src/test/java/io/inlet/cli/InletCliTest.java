@@ -86,6 +86,23 @@ class InletCliTest {
     }
 
     @Test
+    void metricsArePrintedWhenAsked() {
+        PrintStream originalErr = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            assertThat(run("ingest", "acme/orders-malformed.csv", "--metrics", "--root", Samples.files().toString(),
+                    "--feeds", feeds, "--database-url", url).code()).isZero();
+        } finally {
+            System.setErr(originalErr);
+        }
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .contains("metric inlet.files{outcome=COMPLETED} count=1.0")
+                .contains("metric inlet.records{outcome=appended} count=3.0")
+                .contains("metric inlet.records{outcome=rejected} count=7.0");
+    }
+
+    @Test
     void filesOfAnotherFeedAreRefusedAndTheExitCodeSaysSo() {
         Run r = run("ingest", "globex", "--feed", "acme-orders", "--root", Samples.files().toString(), "--feeds", feeds,
                 "--database-url", url);

@@ -1,0 +1,72 @@
+package io.inlet.metrics;
+
+import io.inlet.ingest.FileOutcome;
+import io.inlet.ingest.FileReport;
+import io.inlet.ingest.MessageOutcome;
+import io.inlet.outbox.RelayReport;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The meters Inlet reports, in one place: files by outcome; records by outcome (counted once, when
+ * their file finishes); messages by status and failures; relay publishes, failures, pending rows
+ * and outbox lag. Micrometer names; a registry of the caller's choice (the CLI's, a test's).
+ */
+public final class InletMetrics {
+
+    private final MeterRegistry registry;
+    private final AtomicLong pending = new AtomicLong();
+    private final AtomicLong lagMillis = new AtomicLong();
+
+    public InletMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        Gauge.builder("inlet.outbox.pending", pending, AtomicLong::get).description("unpublished outbox rows").register(registry);
+        Gauge.builder("inlet.outbox.lag", lagMillis, v -> v.get() / 1000.0).baseUnit("seconds")
+                .description("age of the oldest unpublished outbox row").register(registry);
+    }
+
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    public void file(FileReport r) {
+        counter("inlet.files", "outcome", r.outcome().name()).increment();
+        if (r.outcome() == FileOutcome.COMPLETED || r.outcome() == FileOutcome.REJECTED) {
+            record("read", r.counts().read());
+            record("appended", r.counts().appended());
+            record("duplicate", r.counts().duplicate());
+            record("conflict", r.counts().conflict());
+            record("rejected", r.counts().rejected());
+        }
+    }
+
+    public void message(MessageOutcome m) {
+        counter("inlet.messages", "status", m.status().name()).increment();
+        if (m.status() == MessageOutcome.Status.APPENDED) {
+            counter("inlet.message.events", "outcome", "appended").increment(m.counts().appended());
+            counter("inlet.message.events", "outcome", "duplicate").increment(m.counts().duplicate());
+            counter("inlet.message.events", "outcome", "conflict").increment(m.counts().conflict());
+        }
+    }
+
+    public void messageFailed() {
+        counter("inlet.messages", "status", "FAILED").increment();
+    }
+
+    public void relay(RelayReport r) {
+        counter("inlet.relay.published").increment(r.published());
+        counter("inlet.relay.publish.failures").increment(r.failed());
+        pending.set(r.pending());
+        lagMillis.set(Math.round(r.oldestPendingAgeSeconds() * 1000));
+    }
+
+    private void record(String outcome, long n) {
+        counter("inlet.records", "outcome", outcome).increment(n);
+    }
+
+    private Counter counter(String name, String... tags) {
+        return Counter.builder(name).tags(tags).register(registry);
+    }
+}
