@@ -1,5 +1,6 @@
 package io.inlet;
 
+import io.inlet.event.TraceContext;
 import io.inlet.feed.FeedRegistry;
 import io.inlet.ingest.Deadline;
 import io.inlet.ingest.FileIngester;
@@ -70,6 +71,15 @@ public final class Inlet {
         FileReport report = files.ingest(ref, source, deadline, sequencer);
         metrics.file(report);
         return report;
+    }
+
+    /**
+     * As {@link #ingestFile(ObjectRef, ObjectSource, Deadline, String)}, with the trace context the
+     * notification carried (may be null): its trace id becomes the correlation id of the file's events
+     * when this is the first claim of the object version, so derived messages continue the trace.
+     */
+    public FileReport ingestFile(ObjectRef ref, ObjectSource source, Deadline deadline, String sequencer, TraceContext trace) {
+        return files.ingest(ref, source, deadline, sequencer, trace);
     }
 
     /** Records that an object version was removed (ObjectRemoved / OBJECT_DELETE); ingests nothing. */

@@ -20,7 +20,8 @@ import java.util.UUID;
  * Renders a derived event as a CloudEvents 1.0 structured JSON document (DESIGN section 4): {@code id}
  * = event id, {@code source}, {@code type}, {@code time} = occurred_at, {@code subject} = stream id,
  * {@code datacontenttype} = application/json, and the extensions {@code schemaversion},
- * {@code correlationid}, {@code causationid}. Thread-safe.
+ * {@code correlationid}, {@code causationid}, and {@code traceparent} (the CloudEvents distributed
+ * tracing extension) when given. Thread-safe.
  */
 public final class CloudEventWriter {
 
@@ -50,6 +51,12 @@ public final class CloudEventWriter {
      */
     public String write(UUID id, String source, String type, Instant time, String subject, int schemaVersion,
                         String correlationId, String causationId, String payloadJson) {
+        return write(id, source, type, time, subject, schemaVersion, correlationId, causationId, null, payloadJson);
+    }
+
+    /** As above, with a {@code traceparent} extension unless {@code trace} is null. */
+    public String write(UUID id, String source, String type, Instant time, String subject, int schemaVersion,
+                        String correlationId, String causationId, TraceContext trace, String payloadJson) {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(type, "type");
         JsonNode data;
@@ -69,6 +76,7 @@ public final class CloudEventWriter {
                 .withData(DATA_CONTENT_TYPE, JsonCloudEventData.wrap(data));
         if (correlationId != null) builder.withExtension("correlationid", correlationId);
         if (causationId != null) builder.withExtension("causationid", causationId);
+        if (trace != null) builder.withExtension(TraceContext.TRACEPARENT, trace.toTraceparent());
         CloudEvent event = builder.build();
         return new String(FORMAT.serialize(event), StandardCharsets.UTF_8);
     }

@@ -153,7 +153,14 @@ public final class MessageDecoder {
             }
             if (schemaVersion <= 0) throw fail(msg, "extension 'schemaversion': must be positive, found " + schemaVersion);
         }
+        // An explicit correlationid wins; else the event's own trace (distributed tracing extension);
+        // else the message's (its trace id, or its id).
         Object correlation = event.getExtension("correlationid");
+        if (correlation == null) {
+            Object traceparent = event.getExtension(TraceContext.TRACEPARENT);
+            correlation = TraceContext.parse(traceparent == null ? null : traceparent.toString())
+                    .map(TraceContext::traceId).orElse(null);
+        }
         if (mapper != null) {
             try {
                 mapper.checkSchema(event.getType(), data);

@@ -4,6 +4,7 @@ import io.inlet.event.EventEnvelope;
 import io.inlet.event.EventMapper;
 import io.inlet.event.RecordContext;
 import io.inlet.event.RecordRejectedException;
+import io.inlet.event.TraceContext;
 import io.inlet.feed.DerivedRoute;
 import io.inlet.feed.DuplicateContentPolicy;
 import io.inlet.feed.Feed;
@@ -91,9 +92,14 @@ public final class FileIngester {
     }
 
     public FileReport ingest(ObjectRef ref, ObjectSource source, Deadline deadline, String sequencer) {
+        return ingest(ref, source, deadline, sequencer, null);
+    }
+
+    /** As above; {@code trace} (may be null) gives a first claim its correlation id: the trace id. */
+    public FileReport ingest(ObjectRef ref, ObjectSource source, Deadline deadline, String sequencer, TraceContext trace) {
         Instant started = clock.instant();
         Feed feed = feedFor(ref);
-        Claim claim = ledger.claim(ref, feed.name(), sequencer, worker, lease);
+        Claim claim = ledger.claim(ref, feed.name(), sequencer, worker, lease, trace == null ? null : trace.traceId());
         FileReport report;
         if (claim instanceof Claim.Finished f) {
             report = new FileReport(f.fileId(), ref, feed.name(), FileOutcome.ALREADY_COMPLETED, f.counts(),

@@ -3,6 +3,7 @@ package io.inlet.ingest;
 import io.inlet.event.EventEnvelope;
 import io.inlet.event.MessageDecoder;
 import io.inlet.event.RecordContext;
+import io.inlet.event.TraceContext;
 import io.inlet.feed.FeedRegistry;
 import io.inlet.feed.MessageFeed;
 import io.inlet.store.AppendOutcome;
@@ -52,7 +53,9 @@ public final class MessageIngester {
         }
         MessageFeed feed = feeds.matchMessage(m.channel())
                 .orElseThrow(() -> new NoFeedException("no message feed for channel '" + m.channel() + "' (message " + m.messageId() + ")"));
-        RecordContext ctx = new RecordContext(feed.name(), null, m.channel() + "/" + m.messageId(), m.messageId(),
+        // A message that carries a trace context correlates its events by the trace id; else by its id.
+        String correlationId = TraceContext.fromAttributes(m.attributes()).map(TraceContext::traceId).orElse(m.messageId());
+        RecordContext ctx = new RecordContext(feed.name(), null, m.channel() + "/" + m.messageId(), correlationId,
                 m.messageId(), clock.instant());
         List<EventEnvelope> events = decoder.decode(m, feed, ctx);
         MessageOutcome outcome = tx.inTransaction(c -> {

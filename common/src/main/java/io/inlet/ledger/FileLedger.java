@@ -55,8 +55,17 @@ public final class FileLedger {
                    rejected, first_error
             FROM ingested_files WHERE bucket = ? AND object_key = ? AND version_id = ? AND etag = ?""";
 
-    /** Claims {@code ref} for {@code worker}, or says why not. */
+    /** Claims {@code ref} for {@code worker}, or says why not; a first claim gets a random correlation id. */
     public Claim claim(ObjectRef ref, String feed, String sequencer, String worker, Duration lease) {
+        return claim(ref, feed, sequencer, worker, lease, null);
+    }
+
+    /**
+     * As {@link #claim(ObjectRef, String, String, String, Duration)}; the first claim of the object
+     * version records {@code correlationId} (the trace id of the notification), or a random one when
+     * null. A later claim keeps the recorded one, so every slice of the file shares it.
+     */
+    public Claim claim(ObjectRef ref, String feed, String sequencer, String worker, Duration lease, String correlationId) {
         return tx.inTransaction(c -> {
             if (sequencer != null && !exists(c, ref)) {
                 try (PreparedStatement ps = c.prepareStatement(STALE)) {
@@ -72,7 +81,7 @@ public final class FileLedger {
                 int p = bindNewRow(ps, feed, ref, sequencer);
                 ps.setString(p++, worker);
                 ps.setDouble(p++, lease.toMillis() / 1000.0);
-                ps.setString(p, UUID.randomUUID().toString());
+                ps.setString(p, correlationId != null ? correlationId : UUID.randomUUID().toString());
                 try (ResultSet rs = ps.executeQuery()) {
                     if (rs.next()) {
                         return new Claim.Claimed(rs.getLong("file_id"),

@@ -1,6 +1,7 @@
 package io.inlet.outbox;
 
 import io.inlet.event.CloudEventWriter;
+import io.inlet.event.TraceContext;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -83,10 +84,13 @@ public final class OutboxStore {
                 throw new IllegalStateException("outbox row " + r.id() + " references event " + r.eventId()
                         + " missing from " + r.table());
             }
+            // A new span per message in the trace the correlation id names (when it is a trace id).
+            TraceContext trace = TraceContext.childOf(e.correlationId()).orElse(null);
             messages.add(new OutboxMessage(r.id(), r.destination(), r.eventId(), r.type(), e.schemaVersion(),
                     e.streamId(), e.correlationId(),
                     writer.write(r.eventId(), CloudEventWriter.sourceForTable(r.table()), r.type(), e.occurredAt(), e.streamId(),
-                            e.schemaVersion(), e.correlationId(), e.causationId(), e.payload())));
+                            e.schemaVersion(), e.correlationId(), e.causationId(), trace, e.payload()),
+                    trace == null ? null : trace.toTraceparent()));
         }
         return messages;
     }

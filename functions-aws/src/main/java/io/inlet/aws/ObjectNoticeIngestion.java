@@ -2,6 +2,7 @@ package io.inlet.aws;
 
 import io.inlet.Inlet;
 import io.inlet.aws.decode.ObjectNotice;
+import io.inlet.event.TraceContext;
 import io.inlet.ingest.Deadline;
 import io.inlet.ingest.FileOutcome;
 import io.inlet.ingest.FileReport;
@@ -27,11 +28,16 @@ final class ObjectNoticeIngestion {
     }
 
     FileReport apply(ObjectNotice notice, Deadline deadline) {
+        return apply(notice, deadline, null);
+    }
+
+    /** @param trace the trace context the trigger carried, or null: the file's events are correlated by it */
+    FileReport apply(ObjectNotice notice, Deadline deadline, TraceContext trace) {
         MDC.put("bucket", notice.ref().bucket());
         MDC.put("key", notice.ref().key());
         try {
             FileReport report = notice.kind() == ObjectNotice.Kind.CREATED
-                    ? inlet.ingestFile(notice.ref(), source, deadline, notice.sequencer())
+                    ? inlet.ingestFile(notice.ref(), source, deadline, notice.sequencer(), trace)
                     : inlet.recordRemoval(notice.ref(), notice.sequencer());
             log.atInfo()
                     .addKeyValue("fileId", report.fileId())

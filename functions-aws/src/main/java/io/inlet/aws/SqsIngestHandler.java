@@ -13,6 +13,7 @@ import io.inlet.aws.decode.DecodedPayload.TestEvent;
 import io.inlet.aws.decode.DecodedPayload.Undecodable;
 import io.inlet.aws.decode.ObjectNotice;
 import io.inlet.aws.decode.SqsDelivery;
+import io.inlet.event.TraceContext;
 import io.inlet.failure.PermanentException;
 import io.inlet.ingest.FileReport;
 import io.inlet.ingest.InboundMessage;
@@ -109,8 +110,9 @@ public final class SqsIngestHandler implements RequestHandler<SQSEvent, SQSBatch
             }
             if (decoded instanceof ObjectNotices notices) {
                 ObjectNoticeIngestion ingestion = new ObjectNoticeIngestion(env.inlet(), env.objectSource());
+                TraceContext trace = SqsDelivery.traceContext(record).orElse(null);
                 for (ObjectNotice notice : notices.notices()) {
-                    FileReport report = ingestion.apply(notice, invocation.deadline());
+                    FileReport report = ingestion.apply(notice, invocation.deadline(), trace);
                     if (ObjectNoticeIngestion.needsAnotherAttempt(report.outcome())) return false;
                 }
                 return true;

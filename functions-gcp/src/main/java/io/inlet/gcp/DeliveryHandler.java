@@ -75,7 +75,7 @@ public final class DeliveryHandler {
                 .addKeyValue("noticeId", notice.noticeId());
         switch (notice.change()) {
             case FINALIZED -> {
-                FileReport report = inlet.ingestFile(ref, objects, deadline);
+                FileReport report = inlet.ingestFile(ref, objects, deadline, null, notice.trace());
                 LOG.atInfo().addKeyValue("bucket", ref.bucket()).addKeyValue("object", ref.key())
                         .addKeyValue("generation", ref.version()).addKeyValue("fileId", report.fileId())
                         .addKeyValue("feed", report.feed()).addKeyValue("outcome", report.outcome().name())

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.pubsub.v1.PubsubMessage;
 import io.inlet.db.DatabaseSettings;
+import io.inlet.event.TraceContext;
 import io.inlet.gcp.pubsub.PubSubBroker;
 import io.inlet.testing.TestDatabase;
 import java.net.http.HttpResponse;
@@ -47,6 +48,7 @@ class GcpEndToEndTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String KEY = "orders/2026/01/orders-0002.csv";
+    private static final String TRACED_KEY = "orders/2026/01/orders-0009.csv";
 
     private static DataSource db;
     private static PubSubBroker broker;
@@ -97,6 +99,12 @@ class GcpEndToEndTest {
                 o-1,c-7,42.50,2026-01-15T10:00:00Z
                 o-2,c-8,10.00,2026-01-15T10:05:00Z
                 o-3,c-7,99.90,2026-01-15T10:07:00Z
+                """);
+        Path traced = work.resolve("seed/inlet-vendor-drop/" + TRACED_KEY);
+        Files.writeString(traced, """
+                order_id,customer_id,total,placed_at
+                o-21,c-7,1.50,2026-01-16T10:00:00Z
+                o-22,c-9,2.50,2026-01-16T10:05:00Z
                 """);
         broker = PubSubBroker.startBest();
         broker.createTopic("orders-out");
@@ -242,6 +250,56 @@ class GcpEndToEndTest {
         assertThat(JSON.readTree(first.body()).get("detail").asText()).isEqualTo("APPENDED");
         assertThat(JSON.readTree(again.body()).get("detail").asText()).isEqualTo("ALREADY_PROCESSED");
         assertThat(count("SELECT count(*) FROM order_events")).isEqualTo(before + 1);
+    }
+
+    @Test
+    @Order(5)
+    void aStorageEventsTraceparentCorrelatesTheFileAndTheRelayedMessagesContinueTheTrace() throws Exception {
+        String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+        ObjectNode finalized = (ObjectNode) JSON.readTree(Files.readString(Samples.own().resolve("storage-finalized-structured-number-fields.json"))
+                .replace("orders-0002.csv", "orders-0009.csv").replace("9245398721456124", "9245398721456999"));
+        finalized.put("traceparent", "00-" + traceId + "-00f067aa0ba902b7-01");
+
+        HttpResponse<String> r = gcs.postStructured(JSON.writeValueAsBytes(finalized));
+
+        assertThat(r.statusCode()).as(gcs.output()).isEqualTo(200);
+        assertThat(strings("SELECT correlation_id FROM ingested_files WHERE object_key = '" + TRACED_KEY + "'")).containsExactly(traceId);
+        assertThat(strings("SELECT correlation_id FROM order_events WHERE stream_id IN ('order-o-21', 'order-o-22')"))
+                .containsExactly(traceId, traceId);
+        assertThat(relay.post(Map.of(), new byte[0]).statusCode()).as(relay.output()).isEqualTo(200);
+        List<PubsubMessage> published = broker.pull("orders-out-sub", 2);
+        assertThat(published).hasSize(2);
+        for (PubsubMessage m : published) {
+            String traceparent = m.getAttributesMap().get("traceparent");
+            assertThat(TraceContext.parse(traceparent).map(TraceContext::traceId)).contains(traceId);
+            assertThat(JSON.readTree(m.getData().toStringUtf8()).get("traceparent").asText()).isEqualTo(traceparent);
+        }
+    }
+
+    @Test
+    @Order(6)
+    void aPushedMessagesClientLibraryTraceparentIsTheCorrelationIdOfItsEvent() throws Exception {
+        String traceId = "0af7651916cd43dd8448eb211c80319c";
+        String data = Base64.getEncoder().encodeToString(
+                "{\"orderId\": \"o-1009\", \"placedAt\": \"2026-01-15T10:00:00Z\"}".getBytes(StandardCharsets.UTF_8));
+        String body = """
+                {"message": {"data": "%s", "messageId": "13000000009", "publishTime": "2026-01-15T10:01:00.000Z",
+                             "attributes": {"googclient_traceparent": "00-%s-b7ad6b7169203331-01"}},
+                 "subscription": "projects/inlet-prod/subscriptions/inlet-orders-push", "deliveryAttempt": 1}
+                """.formatted(data, traceId);
+
+        HttpResponse<String> r = push.post(Map.of("Content-Type", "application/json"), body.getBytes(StandardCharsets.UTF_8));
+
+        assertThat(r.statusCode()).as(push.output()).isEqualTo(200);
+        assertThat(strings("SELECT correlation_id FROM order_events WHERE stream_id = 'order-o-1009'")).containsExactly(traceId);
+    }
+
+    private static List<String> strings(String sql) throws Exception {
+        List<String> out = new ArrayList<>();
+        try (Connection c = db.getConnection(); Statement s = c.createStatement(); ResultSet r = s.executeQuery(sql)) {
+            while (r.next()) out.add(r.getString(1));
+        }
+        return out;
     }
 
     /** The first Cloud Logging JSON line of {@code logger} that carries {@code field}. */

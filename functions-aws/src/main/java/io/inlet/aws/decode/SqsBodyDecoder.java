@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.inlet.aws.decode.DecodedPayload.BusinessMessage;
 import io.inlet.aws.decode.DecodedPayload.TestEvent;
 import io.inlet.aws.decode.DecodedPayload.Undecodable;
+import io.inlet.event.TraceContext;
 import io.inlet.ingest.InboundMessage;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -84,7 +85,10 @@ public final class SqsBodyDecoder {
         return new BusinessMessage(new InboundMessage(messageId, channel, body, attributes));
     }
 
-    /** String-valued message attributes (CloudEvents binary mode puts {@code ce-*} there). */
+    /**
+     * String-valued message attributes (CloudEvents binary mode puts {@code ce-*} there), with the
+     * record's trace context as {@code traceparent} when only the X-Ray {@code AWSTraceHeader} has it.
+     */
     private static Map<String, String> attributes(SQSMessage message) {
         Map<String, String> out = new LinkedHashMap<>();
         if (message.getMessageAttributes() != null) {
@@ -93,6 +97,9 @@ public final class SqsBodyDecoder {
                     out.put(e.getKey(), e.getValue().getStringValue());
                 }
             }
+        }
+        if (TraceContext.fromAttributes(out).isEmpty()) {
+            SqsDelivery.traceContext(message).ifPresent(t -> out.put(TraceContext.TRACEPARENT, t.toTraceparent()));
         }
         return out;
     }

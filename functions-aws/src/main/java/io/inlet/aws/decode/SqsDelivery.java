@@ -1,8 +1,11 @@
 package io.inlet.aws.decode;
 
+import com.amazonaws.services.lambda.runtime.events.SQSEvent.MessageAttribute;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
+import io.inlet.event.TraceContext;
 import java.math.BigInteger;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The delivery facts of one SQS record that decide how the batch handler treats it.
@@ -21,6 +24,18 @@ public record SqsDelivery(String messageId, String messageGroupId, BigInteger se
         return new SqsDelivery(message.getMessageId(), attributes.get("MessageGroupId"),
                 sequence == null ? null : new BigInteger(sequence),
                 count == null ? 1 : Integer.parseInt(count));
+    }
+
+    /**
+     * The trace context the record carries: a {@code traceparent} message attribute (the sender's
+     * OpenTelemetry propagation), else the {@code AWSTraceHeader} system attribute (X-Ray), converted.
+     */
+    public static Optional<TraceContext> traceContext(SQSMessage message) {
+        Map<String, MessageAttribute> attributes = message.getMessageAttributes();
+        MessageAttribute traceparent = attributes == null ? null : attributes.get(TraceContext.TRACEPARENT);
+        Optional<TraceContext> own = TraceContext.parse(traceparent == null ? null : traceparent.getStringValue());
+        if (own.isPresent()) return own;
+        return TraceContext.fromXRay(message.getAttributes() == null ? null : message.getAttributes().get("AWSTraceHeader"));
     }
 
     public boolean fifo() {

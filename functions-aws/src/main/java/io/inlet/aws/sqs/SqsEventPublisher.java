@@ -2,6 +2,7 @@ package io.inlet.aws.sqs;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.inlet.event.TraceContext;
 import io.inlet.outbox.EventPublisher;
 import io.inlet.outbox.OutboxMessage;
 import io.inlet.outbox.PublishResult;
@@ -34,7 +35,8 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchResultEntry;
  *   <li>FIFO queues (URL ending {@code .fifo}): message group = stream id, deduplication id = event
  *       id. Once a message of a group fails, the later messages of that group in this call are not
  *       sent (failed), so the group's order holds when the relay retries.</li>
- *   <li>Attributes {@code eventType}, {@code schemaVersion} and {@code correlationId} (when set).</li>
+ *   <li>Attributes {@code eventType}, {@code schemaVersion}, {@code correlationId} (when set) and
+ *       {@code traceparent} (W3C trace context, when the correlation id is a trace id).</li>
  *   <li>A message over {@link #MAX_MESSAGE_BYTES} goes as a claim check: the body is put in S3 and
  *       the message carries a small pointer plus the same attributes. Without a claim-check bucket
  *       it fails.</li>
@@ -196,6 +198,10 @@ public final class SqsEventPublisher implements EventPublisher {
                 .stringValue(Integer.toString(m.schemaVersion())).build());
         if (m.correlationId() != null && !m.correlationId().isEmpty()) {
             a.put("correlationId", MessageAttributeValue.builder().dataType("String").stringValue(m.correlationId())
+                    .build());
+        }
+        if (m.traceparent() != null) {
+            a.put(TraceContext.TRACEPARENT, MessageAttributeValue.builder().dataType("String").stringValue(m.traceparent())
                     .build());
         }
         return a;

@@ -64,6 +64,23 @@ class SqsEventPublisherTest {
     }
 
     @Test
+    void aTracedMessageCarriesItsTraceparentAttributeAndAnUntracedOneNone() {
+        String traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+        OutboxMessage traced = new OutboxMessage(201, "orders", UUID.nameUUIDFromBytes("event-201".getBytes()), "OrderPlaced", 2,
+                "order-1", "4bf92f3577b34da6a3ce929d0e0e4736", "{\"n\":201}", traceparent);
+        PublishResult result = publisher(null).publish(List.of(traced, message(202, "orders", "order-2", "{\"n\":202}")));
+
+        assertThat(result.failed()).isEmpty();
+        List<Message> received = receiveAll(standardUrl, 2);
+        Message got = received.stream().filter(m -> m.body().equals("{\"n\":201}")).findFirst().orElseThrow();
+        assertThat(got.messageAttributes().get("traceparent").stringValue()).isEqualTo(traceparent);
+        assertThat(got.messageAttributes().get("traceparent").dataType()).isEqualTo("String");
+        assertThat(got.messageAttributes().get("correlationId").stringValue()).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
+        Message plain = received.stream().filter(m -> m.body().equals("{\"n\":202}")).findFirst().orElseThrow();
+        assertThat(plain.messageAttributes()).doesNotContainKey("traceparent");
+    }
+
+    @Test
     void fifoMessagesUseStreamAsGroupAndEventIdAsDeduplicationId() {
         OutboxMessage a1 = message(101, "orders-fifo", "order-A", "{\"a\":1}");
         OutboxMessage b1 = message(102, "orders-fifo", "order-B", "{\"b\":1}");

@@ -2,6 +2,7 @@ package io.inlet.gcp.decode;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.inlet.event.TraceContext;
 import java.util.Map;
 
 /**
@@ -42,6 +43,7 @@ final class GcsNotification {
             throw new DecodeException("notification data names " + ref.bucket() + "/" + ref.key()
                     + " but attributes name " + attributes.get("bucketId") + "/" + attributes.get("objectId"));
         }
-        return new ObjectNotice(ref, change, messageId, overwrittenBy);
+        // traceparent, or googclient_traceparent when the publisher's client library traces
+        return new ObjectNotice(ref, change, messageId, overwrittenBy, TraceContext.fromAttributes(attributes).orElse(null));
     }
 }

@@ -1,5 +1,6 @@
 package io.inlet.gcp.decode;
 
+import io.inlet.event.TraceContext;
 import io.inlet.source.ObjectRef;
 import java.util.Objects;
 
@@ -10,12 +11,18 @@ import java.util.Objects;
  * @param change                  what happened to it
  * @param noticeId                the CloudEvent id or Pub/Sub message id that carried it (for logs)
  * @param overwrittenByGeneration for {@link ObjectChange#OVERWRITTEN}: the generation that replaced it, else null
+ * @param trace                   the trace context the notification carried, else null: the correlation of the file's events
  */
-public record ObjectNotice(ObjectRef object, ObjectChange change, String noticeId, String overwrittenByGeneration)
-        implements Decoded {
+public record ObjectNotice(ObjectRef object, ObjectChange change, String noticeId, String overwrittenByGeneration,
+                           TraceContext trace) implements Decoded {
 
     public ObjectNotice {
         Objects.requireNonNull(object, "object");
         Objects.requireNonNull(change, "change");
+    }
+
+    /** A notice that carried no trace context. */
+    public ObjectNotice(ObjectRef object, ObjectChange change, String noticeId, String overwrittenByGeneration) {
+        this(object, change, noticeId, overwrittenByGeneration, null);
     }
 }

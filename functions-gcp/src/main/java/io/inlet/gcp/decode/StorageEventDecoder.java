@@ -2,6 +2,7 @@ package io.inlet.gcp.decode;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cloudevents.CloudEvent;
+import io.inlet.event.TraceContext;
 import io.inlet.ingest.InboundMessage;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -46,12 +47,18 @@ public final class StorageEventDecoder {
             JsonNode resource = Json.object(Json.utf8(data, "storage event data"), "storage event data");
             String bucket = resource.hasNonNull("bucket") ? null : bucketFromSource(event);
             String key = resource.hasNonNull("name") ? null : keyFromSubject(event.getSubject());
-            return new ObjectNotice(ObjectResource.toRef(resource, bucket, key, null), change, event.getId(), null);
+            return new ObjectNotice(ObjectResource.toRef(resource, bucket, key, null), change, event.getId(), null, trace(event));
         } catch (DecodeException e) {
             String body = new String(data, StandardCharsets.UTF_8);
             String reason = "storage event " + event.getId() + " from " + event.getSource() + ": " + e.getMessage();
             return new Undecodable(reason, new InboundMessage(event.getId(), CHANNEL, body, Map.of("ce-type", event.getType())));
         }
+    }
+
+    /** The CloudEvents distributed tracing extension ({@code traceparent}), when valid. */
+    private static TraceContext trace(CloudEvent event) {
+        Object traceparent = event.getExtension(TraceContext.TRACEPARENT);
+        return TraceContext.parse(traceparent == null ? null : traceparent.toString()).orElse(null);
     }
 
     private static String bucketFromSource(CloudEvent event) {

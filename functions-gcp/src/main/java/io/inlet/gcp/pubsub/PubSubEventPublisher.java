@@ -29,7 +29,8 @@ import java.util.concurrent.TimeoutException;
  * topic, built once and reused across invocations.
  *
  * <p>Each message carries the CloudEvent JSON as data and the attributes {@code eventType},
- * {@code schemaVersion} and {@code correlationId}; on a destination with ordering on, the stream id
+ * {@code schemaVersion}, {@code correlationId} and, when the correlation id is a trace id,
+ * {@code traceparent} (W3C trace context, the same as the CloudEvent's extension); on a destination with ordering on, the stream id
  * is the ordering key, so subscribers with ordering see a stream's events in outbox order.
  *
  * <p>Per-message failures (unknown destination, rejected, timed out) are returned, never thrown. When
@@ -42,6 +43,7 @@ public final class PubSubEventPublisher implements EventPublisher, AutoCloseable
     public static final String EVENT_TYPE = "eventType";
     public static final String SCHEMA_VERSION = "schemaVersion";
     public static final String CORRELATION_ID = "correlationId";
+    public static final String TRACEPARENT = "traceparent";
 
     private final Map<String, Publisher> publishers = new HashMap<>();
     private final Set<String> ordered;
@@ -142,6 +144,7 @@ public final class PubSubEventPublisher implements EventPublisher, AutoCloseable
                 .putAttributes(EVENT_TYPE, m.eventType())
                 .putAttributes(SCHEMA_VERSION, Integer.toString(m.schemaVersion()));
         if (m.correlationId() != null) b.putAttributes(CORRELATION_ID, m.correlationId());
+        if (m.traceparent() != null) b.putAttributes(TRACEPARENT, m.traceparent());
         if (ordered.contains(m.destination()) && m.streamId() != null) b.setOrderingKey(m.streamId());
         return b.build();
     }

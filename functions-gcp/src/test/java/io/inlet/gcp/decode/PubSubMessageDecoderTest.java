@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.inlet.event.TraceContext;
 import io.inlet.source.ObjectRef;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -43,6 +44,20 @@ class PubSubMessageDecoderTest {
                 "objectId", "a.csv", "objectGeneration", "9", "overwrittenByGeneration", "10");
         assertThat(PubSubMessageDecoder.decode(message("m3", null, attrs), "ch")).isEqualTo(
                 new ObjectNotice(new ObjectRef("drop", "a.csv", "9", null, null), ObjectChange.OVERWRITTEN, "m3", "10"));
+    }
+
+    @Test
+    void aNotificationsClientLibraryTraceparentTravelsWithTheNoticeAndAnInvalidOneIsIgnored() {
+        var attrs = Map.of("eventType", "OBJECT_FINALIZE", "payloadFormat", "NONE", "bucketId", "drop",
+                "objectId", "a.csv", "objectGeneration", "9",
+                "googclient_traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
+        assertThat(PubSubMessageDecoder.decode(message("m4", null, attrs), "ch")).isEqualTo(
+                new ObjectNotice(new ObjectRef("drop", "a.csv", "9", null, null), ObjectChange.FINALIZED, "m4", null,
+                        new TraceContext("4bf92f3577b34da6a3ce929d0e0e4736", "00f067aa0ba902b7", "01")));
+
+        var invalid = new java.util.HashMap<>(attrs);
+        invalid.put("googclient_traceparent", "00-00000000000000000000000000000000-00f067aa0ba902b7-01");
+        assertThat(((ObjectNotice) PubSubMessageDecoder.decode(message("m5", null, invalid), "ch")).trace()).isNull();
     }
 
     @Test

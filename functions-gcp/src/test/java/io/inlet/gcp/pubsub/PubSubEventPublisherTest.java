@@ -87,6 +87,34 @@ class PubSubEventPublisherTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("brokers")
+    void aTracedMessageCarriesItsTraceparentAttributeAndAnUntracedOneNone(String name, BrokerStarter starter) throws Exception {
+        String suffix = "-" + RUN.incrementAndGet();
+        try (PubSubBroker broker = starter.start();
+             PubSubConnection connection = PubSubConnection.emulator(broker.hostAndPort())) {
+            broker.createTopic("traced" + suffix);
+            broker.createSubscription("traced" + suffix, "traced-sub" + suffix, true);
+            Map<String, TopicName> topics = Map.of("traced", TopicName.of(PubSubBroker.PROJECT, "traced" + suffix));
+            String traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+            OutboxMessage plain = message(1, "traced", "order-1", "OrderPlaced");
+            OutboxMessage traced = new OutboxMessage(2, "traced", UUID.nameUUIDFromBytes("e2".getBytes()), "OrderPaid", 2,
+                    "order-1", "4bf92f3577b34da6a3ce929d0e0e4736", plain.body(), traceparent);
+            try (PubSubEventPublisher publisher = new PubSubEventPublisher(topics, Set.of("traced"),
+                    PublishSettings.DEFAULTS, connection)) {
+                PublishResult result = publisher.publish(List.of(plain, traced));
+
+                assertThat(result.failed()).isEmpty();
+                List<PubsubMessage> got = broker.pull("traced-sub" + suffix, 2);
+                assertThat(got).extracting(PubsubMessage::getMessageId)
+                        .containsExactly(result.published().get(1L), result.published().get(2L));
+                assertThat(got.get(0).getAttributesMap()).doesNotContainKey("traceparent");
+                assertThat(got.get(1).getAttributesMap()).isEqualTo(Map.of("eventType", "OrderPaid", "schemaVersion", "2",
+                        "correlationId", "4bf92f3577b34da6a3ce929d0e0e4736", "traceparent", traceparent));
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("brokers")
     void publishToAMissingTopicFailsThatMessageOnly(String name, BrokerStarter starter) throws Exception {
         String suffix = "-" + RUN.incrementAndGet();
         try (PubSubBroker broker = starter.start();
