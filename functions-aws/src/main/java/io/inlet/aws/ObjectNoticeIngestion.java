@@ -2,6 +2,7 @@ package io.inlet.aws;
 
 import io.inlet.Inlet;
 import io.inlet.aws.decode.ObjectNotice;
+import io.inlet.aws.metrics.FileMetrics;
 import io.inlet.event.TraceContext;
 import io.inlet.ingest.Deadline;
 import io.inlet.ingest.FileOutcome;
@@ -27,8 +28,15 @@ final class ObjectNoticeIngestion {
         this.source = source;
     }
 
+    /** For direct invocations: the trace is the Lambda's own (X-Ray header of this invocation), if any. */
     FileReport apply(ObjectNotice notice, Deadline deadline) {
-        return apply(notice, deadline, null);
+        return apply(notice, deadline, invocationTrace().orElse(null));
+    }
+
+    /** The X-Ray trace header the Lambda runtime gives this invocation, as a W3C trace context. */
+    static java.util.Optional<TraceContext> invocationTrace() {
+        String header = System.getProperty("com.amazonaws.xray.traceHeader", System.getenv("_X_AMZN_TRACE_ID"));
+        return header == null ? java.util.Optional.empty() : TraceContext.fromXRay(header);
     }
 
     /** @param trace the trace context the trigger carried, or null: the file's events are correlated by it */
@@ -51,6 +59,7 @@ final class ObjectNoticeIngestion {
                     .addKeyValue("millis", report.duration() == null ? null : report.duration().toMillis())
                     .log("object {} {}", notice.kind() == ObjectNotice.Kind.CREATED ? "ingested" : "removal recorded",
                             report.outcome());
+            if (notice.kind() == ObjectNotice.Kind.CREATED) FileMetrics.emit(report, System.out);
             return report;
         } finally {
             MDC.remove("bucket");
