@@ -8,6 +8,7 @@ import io.inlet.aws.decode.LambdaEventJson;
 import io.inlet.aws.decode.SqsBodyDecoder;
 import io.inlet.aws.s3.S3ObjectSource;
 import io.inlet.aws.sqs.ClaimCheck;
+import io.inlet.aws.sqs.Continuations;
 import io.inlet.aws.sqs.SqsEventPublisher;
 import io.inlet.db.Database;
 import io.inlet.db.DatabaseSettings;
@@ -115,6 +116,15 @@ public final class FunctionEnvironment {
 
     public S3Client s3() {
         return s3;
+    }
+
+    private volatile Continuations continuations;
+
+    /** Sends continuations of files suspended at a deadline (built on first use). */
+    public Continuations continuations() {
+        Continuations c = continuations;
+        if (c == null) continuations = c = new Continuations(sqs);
+        return c;
     }
 
     public SqsClient sqs() {

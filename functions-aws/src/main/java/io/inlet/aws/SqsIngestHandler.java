@@ -15,6 +15,7 @@ import io.inlet.aws.decode.ObjectNotice;
 import io.inlet.aws.decode.SqsDelivery;
 import io.inlet.event.TraceContext;
 import io.inlet.failure.PermanentException;
+import io.inlet.ingest.FileOutcome;
 import io.inlet.ingest.FileReport;
 import io.inlet.ingest.InboundMessage;
 import io.inlet.ingest.MessageOutcome;
@@ -113,6 +114,7 @@ public final class SqsIngestHandler implements RequestHandler<SQSEvent, SQSBatch
                 TraceContext trace = SqsDelivery.traceContext(record).orElse(null);
                 for (ObjectNotice notice : notices.notices()) {
                     FileReport report = ingestion.apply(notice, invocation.deadline(), trace);
+                    if (report.outcome() == FileOutcome.SUSPENDED) return handOn(env, record, report);
                     if (ObjectNoticeIngestion.needsAnotherAttempt(report.outcome())) return false;
                 }
                 return true;
@@ -132,6 +134,24 @@ public final class SqsIngestHandler implements RequestHandler<SQSEvent, SQSBatch
             return false;
         } catch (RuntimeException e) {
             log.atWarn().setCause(e).log("record failed, will be redelivered: {}", e.getMessage());
+            return false;
+        }
+    }
+
+    /**
+     * The deadline came first: send the notification back to its queue now (the next invocation
+     * resumes from the checkpoint) and let this message go; if that fails, the message is reported
+     * failed and comes back after the visibility timeout instead.
+     */
+    private static boolean handOn(FunctionEnvironment env, SQSMessage record, FileReport report) {
+        try {
+            env.continuations().send(record, report);
+            log.atInfo().addKeyValue("fileId", report.fileId())
+                    .addKeyValue("nextRecord", report.continueFrom() == null ? null : report.continueFrom().nextRecordNumber())
+                    .log("file suspended at the deadline; continuation sent");
+            return true;
+        } catch (RuntimeException e) {
+            log.atWarn().setCause(e).log("continuation not sent, the message will be redelivered: {}", e.getMessage());
             return false;
         }
     }
