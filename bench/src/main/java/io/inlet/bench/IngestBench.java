@@ -1,10 +1,19 @@
 package io.inlet.bench;
 
 import io.inlet.Inlet;
+import io.inlet.event.EventMapper;
+import io.inlet.event.RecordContext;
+import io.inlet.event.RecordRejectedException;
+import io.inlet.feed.Feed;
 import io.inlet.feed.FeedRegistry;
 import io.inlet.ingest.Deadline;
 import io.inlet.ingest.FileOutcome;
 import io.inlet.ingest.FileReport;
+import io.inlet.parse.RawRecord;
+import io.inlet.parse.ReadItem;
+import io.inlet.parse.RecordReader;
+import io.inlet.parse.RecordReaders;
+import io.inlet.parse.ResumePoint;
 import io.inlet.source.LocalFileSource;
 import io.inlet.source.ObjectRef;
 import io.inlet.testing.TestDatabase;
@@ -21,6 +30,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -135,6 +145,8 @@ public final class IngestBench {
         String reference = verify(ds, rows, -1, null, "COPY").checksum();
         AppendBench.drop(ds);
 
+        results.add(readAndMap(ref, rows));
+
         ds = TestDatabase.fresh(TABLE);
         results.add(inlet(ds, ref, rows, false, "(b) Inlet, no derived events"));
         verify(ds, rows, 0, reference, "Inlet without outbox");
@@ -186,6 +198,26 @@ public final class IngestBench {
             }
         }
         return out;
+    }
+
+    /** Breakdown of (b): Inlet's reader and mapper over the file, no database (what the CPU side costs). */
+    Result readAndMap(ObjectRef ref, long rows) throws IOException, RecordRejectedException {
+        FeedRegistry registry = feeds(false);
+        Feed feed = registry.feed(FEED).orElseThrow();
+        EventMapper mapper = registry.mapper(FEED);
+        RecordContext ctx = new RecordContext(FEED, ref, ref.displayName(), "bench", "file-1", Instant.now());
+        long t0 = System.nanoTime();
+        long mapped = 0;
+        try (RecordReader reader = RecordReaders.open(feed.format(), ref.displayName(), from -> source.open(ref, from),
+                ResumePoint.START)) {
+            for (ReadItem item; (item = reader.next()) != null; ) {
+                if (!(item instanceof RawRecord raw)) throw new IllegalStateException("malformed record: " + item);
+                if (mapper.map(raw, ctx) != null) mapped++;
+            }
+        }
+        double s = (System.nanoTime() - t0) / 1e9;
+        if (mapped != rows) throw new IllegalStateException("read and mapped " + mapped + " records, expected " + rows);
+        return new Result("(b) part: read + parse + map, no DB", rows, 0, s, "RecordReaders + EventMapper only");
     }
 
     /** (b) Inlet end to end over the file, default batch size. */

@@ -50,6 +50,6 @@ record OrdersCsv(long rows, int customers, int noteChars, long seed) {
 
     /** Rows needed for a file of about {@code bytes} bytes with this note width. */
     static long rowsForSize(long bytes, int noteChars) {
-        return Math.max(1, bytes / (75 + noteChars));
+        return Math.max(1, bytes / (66 + noteChars));
     }
 }
