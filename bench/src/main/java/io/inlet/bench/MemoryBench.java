@@ -63,11 +63,11 @@ public final class MemoryBench {
         DatabaseSettings db = TestDatabase.settingsFor(ds);
         try {
             Run run = child(dir, key, db, xmx, size, rows);
+            System.out.println(run.childResult());
             if (!run.childResult().contains("outcome=COMPLETED") || !run.childResult().contains("appended=" + rows + " ")) {
                 throw new IllegalStateException("the child did not ingest all " + rows + " rows: " + run.childResult());
             }
             IngestBench.verify(ds, rows, rows, null, "memory bench " + key);
-            System.out.println(run.childResult());
             return run;
         } finally {
             AppendBench.drop(ds);
@@ -75,9 +75,26 @@ public final class MemoryBench {
         }
     }
 
+    /**
+     * This JVM's application classpath: under {@code exec:java} the project's classes are on the
+     * plugin's URL class loader, not on {@code java.class.path} (which is Maven's own).
+     */
+    static String classPath() {
+        if (MemoryBench.class.getClassLoader() instanceof java.net.URLClassLoader loader && loader.getURLs().length > 0) {
+            return java.util.Arrays.stream(loader.getURLs()).map(u -> {
+                try {
+                    return Path.of(u.toURI()).toString();
+                } catch (java.net.URISyntaxException e) {
+                    throw new IllegalStateException(e);
+                }
+            }).collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
+        }
+        return System.getProperty("java.class.path");
+    }
+
     static Run child(Path dir, String key, DatabaseSettings db, String xmx, long size, long rows) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx" + xmx, "-cp", System.getProperty("java.class.path"),
+        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx" + xmx, "-cp", classPath(),
                 MemoryIngest.class.getName(), db.url(), db.user() == null ? "" : db.user(),
                 db.password() == null ? "" : db.password(), dir.toString(), key).redirectErrorStream(true);
         long t0 = System.nanoTime();
@@ -101,14 +118,20 @@ public final class MemoryBench {
         sampler.setDaemon(true);
         sampler.start();
         String result = null;
+        java.util.ArrayDeque<String> tail = new java.util.ArrayDeque<>();
         try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line; (line = out.readLine()) != null; ) {
                 if (line.startsWith("RESULT ")) result = line.substring(7);
+                tail.addLast(line);
+                if (tail.size() > 20) tail.removeFirst();
             }
         }
         int exit = p.waitFor();
         sampler.join(1000);
-        if (exit != 0 || result == null) throw new IllegalStateException("child JVM exited " + exit + " without a result");
+        if (exit != 0 || result == null) {
+            throw new IllegalStateException("child JVM exited " + exit + " without a result; its last output:\n"
+                    + String.join("\n", tail));
+        }
         return new Run(size, rows, result, sampled.get(), (System.nanoTime() - t0) / 1e9);
     }
 }
