@@ -212,13 +212,21 @@ public final class AppendBench {
         }
     }
 
-    private static void checkpoint(DataSource ds) throws SQLException {
+    static void checkpointUnchecked(DataSource ds) {
+        try {
+            checkpoint(ds);
+        } catch (SQLException e) {
+            throw new IllegalStateException("CHECKPOINT failed: " + e.getMessage(), e);
+        }
+    }
+
+    static void checkpoint(DataSource ds) throws SQLException {
         try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
             st.execute("CHECKPOINT");
         }
     }
 
-    private static void drop(DataSource ds) throws SQLException {
+    static void drop(DataSource ds) throws SQLException {
         String name;
         try (Connection c = ds.getConnection(); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT current_database()")) {
