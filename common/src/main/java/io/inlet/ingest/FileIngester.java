@@ -11,6 +11,7 @@ import io.inlet.feed.Feed;
 import io.inlet.feed.FeedRegistry;
 import io.inlet.ledger.Claim;
 import io.inlet.ledger.FileLedger;
+import io.inlet.ledger.LeaseOwners;
 import io.inlet.ledger.SliceRecord;
 import io.inlet.outbox.OutboxStore;
 import io.inlet.parse.FileFormatException;
@@ -59,7 +60,7 @@ public final class FileIngester {
     private final EventStore store = new EventStore();
     private final RejectedRecords rejected = new RejectedRecords();
     private final OutboxStore outbox = new OutboxStore();
-    private final String worker;
+    private final LeaseOwners owners;
     private final Duration lease;
     private final Clock clock;
 
@@ -67,7 +68,7 @@ public final class FileIngester {
         this.feeds = feeds;
         this.tx = tx;
         this.ledger = new FileLedger(tx);
-        this.worker = worker;
+        this.owners = new LeaseOwners(worker);
         this.lease = lease;
         this.clock = clock;
     }
@@ -99,19 +100,12 @@ public final class FileIngester {
     public FileReport ingest(ObjectRef ref, ObjectSource source, Deadline deadline, String sequencer, TraceContext trace) {
         Instant started = clock.instant();
         Feed feed = feedFor(ref);
-        Claim claim = ledger.claim(ref, feed.name(), sequencer, worker, lease, trace == null ? null : trace.traceId());
+        String owner = owners.begin();
         FileReport report;
-        if (claim instanceof Claim.Finished f) {
-            report = new FileReport(f.fileId(), ref, feed.name(), FileOutcome.ALREADY_COMPLETED, f.counts(),
-                    since(started), f.firstError(), null);
-        } else if (claim instanceof Claim.Busy b) {
-            report = new FileReport(b.fileId(), ref, feed.name(), FileOutcome.IN_PROGRESS_ELSEWHERE, Counts.ZERO,
-                    since(started), "leased by " + b.leaseOwner() + " until " + b.leaseExpiresAt(), null);
-        } else if (claim instanceof Claim.Stale s) {
-            report = new FileReport(null, ref, feed.name(), FileOutcome.STALE_NOTIFICATION, Counts.ZERO,
-                    since(started), "a newer notification (sequencer " + s.newerSequencer() + ") was already seen", null);
-        } else {
-            report = run(new Attempt(ref, source, feed, (Claim.Claimed) claim, deadline, started));
+        try {
+            report = attempt(ref, source, deadline, sequencer, trace, feed, owner, started);
+        } finally {
+            owners.end(owner);
         }
         LOG.atInfo().setMessage("file {}: {}").addArgument(ref.displayName()).addArgument(report.outcome())
                 .addKeyValue("feed", feed.name()).addKeyValue("bucket", ref.bucket()).addKeyValue("key", ref.key())
@@ -123,9 +117,29 @@ public final class FileIngester {
         return report;
     }
 
+    /** One attempt under its own lease owner: claim, then run or say why not. */
+    private FileReport attempt(ObjectRef ref, ObjectSource source, Deadline deadline, String sequencer, TraceContext trace,
+                               Feed feed, String owner, Instant started) {
+        Claim claim = ledger.claim(ref, feed.name(), sequencer, owner, lease, trace == null ? null : trace.traceId(), owners);
+        FileReport report;
+        if (claim instanceof Claim.Finished f) {
+            report = new FileReport(f.fileId(), ref, feed.name(), FileOutcome.ALREADY_COMPLETED, f.counts(),
+                    since(started), f.firstError(), null);
+        } else if (claim instanceof Claim.Busy b) {
+            report = new FileReport(b.fileId(), ref, feed.name(), FileOutcome.IN_PROGRESS_ELSEWHERE, Counts.ZERO,
+                    since(started), "leased by " + b.leaseOwner() + " until " + b.leaseExpiresAt(), null);
+        } else if (claim instanceof Claim.Stale s) {
+            report = new FileReport(null, ref, feed.name(), FileOutcome.STALE_NOTIFICATION, Counts.ZERO,
+                    since(started), "a newer notification (sequencer " + s.newerSequencer() + ") was already seen", null);
+        } else {
+            report = run(new Attempt(ref, source, feed, (Claim.Claimed) claim, deadline, started, owner));
+        }
+        return report;
+    }
+
     /** Everything one claimed attempt needs. */
     private record Attempt(ObjectRef ref, ObjectSource source, Feed feed, Claim.Claimed claim, Deadline deadline,
-                           Instant started) {
+                           Instant started, String owner) {
         String sourceName() {
             return ref.bucket().equals(io.inlet.source.LocalFileSource.BUCKET) ? "file:" + ref.key()
                     : ref.bucket() + "/" + ref.key() + (ref.version() == null ? "" : "#" + ref.version());
@@ -251,7 +265,7 @@ public final class FileIngester {
                     : "line " + rejections.get(0).lineNumber() + ": " + rejections.get(0).reason();
             Counts d = new Counts(batch.read, outcome.appended(), outcome.duplicates(), outcome.conflicts(),
                     batch.rejections.size());
-            ledger.checkpoint(c, a.claim().fileId(), worker, next, d, firstError, lease);
+            ledger.checkpoint(c, a.claim().fileId(), a.owner(), next, d, firstError, lease);
             return d;
         });
         LOG.debug("batch committed fileId={} read={} appended={}", a.claim().fileId(), delta.read(), delta.appended());
@@ -269,11 +283,11 @@ public final class FileIngester {
         Counts total = tx.inTransaction(c -> {
             rejected.forFile(c, a.claim().fileId(), a.feed().name(), rejections);
             if (validationCounts != null) {
-                ledger.checkpoint(c, a.claim().fileId(), worker, a.claim().resumeFrom(), validationCounts,
+                ledger.checkpoint(c, a.claim().fileId(), a.owner(), a.claim().resumeFrom(), validationCounts,
                         rejections.isEmpty() ? null : "line " + rejections.get(0).lineNumber() + ": " + rejections.get(0).reason(),
                         lease);
             }
-            Counts counts = ledger.finish(c, a.claim().fileId(), worker, status, sha, duplicateOf, error, spent, slice);
+            Counts counts = ledger.finish(c, a.claim().fileId(), a.owner(), status, sha, duplicateOf, error, spent, slice);
             if (!status.equals("IN_PROGRESS")) {
                 FileSummary summary = new FileSummary(a.claim().fileId(), a.feed().name(), a.ref(), status, counts,
                         error, spent.toMillis(), a.claim().correlationId());
@@ -302,7 +316,7 @@ public final class FileIngester {
                 try (var ps = c.prepareStatement("UPDATE ingested_files SET lease_expires_at = now() "
                         + "WHERE file_id = ? AND lease_owner = ? AND status = 'IN_PROGRESS'")) {
                     ps.setLong(1, a.claim().fileId());
-                    ps.setString(2, worker);
+                    ps.setString(2, a.owner());
                     return ps.executeUpdate();
                 }
             });

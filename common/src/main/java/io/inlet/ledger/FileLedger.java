@@ -46,7 +46,8 @@ public final class FileLedger {
                SET lease_owner = EXCLUDED.lease_owner, lease_expires_at = EXCLUDED.lease_expires_at,
                    attempts = ingested_files.attempts + 1, updated_at = now()
              WHERE ingested_files.status = 'IN_PROGRESS'
-               AND (ingested_files.lease_expires_at <= now() OR ingested_files.lease_owner = EXCLUDED.lease_owner)
+               AND (ingested_files.lease_expires_at <= now()
+                    OR (starts_with(ingested_files.lease_owner, ?) AND NOT (ingested_files.lease_owner = ANY (?::text[]))))
             RETURNING file_id, next_record, next_line, next_offset, records_read, appended, duplicate, conflict,
                       rejected, slices, correlation_id""";
 
@@ -66,6 +67,15 @@ public final class FileLedger {
      * null. A later claim keeps the recorded one, so every slice of the file shares it.
      */
     public Claim claim(ObjectRef ref, String feed, String sequencer, String worker, Duration lease, String correlationId) {
+        return claim(ref, feed, sequencer, worker, lease, correlationId, null);
+    }
+
+    /**
+     * As above, for an attempt of {@code owners} (this process): besides an expired lease, a lease
+     * held by an attempt of this process that is no longer running is taken over at once.
+     */
+    public Claim claim(ObjectRef ref, String feed, String sequencer, String worker, Duration lease, String correlationId,
+                       LeaseOwners owners) {
         return tx.inTransaction(c -> {
             if (sequencer != null && !exists(c, ref)) {
                 try (PreparedStatement ps = c.prepareStatement(STALE)) {
@@ -81,7 +91,10 @@ public final class FileLedger {
                 int p = bindNewRow(ps, feed, ref, sequencer);
                 ps.setString(p++, worker);
                 ps.setDouble(p++, lease.toMillis() / 1000.0);
-                ps.setString(p, correlationId != null ? correlationId : UUID.randomUUID().toString());
+                ps.setString(p++, correlationId != null ? correlationId : UUID.randomUUID().toString());
+                // no owners: the prefix matches no lease (owners never contain a NUL)
+                ps.setString(p++, owners == null ? "\u0001none\u0001" : owners.prefix());
+                ps.setArray(p, c.createArrayOf("text", owners == null ? new String[0] : owners.running()));
                 try (ResultSet rs = ps.executeQuery()) {
                     if (rs.next()) {
                         return new Claim.Claimed(rs.getLong("file_id"),

@@ -84,4 +84,21 @@ class FileLedgerTest {
         assertThat(ledger.claim(new ObjectRef("vendor-drop", "acme/x.csv", null, "etag-3", 1L), "acme",
                 "55AED6DCD90281E7", "w", LEASE)).isInstanceOf(Claim.Claimed.class);
     }
+
+    @Test
+    void attemptsOfOneProcessNeverShareALeaseAndAnEndedOnesLeaseIsTakenOverAtOnce() {
+        LeaseOwners owners = new LeaseOwners("instance-1");
+        LeaseOwners otherProcess = new LeaseOwners("instance-1"); // same worker name, another JVM
+        String first = owners.begin();
+        assertThat(ledger.claim(REF, "acme", null, first, LEASE, null, owners)).isInstanceOf(Claim.Claimed.class);
+        String second = owners.begin();
+        assertThat(ledger.claim(REF, "acme", null, second, LEASE, null, owners))
+                .as("the first attempt is still running").isInstanceOf(Claim.Busy.class);
+        owners.end(first); // it failed and could not release its lease (say, the database was down)
+        String fromElsewhere = otherProcess.begin();
+        assertThat(ledger.claim(REF, "acme", null, fromElsewhere, LEASE, null, otherProcess))
+                .as("another process waits for the expiry").isInstanceOf(Claim.Busy.class);
+        assertThat(ledger.claim(REF, "acme", null, second, LEASE, null, owners))
+                .as("this process knows the attempt ended").isInstanceOf(Claim.Claimed.class);
+    }
 }
