@@ -5,7 +5,7 @@ package io.inlet.bench;
  * source (unnest arrays or a staging table). Two shapes:
  *
  * <ul>
- *   <li>{@link Shape#CURRENT}: io.inlet.store.EventStore's statement verbatim. It joins CTEs to
+ *   <li>{@link Shape#CTE_JOINS}: EventStore's first statement (replaced by SINGLE_PASS, kept for comparison). It joins CTEs to
  *       each other ({@code numbered ⋈ ins} twice); CTE scans carry no statistics, DISTINCT ON is
  *       estimated at 200 rows and the anti join at 1, so the planner picks nested loops over two
  *       5,000-row CTE scans: 25 million comparisons per join, quadratic in the batch size.
@@ -20,13 +20,13 @@ package io.inlet.bench;
  */
 final class AppendSql {
 
-    enum Shape { CURRENT, SINGLE_PASS }
+    enum Shape { CTE_JOINS, SINGLE_PASS }
 
     private AppendSql() {
     }
 
     static String statement(Shape shape, String table, String inputCte) {
-        return (shape == Shape.CURRENT ? CURRENT : SINGLE_PASS).formatted(table, table, inputCte);
+        return (shape == Shape.CTE_JOINS ? CTE_JOINS : SINGLE_PASS).formatted(table, table, inputCte);
     }
 
     static final String UNNEST_INPUT = """
@@ -42,7 +42,7 @@ final class AppendSql {
                       correlation_id, causation_id, source, payload""";
 
     /** Result columns: seq, outcome (A/D/C, R = lost race). */
-    private static final String CURRENT = """
+    private static final String CTE_JOINS = """
             WITH input AS (
             %3$s
             ),

@@ -45,7 +45,7 @@ public final class CopyStagingAppender {
 
     /** With EventStore's statement as it is. */
     public CopyStagingAppender() {
-        this(AppendSql.Shape.CURRENT);
+        this(AppendSql.Shape.CTE_JOINS);
     }
 
     CopyStagingAppender(AppendSql.Shape shape) {

@@ -11,7 +11,8 @@ import java.util.regex.Pattern;
 
 /**
  * EventStore's transport (the batch bound as ten unnest arrays) with a chosen statement shape; with
- * {@link AppendSql.Shape#CURRENT} it is EventStore.append, with SINGLE_PASS the proposed statement.
+ * {@link AppendSql.Shape#CTE_JOINS} it is EventStore's first statement, with SINGLE_PASS it is what
+ * EventStore.append runs now.
  */
 public final class UnnestAppender {
 

@@ -34,7 +34,7 @@ interface WritePath {
         EventStore store = new EventStore();
         return new WritePath() {
             public String name() {
-                return "EventStore (unnest + current)";
+                return "EventStore (unnest, single pass)";
             }
 
             public long write(Connection c, String table, List<EventEnvelope> batch) throws SQLException {
@@ -49,7 +49,7 @@ interface WritePath {
 
     /** CopyStagingAppender: COPY into a temp staging table, then EventStore's set-based statement. */
     static WritePath copyStaging(List<DerivedRoute> routes) {
-        return appender("COPY staging + current stmt", new CopyStagingAppender(AppendSql.Shape.CURRENT)::append, routes);
+        return appender("COPY staging + CTE-join stmt", new CopyStagingAppender(AppendSql.Shape.CTE_JOINS)::append, routes);
     }
 
     /** EventStore's transport (unnest arrays) with the single-pass statement. */

@@ -102,7 +102,7 @@ class AppendPathsTest {
         assertThat(appendAll(new CopyStagingAppender()::append)).isEqualTo(eventStore);
         assertThat(appendAll(new CopyStagingAppender(AppendSql.Shape.SINGLE_PASS)::append)).isEqualTo(eventStore);
         assertThat(appendAll(new UnnestAppender(AppendSql.Shape.SINGLE_PASS)::append)).isEqualTo(eventStore);
-        assertThat(appendAll(new UnnestAppender(AppendSql.Shape.CURRENT)::append)).isEqualTo(eventStore);
+        assertThat(appendAll(new UnnestAppender(AppendSql.Shape.CTE_JOINS)::append)).isEqualTo(eventStore);
     }
 
     @Test
@@ -111,14 +111,14 @@ class AppendPathsTest {
 
         assertThat(results).extracting(m -> m.variant() + "/" + m.pass() + "/" + m.rows() + "/" + m.storedRows() + "/"
                 + m.outboxRows() + "/" + m.appended()).containsExactly(
-                "EventStore (unnest + current)/new events/2000/2000/2000/2000",
-                "COPY staging + current stmt/new events/2000/2000/2000/2000",
+                "EventStore (unnest, single pass)/new events/2000/2000/2000/2000",
+                "COPY staging + CTE-join stmt/new events/2000/2000/2000/2000",
                 "unnest + single-pass stmt/new events/2000/2000/2000/2000",
                 "COPY staging + single-pass/new events/2000/2000/2000/2000",
                 "JDBC batch INSERT ON CONFLICT/new events/2000/2000/0/0",
                 "raw COPY into event table/new events/2000/2000/0/2000",
-                "EventStore (unnest + current)/all duplicates/2000/2000/2000/0",
-                "COPY staging + current stmt/all duplicates/2000/2000/2000/0",
+                "EventStore (unnest, single pass)/all duplicates/2000/2000/2000/0",
+                "COPY staging + CTE-join stmt/all duplicates/2000/2000/2000/0",
                 "unnest + single-pass stmt/all duplicates/2000/2000/2000/0",
                 "COPY staging + single-pass/all duplicates/2000/2000/2000/0");
     }

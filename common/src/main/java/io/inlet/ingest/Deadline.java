@@ -23,9 +23,4 @@ public record Deadline(Instant at, Clock clock) {
         return !clock.instant().isBefore(at);
     }
 
-    public Duration remaining() {
-        if (at.equals(Instant.MAX)) return Duration.ofSeconds(Long.MAX_VALUE);
-        Duration d = Duration.between(clock.instant(), at);
-        return d.isNegative() ? Duration.ZERO : d;
-    }
 }
