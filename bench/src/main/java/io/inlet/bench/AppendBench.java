@@ -20,13 +20,14 @@ import javax.sql.DataSource;
 /**
  * Measures the write paths into an event table in one process, on one embedded PostgreSQL: each
  * variant loads the same deterministic order events into its own fresh database, one transaction
- * per batch on one connection; a warm-up load first, then measured runs (best of), then for the two
- * EventStore-semantics variants a second pass of the same events (all duplicates). Every measured
+ * per batch on one connection; a warm-up load first, then measured runs (best of), then for the
+ * EventStore variant a second pass of the same events (all duplicates). Every measured
  * load is checked: exactly the expected rows with the expected stream versions (and outbox rows).
  *
  * <p>Settings (system properties): bench.rows (300000), bench.batch (5000), bench.streams (20000),
  * bench.warmupRows (60000), bench.runs (2), bench.variants (comma-separated keys; default all:
- * unnest, copy-staging, unnest-1pass, copy-1pass, jdbc-batch, raw-copy).
+ * eventstore, jdbc-batch, raw-copy). The statement shapes and the COPY-staging transport compared in
+ * docs/benchmarks.md were retired with the stream-heads table (migration V12); git history has them.
  */
 public final class AppendBench {
 
@@ -59,10 +60,7 @@ public final class AppendBench {
     }
 
     private static final List<Variant> ALL = List.of(
-            new Variant("unnest", () -> WritePath.unnestArrays(ROUTES)),
-            new Variant("copy-staging", () -> WritePath.copyStaging(ROUTES)),
-            new Variant("unnest-1pass", () -> WritePath.unnestSinglePass(ROUTES)),
-            new Variant("copy-1pass", () -> WritePath.copyStagingSinglePass(ROUTES)),
+            new Variant("eventstore", () -> WritePath.eventStore(ROUTES)),
             new Variant("jdbc-batch", WritePath::jdbcBatch),
             new Variant("raw-copy", WritePath::rawCopy));
 

@@ -29,55 +29,16 @@ interface WritePath {
         return false;
     }
 
-    /** io.inlet.store.EventStore: the batch as unnest arrays, one set-based statement. */
-    static WritePath unnestArrays(List<DerivedRoute> routes) {
+    /** io.inlet.store.EventStore as it is: the batch as unnest arrays, one set-based statement. */
+    static WritePath eventStore(List<DerivedRoute> routes) {
         EventStore store = new EventStore();
         return new WritePath() {
             public String name() {
-                return "EventStore (unnest, single pass)";
+                return "EventStore.append";
             }
 
             public long write(Connection c, String table, List<EventEnvelope> batch) throws SQLException {
                 return count(store.append(c, table, batch, routes));
-            }
-
-            public boolean idempotentWithOutbox() {
-                return true;
-            }
-        };
-    }
-
-    /** CopyStagingAppender: COPY into a temp staging table, then EventStore's set-based statement. */
-    static WritePath copyStaging(List<DerivedRoute> routes) {
-        return appender("COPY staging + CTE-join stmt", new CopyStagingAppender(AppendSql.Shape.CTE_JOINS)::append, routes);
-    }
-
-    /** EventStore's transport (unnest arrays) with the single-pass statement. */
-    static WritePath unnestSinglePass(List<DerivedRoute> routes) {
-        return appender("unnest + single-pass stmt", new UnnestAppender(AppendSql.Shape.SINGLE_PASS)::append, routes);
-    }
-
-    /** COPY into a temp staging table with the single-pass statement. */
-    static WritePath copyStagingSinglePass(List<DerivedRoute> routes) {
-        return appender("COPY staging + single-pass", new CopyStagingAppender(AppendSql.Shape.SINGLE_PASS)::append,
-                routes);
-    }
-
-    /** An append with EventStore's signature. */
-    @FunctionalInterface
-    interface Append {
-        AppendOutcome append(Connection c, String table, List<EventEnvelope> events, List<DerivedRoute> routes)
-                throws SQLException;
-    }
-
-    private static WritePath appender(String name, Append append, List<DerivedRoute> routes) {
-        return new WritePath() {
-            public String name() {
-                return name;
-            }
-
-            public long write(Connection c, String table, List<EventEnvelope> batch) throws SQLException {
-                return count(append.append(c, table, batch, routes));
             }
 
             public boolean idempotentWithOutbox() {

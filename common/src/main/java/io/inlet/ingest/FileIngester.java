@@ -202,32 +202,46 @@ public final class FileIngester {
         RecordContext ctx = context(a);
         ResumePoint from = a.claim().resumeFrom();
         DigestingOpener opener = new DigestingOpener(a);
-        Batch batch = new Batch();
         ResumePoint at = from;
-        try (RecordReader reader = RecordReaders.open(a.feed().format(), a.ref().displayName(), opener, from)) {
-            ReadItem item;
-            while ((item = reader.next()) != null) {
-                Rejection r = rejectionOf(item, mapper, ctx, batch);
-                if (r != null) batch.rejections.add(r);
-                batch.read++;
-                if (batch.read >= a.feed().batchSize() || a.deadline().passed()) {
-                    at = reader.checkpoint();
-                    commit(a, batch, at);
-                    batch = new Batch();
-                    if (a.deadline().passed()) {
-                        return finish(a, "IN_PROGRESS", null, null, null, at, List.of());
-                    }
+        try (RecordReader reader = RecordReaders.open(a.feed().format(), a.ref().displayName(), opener, from);
+             ReadAhead batches = new ReadAhead("inlet-read-file-" + a.claim().fileId(),
+                     () -> assemble(reader, mapper, ctx, a))) {
+            for (FileBatch batch; (batch = batches.next()) != null; ) {
+                if (batch.read > 0) commit(a, batch);
+                at = batch.next;
+                if (batch.end == FileBatch.End.END_OF_FILE) {
+                    String sha = from.isStart() ? opener.hex() : null;
+                    return finish(a, "COMPLETED", sha, null, null, at, List.of());
                 }
+                if (a.deadline().passed()) break;
             }
-            at = reader.checkpoint();
         }
-        if (batch.read > 0) commit(a, batch, at);
-        String sha = from.isStart() ? opener.hex() : null;
-        return finish(a, "COMPLETED", sha, null, null, at, List.of());
+        return finish(a, "IN_PROGRESS", null, null, null, at, List.of());
+    }
+
+    /** Reads and maps records up to the batch size, the deadline or the end of the file (runs on the read-ahead thread). */
+    private static FileBatch assemble(RecordReader reader, EventMapper mapper, RecordContext ctx, Attempt a)
+            throws IOException {
+        FileBatch batch = new FileBatch();
+        ReadItem item;
+        while ((item = reader.next()) != null) {
+            Rejection r = rejectionOf(item, mapper, ctx, batch);
+            if (r != null) batch.rejections.add(r);
+            batch.read++;
+            boolean late = a.deadline().passed();
+            if (batch.read >= a.feed().batchSize() || late) {
+                batch.next = reader.checkpoint();
+                batch.end = late ? FileBatch.End.DEADLINE : FileBatch.End.FULL;
+                return batch;
+            }
+        }
+        batch.next = reader.checkpoint();
+        batch.end = FileBatch.End.END_OF_FILE;
+        return batch;
     }
 
     /** The rejection an item amounts to, or null when it mapped to an event (added to the batch, if any). */
-    private static Rejection rejectionOf(ReadItem item, EventMapper mapper, RecordContext ctx, Batch batch) {
+    private static Rejection rejectionOf(ReadItem item, EventMapper mapper, RecordContext ctx, FileBatch batch) {
         var pos = item.position();
         if (item instanceof MalformedRecord m) {
             return new Rejection(pos.recordNumber(), pos.lineNumber(), Rejection.Kind.MALFORMED, null, m.reason(),
@@ -247,7 +261,7 @@ public final class FileIngester {
         }
     }
 
-    private void commit(Attempt a, Batch batch, ResumePoint next) {
+    private void commit(Attempt a, FileBatch batch) {
         Counts delta = tx.inTransaction(c -> {
             AppendOutcome outcome = store.append(c, a.feed().table(), batch.events, a.feed().derived());
             List<Rejection> rejections = new ArrayList<>(batch.rejections);
@@ -265,7 +279,7 @@ public final class FileIngester {
                     : "line " + rejections.get(0).lineNumber() + ": " + rejections.get(0).reason();
             Counts d = new Counts(batch.read, outcome.appended(), outcome.duplicates(), outcome.conflicts(),
                     batch.rejections.size());
-            ledger.checkpoint(c, a.claim().fileId(), a.owner(), next, d, firstError, lease);
+            ledger.checkpoint(c, a.claim().fileId(), a.owner(), batch.next, d, firstError, lease);
             return d;
         });
         LOG.debug("batch committed fileId={} read={} appended={}", a.claim().fileId(), delta.read(), delta.appended());
@@ -340,13 +354,6 @@ public final class FileIngester {
 
     private Duration since(Instant started) {
         return Duration.between(started, clock.instant());
-    }
-
-    private static final class Batch {
-        final List<EventEnvelope> events = new ArrayList<>();
-        final List<RawRecord> items = new ArrayList<>();
-        final List<Rejection> rejections = new ArrayList<>();
-        long read;
     }
 
     /** Opens the object, hashing the bytes of a read from offset 0 (the content hash of the file). */

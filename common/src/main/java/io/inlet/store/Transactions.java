@@ -4,6 +4,8 @@ import io.inlet.failure.RetryableException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs work in one database transaction, retrying it whole when PostgreSQL reports a deadlock or a
@@ -18,6 +20,7 @@ public final class Transactions {
         T run(Connection c) throws SQLException;
     }
 
+    private static final Logger LOG = LoggerFactory.getLogger(Transactions.class);
     private static final int MAX_ATTEMPTS = 8;
 
     private final DataSource ds;
@@ -37,6 +40,10 @@ public final class Transactions {
                 } catch (SQLException | RuntimeException e) {
                     rollbackQuietly(c);
                     if (attempt < MAX_ATTEMPTS && isRetryableInPlace(e)) {
+                        LOG.atInfo().setMessage("transaction retried after attempt {}: {}").addArgument(attempt)
+                                .addArgument(e.getMessage()).addKeyValue("attempt", attempt)
+                                .addKeyValue("reason", e instanceof SQLException s ? "SQLState " + s.getSQLState() : "append race")
+                                .log();
                         backoff(attempt);
                         continue;
                     }

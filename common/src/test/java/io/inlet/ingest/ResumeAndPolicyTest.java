@@ -255,10 +255,10 @@ class ResumeAndPolicyTest {
                 .isInstanceOf(PermanentException.class).hasMessageContaining("msg-huge").hasMessageContaining("cap");
     }
 
-    /** Each reading advances one second: a deadline 25 s ahead passes after ~25 records. */
+    /** Each reading advances one second: a deadline 25 s ahead passes after ~25 readings (from any thread). */
     static final class TickingClock extends Clock {
         final Instant start = Instant.parse("2026-11-20T00:00:00Z");
-        long ticks;
+        final java.util.concurrent.atomic.AtomicLong ticks = new java.util.concurrent.atomic.AtomicLong();
 
         @Override
         public ZoneOffset getZone() {
@@ -272,7 +272,7 @@ class ResumeAndPolicyTest {
 
         @Override
         public Instant instant() {
-            return start.plusSeconds(ticks++);
+            return start.plusSeconds(ticks.getAndIncrement());
         }
     }
 

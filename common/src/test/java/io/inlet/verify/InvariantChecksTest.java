@@ -54,7 +54,10 @@ class InvariantChecksTest {
         try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
             s.execute("UPDATE inlet.ingested_files SET records_read = records_read + 1 WHERE object_key = 'acme/orders-quoted.csv'");
             s.execute("DELETE FROM inlet.rejected_records WHERE reject_id = (SELECT min(reject_id) FROM inlet.rejected_records)");
-            s.execute("UPDATE inlet.stream_heads SET version = version + 1 WHERE stream_id = 'order-A-7001'");
+            // a version gap: the next event of the stream numbered two ahead
+            s.execute("INSERT INTO inlet.order_events (event_id, stream_id, stream_version, event_type, occurred_at, source, payload) "
+                    + "SELECT gen_random_uuid(), stream_id, max(stream_version) + 2, 'OrderPlaced', now(), 'test', '{}' "
+                    + "FROM inlet.order_events WHERE stream_id = 'order-A-7001' GROUP BY stream_id");
             s.execute("UPDATE inlet.ingested_files SET status = 'IN_PROGRESS', lease_owner = 'dead-worker', "
                     + "lease_expires_at = now() - interval '2 hours' WHERE object_key = 'acme/orders-empty.csv'");
             s.execute("INSERT INTO inlet.outbox (destination, event_table, event_id, event_type, created_at) "
