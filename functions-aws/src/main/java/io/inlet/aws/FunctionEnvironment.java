@@ -55,7 +55,8 @@ public final class FunctionEnvironment {
         this.inlet = inlet;
         this.objectSource = new S3ObjectSource(s3);
         this.publisher = new SqsEventPublisher(sqs, s3, settings.destinations(),
-                settings.claimCheckBucket() == null ? null : new ClaimCheck(settings.claimCheckBucket(), settings.claimCheckPrefix()));
+                settings.claimCheckBucket() == null ? null : new ClaimCheck(settings.claimCheckBucket(), settings.claimCheckPrefix()),
+                settings.relaySendConcurrency());
     }
 
     /** The environment of this execution environment, built from {@code System.getenv()} on first call. */
