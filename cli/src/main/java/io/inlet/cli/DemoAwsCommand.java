@@ -124,7 +124,7 @@ final class DemoAwsCommand extends CliCommand {
 
             Inlet inlet = ctx.inlet();
             FunctionSettings settings = new FunctionSettings(feedsFile.toString(), "(from the CLI)", null, null, null,
-                    Map.of("orders", ordersUrl, "ops", opsUrl), null, "claim-checks/", null, Duration.ofSeconds(5));
+                    Map.of("orders", ordersUrl, "ops", opsUrl), null, "claim-checks/", null, Duration.ofSeconds(5), 8);
             FunctionEnvironment env = new FunctionEnvironment(settings, s3.client, sqs.client, db, inlet);
             SqsIngestHandler ingest = new SqsIngestHandler(env);
 

@@ -55,7 +55,8 @@ public final class FunctionEnvironment {
         this.inlet = inlet;
         this.objectSource = new S3ObjectSource(s3);
         this.publisher = new SqsEventPublisher(sqs, s3, settings.destinations(),
-                settings.claimCheckBucket() == null ? null : new ClaimCheck(settings.claimCheckBucket(), settings.claimCheckPrefix()));
+                settings.claimCheckBucket() == null ? null : new ClaimCheck(settings.claimCheckBucket(), settings.claimCheckPrefix()),
+                settings.relaySendConcurrency());
     }
 
     /** The environment of this execution environment, built from {@code System.getenv()} on first call. */
@@ -75,6 +76,7 @@ public final class FunctionEnvironment {
 
     public static FunctionEnvironment fromSettings(FunctionSettings settings) {
         long started = System.nanoTime();
+        keepAliveConnectionsFor(settings.relaySendConcurrency());
         S3Client s3 = S3Client.builder().httpClient(UrlConnectionHttpClient.create()).build();
         SqsClient sqs = SqsClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
         DatabaseCredentials credentials;
@@ -97,6 +99,21 @@ public final class FunctionEnvironment {
                 .log("function environment built");
         return new FunctionEnvironment(settings, s3, sqs, dataSource, inlet);
     }
+
+    /**
+     * The URLConnection client keeps at most {@code http.maxConnections} idle connections per host
+     * (JDK default 5, read once, on first use): with more SendMessageBatch calls in flight, the
+     * calls beyond it would open (and TLS-handshake) a new connection each time. Raised to the send
+     * concurrency unless set explicitly (e.g. in JAVA_TOOL_OPTIONS); must run before the first request.
+     */
+    static void keepAliveConnectionsFor(int sendConcurrency) {
+        if (System.getProperty(HTTP_MAX_CONNECTIONS) == null && sendConcurrency > JDK_DEFAULT_MAX_CONNECTIONS) {
+            System.setProperty(HTTP_MAX_CONNECTIONS, Integer.toString(sendConcurrency));
+        }
+    }
+
+    private static final String HTTP_MAX_CONNECTIONS = "http.maxConnections";
+    private static final int JDK_DEFAULT_MAX_CONNECTIONS = 5;
 
     /**
      * A plain (unpooled) PostgreSQL data source: a Lambda environment runs one invocation at a time,

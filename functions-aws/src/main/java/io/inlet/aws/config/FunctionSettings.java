@@ -1,5 +1,6 @@
 package io.inlet.aws.config;
 
+import io.inlet.aws.sqs.SqsEventPublisher;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -19,10 +20,13 @@ import java.util.Map;
  * @param channel           INLET_CHANNEL: logical channel of business events on the triggering queue;
  *                          null means the queue name from the record's eventSourceARN
  * @param safetyMargin      INLET_SAFETY_MARGIN_MS (default 10000): stop taking work this long before the timeout
+ * @param relaySendConcurrency INLET_RELAY_SEND_CONCURRENCY (default 8, 1..64): SendMessageBatch calls the relay
+ *                          keeps in flight for one claimed batch
  */
 public record FunctionSettings(String feeds, String databaseUrl, String databaseUser, String databasePassword,
                                String databaseSecretArn, Map<String, String> destinations, String claimCheckBucket,
-                               String claimCheckPrefix, String channel, Duration safetyMargin) {
+                               String claimCheckPrefix, String channel, Duration safetyMargin,
+                               int relaySendConcurrency) {
 
     public static final String FEEDS = "INLET_FEEDS";
     public static final String DATABASE_URL = "INLET_DATABASE_URL";
@@ -34,6 +38,7 @@ public record FunctionSettings(String feeds, String databaseUrl, String database
     public static final String CLAIM_CHECK_PREFIX = "INLET_CLAIM_CHECK_PREFIX";
     public static final String CHANNEL = "INLET_CHANNEL";
     public static final String SAFETY_MARGIN_MS = "INLET_SAFETY_MARGIN_MS";
+    public static final String RELAY_SEND_CONCURRENCY = "INLET_RELAY_SEND_CONCURRENCY";
 
     public FunctionSettings {
         destinations = Map.copyOf(destinations);
@@ -65,7 +70,7 @@ public record FunctionSettings(String feeds, String databaseUrl, String database
         String prefix = optional(env, CLAIM_CHECK_PREFIX);
         return new FunctionSettings(feeds, url, user, password, secretArn, destinations(optional(env, DESTINATIONS)),
                 optional(env, CLAIM_CHECK_BUCKET), prefix == null ? "claim-checks/" : prefix, optional(env, CHANNEL),
-                safetyMargin(optional(env, SAFETY_MARGIN_MS)));
+                safetyMargin(optional(env, SAFETY_MARGIN_MS)), relaySendConcurrency(optional(env, RELAY_SEND_CONCURRENCY)));
     }
 
     static Map<String, String> destinations(String value) {
@@ -98,6 +103,21 @@ public record FunctionSettings(String feeds, String databaseUrl, String database
         } catch (NumberFormatException e) {
             throw new InvalidSettingException(SAFETY_MARGIN_MS, "'" + value + "' is not a whole number of milliseconds");
         }
+    }
+
+    private static int relaySendConcurrency(String value) {
+        if (value == null) return SqsEventPublisher.DEFAULT_SEND_CONCURRENCY;
+        int max = SqsEventPublisher.MAX_SEND_CONCURRENCY;
+        int n;
+        try {
+            n = Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new InvalidSettingException(RELAY_SEND_CONCURRENCY, "'" + value + "' is not a whole number (1.." + max + ")");
+        }
+        if (n < 1 || n > max) {
+            throw new InvalidSettingException(RELAY_SEND_CONCURRENCY, "must be 1.." + max + " (was " + n + ")");
+        }
+        return n;
     }
 
     private static String required(Map<String, String> env, String name) {

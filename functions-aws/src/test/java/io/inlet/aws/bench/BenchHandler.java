@@ -45,7 +45,7 @@ public final class BenchHandler implements RequestHandler<S3Event, List<String>>
         if ("baseline".equals(System.getenv("BENCH_MODE"))) return List.of("BASELINE " + client);
         FunctionSettings settings = new FunctionSettings("classpath:aws-e2e-feeds.yaml", System.getenv("BENCH_DB_URL"),
                 System.getenv("BENCH_DB_USER"), System.getenv("BENCH_DB_PASSWORD"), null, Map.of(), null, "claim-checks/",
-                null, Duration.ofSeconds(2));
+                null, Duration.ofSeconds(2), 8);
         DataSource dataSource = FunctionEnvironment.dataSource(settings.databaseUrl(),
                 new DatabaseCredentials(settings.databaseUser(), settings.databasePassword()));
         Inlet inlet = Inlet.builder().dataSource(dataSource).feeds(FeedsLocation.load(settings.feeds(), s3))

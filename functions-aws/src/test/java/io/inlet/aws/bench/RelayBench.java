@@ -16,6 +16,7 @@ import io.inlet.store.EventStore;
 import io.inlet.store.Transactions;
 import io.inlet.testing.TestDatabase;
 import java.sql.Connection;
+import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,6 +24,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import javax.sql.DataSource;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
@@ -30,15 +34,18 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 
 /**
  * Relay throughput against the physical path: N outbox rows published by the relay
- * ({@code Inlet.relay} with {@link SqsEventPublisher}: claim, render, SendMessageBatch by 10,
- * mark) versus a bare SendMessageBatch loop over the same rendered messages, both into ElasticMQ
- * in this JVM. Prints messages/s and the ratio. Usage: functions-aws/bench/relay.sh [messages]
+ * ({@code Inlet.relay} with {@link SqsEventPublisher}: claim, render, SendMessageBatch by 10 with
+ * the given send concurrency, mark) versus a bare SendMessageBatch loop over the same rendered
+ * messages, both into ElasticMQ in this JVM. The bare loop runs one call after another (the baseline)
+ * twice, the better time counting; it also runs once with 8 calls in flight, for reference. Prints
+ * messages/s and the ratio relay / bare. Usage: functions-aws/bench/relay.sh [messages]
+ * [concurrency x rows per claim, ...] (default {@code 1x500,8x500,8x1000}).
  */
 public final class RelayBench {
 
-    /** The baseline: SendMessageBatch by 10 with the same bodies and attributes; returns seconds. */
-    static double bare(SqsClient sqs, String url, List<OutboxMessage> rendered) {
-        long t0 = System.nanoTime();
+    /** One SendMessageBatch request per 10 messages, with the same bodies and attributes as the relay's. */
+    static List<List<SendMessageBatchRequestEntry>> calls(List<OutboxMessage> rendered) {
+        List<List<SendMessageBatchRequestEntry>> calls = new ArrayList<>();
         for (int i = 0; i < rendered.size(); i += 10) {
             List<SendMessageBatchRequestEntry> entries = new ArrayList<>();
             for (OutboxMessage m : rendered.subList(i, Math.min(rendered.size(), i + 10))) {
@@ -49,13 +56,50 @@ public final class RelayBench {
                                 "correlationId", MessageAttributeValue.builder().dataType("String").stringValue(m.correlationId()).build()))
                         .build());
             }
+            calls.add(entries);
+        }
+        return calls;
+    }
+
+    /** The baseline: SendMessageBatch by 10, one call after another; returns seconds (building the requests included). */
+    static double bare(SqsClient sqs, String url, List<OutboxMessage> rendered) {
+        long t0 = System.nanoTime();
+        for (List<SendMessageBatchRequestEntry> entries : calls(rendered)) {
             sqs.sendMessageBatch(b -> b.queueUrl(url).entries(entries));
         }
         return (System.nanoTime() - t0) / 1e9;
     }
 
+    /** The same calls with {@code threads} in flight; returns seconds. */
+    static double bareConcurrent(SqsClient sqs, String url, List<OutboxMessage> rendered, int threads) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            long t0 = System.nanoTime();
+            List<Future<?>> sent = new ArrayList<>();
+            for (List<SendMessageBatchRequestEntry> entries : calls(rendered)) {
+                sent.add(pool.submit(() -> sqs.sendMessageBatch(b -> b.queueUrl(url).entries(entries))));
+            }
+            for (Future<?> f : sent) f.get();
+            return (System.nanoTime() - t0) / 1e9;
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    record Variant(int concurrency, int rowsPerClaim) {
+        static List<Variant> parse(String spec) {
+            List<Variant> out = new ArrayList<>();
+            for (String v : spec.split(",")) {
+                String[] p = v.trim().split("x");
+                out.add(new Variant(Integer.parseInt(p[0]), Integer.parseInt(p[1])));
+            }
+            return out;
+        }
+    }
+
     public static void main(String[] args) throws Exception {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
+        List<Variant> variants = Variant.parse(args.length > 1 ? args[1] : "1x500,8x500,8x1000");
         SqsEmulator emulator = new SqsEmulator();
         emulator.start();
         try {
@@ -84,40 +128,72 @@ public final class RelayBench {
 
             bare(sqs, url, rendered.subList(0, Math.min(rendered.size(), 5_000))); // warm-up: JIT, connections, emulator
             sqs.purgeQueue(b -> b.queueUrl(url));
-            double bareBefore = bare(sqs, url, rendered);
+            double bareFirst = bare(sqs, url, rendered);
             sqs.purgeQueue(b -> b.queueUrl(url));
-            double[] bareBest = {bareBefore};
+            System.out.printf("bare SendMessageBatch loop (first): %d in %.2f s = %.0f msg/s%n", rendered.size(), bareFirst,
+                    rendered.size() / bareFirst);
 
-            for (int batchSize : new int[] {100, 500}) {
-                if (batchSize == 500) {
-                    try (Connection c = ds.getConnection()) {
-                        c.createStatement().execute("UPDATE inlet.outbox SET published_at = NULL, broker_message_id = NULL");
-                    }
-                    sqs.purgeQueue(b -> b.queueUrl(url));
-                }
-                Inlet inlet = Inlet.builder().dataSource(ds).feeds(FeedRegistry.parse("""
-                        version: 1
-                        messages:
-                          - { name: none, channel: none, format: cloudevent, table: order_events }
-                        """, "relay-bench.yaml"))
-                        .relaySettings(new RelaySettings(batchSize, Duration.ofSeconds(1), Duration.ofMinutes(15), Duration.ofDays(7)))
-                        .build();
+            List<String> relayLines = new ArrayList<>();
+            List<double[]> relayRuns = new ArrayList<>(); // {concurrency, rows, published, failed, seconds}
+            double bareAgain = Double.NaN;
+            for (int i = 0; i < variants.size(); i++) {
+                Variant v = variants.get(i);
+                if (i > 0) resetOutbox(ds);
+                sqs.purgeQueue(b -> b.queueUrl(url));
+                Inlet inlet = inlet(ds, v.rowsPerClaim());
+                RelayReport r;
                 long t1 = System.nanoTime();
-                RelayReport r = inlet.relay(new SqsEventPublisher(sqs, null, Map.of("orders", url), null), Deadline.none());
+                try (SqsEventPublisher publisher = new SqsEventPublisher(sqs, null, Map.of("orders", url), null, v.concurrency())) {
+                    r = inlet.relay(publisher, Deadline.none());
+                }
                 double relay = (System.nanoTime() - t1) / 1e9;
-                System.out.printf("relay batch %d: published %d failed %d in %.2f s = %.0f msg/s | bare SendMessageBatch loop: %d in %.2f s = %.0f msg/s | ratio relay/bare = %.2f%n",
-                        batchSize, r.published(), r.failed(), relay, r.published() / relay, rendered.size(), bareBest[0],
-                        rendered.size() / bareBest[0], (r.published() / relay) / (rendered.size() / bareBest[0]));
-                if (batchSize == 100) {
+                relayRuns.add(new double[] {v.concurrency(), v.rowsPerClaim(), r.published(), r.failed(), relay});
+                System.out.printf("relay concurrency %d, %d rows per claim: published %d failed %d in %.2f s = %.0f msg/s%n",
+                        v.concurrency(), v.rowsPerClaim(), r.published(), r.failed(), relay, r.published() / relay);
+                if (i == 0) {
                     sqs.purgeQueue(b -> b.queueUrl(url));
-                    bareBest[0] = Math.min(bareBest[0], bare(sqs, url, rendered)); // baseline again, warm: the better one counts
-                    sqs.purgeQueue(b -> b.queueUrl(url));
+                    bareAgain = bare(sqs, url, rendered); // baseline again, warm: the better one counts
+                    System.out.printf("bare SendMessageBatch loop (again): %d in %.2f s = %.0f msg/s%n", rendered.size(),
+                            bareAgain, rendered.size() / bareAgain);
                 }
             }
-            System.out.printf("bare SendMessageBatch loop: %.2f s first, best %.2f s%n", bareBefore, bareBest[0]);
+            sqs.purgeQueue(b -> b.queueUrl(url));
+            double bare8 = bareConcurrent(sqs, url, rendered, 8);
+            sqs.purgeQueue(b -> b.queueUrl(url));
+            System.out.printf("bare SendMessageBatch, 8 calls in flight (reference): %d in %.2f s = %.0f msg/s%n",
+                    rendered.size(), bare8, rendered.size() / bare8);
+
+            double bareBest = Double.isNaN(bareAgain) ? bareFirst : Math.min(bareFirst, bareAgain);
+            double bareRate = rendered.size() / bareBest;
+            System.out.printf("%nsummary, %d messages; baseline = best sequential bare loop, %.2f s = %.0f msg/s%n",
+                    rendered.size(), bareBest, bareRate);
+            for (double[] run : relayRuns) {
+                double rate = run[2] / run[4];
+                System.out.printf("  relay concurrency %d, %d rows per claim: %.0f msg/s, relay/bare = %.2f (vs 8-in-flight bare: %.2f)%n",
+                        (int) run[0], (int) run[1], rate, rate / bareRate, rate / (rendered.size() / bare8));
+            }
         } finally {
             emulator.stop();
         }
         System.exit(0);
+    }
+
+    private static Inlet inlet(DataSource ds, int rowsPerClaim) {
+        return Inlet.builder().dataSource(ds).feeds(FeedRegistry.parse("""
+                version: 1
+                messages:
+                  - { name: none, channel: none, format: cloudevent, table: order_events }
+                """, "relay-bench.yaml"))
+                .relaySettings(new RelaySettings(rowsPerClaim, Duration.ofSeconds(1), Duration.ofMinutes(15), Duration.ofDays(7)))
+                .build();
+    }
+
+    /** Makes every row due again, and vacuums so each run claims from a table of the same shape. */
+    private static void resetOutbox(DataSource ds) throws Exception {
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+            c.setAutoCommit(true);
+            st.execute("UPDATE inlet.outbox SET published_at = NULL, broker_message_id = NULL");
+            st.execute("VACUUM ANALYZE inlet.outbox");
+        }
     }
 }

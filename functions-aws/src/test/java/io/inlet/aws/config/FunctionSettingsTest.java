@@ -23,7 +23,7 @@ class FunctionSettingsTest {
     void minimalEnvironmentGetsTheDefaults() {
         FunctionSettings s = FunctionSettings.fromEnvironment(minimal());
         assertThat(s).isEqualTo(new FunctionSettings("classpath:feeds.yaml", "jdbc:postgresql://db.internal:5432/inlet",
-                "inlet", "s3cret", null, Map.of(), null, "claim-checks/", null, Duration.ofSeconds(10)));
+                "inlet", "s3cret", null, Map.of(), null, "claim-checks/", null, Duration.ofSeconds(10), 8));
     }
 
     @Test
@@ -38,6 +38,7 @@ class FunctionSettingsTest {
         env.put("INLET_CLAIM_CHECK_PREFIX", "outbox/");
         env.put("INLET_CHANNEL", "orders");
         env.put("INLET_SAFETY_MARGIN_MS", "2500");
+        env.put("INLET_RELAY_SEND_CONCURRENCY", "3");
         FunctionSettings s = FunctionSettings.fromEnvironment(env);
         assertThat(s.destinations()).containsExactlyInAnyOrderEntriesOf(Map.of(
                 "orders", "https://sqs.eu-west-1.amazonaws.com/111122223333/orders.fifo",
@@ -48,6 +49,7 @@ class FunctionSettingsTest {
         assertThat(s.claimCheckPrefix()).isEqualTo("outbox/");
         assertThat(s.channel()).isEqualTo("orders");
         assertThat(s.safetyMargin()).isEqualTo(Duration.ofMillis(2500));
+        assertThat(s.relaySendConcurrency()).isEqualTo(3);
     }
 
     @Test
@@ -102,6 +104,20 @@ class FunctionSettingsTest {
         Map<String, String> env = minimal();
         env.put("INLET_SAFETY_MARGIN_MS", "10s");
         assertRejected(env, "INLET_SAFETY_MARGIN_MS", "INLET_SAFETY_MARGIN_MS '10s' is not a whole number of milliseconds");
+    }
+
+    @Test
+    void relaySendConcurrencyOutsideOneToSixtyFourOrNotANumberIsRejected() {
+        Map<String, String> env = minimal();
+        env.put("INLET_RELAY_SEND_CONCURRENCY", "0");
+        assertRejected(env, "INLET_RELAY_SEND_CONCURRENCY", "INLET_RELAY_SEND_CONCURRENCY must be 1..64 (was 0)");
+        env.put("INLET_RELAY_SEND_CONCURRENCY", "65");
+        assertRejected(env, "INLET_RELAY_SEND_CONCURRENCY", "INLET_RELAY_SEND_CONCURRENCY must be 1..64 (was 65)");
+        env.put("INLET_RELAY_SEND_CONCURRENCY", "eight");
+        assertRejected(env, "INLET_RELAY_SEND_CONCURRENCY",
+                "INLET_RELAY_SEND_CONCURRENCY 'eight' is not a whole number (1..64)");
+        env.put("INLET_RELAY_SEND_CONCURRENCY", "64");
+        assertThat(FunctionSettings.fromEnvironment(env).relaySendConcurrency()).isEqualTo(64);
     }
 
     @Test

@@ -90,7 +90,7 @@ class AwsEndToEndTest {
 
     static FunctionEnvironment environment(Map<String, String> destinations) {
         FunctionSettings settings = new FunctionSettings("classpath:aws-e2e-feeds.yaml", "jdbc:postgresql://test/inlet",
-                "test", "test", null, destinations, null, "claim-checks/", null, Duration.ofSeconds(2));
+                "test", "test", null, destinations, null, "claim-checks/", null, Duration.ofSeconds(2), 4);
         Inlet inlet = Inlet.builder().dataSource(db).feeds(FeedsLocation.load(settings.feeds(), S3.client()))
                 .workerId("e2e").build();
         return new FunctionEnvironment(settings, S3.client(), SQS.client(), db, inlet);

@@ -204,7 +204,7 @@ class PayloadHandlingTest {
         putVendorObjects();
         db = TestDatabase.fresh(ORDERS, MESSAGES);
         FunctionSettings settings = new FunctionSettings("classpath:aws-samples-feeds.yaml", "jdbc:postgresql://test/inlet",
-                "test", "test", null, Map.of(), null, "claim-checks/", null, Duration.ofSeconds(2));
+                "test", "test", null, Map.of(), null, "claim-checks/", null, Duration.ofSeconds(2), 8);
         Inlet inlet = Inlet.builder().dataSource(db).feeds(FeedsLocation.load(settings.feeds(), S3.client()))
                 .workerId("samples").build();
         env = new FunctionEnvironment(settings, S3.client(), SQS.client(), db, inlet);

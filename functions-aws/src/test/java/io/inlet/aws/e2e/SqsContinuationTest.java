@@ -56,7 +56,7 @@ class SqsContinuationTest {
 
         DataSource db = TestDatabase.fresh("order_events", "downstream_events");
         FunctionSettings settings = new FunctionSettings("classpath:aws-e2e-feeds.yaml", "jdbc:postgresql://test/inlet",
-                "test", "test", null, Map.of(), null, "claim-checks/", null, Duration.ofSeconds(2));
+                "test", "test", null, Map.of(), null, "claim-checks/", null, Duration.ofSeconds(2), 8);
         Inlet inlet = Inlet.builder().dataSource(db).feeds(FeedsLocation.load(settings.feeds(), S3.client())).workerId("lambda").build();
         FunctionEnvironment env = new FunctionEnvironment(settings, S3.client(), SQS.client(), db, inlet);
         long size = S3.client().headObject(b -> b.bucket("vendor-drop").key("acme/big.csv")).contentLength();

@@ -65,7 +65,7 @@ class TraceContextFlowTest {
         outArn = arn(outUrl);
         db = TestDatabase.fresh("order_events", "downstream_events");
         FunctionSettings settings = new FunctionSettings("classpath:aws-e2e-feeds.yaml", "jdbc:postgresql://test/inlet",
-                "test", "test", null, Map.of("orders", outUrl), null, "claim-checks/", null, Duration.ofSeconds(2));
+                "test", "test", null, Map.of("orders", outUrl), null, "claim-checks/", null, Duration.ofSeconds(2), 4);
         Inlet inlet = Inlet.builder().dataSource(db).feeds(FeedsLocation.load(settings.feeds(), S3.client()))
                 .workerId("trace").build();
         env = new FunctionEnvironment(settings, S3.client(), SQS.client(), db, inlet);

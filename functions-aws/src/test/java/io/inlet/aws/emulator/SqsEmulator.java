@@ -1,6 +1,7 @@
 package io.inlet.aws.emulator;
 
 import java.net.URI;
+import java.util.List;
 import java.util.Map;
 import org.elasticmq.rest.sqs.SQSRestServer;
 import org.elasticmq.rest.sqs.SQSRestServerBuilder;
@@ -9,6 +10,7 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -54,11 +56,17 @@ public final class SqsEmulator implements BeforeAllCallback, AfterAllCallback {
     }
 
     public SqsClient newClient() {
+        return newClient(new ExecutionInterceptor[0]);
+    }
+
+    /** A new client whose calls pass through these interceptors (the SDK's own hook, e.g. to count calls). */
+    public SqsClient newClient(ExecutionInterceptor... interceptors) {
         return SqsClient.builder()
                 .endpointOverride(endpoint())
                 .region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("x", "x")))
                 .httpClient(UrlConnectionHttpClient.create())
+                .overrideConfiguration(c -> c.executionInterceptors(List.of(interceptors)))
                 .build();
     }
 

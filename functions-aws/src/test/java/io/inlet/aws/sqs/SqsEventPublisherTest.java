@@ -1,6 +1,7 @@
 package io.inlet.aws.sqs;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.inlet.aws.emulator.S3Emulator;
 import io.inlet.aws.emulator.SqsEmulator;
@@ -9,12 +10,27 @@ import io.inlet.outbox.PublishResult;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequest;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
 class SqsEventPublisherTest {
@@ -28,6 +44,8 @@ class SqsEventPublisherTest {
     private static String fifoUrl;
     private static String bigUrl;
     private static String strictUrl;
+    private static String manyUrl;
+    private static String lanesUrl;
 
     @BeforeAll
     static void queues() {
@@ -35,6 +53,8 @@ class SqsEventPublisherTest {
         fifoUrl = SQS.createQueue("order-events.fifo");
         bigUrl = SQS.createQueue("big-events");
         strictUrl = SQS.createQueue("strict-events.fifo");
+        manyUrl = SQS.createQueue("many-events");
+        lanesUrl = SQS.createQueue("lane-events.fifo");
         S3.createBucket("claim-checks");
     }
 
@@ -135,20 +155,195 @@ class SqsEventPublisherTest {
                 + " claim-check bucket is configured");
     }
 
-    @Test
-    void aFailedEntryFailsAloneAndStopsTheLaterMessagesOfItsFifoGroup() {
+    @ParameterizedTest(name = "send concurrency {0}")
+    @ValueSource(ints = {1, 8})
+    void aFailedEntryFailsAloneAndStopsTheLaterMessagesOfItsFifoGroup(int sendConcurrency) {
+        long base = 1000L * sendConcurrency; // fresh event ids per run: FIFO deduplicates on them
         List<OutboxMessage> batch = new ArrayList<>();
-        batch.add(message(501, "strict", "order-A", "{\"bad\":\"\u0000\"}")); // SQS refuses U+0000 in a body
-        for (int i = 502; i <= 510; i++) batch.add(message(i, "strict", "order-B", "{\"b\":" + i + "}"));
-        batch.add(message(511, "strict", "order-A", "{\"a\":2}")); // second chunk: must not overtake 501
-        batch.add(message(512, "strict", "order-C", "{\"c\":1}"));
-        PublishResult result = publisher(null).publish(batch);
+        batch.add(message(base + 1, "strict", "order-A", "{\"bad\":\"\u0000\"}")); // SQS refuses U+0000 in a body
+        for (long i = base + 2; i <= base + 10; i++) batch.add(message(i, "strict", "order-B", "{\"b\":" + i + "}"));
+        // too big to share a call with the first whatever lane it is in: judged after that one failed
+        batch.add(message(base + 11, "strict", "order-A", "x".repeat(SqsEventPublisher.MAX_MESSAGE_BYTES - 100)));
+        batch.add(message(base + 12, "strict", "order-C", "{\"c\":1}"));
+        PublishResult result;
+        try (SqsEventPublisher publisher = new SqsEventPublisher(SQS.client(), null, Map.of("strict", strictUrl), null,
+                sendConcurrency)) {
+            result = publisher.publish(batch);
+        }
 
-        assertThat(result.failed()).containsOnlyKeys(501L, 511L);
-        assertThat(result.failed().get(511L)).isEqualTo("not sent: an earlier message of group 'order-A' failed");
-        assertThat(result.published()).hasSize(10);
+        assertThat(result.failed()).containsOnlyKeys(base + 1, base + 11);
+        assertThat(result.failed().get(base + 1)).isEqualTo("InvalidAttributeValue (sender fault): InvalidMessageContents");
+        assertThat(result.failed().get(base + 11)).isEqualTo("not sent: an earlier message of group 'order-A' failed");
+        assertThat(result.published()).containsOnlyKeys(append(LongStream.rangeClosed(base + 2, base + 10).boxed().toList(),
+                base + 12));
         assertThat(receiveAll(strictUrl, 10)).extracting(m -> m.attributes().get(MessageSystemAttributeName.MESSAGE_GROUP_ID))
                 .doesNotContain("order-A");
+    }
+
+    @Test
+    void aThousandMessagesAtConcurrencyEightArePublishedOnceEachFromAtMostEightThreads() {
+        SendCalls calls = new SendCalls();
+        List<OutboxMessage> batch = LongStream.rangeClosed(1, 1000)
+                .mapToObj(i -> message(i, "many", "order-" + (i % 37), "{\"n\":" + i + "}")).toList();
+        PublishResult result;
+        try (SqsClient sqs = SQS.newClient(calls); SqsEventPublisher publisher = new SqsEventPublisher(sqs, null,
+                Map.of("many", manyUrl), null, 8)) {
+            result = publisher.publish(batch);
+        }
+
+        assertThat(result.failed()).isEmpty();
+        assertThat(result.published().keySet()).isEqualTo(LongStream.rangeClosed(1, 1000).boxed().collect(Collectors.toSet()));
+        assertThat(Set.copyOf(result.published().values())).hasSize(1000);
+        List<Message> received = receiveAll(manyUrl, 1000);
+        assertThat(received).extracting(Message::body).doesNotHaveDuplicates()
+                .containsExactlyInAnyOrderElementsOf(LongStream.rangeClosed(1, 1000).mapToObj(i -> "{\"n\":" + i + "}").toList());
+        for (Message m : received) {
+            long n = Long.parseLong(m.body().replaceAll("\\D", ""));
+            assertThat(result.published().get(n)).as("broker id of message %d", n).isEqualTo(m.messageId());
+        }
+        assertThat(calls.count()).isEqualTo(100);
+        assertThat(calls.maxInFlight()).isBetween(2, 8);
+        assertThat(calls.threads()).hasSizeBetween(2, 8).allMatch(t -> t.startsWith("inlet-sqs-send-"));
+    }
+
+    @Test
+    void atConcurrencyOneTheCallsGoOneAfterAnotherOnTheCallersThread() {
+        SendCalls calls = new SendCalls();
+        List<OutboxMessage> batch = LongStream.rangeClosed(1, 45)
+                .mapToObj(i -> message(i, "many", "order-" + i, "{\"n\":" + i + "}")).toList();
+        PublishResult result;
+        try (SqsClient sqs = SQS.newClient(calls); SqsEventPublisher publisher = new SqsEventPublisher(sqs, null,
+                Map.of("many", manyUrl), null, 1)) {
+            result = publisher.publish(batch);
+        }
+
+        assertThat(result.failed()).isEmpty();
+        assertThat(result.published()).hasSize(45);
+        receiveAll(manyUrl, 45);
+        assertThat(calls.count()).isEqualTo(5);
+        assertThat(calls.maxInFlight()).isEqualTo(1);
+        assertThat(calls.threads()).containsExactly(Thread.currentThread().getName());
+    }
+
+    @Test
+    void aFailedCallFailsOnlyItsMessagesWhileTheConcurrentCallsGoOut() {
+        String missingUrl = manyUrl.replace("many-events", "no-such-queue");
+        List<OutboxMessage> batch = new ArrayList<>();
+        for (long i = 1; i <= 130; i++) {
+            batch.add(i % 13 == 0 ? message(i, "missing", "s-" + i, "{\"lost\":" + i + "}")
+                    : message(i, "many", "s-" + i, "{\"n\":" + i + "}"));
+        }
+        batch.add(message(131, "many", "s-131", "x".repeat(SqsEventPublisher.MAX_MESSAGE_BYTES)));
+        PublishResult result;
+        try (SqsEventPublisher publisher = new SqsEventPublisher(SQS.client(), null,
+                Map.of("many", manyUrl, "missing", missingUrl), null, 8)) {
+            result = publisher.publish(batch);
+        }
+
+        List<Long> toMissing = LongStream.rangeClosed(1, 130).filter(i -> i % 13 == 0).boxed().toList();
+        assertThat(result.failed()).containsOnlyKeys(append(toMissing, 131L));
+        for (long id : toMissing) {
+            assertThat(result.failed().get(id)).startsWith("SendMessageBatch to " + missingUrl + " failed: ")
+                    .contains("does not exist");
+        }
+        assertThat(result.failed().get(131L)).isEqualTo("body of 262144 bytes exceeds the SQS limit of 262144 and no"
+                + " claim-check bucket is configured");
+        List<Long> toMany = LongStream.rangeClosed(1, 130).filter(i -> i % 13 != 0).boxed().toList();
+        assertThat(result.published()).containsOnlyKeys(toMany);
+        assertThat(receiveAll(manyUrl, 120)).extracting(Message::body)
+                .containsExactlyInAnyOrderElementsOf(toMany.stream().map(i -> "{\"n\":" + i + "}").toList());
+    }
+
+    @Test
+    void fifoGroupsKeepTheirOrderWhenLanesSendConcurrently() {
+        // 20 groups of 15 messages, interleaved as the outbox would give them
+        List<OutboxMessage> batch = new ArrayList<>();
+        for (int seq = 1; seq <= 15; seq++) {
+            for (int group = 0; group < 20; group++) {
+                long id = seq * 100L + group;
+                batch.add(message(id, "lanes", "order-" + group, "{\"group\":" + group + ",\"seq\":" + seq + "}"));
+            }
+        }
+        SendCalls calls = new SendCalls();
+        PublishResult result;
+        try (SqsClient sqs = SQS.newClient(calls); SqsEventPublisher publisher = new SqsEventPublisher(sqs, null,
+                Map.of("lanes", lanesUrl), null, 8)) {
+            result = publisher.publish(batch);
+        }
+
+        assertThat(result.failed()).isEmpty();
+        assertThat(result.published()).hasSize(300);
+        Map<String, List<String>> bodiesByGroup = receiveAll(lanesUrl, 300).stream().collect(Collectors.groupingBy(
+                m -> m.attributes().get(MessageSystemAttributeName.MESSAGE_GROUP_ID), TreeMap::new,
+                Collectors.mapping(Message::body, Collectors.toList())));
+        assertThat(bodiesByGroup).hasSize(20);
+        for (int group = 0; group < 20; group++) {
+            int g = group;
+            assertThat(bodiesByGroup.get("order-" + group)).as("group order-%d", group).containsExactlyElementsOf(
+                    IntStream.rangeClosed(1, 15).mapToObj(seq -> "{\"group\":" + g + ",\"seq\":" + seq + "}").toList());
+        }
+        assertThat(calls.maxInFlight()).isBetween(1, 8);
+        assertThat(calls.threads()).allMatch(t -> t.startsWith("inlet-sqs-send-"));
+    }
+
+    @Test
+    void sendConcurrencyOutsideOneToSixtyFourIsRefused() {
+        assertThatThrownBy(() -> new SqsEventPublisher(SQS.client(), null, Map.of(), null, 0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("send concurrency must be 1..64 (was 0)");
+        assertThatThrownBy(() -> new SqsEventPublisher(SQS.client(), null, Map.of(), null, 65))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("send concurrency must be 1..64 (was 65)");
+    }
+
+    @Test
+    void aClosedPublisherRefusesToPublish() {
+        SqsEventPublisher publisher = new SqsEventPublisher(SQS.client(), null, Map.of("many", manyUrl), null, 4);
+        publisher.close();
+        assertThatThrownBy(() -> publisher.publish(List.of(message(1, "many", "s", "{}"))))
+                .isInstanceOf(RejectedExecutionException.class);
+    }
+
+    private static List<Long> append(List<Long> ids, long id) {
+        List<Long> all = new ArrayList<>(ids);
+        all.add(id);
+        return all;
+    }
+
+    /** Counts the SendMessageBatch calls a client makes, how many were in flight at once, and on which threads. */
+    private static final class SendCalls implements ExecutionInterceptor {
+        private final AtomicInteger count = new AtomicInteger();
+        private final AtomicInteger inFlight = new AtomicInteger();
+        private final AtomicInteger maxInFlight = new AtomicInteger();
+        private final Set<String> threads = ConcurrentHashMap.newKeySet();
+
+        @Override
+        public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+            if (!(context.request() instanceof SendMessageBatchRequest)) return;
+            count.incrementAndGet();
+            maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+            threads.add(Thread.currentThread().getName());
+        }
+
+        @Override
+        public void afterExecution(Context.AfterExecution context, ExecutionAttributes attributes) {
+            if (context.request() instanceof SendMessageBatchRequest) inFlight.decrementAndGet();
+        }
+
+        @Override
+        public void onExecutionFailure(Context.FailedExecution context, ExecutionAttributes attributes) {
+            if (context.request() instanceof SendMessageBatchRequest) inFlight.decrementAndGet();
+        }
+
+        int count() {
+            return count.get();
+        }
+
+        int maxInFlight() {
+            return maxInFlight.get();
+        }
+
+        Set<String> threads() {
+            return threads;
+        }
     }
 
     private static OutboxMessage message(long id, String destination, String stream, String body) {
@@ -158,15 +353,15 @@ class SqsEventPublisherTest {
 
     static List<Message> receiveAll(String queueUrl, int expected) {
         List<Message> out = new ArrayList<>();
-        long until = System.currentTimeMillis() + 10_000;
+        long until = System.currentTimeMillis() + 10_000 + expected * 20L;
         while (out.size() < expected && System.currentTimeMillis() < until) {
             List<Message> got = SQS.client().receiveMessage(b -> b.queueUrl(queueUrl).maxNumberOfMessages(10)
                     .waitTimeSeconds(1).messageAttributeNames("All")
                     .messageSystemAttributeNames(MessageSystemAttributeName.ALL)).messages();
-            for (Message m : got) {
-                out.add(m);
-                SQS.client().deleteMessage(b -> b.queueUrl(queueUrl).receiptHandle(m.receiptHandle()));
-            }
+            if (got.isEmpty()) continue;
+            out.addAll(got);
+            SQS.client().deleteMessageBatch(b -> b.queueUrl(queueUrl).entries(got.stream().map(m ->
+                    DeleteMessageBatchRequestEntry.builder().id(m.messageId()).receiptHandle(m.receiptHandle()).build()).toList()));
         }
         assertThat(out).hasSize(expected);
         return out;
