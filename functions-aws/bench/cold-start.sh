@@ -7,4 +7,4 @@ cd "$(dirname "$0")/../.."
 ./mvnw -q -B -pl functions-aws -am test-compile dependency:build-classpath -Dmdep.includeScope=test \
   -Dmdep.outputFile="$PWD/functions-aws/target/bench-classpath.txt"
 cd functions-aws
-exec java -cp "target/classes:target/test-classes:$(cat target/bench-classpath.txt)" io.inlet.aws.bench.ColdStartBench "${1:-7}"
+exec java -cp "target/classes:target/test-classes:$(cat target/bench-classpath.txt)" io.inlet.aws.bench.ColdStartBench "$@"
