@@ -90,8 +90,10 @@ public final class SnapStartPriming implements Resource {
      * feed, an S3 {@code GetObject} through {@link S3ObjectSource} answered in memory (a throw-away
      * client on a canned HTTP response: no request leaves the process, no permission is needed) read
      * with the feed's format, and the feed's mapping of what it yields and of an empty synthetic record
-     * (rejected, as they must be); and one {@code SELECT 1} on a connection that is closed again. Nothing is written anywhere. A failure propagates: a
-     * snapshot of an environment that cannot reach its database is not worth taking.
+     * (rejected, as they must be); and one {@code SELECT 1} on a connection that is closed again.
+     * Nothing is written anywhere. The feed part is best effort (whatever a synthetic record makes a
+     * feed's code throw is ignored: it must not block a deployment); a database that does not answer
+     * fails: a snapshot of an environment that cannot reach its database is not worth taking.
      */
     public static void prime(FunctionEnvironment env) {
         S3EventDecoder.decode(env.lambdaJson().s3Event(PRIMING_S3_EVENT));
@@ -129,12 +131,16 @@ public final class SnapStartPriming implements Resource {
                     }
                 } catch (FileFormatException | IOException e) {
                     // the canned bytes need not suit the feed's format (compressed, JSON): the code ran all the same
+                } catch (RuntimeException e) {
+                    log.atDebug().setCause(e).log("priming: feed {} could not read the canned object", feed.name());
                 }
                 for (RawRecord r : records) {
                     try {
                         mapper.map(r, context);
                     } catch (RecordRejectedException expected) {
                         // a synthetic record lacks the mapped fields: rejected after the mapper's code ran
+                    } catch (RuntimeException e) {
+                        log.atDebug().setCause(e).log("priming: feed {} could not map a synthetic record", feed.name());
                     }
                 }
             }

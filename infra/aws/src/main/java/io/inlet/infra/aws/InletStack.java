@@ -127,7 +127,7 @@ public final class InletStack extends Stack {
         env.put("INLET_CHANNEL", settings.channel());
         env.put("INLET_SAFETY_MARGIN_MS", Integer.toString(settings.safetyMarginMs()));
         // C1 only: AWS's advice for Lambda's short-lived JVMs; in functions-aws/bench/cold-start.sh it cuts
-        // launch-to-first-file from ~3.1 s to ~1.9 s (docs/benchmarks.md). The price is C2's peak speed
+        // launch-to-first-file from ~4.0 s to ~2.6 s (docs/benchmarks.md). The price is C2's peak speed
         // on long ingestions.
         env.put("JAVA_TOOL_OPTIONS", JAVA_TOOL_OPTIONS);
         return env;
