@@ -28,7 +28,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * or before a SnapStart checkpoint by {@link SnapStartPriming}.
  *
  * <p>SDK clients use the URLConnection HTTP client: no Netty or Apache pools to start, the fastest
- * cold start of the synchronous clients (measured against the CRT client: docs/benchmarks-aws.md). Region and
+ * cold start of the synchronous clients (measured against the CRT client: docs/benchmarks.md). Region and
  * credentials come from the Lambda environment; {@code AWS_ENDPOINT_URL[_S3|_SQS]} redirects them to
  * emulators.
  */
@@ -44,8 +44,9 @@ public final class FunctionEnvironment {
     private final Inlet inlet;
     private final S3ObjectSource objectSource;
     private final SqsEventPublisher publisher;
+    // cheap: its serializers are built on first use
     private final LambdaEventJson lambdaJson = new LambdaEventJson();
-    private final SqsBodyDecoder bodyDecoder = new SqsBodyDecoder(lambdaJson);
+    private volatile SqsBodyDecoder bodyDecoder;
 
     public FunctionEnvironment(FunctionSettings settings, S3Client s3, SqsClient sqs, DataSource dataSource, Inlet inlet) {
         this.settings = settings;
@@ -168,8 +169,11 @@ public final class FunctionEnvironment {
         return lambdaJson;
     }
 
+    /** Decodes SQS bodies (built on first use: only the SQS handler needs it). */
     public SqsBodyDecoder bodyDecoder() {
-        return bodyDecoder;
+        SqsBodyDecoder d = bodyDecoder;
+        if (d == null) bodyDecoder = d = new SqsBodyDecoder(lambdaJson);
+        return d;
     }
 
     /** The destinations this environment publishes to (for logs and checks). */

@@ -23,13 +23,19 @@ import java.util.concurrent.TimeUnit;
  */
 final class RuntimeApiServer implements AutoCloseable {
 
-    record Result(String requestId, boolean error, String body, long receivedNanos) {
+    /**
+     * @param servedNanos   when the function's {@code next} call got the event ({@code System.nanoTime()}):
+     *                      its init is over
+     * @param receivedNanos when its response or error arrived
+     */
+    record Result(String requestId, boolean error, String body, long servedNanos, long receivedNanos) {
     }
 
     private final ServerSocket socket;
     /** The event of the current invocation; each invocation is a new generation. */
     private String[] pending;
     private int generation;
+    private volatile long servedNanos;
     private final BlockingQueue<Result> results = new ArrayBlockingQueue<>(4);
     private final Thread acceptor;
 
@@ -64,6 +70,7 @@ final class RuntimeApiServer implements AutoCloseable {
         }
         String[] event = pending;
         pending = null;
+        servedNanos = System.nanoTime();
         return event;
     }
 
@@ -116,7 +123,8 @@ final class RuntimeApiServer implements AutoCloseable {
                     long now = System.nanoTime();
                     String[] segments = path.split("/");
                     String id = path.contains("/init/error") ? "init" : segments[segments.length - 2];
-                    results.add(new Result(id, path.endsWith("/error"), new String(body, StandardCharsets.UTF_8), now));
+                    results.add(new Result(id, path.endsWith("/error"), new String(body, StandardCharsets.UTF_8),
+                            servedNanos, now));
                     write(out, "202 Accepted", "Content-Type: application/json\r\n",
                             "{\"status\":\"OK\"}".getBytes(StandardCharsets.UTF_8));
                 } else {

@@ -71,6 +71,13 @@ class InletStackTest {
     }
 
     @Test
+    void everyJavaFunctionRunsTheJvmWithC1OnlyForAShortColdStart() {
+        DEFAULT.resourcePropertiesCountIs("AWS::Lambda::Function", Match.objectLike(Map.of(
+                "Runtime", "java17", "Environment", Map.of("Variables", Match.objectLike(Map.of(
+                        "JAVA_TOOL_OPTIONS", "-XX:+TieredCompilation -XX:TieredStopAtLevel=1"))))), 2);
+    }
+
+    @Test
     void relayRunsEveryMinuteWithOneReservedInstanceAndADeadLetterQueue() {
         DEFAULT.hasResourceProperties("AWS::Events::Rule", Match.objectLike(Map.of(
                 "ScheduleExpression", "rate(1 minute)",
