@@ -52,7 +52,8 @@ import org.postgresql.PGConnection;
  * <p>Every load is verified: exactly {@code rows} events, and the same checksum over (event id,
  * stream, version, type, business time, payload) as the COPY load.
  *
- * <p>Settings (system properties): bench.rows (1000000), bench.warmupRows (20000), bench.dir (a
+ * <p>Settings (system properties): bench.rows (1000000), bench.warmupRows (20000), bench.batch (the
+ * feed's batch size, default {@link Feed#DEFAULT_BATCH_SIZE}), bench.dir (a
  * temporary directory; the file is deleted at the end unless bench.keepFile=true).
  */
 public final class IngestBench {
@@ -76,7 +77,8 @@ public final class IngestBench {
                       id: { strategy: column, column: order_id }
                       payload: { include: all, fields: { amount: { type: decimal } } }
                     table: order_events
-                """ + (outbox ? "    derived: [ { events: appended, destination: orders } ]\n" : ""),
+                    batch_size: %d
+                """.formatted(Integer.getInteger("bench.batch", Feed.DEFAULT_BATCH_SIZE)) + (outbox ? "    derived: [ { events: appended, destination: orders } ]\n" : ""),
                 outbox ? "ingest-bench-outbox.yaml" : "ingest-bench.yaml");
     }
 

@@ -203,11 +203,12 @@ public final class FileIngester {
         ResumePoint from = a.claim().resumeFrom();
         DigestingOpener opener = new DigestingOpener(a);
         ResumePoint at = from;
-        try (RecordReader reader = RecordReaders.open(a.feed().format(), a.ref().displayName(), opener, from);
+        try (Transactions.Session session = tx.session();
+             RecordReader reader = RecordReaders.open(a.feed().format(), a.ref().displayName(), opener, from);
              ReadAhead batches = new ReadAhead("inlet-read-file-" + a.claim().fileId(),
                      () -> assemble(reader, mapper, ctx, a))) {
             for (FileBatch batch; (batch = batches.next()) != null; ) {
-                if (batch.read > 0) commit(a, batch);
+                if (batch.read > 0) commit(a, batch, session);
                 at = batch.next;
                 if (batch.end == FileBatch.End.END_OF_FILE) {
                     String sha = from.isStart() ? opener.hex() : null;
@@ -261,8 +262,8 @@ public final class FileIngester {
         }
     }
 
-    private void commit(Attempt a, FileBatch batch) {
-        Counts delta = tx.inTransaction(c -> {
+    private void commit(Attempt a, FileBatch batch, Transactions.Session session) {
+        Counts delta = session.inTransaction(c -> {
             AppendOutcome outcome = store.append(c, a.feed().table(), batch.events, a.feed().derived());
             List<Rejection> rejections = new ArrayList<>(batch.rejections);
             for (int i = 0; i < batch.events.size(); i++) {

@@ -29,15 +29,72 @@ public final class Transactions {
         this.ds = ds;
     }
 
+    /** Runs {@code work} in a transaction on a connection of its own, retried whole as the class says. */
     public <T> T inTransaction(Work<T> work) {
+        return run(work, ds::getConnection, (c, broken) -> c.close());
+    }
+
+    /**
+     * A session: transactions run one after another on one connection, kept open across them (the
+     * batches of one file), so a batch pays no connection set-up and reuses the backend's catalog
+     * and plan caches. A connection that broke is replaced at the next transaction. Not for
+     * concurrent use; close it when done.
+     */
+    public Session session() {
+        return new Session();
+    }
+
+    /** See {@link #session()}. */
+    public final class Session implements AutoCloseable {
+        private Connection held;
+
+        private Session() {
+        }
+
+        /** As {@link Transactions#inTransaction}, on the session's connection. */
+        public <T> T inTransaction(Work<T> work) {
+            return run(work, this::connection, (c, broken) -> {
+                if (broken || c.isClosed()) {
+                    held = null;
+                    closeQuietly(c);
+                }
+            });
+        }
+
+        private Connection connection() throws SQLException {
+            if (held == null) held = ds.getConnection();
+            return held;
+        }
+
+        @Override
+        public void close() {
+            if (held != null) closeQuietly(held);
+            held = null;
+        }
+    }
+
+    @FunctionalInterface
+    private interface Acquire {
+        Connection get() throws SQLException;
+    }
+
+    @FunctionalInterface
+    private interface Release {
+        void release(Connection c, boolean broken) throws SQLException;
+    }
+
+    private static <T> T run(Work<T> work, Acquire acquire, Release release) {
         for (int attempt = 1; ; attempt++) {
-            try (Connection c = ds.getConnection()) {
-                c.setAutoCommit(false);
+            try {
+                Connection c = acquire.get();
+                boolean broken = false;
                 try {
+                    c.setAutoCommit(false);
                     T result = work.run(c);
                     c.commit();
                     return result;
                 } catch (SQLException | RuntimeException e) {
+                    broken = e instanceof SQLException s && s.getSQLState() != null && s.getSQLState().startsWith("08");
                     rollbackQuietly(c);
                     if (attempt < MAX_ATTEMPTS && isRetryableInPlace(e)) {
                         LOG.atInfo().setMessage("transaction retried after attempt {}: {}").addArgument(attempt)
@@ -48,10 +105,20 @@ public final class Transactions {
                         continue;
                     }
                     throw e;
+                } finally {
+                    release.release(c, broken);
                 }
             } catch (SQLException e) {
                 throw translate(e);
             }
+        }
+    }
+
+    private static void closeQuietly(Connection c) {
+        try {
+            c.close();
+        } catch (SQLException ignored) {
+            // closing a broken connection can fail; it is gone either way
         }
     }
 
