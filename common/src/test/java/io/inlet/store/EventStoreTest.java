@@ -105,30 +105,45 @@ class EventStoreTest {
                 + "(SELECT 1 FROM order_events e WHERE e.event_id = o.event_id)")).containsExactly("0");
     }
 
+    /** The batch writer {@code w} appends as its {@code b}-th. */
+    @FunctionalInterface
+    interface BatchOf {
+        List<EventEnvelope> batch(int writer, int b);
+    }
+
+    /** Runs {@code writers} threads, each appending {@code batches} batches; returns the events appended in all. */
+    long appendConcurrently(int writers, int batches, BatchOf batchOf) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(writers);
+        try {
+            List<Future<Long>> futures = new ArrayList<>();
+            for (int w = 0; w < writers; w++) {
+                int writer = w;
+                futures.add(pool.submit((Callable<Long>) () -> {
+                    long appended = 0;
+                    for (int b = 0; b < batches; b++) appended += append(batchOf.batch(writer, b), NO_ROUTES).appended();
+                    return appended;
+                }));
+            }
+            long total = 0;
+            for (Future<Long> f : futures) total += f.get(180, TimeUnit.SECONDS);
+            return total;
+        } finally {
+            pool.shutdown();
+        }
+    }
+
     @Test
     void concurrentAppendsToOneStreamAllSucceedWithDistinctVersions() throws Exception {
         int writers = 4, batches = 25, perBatch = 8;
-        ExecutorService pool = Executors.newFixedThreadPool(writers);
-        List<Future<Long>> futures = new ArrayList<>();
-        for (int w = 0; w < writers; w++) {
-            int writer = w;
-            futures.add(pool.submit((Callable<Long>) () -> {
-                long appended = 0;
-                for (int b = 0; b < batches; b++) {
-                    List<EventEnvelope> batch = new ArrayList<>();
-                    for (int i = 0; i < perBatch; i++) {
-                        // two streams in opposite orders per writer: locks taken in key order must avoid deadlock
-                        String stream = (writer + i) % 2 == 0 ? "order-hot" : "order-warm";
-                        batch.add(event("w" + writer + "b" + b + "i" + i, stream, "OrderTouched", "{\"i\":" + i + "}"));
-                    }
-                    appended += append(batch, NO_ROUTES).appended();
-                }
-                return appended;
-            }));
-        }
-        long total = 0;
-        for (Future<Long> f : futures) total += f.get(120, TimeUnit.SECONDS);
-        pool.shutdown();
+        long total = appendConcurrently(writers, batches, (writer, b) -> {
+            List<EventEnvelope> batch = new ArrayList<>();
+            for (int i = 0; i < perBatch; i++) {
+                // two streams in opposite orders per writer: locks taken in key order must avoid deadlock
+                String stream = (writer + i) % 2 == 0 ? "order-hot" : "order-warm";
+                batch.add(event("w" + writer + "b" + b + "i" + i, stream, "OrderTouched", "{\"i\":" + i + "}"));
+            }
+            return batch;
+        });
         assertThat(total).isEqualTo((long) writers * batches * perBatch);
         assertThat(rows("SELECT stream_id || ':' || count(*) || ':' || min(stream_version) || ':' || max(stream_version) "
                 + "FROM order_events GROUP BY stream_id ORDER BY stream_id"))
@@ -149,26 +164,14 @@ class EventStoreTest {
         // 80 streams per batch: above the advisory-lock limit, so writers race optimistically on the
         // unique (stream_id, stream_version) index and the losers' transactions are retried whole
         int writers = 3, batches = 6, streams = EventStore.LOCKED_STREAMS_MAX + 48;
-        ExecutorService pool = Executors.newFixedThreadPool(writers);
-        List<Future<Long>> futures = new ArrayList<>();
-        for (int w = 0; w < writers; w++) {
-            int writer = w;
-            futures.add(pool.submit((Callable<Long>) () -> {
-                long appended = 0;
-                for (int b = 0; b < batches; b++) {
-                    List<EventEnvelope> batch = new ArrayList<>();
-                    for (int i = 0; i < streams; i++) {
-                        int s = writer % 2 == 0 ? i : streams - 1 - i;
-                        batch.add(event("w" + writer + "b" + b + "s" + s, "order-" + s, "OrderTouched", "{\"b\":" + b + "}"));
-                    }
-                    appended += append(batch, NO_ROUTES).appended();
-                }
-                return appended;
-            }));
-        }
-        long total = 0;
-        for (Future<Long> f : futures) total += f.get(180, TimeUnit.SECONDS);
-        pool.shutdown();
+        long total = appendConcurrently(writers, batches, (writer, b) -> {
+            List<EventEnvelope> batch = new ArrayList<>();
+            for (int i = 0; i < streams; i++) {
+                int s = writer % 2 == 0 ? i : streams - 1 - i;
+                batch.add(event("w" + writer + "b" + b + "s" + s, "order-" + s, "OrderTouched", "{\"b\":" + b + "}"));
+            }
+            return batch;
+        });
         assertThat(total).isEqualTo((long) writers * batches * streams);
         assertThat(rows("SELECT count(*)::text FROM (SELECT stream_id FROM order_events GROUP BY stream_id "
                 + "HAVING count(*) = " + writers * batches + " AND max(stream_version) = " + writers * batches

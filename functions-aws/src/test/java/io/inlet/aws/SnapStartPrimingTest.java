@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.inlet.Inlet;
 import io.inlet.aws.config.FeedsLocation;
 import io.inlet.aws.config.FunctionSettings;
+import io.inlet.aws.sqs.SqsEventPublisher;
 import io.inlet.testing.TestDatabase;
 import java.net.URI;
 import java.sql.Connection;
@@ -69,7 +70,8 @@ class SnapStartPrimingTest {
         SqsClient sqs = SqsClient.builder().endpointOverride(NOWHERE).region(Region.US_EAST_1).credentialsProvider(credentials)
                 .httpClient(UrlConnectionHttpClient.create()).build();
         FunctionSettings settings = new FunctionSettings("classpath:aws-e2e-feeds.yaml", "jdbc:postgresql://test/inlet",
-                "test", "test", null, Map.of(), null, "claim-checks/", null, Duration.ofSeconds(2));
+                "test", "test", null, Map.of(), null, "claim-checks/", null, Duration.ofSeconds(2),
+                SqsEventPublisher.DEFAULT_SEND_CONCURRENCY);
         Inlet inlet = Inlet.builder().dataSource(db).feeds(FeedsLocation.load(settings.feeds(), s3)).workerId("priming-test").build();
         return new FunctionEnvironment(settings, s3, sqs, db, inlet);
     }
