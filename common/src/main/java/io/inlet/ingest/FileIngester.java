@@ -34,6 +34,7 @@ import io.inlet.store.Transactions;
 import io.inlet.failure.RetryableException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -226,6 +227,8 @@ public final class FileIngester {
         FileBatch batch = new FileBatch();
         ReadItem item;
         while ((item = reader.next()) != null) {
+            // the committing side gave up (it failed or stopped): stop reading now, not at the batch's end
+            if (Thread.currentThread().isInterrupted()) throw new InterruptedIOException("read-ahead closed");
             Rejection r = rejectionOf(item, mapper, ctx, batch);
             if (r != null) batch.rejections.add(r);
             batch.read++;

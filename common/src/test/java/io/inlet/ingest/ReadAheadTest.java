@@ -75,4 +75,19 @@ class ReadAheadTest {
         // at most one batch queued and one being assembled beyond the one taken, then nothing more
         assertThat(n.get()).isEqualTo(after).isLessThanOrEqualTo(3);
     }
+
+    @Test
+    void closingInterruptsAnAssemblerInTheMiddleOfABatch() throws Exception {
+        java.util.concurrent.CountDownLatch reading = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicBoolean sawInterrupt = new java.util.concurrent.atomic.AtomicBoolean();
+        ReadAhead r = new ReadAhead("test", () -> {
+            reading.countDown();
+            while (!Thread.currentThread().isInterrupted()) Thread.onSpinWait(); // a long read of one batch
+            sawInterrupt.set(true);
+            throw new java.io.InterruptedIOException("read-ahead closed");
+        });
+        reading.await();
+        r.close();
+        assertThat(sawInterrupt).as("the assembler saw the interrupt before close returned").isTrue();
+    }
 }
