@@ -47,7 +47,8 @@ class SnapStartPrimingTest {
 
         assertThat(rowCounts(db)).isEqualTo(before).containsEntry("inlet.ingested_files", 0L)
                 .containsEntry("inlet.ingest_slices", 0L).containsEntry("inlet.outbox", 0L)
-                .containsEntry("inlet.order_events", 0L).containsEntry("inlet.stream_heads", 0L);
+                .containsEntry("inlet.order_events", 0L).containsEntry("inlet.processed_messages", 0L)
+                .containsEntry("inlet.rejected_records", 0L);
     }
 
     @Test
