@@ -28,31 +28,42 @@ import org.postgresql.PGStatement;
  * rejected records and the ledger checkpoint commit together or not at all. Only events whose id is
  * new are inserted; each stream's new events get the next gapless versions in batch order.
  *
- * <p>Versions are assigned optimistically: a stream's next version is {@code max(stream_version) + 1}
- * read through the unique {@code (stream_id, stream_version)} index, and that unique index (with the
- * primary key on the event id) is what makes two writers' versions distinct. The insert skips any
- * row that collides ({@code ON CONFLICT DO NOTHING}); when fewer rows went in than were classified
- * as new, a concurrent writer won a race and the method throws {@link AppendRaceException}: the
- * caller rolls back and retries the whole batch ({@link Transactions} does), which then sees the
- * winner's rows. Because a batch commits whole or not at all, a version can never be skipped.
+ * <p>Versions come from the table itself: a stream's next version is {@code max(stream_version) + 1}
+ * read through the unique {@code (stream_id, stream_version)} index, and that unique index (with
+ * the primary key on the event id) is what makes two writers' versions distinct. The insert skips
+ * any row that collides ({@code ON CONFLICT DO NOTHING}); when fewer rows went in than were
+ * classified as new, another writer won a race and the method throws {@link AppendRaceException}:
+ * the caller rolls back and retries the whole batch ({@link Transactions} does), which then sees
+ * the winner's rows. Because a batch commits whole or not at all, a version can never be skipped.
  *
- * <p>A batch touching at most {@value #LOCKED_STREAMS_MAX} streams (a message, a small file, a file
- * whose records share a few streams) first takes a transaction advisory lock per stream, in key
- * order, so concurrent writers of a hot stream queue instead of retrying; a larger batch (the usual
- * file batch, thousands of streams) takes none, so it holds no lock-table slots and pays no lock
- * round trip. SQL errors propagate; the caller rolls back.
+ * <p>So that Inlet's own writers rarely race, appends to one table queue on transaction advisory
+ * locks: a batch touching at most {@value #LOCKED_STREAMS_MAX} streams (a message, a small file)
+ * takes the table's lock shared and then one lock per stream in key order, so such batches run
+ * side by side unless they share a stream; a wider batch (the usual file batch, thousands of
+ * streams) takes the table's lock exclusively: one lock, no lock-table slots per stream, and two
+ * files loading into one table take turns batch by batch instead of colliding and retrying. The
+ * race check stays as the referee for any writer outside these locks. SQL errors propagate; the
+ * caller rolls back.
  */
 public final class EventStore {
 
     private static final Pattern TABLE = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
 
-    /** Batches touching at most this many streams lock them (advisory locks) before appending. */
+    /** Batches touching at most this many streams lock them one by one; wider batches lock the table. */
     static final int LOCKED_STREAMS_MAX = 32;
 
-    /** First key of Inlet's advisory locks (the two-int key space): "InLt". */
-    static final int ADVISORY_LOCK_CLASS = 0x496e4c74;
+    /** First key of Inlet's per-stream advisory locks (the two-int key space): "InLt". */
+    static final int STREAM_LOCK_CLASS = 0x496e4c74;
 
-    private static final String LOCK_STREAMS = """
+    /** First key of Inlet's per-table advisory locks: "InLT". */
+    static final int TABLE_LOCK_CLASS = 0x496e4c54;
+
+    private static final String LOCK_TABLE = "SELECT pg_advisory_xact_lock(?, ?)";
+
+    // the table shared first, then the streams in array (key) order: Append runs its parts in turn
+    private static final String LOCK_TABLE_SHARED_AND_STREAMS = """
+            SELECT pg_advisory_xact_lock_shared(?, ?)
+            UNION ALL
             SELECT pg_advisory_xact_lock(?, k) FROM unnest(?::int[]) AS t(k)""";
 
     // One statement: classify every input row (A appended, D duplicate, C conflict, R a repeat of an
@@ -115,7 +126,7 @@ public final class EventStore {
             throws SQLException {
         if (!TABLE.matcher(table).matches()) throw new IllegalArgumentException("invalid event table name: " + table);
         if (events.isEmpty()) return new AppendOutcome(List.of());
-        lockFewStreams(c, table, events);
+        lock(c, table, events);
 
         int n = events.size();
         Integer[] seq = new Integer[n], firstSeq = new Integer[n], schemas = new Integer[n];
@@ -198,27 +209,37 @@ public final class EventStore {
         }
     }
 
-    /**
-     * Takes a transaction advisory lock per stream when the batch touches few streams; keys are
-     * taken in ascending order so two lockers cannot deadlock. A hash collision only makes two
-     * streams share a lock.
-     */
-    private static void lockFewStreams(Connection c, String table, List<EventEnvelope> events) throws SQLException {
+    /** Takes the table's lock exclusively for a wide batch, or shared plus one lock per stream for a narrow one. */
+    private static void lock(Connection c, String table, List<EventEnvelope> events) throws SQLException {
         TreeSet<Integer> keys = new TreeSet<>();
         Set<String> streams = new HashSet<>();
+        boolean wide = false;
         for (EventEnvelope e : events) {
-            if (streams.add(e.streamId()) && streams.size() > LOCKED_STREAMS_MAX) return;
+            if (streams.add(e.streamId()) && streams.size() > LOCKED_STREAMS_MAX) {
+                wide = true;
+                break;
+            }
             keys.add(lockKey(table, e.streamId()));
         }
-        try (PreparedStatement ps = c.prepareStatement(LOCK_STREAMS)) {
-            ps.setInt(1, ADVISORY_LOCK_CLASS);
-            ps.setArray(2, c.createArrayOf("int4", keys.toArray(Integer[]::new)));
+        try (PreparedStatement ps = c.prepareStatement(wide ? LOCK_TABLE : LOCK_TABLE_SHARED_AND_STREAMS)) {
+            ps.setInt(1, TABLE_LOCK_CLASS);
+            ps.setInt(2, tableKey(table));
+            if (!wide) {
+                ps.setInt(3, STREAM_LOCK_CLASS);
+                ps.setArray(4, c.createArrayOf("int4", keys.toArray(Integer[]::new)));
+            }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    // one row per lock taken, in array (key) order
+                    // one row per lock taken, in order
                 }
             }
         }
+    }
+
+    static int tableKey(String table) {
+        CRC32C crc = new CRC32C();
+        crc.update(table.getBytes(StandardCharsets.UTF_8));
+        return (int) crc.getValue();
     }
 
     static int lockKey(String table, String streamId) {

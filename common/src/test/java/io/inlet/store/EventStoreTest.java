@@ -160,9 +160,9 @@ class EventStoreTest {
     }
 
     @Test
-    void concurrentWideBatchesOverSharedStreamsRetryToGaplessVersions() throws Exception {
-        // 80 streams per batch: above the advisory-lock limit, so writers race optimistically on the
-        // unique (stream_id, stream_version) index and the losers' transactions are retried whole
+    void concurrentWideBatchesOverSharedStreamsTakeTurnsToGaplessVersions() throws Exception {
+        // 80 streams per batch: above the per-stream lock limit, so each batch locks the table and
+        // the writers take turns (two files of the same customers loading at once)
         int writers = 3, batches = 6, streams = EventStore.LOCKED_STREAMS_MAX + 48;
         long total = appendConcurrently(writers, batches, (writer, b) -> {
             List<EventEnvelope> batch = new ArrayList<>();
@@ -176,6 +176,42 @@ class EventStoreTest {
         assertThat(rows("SELECT count(*)::text FROM (SELECT stream_id FROM order_events GROUP BY stream_id "
                 + "HAVING count(*) = " + writers * batches + " AND max(stream_version) = " + writers * batches
                 + " AND count(DISTINCT stream_version) = " + writers * batches + ") s")).containsExactly(String.valueOf(streams));
+    }
+
+    @Test
+    void aWriterOutsideTheLocksThatWinsARaceMakesTheBatchRetryWithTheNextVersion() throws Exception {
+        append(List.of(event("r1", "order-r", "OrderPlaced", "{}")), NO_ROUTES);
+        try (Connection outsider = ds.getConnection()) {
+            outsider.setAutoCommit(false);
+            try (Statement s = outsider.createStatement()) {
+                // version 2 of the stream, inserted but not yet committed by a writer that takes no lock
+                s.execute("INSERT INTO order_events (event_id, stream_id, stream_version, event_type, occurred_at, source, payload) "
+                        + "VALUES ('" + uuid("outsider") + "', 'order-r', 2, 'OrderPlaced', now(), 'test', '{}')");
+            }
+            ExecutorService pool = Executors.newSingleThreadExecutor();
+            try {
+                Future<AppendOutcome> appending = pool.submit(() -> append(List.of(event("r2", "order-r", "OrderPaid", "{}")), NO_ROUTES));
+                // the append read max = 1 and now waits on the outsider's uncommitted version 2
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                while (rows("SELECT count(*)::text FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                        + "AND query LIKE '%INSERT INTO order_events%'").get(0).equals("0")) {
+                    if (System.nanoTime() > deadline) throw new AssertionError("the append never waited on the outsider");
+                    Thread.sleep(20);
+                }
+                outsider.commit();
+                assertThat(appending.get(60, TimeUnit.SECONDS).outcomes()).containsExactly(EventOutcome.APPENDED);
+            } finally {
+                pool.shutdown();
+            }
+        }
+        assertThat(rows("SELECT stream_version || ' ' || event_type FROM order_events WHERE stream_id = 'order-r' ORDER BY 1"))
+                .containsExactly("1 OrderPlaced", "2 OrderPlaced", "3 OrderPaid");
+    }
+
+    @Test
+    void lockKeysDependOnTableAndStream() {
+        assertThat(EventStore.tableKey("order_events")).isEqualTo(EventStore.tableKey("order_events"))
+                .isNotEqualTo(EventStore.tableKey("events"));
     }
 
     @Test
