@@ -103,8 +103,9 @@ public final class FileIngester {
         Feed feed = feedFor(ref);
         String owner = owners.begin();
         FileReport report;
-        try {
-            report = attempt(ref, source, deadline, sequencer, trace, feed, owner, started);
+        // one connection for the whole attempt: claim, every batch, finish
+        try (Transactions.Session db = tx.session()) {
+            report = attempt(ref, source, deadline, sequencer, trace, feed, owner, started, db);
         } finally {
             owners.end(owner);
         }
@@ -120,8 +121,8 @@ public final class FileIngester {
 
     /** One attempt under its own lease owner: claim, then run or say why not. */
     private FileReport attempt(ObjectRef ref, ObjectSource source, Deadline deadline, String sequencer, TraceContext trace,
-                               Feed feed, String owner, Instant started) {
-        Claim claim = ledger.claim(ref, feed.name(), sequencer, owner, lease, trace == null ? null : trace.traceId(), owners);
+                               Feed feed, String owner, Instant started, Transactions.Session db) {
+        Claim claim = new FileLedger(db).claim(ref, feed.name(), sequencer, owner, lease, trace == null ? null : trace.traceId(), owners);
         FileReport report;
         if (claim instanceof Claim.Finished f) {
             report = new FileReport(f.fileId(), ref, feed.name(), FileOutcome.ALREADY_COMPLETED, f.counts(),
@@ -133,14 +134,14 @@ public final class FileIngester {
             report = new FileReport(null, ref, feed.name(), FileOutcome.STALE_NOTIFICATION, Counts.ZERO,
                     since(started), "a newer notification (sequencer " + s.newerSequencer() + ") was already seen", null);
         } else {
-            report = run(new Attempt(ref, source, feed, (Claim.Claimed) claim, deadline, started, owner));
+            report = run(new Attempt(ref, source, feed, (Claim.Claimed) claim, deadline, started, owner, db));
         }
         return report;
     }
 
-    /** Everything one claimed attempt needs. */
+    /** Everything one claimed attempt needs; {@code db} is the attempt's connection. */
     private record Attempt(ObjectRef ref, ObjectSource source, Feed feed, Claim.Claimed claim, Deadline deadline,
-                           Instant started, String owner) {
+                           Instant started, String owner, Transactions.Session db) {
         String sourceName() {
             return ref.bucket().equals(io.inlet.source.LocalFileSource.BUCKET) ? "file:" + ref.key()
                     : ref.bucket() + "/" + ref.key() + (ref.version() == null ? "" : "#" + ref.version());
@@ -152,7 +153,7 @@ public final class FileIngester {
             if (!a.claim().resumed()) {
                 if (a.feed().duplicateContent() == DuplicateContentPolicy.SKIP) {
                     String sha = sha256(a);
-                    Long dup = tx.inTransaction(c -> ledger.completedWithContent(c, sha, a.claim().fileId()).orElse(null));
+                    Long dup = a.db().inTransaction(c -> ledger.completedWithContent(c, sha, a.claim().fileId()).orElse(null));
                     if (dup != null) {
                         return finish(a, "DUPLICATE_CONTENT", sha, dup, "same content as file " + dup, a.claim().resumeFrom(), List.of());
                     }
@@ -204,12 +205,11 @@ public final class FileIngester {
         ResumePoint from = a.claim().resumeFrom();
         DigestingOpener opener = new DigestingOpener(a);
         ResumePoint at = from;
-        try (Transactions.Session session = tx.session();
-             RecordReader reader = RecordReaders.open(a.feed().format(), a.ref().displayName(), opener, from);
+        try (RecordReader reader = RecordReaders.open(a.feed().format(), a.ref().displayName(), opener, from);
              ReadAhead batches = new ReadAhead("inlet-read-file-" + a.claim().fileId(),
                      () -> assemble(reader, mapper, ctx, a))) {
             for (FileBatch batch; (batch = batches.next()) != null; ) {
-                if (batch.read > 0) commit(a, batch, session);
+                if (batch.read > 0) commit(a, batch);
                 at = batch.next;
                 if (batch.end == FileBatch.End.END_OF_FILE) {
                     String sha = from.isStart() ? opener.hex() : null;
@@ -265,8 +265,8 @@ public final class FileIngester {
         }
     }
 
-    private void commit(Attempt a, FileBatch batch, Transactions.Session session) {
-        Counts delta = session.inTransaction(c -> {
+    private void commit(Attempt a, FileBatch batch) {
+        Counts delta = a.db().inTransaction(c -> {
             AppendOutcome outcome = store.append(c, a.feed().table(), batch.events, a.feed().derived());
             List<Rejection> rejections = new ArrayList<>(batch.rejections);
             for (int i = 0; i < batch.events.size(); i++) {
@@ -298,7 +298,7 @@ public final class FileIngester {
                               List<Rejection> rejections, Counts validationCounts) {
         Duration spent = since(a.started());
         SliceRecord slice = new SliceRecord(0, a.claim().resumeFrom(), to, a.started());
-        Counts total = tx.inTransaction(c -> {
+        Counts total = a.db().inTransaction(c -> {
             rejected.forFile(c, a.claim().fileId(), a.feed().name(), rejections);
             if (validationCounts != null) {
                 ledger.checkpoint(c, a.claim().fileId(), a.owner(), a.claim().resumeFrom(), validationCounts,
@@ -330,7 +330,7 @@ public final class FileIngester {
 
     private void releaseQuietly(Attempt a) {
         try {
-            tx.inTransaction(c -> {
+            a.db().inTransaction(c -> {
                 try (var ps = c.prepareStatement("UPDATE ingested_files SET lease_expires_at = now() "
                         + "WHERE file_id = ? AND lease_owner = ? AND status = 'IN_PROGRESS'")) {
                     ps.setLong(1, a.claim().fileId());

@@ -3,7 +3,7 @@ package io.inlet.ledger;
 import io.inlet.ingest.Counts;
 import io.inlet.parse.ResumePoint;
 import io.inlet.source.ObjectRef;
-import io.inlet.store.Transactions;
+import io.inlet.store.TransactionRunner;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -26,9 +26,9 @@ import java.util.UUID;
  */
 public final class FileLedger {
 
-    private final Transactions tx;
+    private final TransactionRunner tx;
 
-    public FileLedger(Transactions tx) {
+    public FileLedger(TransactionRunner tx) {
         this.tx = tx;
     }
 

@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
  * serialization failure, or the event store lost an append race. Connection-level failures surface
  * as {@link RetryableException} so handlers let the platform redeliver.
  */
-public final class Transactions {
+public final class Transactions implements TransactionRunner {
 
     /** Work done inside a transaction. */
     @FunctionalInterface
@@ -30,6 +30,7 @@ public final class Transactions {
     }
 
     /** Runs {@code work} in a transaction on a connection of its own, retried whole as the class says. */
+    @Override
     public <T> T inTransaction(Work<T> work) {
         return run(work, ds::getConnection, (c, broken) -> c.close());
     }
@@ -45,13 +46,14 @@ public final class Transactions {
     }
 
     /** See {@link #session()}. */
-    public final class Session implements AutoCloseable {
+    public final class Session implements TransactionRunner, AutoCloseable {
         private Connection held;
 
         private Session() {
         }
 
         /** As {@link Transactions#inTransaction}, on the session's connection. */
+        @Override
         public <T> T inTransaction(Work<T> work) {
             return run(work, this::connection, (c, broken) -> {
                 if (broken || c.isClosed()) {

@@ -181,6 +181,79 @@ class ResumeAndPolicyTest {
     }
 
     @Test
+    void aFileAttemptUsesOneDatabaseConnectionForItsClaimBatchesAndFinish() throws Exception {
+        ObjectRef ref = write("orders/one-connection.csv", 130);
+        DataSource ds = db();
+        Inlet inlet = inlet(ds, "w");
+        ConnectionCounting counting = new ConnectionCounting(ds);
+        Inlet counted = Inlet.builder().dataSource(counting).feeds(feeds).workerId("w").leaseDuration(Duration.ofMinutes(5)).build();
+        int atStart = counting.opened.get();
+        FileReport r = counted.ingestFile(ref, source, Deadline.none());
+        assertThat(r.outcome()).isEqualTo(FileOutcome.COMPLETED);
+        assertThat(r.counts()).isEqualTo(new Counts(130, 130, 0, 0, 0));
+        // 13 batches of 10, the claim and the finish: one connection
+        assertThat(counting.opened.get() - atStart).isEqualTo(1);
+        assertThat(inlet.ingestFile(ref, source, Deadline.none()).outcome()).isEqualTo(FileOutcome.ALREADY_COMPLETED);
+    }
+
+    /** Counts the connections the real data source hands out. */
+    static final class ConnectionCounting implements DataSource {
+        final DataSource real;
+        final java.util.concurrent.atomic.AtomicInteger opened = new java.util.concurrent.atomic.AtomicInteger();
+
+        ConnectionCounting(DataSource real) {
+            this.real = real;
+        }
+
+        @Override
+        public java.sql.Connection getConnection() throws java.sql.SQLException {
+            opened.incrementAndGet();
+            return real.getConnection();
+        }
+
+        @Override
+        public java.sql.Connection getConnection(String user, String password) throws java.sql.SQLException {
+            opened.incrementAndGet();
+            return real.getConnection(user, password);
+        }
+
+        @Override
+        public java.io.PrintWriter getLogWriter() throws java.sql.SQLException {
+            return real.getLogWriter();
+        }
+
+        @Override
+        public void setLogWriter(java.io.PrintWriter out) throws java.sql.SQLException {
+            real.setLogWriter(out);
+        }
+
+        @Override
+        public void setLoginTimeout(int seconds) throws java.sql.SQLException {
+            real.setLoginTimeout(seconds);
+        }
+
+        @Override
+        public int getLoginTimeout() throws java.sql.SQLException {
+            return real.getLoginTimeout();
+        }
+
+        @Override
+        public java.util.logging.Logger getParentLogger() throws java.sql.SQLFeatureNotSupportedException {
+            return real.getParentLogger();
+        }
+
+        @Override
+        public <T> T unwrap(Class<T> iface) throws java.sql.SQLException {
+            return real.unwrap(iface);
+        }
+
+        @Override
+        public boolean isWrapperFor(Class<?> iface) throws java.sql.SQLException {
+            return real.isWrapperFor(iface);
+        }
+    }
+
+    @Test
     void skipFileLoadsNothingWhenAnyRecordIsBad() throws Exception {
         DataSource ds = db();
         FileReport r = inlet(ds, "w").ingestFile(write("strict/a.csv", 12, 7), source, Deadline.none());
