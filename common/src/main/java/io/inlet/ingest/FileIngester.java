@@ -217,8 +217,9 @@ public final class FileIngester {
                 }
                 if (a.deadline().passed()) break;
             }
+            // stopped at the deadline: record the slice first, while the reader thread winds down
+            return finish(a, "IN_PROGRESS", null, null, null, at, List.of());
         }
-        return finish(a, "IN_PROGRESS", null, null, null, at, List.of());
     }
 
     /** Reads and maps records up to the batch size, the deadline or the end of the file (runs on the read-ahead thread). */

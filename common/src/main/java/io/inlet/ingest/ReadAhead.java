@@ -30,7 +30,9 @@ final class ReadAhead implements AutoCloseable {
     }
 
     private static final Object STOPPED = new Object();
-    private static final long JOIN_MILLIS = 10_000;
+    // bounded: at a deadline the caller has its slice recorded already, and must not spend the
+    // invocation's safety margin waiting for a read that ignores interrupts (a socket)
+    private static final long JOIN_MILLIS = 2_000;
 
     private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(1);
     private final Thread thread;
@@ -51,7 +53,15 @@ final class ReadAhead implements AutoCloseable {
         if (stopped) return null;
         Object item;
         try {
-            item = queue.take();
+            while ((item = queue.poll(100, TimeUnit.MILLISECONDS)) == null) {
+                // a reader thread that died without handing anything over (say, out of memory) must
+                // not leave the caller waiting for ever
+                if (!thread.isAlive() && (item = queue.poll()) == null) {
+                    stopped = true;
+                    throw new IllegalStateException("the read-ahead thread " + thread.getName() + " ended without a batch");
+                }
+                if (item != null) break;
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for the next batch", e);

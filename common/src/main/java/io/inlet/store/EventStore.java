@@ -42,8 +42,10 @@ import org.postgresql.PGStatement;
  * side by side unless they share a stream; a wider batch (the usual file batch, thousands of
  * streams) takes the table's lock exclusively: one lock, no lock-table slots per stream, and two
  * files loading into one table take turns batch by batch instead of colliding and retrying. The
- * race check stays as the referee for any writer outside these locks. SQL errors propagate; the
- * caller rolls back.
+ * race check stays as the referee for any writer outside these locks. One append per table per
+ * transaction (as both ingesters do): a second would take stream locks out of order or upgrade the
+ * table's lock, and risk a deadlock (detected by PostgreSQL, then retried). SQL errors propagate;
+ * the caller rolls back.
  */
 public final class EventStore {
 

@@ -22,6 +22,7 @@ public final class Transactions implements TransactionRunner {
 
     private static final Logger LOG = LoggerFactory.getLogger(Transactions.class);
     private static final int MAX_ATTEMPTS = 8;
+    static final int IDLE_CHECK_SECONDS = 30;
 
     private final DataSource ds;
 
@@ -38,8 +39,11 @@ public final class Transactions implements TransactionRunner {
     /**
      * A session: transactions run one after another on one connection, kept open across them (the
      * batches of one file), so a batch pays no connection set-up and reuses the backend's catalog
-     * and plan caches. A connection that broke is replaced at the next transaction. Not for
-     * concurrent use; close it when done.
+     * and plan caches. A connection that broke is replaced at the next transaction, and one that sat
+     * idle for {@value #IDLE_CHECK_SECONDS} s or more (a validation pass over a big file) is checked
+     * first, so a proxy's idle timeout costs a reconnect rather than the attempt. Not for concurrent
+     * use, nor re-entrant: work running in a session transaction must use the connection it is
+     * given, not the session. Close it when done.
      */
     public Session session() {
         return new Session();
@@ -48,6 +52,8 @@ public final class Transactions implements TransactionRunner {
     /** See {@link #session()}. */
     public final class Session implements TransactionRunner, AutoCloseable {
         private Connection held;
+        private long lastUsed;
+        private boolean active;
 
         private Session() {
         }
@@ -55,15 +61,29 @@ public final class Transactions implements TransactionRunner {
         /** As {@link Transactions#inTransaction}, on the session's connection. */
         @Override
         public <T> T inTransaction(Work<T> work) {
-            return run(work, this::connection, (c, broken) -> {
-                if (broken || c.isClosed()) {
-                    held = null;
-                    closeQuietly(c);
-                }
-            });
+            if (active) {
+                // a nested call would commit (or roll back) the enclosing transaction's work halfway
+                throw new IllegalStateException("a session transaction was started inside another on the same session");
+            }
+            active = true;
+            try {
+                return run(work, this::connection, (c, broken) -> {
+                    lastUsed = System.nanoTime();
+                    if (broken || c.isClosed()) {
+                        held = null;
+                        closeQuietly(c);
+                    }
+                });
+            } finally {
+                active = false;
+            }
         }
 
         private Connection connection() throws SQLException {
+            if (held != null && System.nanoTime() - lastUsed > IDLE_CHECK_SECONDS * 1_000_000_000L && !held.isValid(5)) {
+                closeQuietly(held);
+                held = null;
+            }
             if (held == null) held = ds.getConnection();
             return held;
         }
@@ -97,7 +117,7 @@ public final class Transactions implements TransactionRunner {
                     return result;
                 } catch (SQLException | RuntimeException e) {
                     broken = e instanceof SQLException s && s.getSQLState() != null && s.getSQLState().startsWith("08");
-                    rollbackQuietly(c);
+                    broken |= !rollbackQuietly(c);
                     if (attempt < MAX_ATTEMPTS && isRetryableInPlace(e)) {
                         LOG.atInfo().setMessage("transaction retried after attempt {}: {}").addArgument(attempt)
                                 .addArgument(e.getMessage()).addKeyValue("attempt", attempt)
@@ -106,6 +126,11 @@ public final class Transactions implements TransactionRunner {
                         backoff(attempt);
                         continue;
                     }
+                    throw e;
+                } catch (Error e) {
+                    // never keep a connection whose transaction may still be open
+                    broken = true;
+                    rollbackQuietly(c);
                     throw e;
                 } finally {
                     release.release(c, broken);
@@ -143,11 +168,14 @@ public final class Transactions implements TransactionRunner {
         return false;
     }
 
-    private static void rollbackQuietly(Connection c) {
+    /** Rolls back; false when that failed (the connection is then not to be reused). */
+    private static boolean rollbackQuietly(Connection c) {
         try {
             c.rollback();
+            return true;
         } catch (SQLException ignored) {
             // the connection is broken; closing it discards the transaction anyway
+            return false;
         }
     }
 

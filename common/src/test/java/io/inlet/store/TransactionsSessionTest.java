@@ -69,4 +69,23 @@ class TransactionsSessionTest {
             assertThat(gone).isTrue();
         }
     }
+
+    @Test
+    void aTransactionStartedInsideAnotherOnTheSameSessionIsRefusedAndTheOuterRollsBack() {
+        try (Transactions.Session session = tx.session()) {
+            assertThatThrownBy(() -> session.inTransaction(c -> {
+                try (Statement s = c.createStatement()) {
+                    s.execute("CREATE TABLE nested_probe (n int)");
+                }
+                return session.inTransaction(inner -> 1);
+            })).isInstanceOf(IllegalStateException.class).hasMessageContaining("inside another");
+            Boolean gone = session.inTransaction(c -> {
+                try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT to_regclass('nested_probe') IS NULL")) {
+                    rs.next();
+                    return rs.getBoolean(1);
+                }
+            });
+            assertThat(gone).as("the outer transaction's table was rolled back").isTrue();
+        }
+    }
 }
