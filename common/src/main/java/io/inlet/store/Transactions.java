@@ -46,7 +46,12 @@ public final class Transactions implements TransactionRunner {
      * given, not the session. Close it when done.
      */
     public Session session() {
-        return new Session();
+        return new Session(IDLE_CHECK_SECONDS * 1_000_000_000L);
+    }
+
+    /** A session that re-checks its connection after {@code idleCheckNanos} of idleness (tests). */
+    Session session(long idleCheckNanos) {
+        return new Session(idleCheckNanos);
     }
 
     /** See {@link #session()}. */
@@ -54,8 +59,10 @@ public final class Transactions implements TransactionRunner {
         private Connection held;
         private long lastUsed;
         private boolean active;
+        private final long idleCheckNanos;
 
-        private Session() {
+        private Session(long idleCheckNanos) {
+            this.idleCheckNanos = idleCheckNanos;
         }
 
         /** As {@link Transactions#inTransaction}, on the session's connection. */
@@ -80,7 +87,7 @@ public final class Transactions implements TransactionRunner {
         }
 
         private Connection connection() throws SQLException {
-            if (held != null && System.nanoTime() - lastUsed > IDLE_CHECK_SECONDS * 1_000_000_000L && !held.isValid(5)) {
+            if (held != null && System.nanoTime() - lastUsed >= idleCheckNanos && !held.isValid(5)) {
                 closeQuietly(held);
                 held = null;
             }

@@ -41,7 +41,7 @@ class TransactionsSessionTest {
             int first = session.inTransaction(TransactionsSessionTest::backendPid);
             tx.inTransaction(c -> {
                 try (Statement s = c.createStatement()) {
-                    return s.execute("SELECT pg_terminate_backend(" + first + ")");
+                    return s.execute("SELECT pg_terminate_backend(" + first + ", 10000)"); // waits until it is gone
                 }
             });
             assertThatThrownBy(() -> session.inTransaction(TransactionsSessionTest::backendPid))
@@ -86,6 +86,21 @@ class TransactionsSessionTest {
                 }
             });
             assertThat(gone).as("the outer transaction's table was rolled back").isTrue();
+        }
+    }
+
+    @Test
+    void aSessionReconnectsWhenItsIdleConnectionWasDroppedMeanwhile() {
+        try (Transactions.Session session = tx.session(0)) {
+            int first = session.inTransaction(TransactionsSessionTest::backendPid);
+            // a proxy's idle timeout, say: the connection is gone before the next transaction
+            tx.inTransaction(c -> {
+                try (Statement s = c.createStatement()) {
+                    return s.execute("SELECT pg_terminate_backend(" + first + ", 10000)"); // waits until it is gone
+                }
+            });
+            int next = session.inTransaction(TransactionsSessionTest::backendPid);
+            assertThat(next).isNotEqualTo(first);
         }
     }
 }
