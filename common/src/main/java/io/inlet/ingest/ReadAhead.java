@@ -56,11 +56,10 @@ final class ReadAhead implements AutoCloseable {
             while ((item = queue.poll(100, TimeUnit.MILLISECONDS)) == null) {
                 // a reader thread that died without handing anything over (say, out of memory) must
                 // not leave the caller waiting for ever
-                if (!thread.isAlive() && (item = queue.poll()) == null) {
+                if (!thread.isAlive() && queue.isEmpty()) {
                     stopped = true;
                     throw new IllegalStateException("the read-ahead thread " + thread.getName() + " ended without a batch");
                 }
-                if (item != null) break;
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -239,14 +239,16 @@ public final class EventStore {
     }
 
     static int tableKey(String table) {
-        CRC32C crc = new CRC32C();
-        crc.update(table.getBytes(StandardCharsets.UTF_8));
-        return (int) crc.getValue();
+        return crc32c(table);
     }
 
     static int lockKey(String table, String streamId) {
+        return crc32c(table + '\u0000' + streamId);
+    }
+
+    private static int crc32c(String s) {
         CRC32C crc = new CRC32C();
-        crc.update((table + '\u0000' + streamId).getBytes(StandardCharsets.UTF_8));
+        crc.update(s.getBytes(StandardCharsets.UTF_8));
         return (int) crc.getValue();
     }
 }
