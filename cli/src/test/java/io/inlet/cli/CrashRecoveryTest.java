@@ -13,12 +13,14 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A child JVM ingesting a large file is killed with SIGKILL at random points, several times; a
- * rerun then completes it. The final events and outbox equal a clean run's, and verify passes.
+ * rerun then completes it. The final events and outbox equal a clean run's, and verify passes; with one
+ * lane, and with two (their own positions in the ledger, a resumed attempt skipping per lane).
  */
 class CrashRecoveryTest {
 
@@ -37,18 +39,24 @@ class CrashRecoveryTest {
                   payload: { include: all, fields: { amount: { type: decimal } } }
                 table: order_events
                 batch_size: 500
+                lanes: %d
+                lanes_from_bytes: 0
                 derived:
                   - { events: appended, destination: orders }
                   - { events: summary, destination: ops }
             """;
 
+    // records committed so far (by every lane)
+    static final String PROGRESS = "SELECT coalesce(max(records_read), 0) FROM inlet.ingested_files";
+
     @TempDir
     Path dir;
 
-    @Test
-    void killedMidFileSeveralTimesThenRerunEqualsACleanRun() throws Exception {
+    @ParameterizedTest(name = "{0} lane(s)")
+    @ValueSource(ints = {1, 2})
+    void killedMidFileSeveralTimesThenRerunEqualsACleanRun(int lanes) throws Exception {
         Path feeds = dir.resolve("feeds.yaml");
-        Files.writeString(feeds, FEEDS);
+        Files.writeString(feeds, FEEDS.formatted(lanes));
         Path file = dir.resolve("orders/big.csv");
         Files.createDirectories(file.getParent());
         StringBuilder sb = new StringBuilder("order_id,customer,amount,at\n");
@@ -71,17 +79,17 @@ class CrashRecoveryTest {
                     InletCli.class.getName(), "ingest", "orders/big.csv", "--root", dir.toString(), "--feeds",
                     feeds.toString(), "--database-url", crashedUrl, "--lease-seconds", "1")
                     .redirectErrorStream(true).redirectOutput(dir.resolve("child-" + trial + ".log").toFile()).start();
-            long before = count(crashed, "SELECT coalesce(max(next_record), 1) FROM inlet.ingested_files");
+            long before = count(crashed, PROGRESS);
             // kill once the child has committed more batches, at a random point after that
             long deadline = System.currentTimeMillis() + 60_000;
-            while (count(crashed, "SELECT coalesce(max(next_record), 1) FROM inlet.ingested_files") <= before
+            while (count(crashed, PROGRESS) <= before
                     && child.isAlive() && System.currentTimeMillis() < deadline) {
                 Thread.sleep(20);
             }
             Thread.sleep(random.nextInt(400));
             child.destroyForcibly(); // SIGKILL: no shutdown hook, no rollback by the client
             assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
-            progressAtKill.add(count(crashed, "SELECT coalesce(max(next_record), 1) - 1 FROM inlet.ingested_files"));
+            progressAtKill.add(count(crashed, PROGRESS));
             Thread.sleep(1_100); // the killed worker's lease expires
         }
         assertThat(progressAtKill).as("records committed at each kill").isSorted();
@@ -98,8 +106,9 @@ class CrashRecoveryTest {
                 + "FROM inlet.outbox WHERE destination = 'orders'";
         assertThat(text(crashed, outbox)).isEqualTo(text(clean, outbox));
         assertThat(count(crashed, "SELECT count(*) FROM inlet.outbox WHERE destination = 'ops'")).isEqualTo(1);
-        assertThat(text(crashed, "SELECT status || ' ' || records_read || ' ' || appended FROM inlet.ingested_files"))
-                .isEqualTo("COMPLETED 60000 60000");
+        assertThat(text(crashed, "SELECT status || ' ' || records_read || ' ' || appended || ' ' || lanes FROM inlet.ingested_files"))
+                .isEqualTo("COMPLETED 60000 60000 " + lanes);
+        assertThat(count(crashed, "SELECT count(*) FROM inlet.ingest_lanes")).isZero();
         assertThat(count(crashed, "SELECT count(*) FROM inlet.ingest_slices")).isEqualTo(1);
         assertThat(InletCli.execute("verify", "--feeds", feeds.toString(), "--database-url", crashedUrl)).isZero();
     }

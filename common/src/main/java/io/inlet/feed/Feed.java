@@ -16,17 +16,33 @@ import java.util.List;
  * @param duplicateContent what to do with the same bytes arriving under another key
  * @param derived          which derived events go to which destinations
  * @param batchSize        records per append transaction
+ * @param lanes            connections a file's events are appended over at once, its streams split
+ *                         between them by hash (1 to {@value #MAX_LANES}); each lane commits
+ *                         {@code batchSize} records per transaction
+ * @param lanesFromBytes   files smaller than this (when their size is known) use one lane: a file
+ *                         of one or two batches gains nothing from a second connection
  */
 public record Feed(String name, ObjectMatch match, FormatSpec format, MappingSpec mapping, String table,
                    ErrorPolicy errors, DuplicateContentPolicy duplicateContent, List<DerivedRoute> derived,
-                   int batchSize) {
+                   int batchSize, int lanes, long lanesFromBytes) {
 
     public static final int DEFAULT_BATCH_SIZE = 5_000;
+    public static final int DEFAULT_LANES = 2;
+    public static final int MAX_LANES = 8;
+    public static final long DEFAULT_LANES_FROM_BYTES = 8L << 20;
 
     public Feed {
         derived = derived == null ? List.of() : List.copyOf(derived);
         if (batchSize <= 0) batchSize = DEFAULT_BATCH_SIZE;
+        if (lanes <= 0) lanes = DEFAULT_LANES;
+        if (lanes > MAX_LANES) throw new IllegalArgumentException("lanes must be 1.." + MAX_LANES + ": " + lanes);
+        if (lanesFromBytes < 0) lanesFromBytes = DEFAULT_LANES_FROM_BYTES;
         if (duplicateContent == null) duplicateContent = DuplicateContentPolicy.INGEST;
         if (errors == null) errors = ErrorPolicy.CONTINUE;
+    }
+
+    /** The lanes a file of {@code sizeBytes} (null when unknown) is appended over. */
+    public int lanesFor(Long sizeBytes) {
+        return sizeBytes != null && sizeBytes < lanesFromBytes ? 1 : lanes;
     }
 }

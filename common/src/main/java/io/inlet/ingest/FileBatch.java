@@ -1,26 +1,25 @@
 package io.inlet.ingest;
 
-import io.inlet.event.EventEnvelope;
-import io.inlet.parse.RawRecord;
 import io.inlet.parse.ResumePoint;
-import io.inlet.store.Rejection;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
- * The records of a file between two checkpoints, read and mapped, ready to commit in one
- * transaction: the events (with the raw records they came from, for conflict rejections), the
- * records rejected on the way, and where the next batch starts.
+ * The records of a file between two checkpoints, read and mapped and split between the file's
+ * lanes, ready to commit: one transaction per lane that has anything to commit, the lanes side by
+ * side. Where the next batch starts, and why this one ended where it did.
  */
 final class FileBatch {
 
     /** Why the batch ended where it did. */
     enum End { FULL, DEADLINE, END_OF_FILE }
 
-    final List<EventEnvelope> events = new ArrayList<>();
-    final List<RawRecord> items = new ArrayList<>();
-    final List<Rejection> rejections = new ArrayList<>();
+    final LaneBatch[] lanes;
+    /** Records read from the file for this batch, including those a lane skipped as already committed. */
     long read;
     ResumePoint next;
     End end;
+
+    FileBatch(int laneCount) {
+        lanes = new LaneBatch[laneCount];
+        for (int i = 0; i < laneCount; i++) lanes[i] = new LaneBatch();
+    }
 }

@@ -30,6 +30,7 @@ import io.inlet.store.EventOutcome;
 import io.inlet.store.EventStore;
 import io.inlet.store.RejectedRecords;
 import io.inlet.store.Rejection;
+import io.inlet.store.TransactionRunner;
 import io.inlet.store.Transactions;
 import io.inlet.failure.RetryableException;
 import java.io.IOException;
@@ -122,7 +123,8 @@ public final class FileIngester {
     /** One attempt under its own lease owner: claim, then run or say why not. */
     private FileReport attempt(ObjectRef ref, ObjectSource source, Deadline deadline, String sequencer, TraceContext trace,
                                Feed feed, String owner, Instant started, Transactions.Session db) {
-        Claim claim = new FileLedger(db).claim(ref, feed.name(), sequencer, owner, lease, trace == null ? null : trace.traceId(), owners);
+        Claim claim = new FileLedger(db).claim(ref, feed.name(), sequencer, owner, lease,
+                trace == null ? null : trace.traceId(), owners, feed.lanesFor(ref.size()));
         FileReport report;
         if (claim instanceof Claim.Finished f) {
             report = new FileReport(f.fileId(), ref, feed.name(), FileOutcome.ALREADY_COMPLETED, f.counts(),
@@ -187,7 +189,7 @@ public final class FileIngester {
             ReadItem item;
             while ((item = reader.next()) != null) {
                 records++;
-                Rejection r = rejectionOf(item, mapper, ctx, null);
+                Rejection r = Mapped.of(item, mapper, ctx).rejection();
                 if (r != null) bad.add(r);
             }
             end = reader.checkpoint();
@@ -205,12 +207,14 @@ public final class FileIngester {
         ResumePoint from = a.claim().resumeFrom();
         DigestingOpener opener = new DigestingOpener(a);
         ResumePoint at = from;
+        String name = "inlet-file-" + a.claim().fileId();
         try (RecordReader reader = RecordReaders.open(a.feed().format(), a.ref().displayName(), opener, from);
-             ReadAhead batches = new ReadAhead("inlet-read-file-" + a.claim().fileId(),
-                     () -> assemble(reader, mapper, ctx, a))) {
+             FileLanes lanes = new FileLanes(a.claim().lanes(), a.db(), tx, name);
+             ReadAhead batches = new ReadAhead(name + "-read", () -> assemble(reader, mapper, ctx, a))) {
             for (FileBatch batch; (batch = batches.next()) != null; ) {
-                if (batch.read > 0) commit(a, batch);
-                at = batch.next;
+                ResumePoint next = batch.next;
+                lanes.commit(batch, (lane, db, share) -> commit(a, db, lane, share, next));
+                at = next;
                 if (batch.end == FileBatch.End.END_OF_FILE) {
                     String sha = from.isStart() ? opener.hex() : null;
                     return finish(a, "COMPLETED", sha, null, null, at, List.of());
@@ -222,19 +226,23 @@ public final class FileIngester {
         }
     }
 
-    /** Reads and maps records up to the batch size, the deadline or the end of the file (runs on the read-ahead thread). */
+    /**
+     * Reads and maps records up to the batch size (per lane), the deadline or the end of the file,
+     * and deals them to the lanes (runs on the read-ahead thread).
+     */
     private static FileBatch assemble(RecordReader reader, EventMapper mapper, RecordContext ctx, Attempt a)
             throws IOException {
-        FileBatch batch = new FileBatch();
+        int laneCount = a.claim().lanes();
+        FileBatch batch = new FileBatch(laneCount);
+        long size = (long) a.feed().batchSize() * laneCount;
         ReadItem item;
         while ((item = reader.next()) != null) {
             // the committing side gave up (it failed or stopped): stop reading now, not at the batch's end
             if (Thread.currentThread().isInterrupted()) throw new InterruptedIOException("read-ahead closed");
-            Rejection r = rejectionOf(item, mapper, ctx, batch);
-            if (r != null) batch.rejections.add(r);
+            deal(Mapped.of(item, mapper, ctx), item.position().recordNumber(), batch, a);
             batch.read++;
             boolean late = a.deadline().passed();
-            if (batch.read >= a.feed().batchSize() || late) {
+            if (batch.read >= size || late) {
                 batch.next = reader.checkpoint();
                 batch.end = late ? FileBatch.End.DEADLINE : FileBatch.End.FULL;
                 return batch;
@@ -245,35 +253,53 @@ public final class FileIngester {
         return batch;
     }
 
-    /** The rejection an item amounts to, or null when it mapped to an event (added to the batch, if any). */
-    private static Rejection rejectionOf(ReadItem item, EventMapper mapper, RecordContext ctx, FileBatch batch) {
-        var pos = item.position();
-        if (item instanceof MalformedRecord m) {
-            return new Rejection(pos.recordNumber(), pos.lineNumber(), Rejection.Kind.MALFORMED, null, m.reason(),
-                    m.rawText(), null);
-        }
-        RawRecord raw = (RawRecord) item;
-        try {
-            EventEnvelope e = mapper.map(raw, ctx);
-            if (batch != null) {
-                batch.events.add(e);
-                batch.items.add(raw);
-            }
-            return null;
-        } catch (RecordRejectedException e) {
-            return new Rejection(pos.recordNumber(), pos.lineNumber(), Rejection.Kind.INVALID, e.field(), e.getMessage(),
-                    raw.rawText(), null);
+    /**
+     * Gives a record to its lane: an event to the lane of its stream, a rejection to lane 0; unless
+     * that lane committed the record already (an earlier attempt of this slice got further on that
+     * lane than on another).
+     */
+    private static void deal(Mapped m, long recordNumber, FileBatch batch, Attempt a) {
+        int laneCount = batch.lanes.length;
+        int lane = m.event() == null || laneCount == 1 ? 0
+                : EventStore.laneOf(a.feed().table(), m.event().streamId(), laneCount);
+        if (recordNumber < a.claim().lanePositions().get(lane).nextRecordNumber()) return;
+        LaneBatch share = batch.lanes[lane];
+        share.read++;
+        if (m.rejection() != null) {
+            share.rejections.add(m.rejection());
+        } else {
+            share.events.add(m.event());
+            share.items.add(m.raw());
         }
     }
 
-    private void commit(Attempt a, FileBatch batch) {
-        Counts delta = a.db().inTransaction(c -> {
-            AppendOutcome outcome = store.append(c, a.feed().table(), batch.events, a.feed().derived());
-            List<Rejection> rejections = new ArrayList<>(batch.rejections);
-            for (int i = 0; i < batch.events.size(); i++) {
+    /** What a read item amounts to: an event mapped from its record, or a rejection (the others null). */
+    private record Mapped(EventEnvelope event, RawRecord raw, Rejection rejection) {
+        static Mapped of(ReadItem item, EventMapper mapper, RecordContext ctx) {
+            var pos = item.position();
+            if (item instanceof MalformedRecord m) {
+                return new Mapped(null, null, new Rejection(pos.recordNumber(), pos.lineNumber(), Rejection.Kind.MALFORMED,
+                        null, m.reason(), m.rawText(), null));
+            }
+            RawRecord raw = (RawRecord) item;
+            try {
+                return new Mapped(mapper.map(raw, ctx), raw, null);
+            } catch (RecordRejectedException e) {
+                return new Mapped(null, null, new Rejection(pos.recordNumber(), pos.lineNumber(), Rejection.Kind.INVALID,
+                        e.field(), e.getMessage(), raw.rawText(), null));
+            }
+        }
+    }
+
+    /** Commits one lane's share of a batch through {@code db}, with the lane's position ({@code next}) and counts. */
+    private void commit(Attempt a, TransactionRunner db, int lane, LaneBatch share, ResumePoint next) {
+        Counts delta = db.inTransaction(c -> {
+            AppendOutcome outcome = store.append(c, a.feed().table(), share.events, a.feed().derived());
+            List<Rejection> rejections = new ArrayList<>(share.rejections);
+            for (int i = 0; i < share.events.size(); i++) {
                 if (outcome.outcomes().get(i) == EventOutcome.CONFLICT) {
-                    RawRecord raw = batch.items.get(i);
-                    EventEnvelope e = batch.events.get(i);
+                    RawRecord raw = share.items.get(i);
+                    EventEnvelope e = share.events.get(i);
                     rejections.add(new Rejection(raw.position().recordNumber(), raw.position().lineNumber(),
                             Rejection.Kind.CONFLICT, null, "event " + e.eventId()
                             + " already exists with a different payload", raw.rawText(), e.eventId()));
@@ -282,12 +308,13 @@ public final class FileIngester {
             rejected.forFile(c, a.claim().fileId(), a.feed().name(), rejections);
             String firstError = rejections.isEmpty() ? null
                     : "line " + rejections.get(0).lineNumber() + ": " + rejections.get(0).reason();
-            Counts d = new Counts(batch.read, outcome.appended(), outcome.duplicates(), outcome.conflicts(),
-                    batch.rejections.size());
-            ledger.checkpoint(c, a.claim().fileId(), a.owner(), batch.next, d, firstError, lease);
+            Counts d = new Counts(share.read, outcome.appended(), outcome.duplicates(), outcome.conflicts(),
+                    share.rejections.size());
+            ledger.checkpoint(c, a.claim().fileId(), a.owner(), lane, a.claim().lanes(), next, d, firstError, lease);
             return d;
         });
-        LOG.debug("batch committed fileId={} read={} appended={}", a.claim().fileId(), delta.read(), delta.appended());
+        LOG.debug("batch committed fileId={} lane={} read={} appended={}", a.claim().fileId(), lane, delta.read(),
+                delta.appended());
     }
 
     private FileReport finish(Attempt a, String status, String sha, Long duplicateOf, String error, ResumePoint to,

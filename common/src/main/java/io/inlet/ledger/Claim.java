@@ -3,13 +3,26 @@ package io.inlet.ledger;
 import io.inlet.ingest.Counts;
 import io.inlet.parse.ResumePoint;
 import java.time.Instant;
+import java.util.List;
 
 /** The answer of {@link FileLedger#claim}: whether this worker may ingest the object now. */
 public sealed interface Claim {
 
-    /** This worker holds the lease; ingest from {@code resumeFrom} (the start, or a checkpoint). */
-    record Claimed(long fileId, ResumePoint resumeFrom, Counts countsSoFar, int slice, String correlationId)
-            implements Claim {
+    /**
+     * This worker holds the lease; ingest from {@code resumeFrom} (the start, or a checkpoint). The
+     * file is appended over {@code lanes} lanes (fixed at its first claim); {@code lanePositions}
+     * says, per lane, where that lane's records continue: a lane skips its records before its own
+     * position. {@code resumeFrom} is the lowest of them.
+     */
+    record Claimed(long fileId, ResumePoint resumeFrom, Counts countsSoFar, int slice, String correlationId,
+                   int lanes, List<ResumePoint> lanePositions) implements Claim {
+        public Claimed {
+            lanePositions = List.copyOf(lanePositions);
+            if (lanePositions.size() != lanes) {
+                throw new IllegalArgumentException(lanes + " lanes but " + lanePositions.size() + " lane positions");
+            }
+        }
+
         public boolean resumed() {
             return !resumeFrom.isStart();
         }

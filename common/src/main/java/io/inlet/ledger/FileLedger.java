@@ -10,6 +10,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -40,8 +43,8 @@ public final class FileLedger {
 
     private static final String CLAIM = """
             INSERT INTO ingested_files (feed, bucket, object_key, version_id, etag, size_bytes, sequencer, status,
-                                        lease_owner, lease_expires_at, attempts, correlation_id)
-            VALUES (?, ?, ?, ?, ?, ?, ?, 'IN_PROGRESS', ?, now() + make_interval(secs => ?), 1, ?)
+                                        lease_owner, lease_expires_at, attempts, correlation_id, lanes)
+            VALUES (?, ?, ?, ?, ?, ?, ?, 'IN_PROGRESS', ?, now() + make_interval(secs => ?), 1, ?, ?)
             ON CONFLICT ON CONSTRAINT ingested_files_object_identity DO UPDATE
                SET lease_owner = EXCLUDED.lease_owner, lease_expires_at = EXCLUDED.lease_expires_at,
                    attempts = ingested_files.attempts + 1, updated_at = now()
@@ -49,7 +52,10 @@ public final class FileLedger {
                AND (ingested_files.lease_expires_at <= now()
                     OR (starts_with(ingested_files.lease_owner, ?) AND NOT (ingested_files.lease_owner = ANY (?::text[]))))
             RETURNING file_id, next_record, next_line, next_offset, records_read, appended, duplicate, conflict,
-                      rejected, slices, correlation_id""";
+                      rejected, slices, correlation_id, lanes""";
+
+    private static final String LANE_POSITIONS = """
+            SELECT lane, next_record, next_line, next_offset FROM ingest_lanes WHERE file_id = ? ORDER BY lane""";
 
     private static final String CURRENT = """
             SELECT file_id, status, lease_owner, lease_expires_at, records_read, appended, duplicate, conflict,
@@ -76,6 +82,15 @@ public final class FileLedger {
      */
     public Claim claim(ObjectRef ref, String feed, String sequencer, String worker, Duration lease, String correlationId,
                        LeaseOwners owners) {
+        return claim(ref, feed, sequencer, worker, lease, correlationId, owners, 1);
+    }
+
+    /**
+     * As above; a first claim records that the file is appended over {@code lanes} lanes, and every
+     * later claim of the file keeps that number (its lane positions depend on it).
+     */
+    public Claim claim(ObjectRef ref, String feed, String sequencer, String worker, Duration lease, String correlationId,
+                       LeaseOwners owners, int lanes) {
         return tx.inTransaction(c -> {
             if (sequencer != null && !exists(c, ref)) {
                 try (PreparedStatement ps = c.prepareStatement(STALE)) {
@@ -92,14 +107,21 @@ public final class FileLedger {
                 ps.setString(p++, worker);
                 ps.setDouble(p++, lease.toMillis() / 1000.0);
                 ps.setString(p++, correlationId != null ? correlationId : UUID.randomUUID().toString());
+                ps.setInt(p++, lanes);
                 // no owners: the prefix matches no lease (owners never contain a NUL)
                 ps.setString(p++, owners == null ? "\u0001none\u0001" : owners.prefix());
                 ps.setArray(p, c.createArrayOf("text", owners == null ? new String[0] : owners.running()));
                 try (ResultSet rs = ps.executeQuery()) {
                     if (rs.next()) {
-                        return new Claim.Claimed(rs.getLong("file_id"),
-                                new ResumePoint(rs.getLong("next_record"), rs.getLong("next_line"), rs.getLong("next_offset")),
-                                counts(rs), rs.getInt("slices") + 1, rs.getString("correlation_id"));
+                        long fileId = rs.getLong("file_id");
+                        ResumePoint sliceStart = new ResumePoint(rs.getLong("next_record"), rs.getLong("next_line"),
+                                rs.getLong("next_offset"));
+                        int fileLanes = rs.getInt("lanes");
+                        List<ResumePoint> positions = lanePositions(c, fileId, fileLanes, sliceStart);
+                        ResumePoint from = positions.stream()
+                                .min(Comparator.comparingLong(ResumePoint::nextRecordNumber)).orElseThrow();
+                        return new Claim.Claimed(fileId, from, counts(rs), rs.getInt("slices") + 1,
+                                rs.getString("correlation_id"), fileLanes, positions);
                     }
                 }
             }
@@ -119,6 +141,31 @@ public final class FileLedger {
         });
     }
 
+    /**
+     * Where each lane continues: its row in {@code ingest_lanes} when an earlier attempt of this slice
+     * committed some of its records, else the slice's start (a lane row is never behind it).
+     */
+    private static List<ResumePoint> lanePositions(Connection c, long fileId, int lanes, ResumePoint sliceStart)
+            throws SQLException {
+        ResumePoint[] positions = new ResumePoint[lanes];
+        Arrays.fill(positions, sliceStart);
+        if (lanes > 1) {
+            try (PreparedStatement ps = c.prepareStatement(LANE_POSITIONS)) {
+                ps.setLong(1, fileId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        int lane = rs.getInt("lane");
+                        if (lane < lanes) {
+                            positions[lane] = new ResumePoint(rs.getLong("next_record"), rs.getLong("next_line"),
+                                    rs.getLong("next_offset"));
+                        }
+                    }
+                }
+            }
+        }
+        return List.of(positions);
+    }
+
     private static boolean exists(Connection c, ObjectRef ref) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(CURRENT)) {
             bindIdentity(ps, ref);
@@ -134,17 +181,34 @@ public final class FileLedger {
      */
     public void checkpoint(Connection c, long fileId, String worker, ResumePoint next, Counts delta,
                            String firstError, Duration lease) throws SQLException {
+        checkpoint(c, fileId, worker, 0, 1, next, delta, firstError, lease);
+    }
+
+    /**
+     * As above, for lane {@code lane} of a file appended over {@code lanes} lanes: the counts and the
+     * lease go to the file's row; with more than one lane the position goes to the lane's row (the
+     * lanes commit independently, so the file's resume point is the lowest of them, worked out by
+     * the next claim, and set for good when the slice ends).
+     */
+    public void checkpoint(Connection c, long fileId, String worker, int lane, int lanes, ResumePoint next, Counts delta,
+                           String firstError, Duration lease) throws SQLException {
+        boolean single = lanes == 1;
         try (PreparedStatement ps = c.prepareStatement("""
                 UPDATE ingested_files
-                   SET next_record = ?, next_line = ?, next_offset = ?,
+                   SET next_record = CASE WHEN ? THEN ? ELSE next_record END,
+                       next_line = CASE WHEN ? THEN ? ELSE next_line END,
+                       next_offset = CASE WHEN ? THEN ? ELSE next_offset END,
                        records_read = records_read + ?, appended = appended + ?, duplicate = duplicate + ?,
                        conflict = conflict + ?, rejected = rejected + ?,
                        first_error = coalesce(first_error, ?),
                        lease_expires_at = now() + make_interval(secs => ?), updated_at = now()
                  WHERE file_id = ? AND status = 'IN_PROGRESS' AND lease_owner = ?""")) {
             int p = 1;
+            ps.setBoolean(p++, single);
             ps.setLong(p++, next.nextRecordNumber());
+            ps.setBoolean(p++, single);
             ps.setLong(p++, next.nextLineNumber());
+            ps.setBoolean(p++, single);
             ps.setLong(p++, next.byteOffset());
             ps.setLong(p++, delta.read());
             ps.setLong(p++, delta.appended());
@@ -157,12 +221,27 @@ public final class FileLedger {
             ps.setString(p, worker);
             if (ps.executeUpdate() != 1) throw new LeaseLostException(fileId, worker);
         }
+        if (single) return;
+        try (PreparedStatement ps = c.prepareStatement("""
+                INSERT INTO ingest_lanes (file_id, lane, next_record, next_line, next_offset)
+                VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (file_id, lane) DO UPDATE
+                   SET next_record = EXCLUDED.next_record, next_line = EXCLUDED.next_line,
+                       next_offset = EXCLUDED.next_offset, updated_at = now()""")) {
+            ps.setLong(1, fileId);
+            ps.setInt(2, lane);
+            ps.setLong(3, next.nextRecordNumber());
+            ps.setLong(4, next.nextLineNumber());
+            ps.setLong(5, next.byteOffset());
+            ps.executeUpdate();
+        }
     }
 
     /**
      * Ends this worker's slice in the caller's transaction. {@code status} IN_PROGRESS releases the
-     * lease for the next slice (suspended); a final status finishes the file. Returns the file's
-     * total counts.
+     * lease for the next slice (suspended), which resumes at the slice's end (every lane reached it);
+     * a final status finishes the file. Either way the lanes' positions are dropped. Returns the
+     * file's total counts.
      */
     public Counts finish(Connection c, long fileId, String worker, String status, String sha256, Long duplicateOf,
                          String error, Duration spent, SliceRecord slice) throws SQLException {
@@ -170,6 +249,9 @@ public final class FileLedger {
         try (PreparedStatement ps = c.prepareStatement("""
                 UPDATE ingested_files
                    SET status = ?, slices = slices + 1,
+                       next_record = CASE WHEN ? = 'IN_PROGRESS' THEN ? ELSE next_record END,
+                       next_line = CASE WHEN ? = 'IN_PROGRESS' THEN ? ELSE next_line END,
+                       next_offset = CASE WHEN ? = 'IN_PROGRESS' THEN ? ELSE next_offset END,
                        lease_owner = CASE WHEN ? = 'IN_PROGRESS' THEN lease_owner END,
                        lease_expires_at = CASE WHEN ? = 'IN_PROGRESS' THEN now() END,
                        completed_at = CASE WHEN ? = 'IN_PROGRESS' THEN NULL ELSE now() END,
@@ -180,6 +262,12 @@ public final class FileLedger {
                 RETURNING records_read, appended, duplicate, conflict, rejected, slices""")) {
             int p = 1;
             ps.setString(p++, status);
+            ps.setString(p++, status);
+            ps.setLong(p++, slice.to().nextRecordNumber());
+            ps.setString(p++, status);
+            ps.setLong(p++, slice.to().nextLineNumber());
+            ps.setString(p++, status);
+            ps.setLong(p++, slice.to().byteOffset());
             ps.setString(p++, status);
             ps.setString(p++, status);
             ps.setString(p++, status);
@@ -194,6 +282,10 @@ public final class FileLedger {
                 total = counts(rs);
                 slice = slice.withNumber(rs.getInt("slices"));
             }
+        }
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM ingest_lanes WHERE file_id = ?")) {
+            ps.setLong(1, fileId);
+            ps.executeUpdate();
         }
         try (PreparedStatement ps = c.prepareStatement("""
                 INSERT INTO ingest_slices (file_id, slice_no, worker, from_record, to_record, from_offset, to_offset,

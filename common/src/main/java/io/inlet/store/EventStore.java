@@ -37,15 +37,17 @@ import org.postgresql.PGStatement;
  * the winner's rows. Because a batch commits whole or not at all, a version can never be skipped.
  *
  * <p>So that Inlet's own writers rarely race, appends to one table queue on transaction advisory
- * locks: a batch touching at most {@value #LOCKED_STREAMS_MAX} streams (a message, a small file)
- * takes the table's lock shared and then one lock per stream in key order, so such batches run
- * side by side unless they share a stream; a wider batch (the usual file batch, thousands of
- * streams) takes the table's lock exclusively: one lock, no lock-table slots per stream, and two
- * files loading into one table take turns batch by batch instead of colliding and retrying. The
- * race check stays as the referee for any writer outside these locks. One append per table per
- * transaction (as both ingesters do): a second would take stream locks out of order or upgrade the
- * table's lock, and risk a deadlock (detected by PostgreSQL, then retried). SQL errors propagate;
- * the caller rolls back.
+ * locks. A table's streams fall into {@value #PARTITIONS} lock partitions by hash
+ * ({@link #partitionOf}). A batch touching at most {@value #LOCKED_STREAMS_MAX} streams (a message,
+ * a small file) takes its streams' partitions shared and then one lock per stream, all in key
+ * order, so such batches run side by side unless they share a stream; a wider batch (the usual file
+ * batch, thousands of streams) takes its streams' partitions exclusively: a few locks, no
+ * lock-table slots per stream, and two files loading into one table take turns batch by batch
+ * instead of colliding and retrying, while the lanes of one file ({@link #laneOf}: each lane owns
+ * whole partitions) append side by side. The race check stays as the referee for any writer
+ * outside these locks. One append per table per transaction (as both ingesters do): a second would
+ * take locks out of order or upgrade a shared one, and risk a deadlock (detected by PostgreSQL,
+ * then retried). SQL errors propagate; the caller rolls back.
  */
 public final class EventStore {
 
@@ -57,14 +59,20 @@ public final class EventStore {
     /** First key of Inlet's per-stream advisory locks (the two-int key space): "InLt". */
     static final int STREAM_LOCK_CLASS = 0x496e4c74;
 
-    /** First key of Inlet's per-table advisory locks: "InLT". */
-    static final int TABLE_LOCK_CLASS = 0x496e4c54;
+    /** Lock partitions of a table's streams; a file's lanes split them between themselves. */
+    public static final int PARTITIONS = 16;
 
-    private static final String LOCK_TABLE = "SELECT pg_advisory_xact_lock(?, ?)";
+    /**
+     * First key of Inlet's per-partition advisory locks, plus the partition ("InP" and 0..15); the
+     * second key is the table's.
+     */
+    static final int PARTITION_LOCK_CLASS = 0x496e5000;
 
-    // the table shared first, then the streams in array (key) order: Append runs its parts in turn
-    private static final String LOCK_TABLE_SHARED_AND_STREAMS = """
-            SELECT pg_advisory_xact_lock_shared(?, ?)
+    // partitions and then streams, each in array (key) order: unnest keeps it, Append runs its parts in turn
+    private static final String LOCK_PARTITIONS = "SELECT pg_advisory_xact_lock(k, ?) FROM unnest(?::int[]) AS t(k)";
+
+    private static final String LOCK_PARTITIONS_SHARED_AND_STREAMS = """
+            SELECT pg_advisory_xact_lock_shared(k, ?) FROM unnest(?::int[]) AS t(k)
             UNION ALL
             SELECT pg_advisory_xact_lock(?, k) FROM unnest(?::int[]) AS t(k)""";
 
@@ -211,24 +219,27 @@ public final class EventStore {
         }
     }
 
-    /** Takes the table's lock exclusively for a wide batch, or shared plus one lock per stream for a narrow one. */
+    /**
+     * Takes the partitions of a wide batch's streams exclusively, or those of a narrow one's shared
+     * plus one lock per stream.
+     */
     private static void lock(Connection c, String table, List<EventEnvelope> events) throws SQLException {
-        TreeSet<Integer> keys = new TreeSet<>();
+        TreeSet<Integer> partitions = new TreeSet<>();
+        TreeSet<Integer> streamKeys = new TreeSet<>();
         Set<String> streams = new HashSet<>();
-        boolean wide = false;
         for (EventEnvelope e : events) {
-            if (streams.add(e.streamId()) && streams.size() > LOCKED_STREAMS_MAX) {
-                wide = true;
-                break;
-            }
-            keys.add(lockKey(table, e.streamId()));
+            if (!streams.add(e.streamId())) continue;
+            int key = lockKey(table, e.streamId());
+            partitions.add(PARTITION_LOCK_CLASS + partitionOfKey(key));
+            if (streams.size() <= LOCKED_STREAMS_MAX) streamKeys.add(key);
         }
-        try (PreparedStatement ps = c.prepareStatement(wide ? LOCK_TABLE : LOCK_TABLE_SHARED_AND_STREAMS)) {
-            ps.setInt(1, TABLE_LOCK_CLASS);
-            ps.setInt(2, tableKey(table));
+        boolean wide = streams.size() > LOCKED_STREAMS_MAX;
+        try (PreparedStatement ps = c.prepareStatement(wide ? LOCK_PARTITIONS : LOCK_PARTITIONS_SHARED_AND_STREAMS)) {
+            ps.setInt(1, tableKey(table));
+            ps.setArray(2, c.createArrayOf("int4", partitions.toArray(Integer[]::new)));
             if (!wide) {
                 ps.setInt(3, STREAM_LOCK_CLASS);
-                ps.setArray(4, c.createArrayOf("int4", keys.toArray(Integer[]::new)));
+                ps.setArray(4, c.createArrayOf("int4", streamKeys.toArray(Integer[]::new)));
             }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -236,6 +247,23 @@ public final class EventStore {
                 }
             }
         }
+    }
+
+    /** The lock partition of a stream of {@code table} (0 to {@value #PARTITIONS} - 1). */
+    public static int partitionOf(String table, String streamId) {
+        return partitionOfKey(lockKey(table, streamId));
+    }
+
+    /**
+     * The lane, of {@code lanes}, that appends a stream of {@code table}: each lane owns whole lock
+     * partitions, so the wide batches of two lanes never wait for each other.
+     */
+    public static int laneOf(String table, String streamId, int lanes) {
+        return partitionOf(table, streamId) % lanes;
+    }
+
+    private static int partitionOfKey(int streamKey) {
+        return Integer.remainderUnsigned(streamKey, PARTITIONS);
     }
 
     static int tableKey(String table) {

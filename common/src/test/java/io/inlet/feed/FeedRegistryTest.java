@@ -82,6 +82,8 @@ class FeedRegistryTest {
         assertThat(feed.errors()).isEqualTo(ErrorPolicy.CONTINUE);
         assertThat(feed.duplicateContent()).isEqualTo(DuplicateContentPolicy.INGEST);
         assertThat(feed.batchSize()).isEqualTo(5000);
+        assertThat(feed.lanes()).isEqualTo(2);
+        assertThat(feed.lanesFromBytes()).isEqualTo(8L << 20);
         assertThat(feed.format().csv()).isEqualTo(io.inlet.parse.CsvOptions.DEFAULTS);
         assertThat(feed.format().charset()).isEqualTo("auto");
         assertThat(feed.mapping().occurredAt().formats()).containsExactly("iso");

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class ReadAheadTest {
 
     static FileBatch batch(long read, FileBatch.End end) {
-        FileBatch b = new FileBatch();
+        FileBatch b = new FileBatch(1);
         b.read = read;
         b.end = end;
         return b;

@@ -3,6 +3,7 @@ package io.inlet.store;
 import static io.inlet.testing.Events.event;
 import static io.inlet.testing.Events.uuid;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.inlet.event.EventEnvelope;
 import io.inlet.feed.DerivedRoute;
@@ -212,6 +213,57 @@ class EventStoreTest {
     void lockKeysDependOnTableAndStream() {
         assertThat(EventStore.tableKey("order_events")).isEqualTo(EventStore.tableKey("order_events"))
                 .isNotEqualTo(EventStore.tableKey("events"));
+    }
+
+    /** A wide batch (over 32 streams) of the streams {@code laneOf} puts in {@code lane} of {@code lanes}. */
+    static List<EventEnvelope> wideBatchOfLane(String prefix, int lane, int lanes) {
+        List<EventEnvelope> batch = new ArrayList<>();
+        for (int i = 0; batch.size() < 40; i++) {
+            String stream = "order-" + i;
+            if (EventStore.laneOf("order_events", stream, lanes) == lane) {
+                batch.add(event(prefix + i, stream, "OrderPlaced", "{\"i\":" + i + "}"));
+            }
+        }
+        return batch;
+    }
+
+    @Test
+    void wideBatchesOfTwoLanesAppendSideBySideWhileAWideBatchOverlappingALaneWaitsForIt() throws Exception {
+        try (Connection lane0 = ds.getConnection(); Connection lane1 = ds.getConnection();
+             Connection overlapping = ds.getConnection()) {
+            lane0.setAutoCommit(false);
+            store.append(lane0, "order_events", wideBatchOfLane("a", 0, 2), NO_ROUTES);
+            // lane 0's transaction is open, holding its partitions; lane 1 must not wait for it
+            lane1.setAutoCommit(false);
+            try (Statement s = lane1.createStatement()) {
+                s.execute("SET LOCAL lock_timeout = '5s'");
+            }
+            assertThat(store.append(lane1, "order_events", wideBatchOfLane("b", 1, 2), NO_ROUTES).appended()).isEqualTo(40);
+            lane1.commit();
+            // another file's batch with streams of lane 0 queues behind lane 0's transaction
+            overlapping.setAutoCommit(false);
+            try (Statement s = overlapping.createStatement()) {
+                s.execute("SET LOCAL lock_timeout = '300ms'");
+            }
+            List<EventEnvelope> other = wideBatchOfLane("c", 0, 2);
+            assertThatThrownBy(() -> store.append(overlapping, "order_events", other, NO_ROUTES))
+                    .isInstanceOf(SQLException.class).hasMessageContaining("lock timeout");
+            overlapping.rollback();
+            lane0.commit();
+        }
+        assertThat(rows("SELECT count(*)::text FROM order_events")).containsExactly("80");
+        assertThat(rows("SELECT count(DISTINCT stream_id)::text FROM order_events WHERE stream_version = 1")).containsExactly("80");
+    }
+
+    @Test
+    void aStreamsLaneIsItsLockPartitionModuloTheLanes() {
+        for (int i = 0; i < 200; i++) {
+            String stream = "order-" + i;
+            int partition = EventStore.partitionOf("order_events", stream);
+            assertThat(partition).isBetween(0, EventStore.PARTITIONS - 1);
+            assertThat(EventStore.laneOf("order_events", stream, 1)).isZero();
+            assertThat(EventStore.laneOf("order_events", stream, 4)).isEqualTo(partition % 4);
+        }
     }
 
     @Test

@@ -1,0 +1,241 @@
+package io.inlet.ingest;
+
+import static io.inlet.ingest.ResumeAndPolicyTest.rows;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.inlet.Inlet;
+import io.inlet.feed.FeedRegistry;
+import io.inlet.source.LocalFileSource;
+import io.inlet.source.ObjectRef;
+import io.inlet.store.EventStore;
+import io.inlet.testing.TestDatabase;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A file appended over several lanes (connections at once, its streams split between them) ends
+ * exactly as a one-lane load of the same file: the same events with the same stream versions, the
+ * same outbox rows, rejects and counts; also after a lane failed halfway (the others having
+ * committed further) and when deadlines cut the file into slices.
+ */
+class LanesTest {
+
+    // three lanes even for a small file; ONE_LANE is the same feed (same name, so the same event ids) with one
+    static final String FEEDS = """
+            version: 1
+            feeds:
+              - name: orders
+                bucket: drop
+                key_pattern: "orders/**"
+                format: { type: csv }
+                mapping:
+                  event_type: OrderPlaced
+                  stream_id: "customer-{customer}"
+                  occurred_at: { column: at, formats: ["iso"] }
+                  id: { strategy: column, column: order_id }
+                  payload: { include: all, fields: { amount: { type: decimal } } }
+                table: order_events
+                batch_size: 10
+                lanes: 3
+                lanes_from_bytes: 0
+                derived:
+                  - { events: appended, destination: orders }
+                  - { events: summary, destination: ops }
+            """;
+    static final String ONE_LANE = FEEDS.replace("lanes: 3", "lanes: 1");
+
+    static final int ROWS = 600;
+    static final int CUSTOMERS = 23;
+
+    @TempDir
+    Path dir;
+    FeedRegistry feeds;
+    LocalFileSource source;
+
+    @BeforeEach
+    void setUp() {
+        feeds = FeedRegistry.parse(FEEDS, "lanes-feeds.yaml");
+        source = new LocalFileSource(dir);
+    }
+
+    Inlet inlet(DataSource ds, String worker) {
+        return inlet(ds, worker, feeds);
+    }
+
+    static Inlet inlet(DataSource ds, String worker, FeedRegistry registry) {
+        return Inlet.builder().dataSource(ds).feeds(registry).workerId(worker).leaseDuration(Duration.ofMinutes(5)).build();
+    }
+
+    /** The file loaded in one lane into a database of its own: what every laned load must equal. */
+    DataSource oneLaneLoad(ObjectRef ref) throws Exception {
+        DataSource clean = db();
+        FileReport one = inlet(clean, "one", FeedRegistry.parse(ONE_LANE, "one-lane.yaml")).ingestFile(ref, source, Deadline.none());
+        assertThat(one.counts()).isEqualTo(new Counts(ROWS + 2, ROWS - 2, 1, 1, 2));
+        assertThat(rows(clean, "SELECT lanes FROM ingested_files")).containsExactly("1");
+        return clean;
+    }
+
+    DataSource db() {
+        return TestDatabase.fresh(List.copyOf(feeds.eventTables()));
+    }
+
+    /**
+     * The orders file: {@value #ROWS} orders of {@value #CUSTOMERS} customers, two with an amount
+     * that is not a number (rejected as invalid), then a repeat of order 7 (a duplicate) and a
+     * changed order 8 (a conflict).
+     */
+    ObjectRef write(String key) throws Exception {
+        StringBuilder sb = new StringBuilder("order_id,customer,amount,at\n");
+        for (int i = 1; i <= ROWS; i++) sb.append(line(i, i == 17 || i == 301 ? "lots" : i + ".50"));
+        sb.append(line(7, "7.50")).append(line(8, "9.99"));
+        Path file = dir.resolve(key);
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, sb.toString());
+        return source.refFor("drop", file);
+    }
+
+    static String line(int order, String amount) {
+        return "O-" + order + ",c" + order % CUSTOMERS + "," + amount + ",2026-11-20T10:" + String.format("%02d", order % 60) + ":00Z\n";
+    }
+
+    static final String EVENTS = "SELECT event_id || ' ' || stream_id || ' ' || stream_version || ' ' || payload::text "
+            + "FROM order_events ORDER BY event_id";
+    static final String OUTBOX = "SELECT destination || ' ' || coalesce(event_id::text, '-') || ' ' || event_type "
+            + "FROM outbox WHERE destination = 'orders' ORDER BY 1";
+    static final String REJECTS = "SELECT record_number || ' ' || line_number || ' ' || kind FROM rejected_records ORDER BY 1";
+
+    @Test
+    void aFileOverThreeLanesEndsWithTheEventsOutboxRejectsAndCountsOfOneLane() throws Exception {
+        ObjectRef ref = write("orders/orders.csv");
+        DataSource clean = oneLaneLoad(ref);
+
+        DataSource ds = db();
+        ResumeAndPolicyTest.ConnectionCounting counting = new ResumeAndPolicyTest.ConnectionCounting(ds);
+        Inlet laned = Inlet.builder().dataSource(counting).feeds(feeds).workerId("laned")
+                .leaseDuration(Duration.ofMinutes(5)).build();
+        int before = counting.opened.get();
+        FileReport three = laned.ingestFile(ref, source, Deadline.none());
+
+        assertThat(three.outcome()).isEqualTo(FileOutcome.COMPLETED);
+        assertThat(three.counts()).isEqualTo(new Counts(ROWS + 2, ROWS - 2, 1, 1, 2));
+        assertThat(counting.opened.get() - before).as("one connection per lane").isEqualTo(3);
+        assertThat(lanesOfCustomers()).as("the customers fall in every lane").containsExactly(0, 1, 2);
+        assertThat(rows(ds, EVENTS)).hasSize(ROWS - 2).isEqualTo(rows(clean, EVENTS));
+        assertThat(rows(ds, OUTBOX)).isEqualTo(rows(clean, OUTBOX));
+        assertThat(rows(ds, REJECTS)).containsExactly("17 18 INVALID", "301 302 INVALID", "602 603 CONFLICT")
+                .isEqualTo(rows(clean, REJECTS));
+        assertThat(rows(ds, "SELECT lanes || ' ' || status || ' ' || records_read FROM ingested_files"))
+                .containsExactly("3 COMPLETED " + (ROWS + 2));
+        assertThat(rows(ds, "SELECT count(*) FROM ingest_lanes")).containsExactly("0");
+        assertThat(rows(ds, "SELECT count(*) FROM outbox WHERE destination = 'ops'")).containsExactly("1");
+    }
+
+    @Test
+    void aLaneThatFailedResumesFromItsOwnPositionWhileTheOthersSkipWhatTheyCommitted() throws Exception {
+        ObjectRef ref = write("orders/orders.csv");
+        DataSource clean = oneLaneLoad(ref);
+
+        DataSource ds = db();
+        // order O-305's insert fails: its lane's share of the 11th batch (records 301..330) rolls
+        // back, while the other two lanes commit theirs
+        execute(ds, """
+                CREATE FUNCTION inlet.refuse_o305() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    IF NEW.payload ->> 'order_id' = 'O-305' THEN RAISE EXCEPTION 'refusing O-305'; END IF;
+                    RETURN NEW;
+                END $$;
+                CREATE TRIGGER refuse_o305 BEFORE INSERT ON inlet.order_events
+                    FOR EACH ROW EXECUTE FUNCTION inlet.refuse_o305()""");
+        assertThatThrownBy(() -> inlet(ds, "first").ingestFile(ref, source, Deadline.none()))
+                .hasMessageContaining("refusing O-305");
+
+        int failedLane = EventStore.laneOf("order_events", "customer-c" + 305 % CUSTOMERS, 3);
+        List<String> expected = new java.util.ArrayList<>();
+        for (int lane = 0; lane < 3; lane++) expected.add(lane + " " + (lane == failedLane ? 301 : 331));
+        assertThat(rows(ds, "SELECT lane || ' ' || next_record FROM ingest_lanes ORDER BY lane")).isEqualTo(expected);
+        assertThat(rows(ds, "SELECT next_record FROM ingested_files")).as("the file's own checkpoint waits for the slice's end")
+                .containsExactly("1");
+
+        execute(ds, "DROP TRIGGER refuse_o305 ON inlet.order_events");
+        FileReport rerun = inlet(ds, "second").ingestFile(ref, source, Deadline.none());
+        assertThat(rerun.outcome()).isEqualTo(FileOutcome.COMPLETED);
+        assertThat(rerun.counts()).isEqualTo(new Counts(ROWS + 2, ROWS - 2, 1, 1, 2));
+        assertThat(rows(ds, EVENTS)).isEqualTo(rows(clean, EVENTS));
+        assertThat(rows(ds, OUTBOX)).isEqualTo(rows(clean, OUTBOX));
+        assertThat(rows(ds, REJECTS)).isEqualTo(rows(clean, REJECTS));
+        assertThat(rows(ds, "SELECT slice_no || ' ' || from_record || ' ' || to_record FROM ingest_slices"))
+                .as("the resumed slice starts where the slowest lane stood").containsExactly("1 301 602");
+        assertThat(rows(ds, "SELECT count(*) FROM ingest_lanes")).containsExactly("0");
+    }
+
+    @Test
+    void deadlinesCutALanedFileIntoSlicesThatTogetherEqualOnePass() throws Exception {
+        ObjectRef ref = write("orders/orders.csv");
+        DataSource clean = oneLaneLoad(ref);
+
+        DataSource ds = db();
+        int invocations = 0;
+        FileReport r;
+        do {
+            invocations++;
+            ResumeAndPolicyTest.TickingClock clock = new ResumeAndPolicyTest.TickingClock();
+            r = inlet(ds, "lambda-" + invocations).ingestFile(ref, source, new Deadline(clock.start.plusSeconds(120), clock));
+        } while (r.outcome() == FileOutcome.SUSPENDED && invocations < 50);
+
+        assertThat(r.outcome()).isEqualTo(FileOutcome.COMPLETED);
+        assertThat(invocations).isGreaterThanOrEqualTo(5);
+        assertThat(r.counts()).isEqualTo(new Counts(ROWS + 2, ROWS - 2, 1, 1, 2));
+        assertThat(rows(ds, EVENTS)).isEqualTo(rows(clean, EVENTS));
+        assertThat(rows(ds, REJECTS)).isEqualTo(rows(clean, REJECTS));
+        assertThat(rows(ds, "SELECT count(*) FROM ingest_slices")).containsExactly(String.valueOf(invocations));
+        assertThat(rows(ds, "SELECT sum(to_record - from_record + 1) FROM ingest_slices")).containsExactly(String.valueOf(ROWS + 2));
+        assertThat(rows(ds, "SELECT count(*) FROM ingest_slices s JOIN ingest_slices n ON n.file_id = s.file_id "
+                + "AND n.slice_no = s.slice_no + 1 AND n.from_record <> s.to_record + 1")).as("slices meet end to start")
+                .containsExactly("0");
+    }
+
+    @Test
+    void aSmallFileUsesOneLaneAndAFileKeepsItsLaneCountWhenResumed() throws Exception {
+        FeedRegistry small = FeedRegistry.parse(FEEDS.replace("lanes_from_bytes: 0", "lanes_from_bytes: 1000000"),
+                "lanes-feeds.yaml");
+        assertThat(small.feed("orders").orElseThrow().lanesFor(999_999L)).isEqualTo(1);
+        assertThat(small.feed("orders").orElseThrow().lanesFor(1_000_000L)).isEqualTo(3);
+        assertThat(small.feed("orders").orElseThrow().lanesFor(null)).as("size unknown").isEqualTo(3);
+
+        DataSource ds = db();
+        ObjectRef ref = write("orders/small.csv");
+        // the first claim (one lane: the file is small) is cut short by the deadline; the resumed
+        // attempt, under a feed now saying three lanes for any size, keeps the file's one lane
+        ResumeAndPolicyTest.TickingClock clock = new ResumeAndPolicyTest.TickingClock();
+        FileReport first = inlet(ds, "w1", small).ingestFile(ref, source, new Deadline(clock.start.plusSeconds(100), clock));
+        assertThat(first.outcome()).isEqualTo(FileOutcome.SUSPENDED);
+        FileReport rest = inlet(ds, "w2").ingestFile(ref, source, Deadline.none());
+        assertThat(rest.outcome()).isEqualTo(FileOutcome.COMPLETED);
+        assertThat(rest.counts()).isEqualTo(new Counts(ROWS + 2, ROWS - 2, 1, 1, 2));
+        assertThat(rows(ds, "SELECT lanes FROM ingested_files")).containsExactly("1");
+    }
+
+    /** The lanes (of three) the customers' streams fall in. */
+    static Set<Integer> lanesOfCustomers() {
+        Set<Integer> lanes = new TreeSet<>();
+        for (int c = 0; c < CUSTOMERS; c++) lanes.add(EventStore.laneOf("order_events", "customer-c" + c, 3));
+        return lanes;
+    }
+
+    static void execute(DataSource ds, String sql) throws Exception {
+        try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+}
