@@ -61,8 +61,17 @@ public final class IngestBench {
     static final String TABLE = "order_events";
     static final String FEED = "orders";
 
+    /** Lanes of the Inlet variants: {@code bench.lanes}, else the feed default. */
+    static int lanes() {
+        return Integer.getInteger("bench.lanes", Feed.DEFAULT_LANES);
+    }
+
     /** The feed the Inlet variants run; {@code derived} is the only difference between the two. */
     static FeedRegistry feeds(boolean outbox) {
+        return feeds(outbox, lanes());
+    }
+
+    static FeedRegistry feeds(boolean outbox, int lanes) {
         return FeedRegistry.parse("""
                 version: 1
                 feeds:
@@ -78,7 +87,8 @@ public final class IngestBench {
                       payload: { include: all, fields: { amount: { type: decimal } } }
                     table: order_events
                     batch_size: %d
-                """.formatted(Integer.getInteger("bench.batch", Feed.DEFAULT_BATCH_SIZE)) + (outbox ? "    derived: [ { events: appended, destination: orders } ]\n" : ""),
+                    lanes: %d
+                """.formatted(Integer.getInteger("bench.batch", Feed.DEFAULT_BATCH_SIZE), lanes) + (outbox ? "    derived: [ { events: appended, destination: orders } ]\n" : ""),
                 outbox ? "ingest-bench-outbox.yaml" : "ingest-bench.yaml");
     }
 
@@ -148,6 +158,13 @@ public final class IngestBench {
         AppendBench.drop(ds);
 
         results.add(readAndMap(ref, rows));
+
+        if (lanes() > 1) {
+            ds = TestDatabase.fresh(TABLE);
+            results.add(inlet(ds, ref, rows, false, 1, "(b') one lane, no derived events"));
+            verify(ds, rows, 0, reference, "Inlet without outbox, one lane");
+            AppendBench.drop(ds);
+        }
 
         ds = TestDatabase.fresh(TABLE);
         results.add(inlet(ds, ref, rows, false, "(b) Inlet, no derived events"));
@@ -224,13 +241,20 @@ public final class IngestBench {
 
     /** (b) Inlet end to end over the file, default batch size. */
     Result inlet(DataSource ds, ObjectRef ref, long rows, boolean outbox, String name) {
-        Inlet inlet = Inlet.builder().dataSource(ds).feeds(feeds(outbox)).workerId("ingest-bench").build();
+        return inlet(ds, ref, rows, outbox, lanes(), name);
+    }
+
+    Result inlet(DataSource ds, ObjectRef ref, long rows, boolean outbox, int lanes, String name) {
+        FeedRegistry registry = feeds(outbox, lanes);
+        Inlet inlet = Inlet.builder().dataSource(ds).feeds(registry).workerId("ingest-bench").build();
         AppendBench.checkpointUnchecked(ds);
         long t0 = System.nanoTime();
         FileReport report = inlet.ingestFile(ref, source, Deadline.none());
         double s = (System.nanoTime() - t0) / 1e9;
         expect(report, FileOutcome.COMPLETED, rows, rows, 0, name);
-        return new Result(name, rows, report.counts().appended(), s, "batch " + feeds(outbox).feeds().get(0).batchSize());
+        Feed feed = registry.feed(FEED).orElseThrow();
+        return new Result(name, rows, report.counts().appended(), s, "batch " + feed.batchSize() + ", lanes "
+                + feed.lanesFor(ref.size()));
     }
 
     /** (d) The ledger short-circuit (same object version, 5 times), then a forced reprocess: same bytes, new version. */

@@ -36,7 +36,8 @@ public final class InvariantChecks {
             "04-no-expired-lease",
             "05-outbox-references-committed-events",
             "06-outbox-within-lag-budget",
-            "07-appended-events-have-outbox-rows");
+            "07-appended-events-have-outbox-rows",
+            "08-no-lane-positions-of-finished-files");
 
     private static final Pattern PARAM = Pattern.compile("(?<!:):([a-z_]+)");
 
