@@ -88,6 +88,7 @@ public final class IngestBench {
                     table: order_events
                     batch_size: %d
                     lanes: %d
+                    lanes_from_bytes: 0
                 """.formatted(Integer.getInteger("bench.batch", Feed.DEFAULT_BATCH_SIZE), lanes) + (outbox ? "    derived: [ { events: appended, destination: orders } ]\n" : ""),
                 outbox ? "ingest-bench-outbox.yaml" : "ingest-bench.yaml");
     }

@@ -2,6 +2,7 @@ package io.inlet.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.inlet.feed.Feed;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -21,9 +22,12 @@ class IngestBenchTest {
         // runAll verifies each load itself (row count, outbox rows, checksum equal to the COPY load) and throws otherwise
         List<IngestBench.Result> results = bench.runAll(file, 2_500, false);
 
+        assertThat(results).filteredOn(r -> r.variant().startsWith("(b) Inlet")).extracting(IngestBench.Result::detail)
+                .as("the small file still runs the default lanes").allMatch(d -> d.endsWith("lanes " + Feed.DEFAULT_LANES));
         assertThat(results).extracting(IngestBench.Result::variant, IngestBench.Result::appended).containsExactly(
                 org.assertj.core.groups.Tuple.tuple("(a) COPY, rows pre-rendered", 2_500L),
                 org.assertj.core.groups.Tuple.tuple("(b) part: read + parse + map, no DB", 0L),
+                org.assertj.core.groups.Tuple.tuple("(b') one lane, no derived events", 2_500L),
                 org.assertj.core.groups.Tuple.tuple("(b) Inlet, no derived events", 2_500L),
                 org.assertj.core.groups.Tuple.tuple("(b) Inlet, outbox row per event", 2_500L),
                 org.assertj.core.groups.Tuple.tuple("(d) same version: ledger short-circuit", 0L),
