@@ -3,16 +3,21 @@ package io.inlet.aws.bench;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.S3Event;
+import io.inlet.Inlet;
 import io.inlet.aws.FunctionEnvironment;
 import io.inlet.aws.ParallelInit;
 import io.inlet.aws.S3ObjectHandler;
 import io.inlet.aws.SnapStartPriming;
+import io.inlet.aws.config.DatabaseCredentials;
+import io.inlet.aws.config.FeedsLocation;
 import io.inlet.aws.config.FunctionSettings;
+import io.inlet.feed.FeedRegistry;
 import java.net.URI;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import javax.sql.DataSource;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
@@ -27,7 +32,8 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * The function the cold-start bench deploys into the runtime interface client. {@code BENCH_MODE=handler}:
  * builds the environment as {@link FunctionEnvironment#fromSettings} does, but with the HTTP client named
  * by {@code BENCH_HTTP_CLIENT} and the emulators' endpoints, and runs {@link S3ObjectHandler};
- * {@code BENCH_MODE=baseline}: only builds the same two SDK clients; {@code baseline-get} also reads the
+ * {@code BENCH_MODE=sequential}: the same with the environment built one step after another (the reference for
+ * {@link ParallelInit}); {@code BENCH_MODE=baseline}: only builds the same two SDK clients; {@code baseline-get} also reads the
  * notified object with one {@code GetObject} (what any function reading S3 pays for its first request). {@code unprimed} and {@code primed}
  * build the environment at init (in the constructor, as a SnapStart checkpoint would), {@code primed}
  * also runs {@link SnapStartPriming#prime}; the invocation then only runs the handler.
@@ -75,7 +81,7 @@ public final class BenchHandler implements RequestHandler<S3Event, List<String>>
             phases.end("get");
             result = List.of("BASELINE " + client + " " + bytes + " bytes");
         } else {
-            FunctionEnvironment environment = environment();
+            FunctionEnvironment environment = "sequential".equals(mode) ? sequentialEnvironment() : environment();
             result = new S3ObjectHandler(environment).handleRequest(event, context);
             phases.end("ingest");
         }
@@ -89,9 +95,7 @@ public final class BenchHandler implements RequestHandler<S3Event, List<String>>
      * the background after the clients, and {@code background} = how long its work took (overlapping).
      */
     private FunctionEnvironment environment() {
-        FunctionSettings settings = new FunctionSettings("classpath:aws-e2e-feeds.yaml", System.getenv("BENCH_DB_URL"),
-                System.getenv("BENCH_DB_USER"), System.getenv("BENCH_DB_PASSWORD"), null, Map.of(), null, "claim-checks/",
-                null, Duration.ofSeconds(2), 8);
+        FunctionSettings settings = settings();
         ParallelInit init = ParallelInit.start(settings, "bench");
         S3Client s3 = s3();
         init.s3Ready(s3);
@@ -101,6 +105,30 @@ public final class BenchHandler implements RequestHandler<S3Event, List<String>>
         phases.end("core");
         phases.record("background", init.backgroundMillis());
         return new FunctionEnvironment(settings, s3, sqs, core.dataSource(), core.inlet());
+    }
+
+    /**
+     * The environment built one step after another, as {@code fromSettings} did before {@link ParallelInit}:
+     * kept as the reference the parallel init is measured against under the same load.
+     */
+    private FunctionEnvironment sequentialEnvironment() {
+        S3Client s3 = s3();
+        SqsClient sqs = sqs();
+        phases.end("clients");
+        FunctionSettings settings = settings();
+        DataSource dataSource = FunctionEnvironment.dataSource(settings.databaseUrl(),
+                new DatabaseCredentials(settings.databaseUser(), settings.databasePassword()));
+        FeedRegistry feeds = FeedsLocation.load(settings.feeds(), s3);
+        phases.end("feeds");
+        Inlet inlet = Inlet.builder().dataSource(dataSource).feeds(feeds).workerId("bench").build();
+        phases.end("core");
+        return new FunctionEnvironment(settings, s3, sqs, dataSource, inlet);
+    }
+
+    private static FunctionSettings settings() {
+        return new FunctionSettings("classpath:aws-e2e-feeds.yaml", System.getenv("BENCH_DB_URL"),
+                System.getenv("BENCH_DB_USER"), System.getenv("BENCH_DB_PASSWORD"), null, Map.of(), null, "claim-checks/",
+                null, Duration.ofSeconds(2), 8);
     }
 
     private S3Client s3() {
