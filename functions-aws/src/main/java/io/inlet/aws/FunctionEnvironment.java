@@ -2,7 +2,6 @@ package io.inlet.aws;
 
 import io.inlet.Inlet;
 import io.inlet.aws.config.DatabaseCredentials;
-import io.inlet.aws.config.FeedsLocation;
 import io.inlet.aws.config.FunctionSettings;
 import io.inlet.aws.decode.LambdaEventJson;
 import io.inlet.aws.decode.SqsBodyDecoder;
@@ -19,7 +18,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
@@ -75,30 +73,33 @@ public final class FunctionEnvironment {
         return env;
     }
 
+    /**
+     * Builds the environment: the SDK clients on this thread, the core ({@link ParallelInit}: data
+     * source, feeds file, {@code Inlet.build}) on another at the same time. Fails, as the steps one
+     * after another did, with the clients' failure first, then the core's.
+     */
     public static FunctionEnvironment fromSettings(FunctionSettings settings) {
         long started = System.nanoTime();
         keepAliveConnectionsFor(settings.relaySendConcurrency());
-        S3Client s3 = S3Client.builder().httpClient(UrlConnectionHttpClient.create()).build();
-        SqsClient sqs = SqsClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
-        DatabaseCredentials credentials;
-        if (settings.databaseSecretArn() != null) {
-            try (SecretsManagerClient secrets = SecretsManagerClient.builder()
-                    .httpClient(UrlConnectionHttpClient.create()).build()) {
-                credentials = DatabaseCredentials.fromSecret(secrets, settings.databaseSecretArn());
-            }
-        } else {
-            credentials = new DatabaseCredentials(settings.databaseUser(), settings.databasePassword());
+        ParallelInit init = ParallelInit.start(settings, System.getenv("AWS_LAMBDA_LOG_STREAM_NAME"));
+        S3Client s3;
+        SqsClient sqs;
+        try {
+            s3 = S3Client.builder().httpClient(UrlConnectionHttpClient.create()).build();
+            init.s3Ready(s3);
+            sqs = SqsClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
+        } catch (RuntimeException | Error e) {
+            init.abandon(e);
+            throw e;
         }
-        DataSource dataSource = dataSource(settings.databaseUrl(), credentials);
-        Inlet inlet = Inlet.builder()
-                .dataSource(dataSource)
-                .feeds(FeedsLocation.load(settings.feeds(), s3))
-                .workerId(System.getenv("AWS_LAMBDA_LOG_STREAM_NAME"))
-                .build();
+        long clientsMillis = (System.nanoTime() - started) / 1_000_000;
+        ParallelInit.Core core = init.join();
         log.atInfo().addKeyValue("initMillis", (System.nanoTime() - started) / 1_000_000)
+                .addKeyValue("clientsMillis", clientsMillis)
+                .addKeyValue("coreMillis", init.backgroundMillis())
                 .addKeyValue("destinations", settings.destinations().keySet())
                 .log("function environment built");
-        return new FunctionEnvironment(settings, s3, sqs, dataSource, inlet);
+        return new FunctionEnvironment(settings, s3, sqs, core.dataSource(), core.inlet());
     }
 
     /**

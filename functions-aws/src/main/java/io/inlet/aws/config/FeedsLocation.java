@@ -16,6 +16,12 @@ public final class FeedsLocation {
     private FeedsLocation() {
     }
 
+    /** True when the location is an S3 object, the one kind {@link #load} needs an S3 client for. */
+    public static boolean inS3(String location) {
+        return location.startsWith("s3://");
+    }
+
+    /** Loads and validates the feeds file; {@code s3} is only used (and may be null) unless {@link #inS3}. */
     public static FeedRegistry load(String location, S3Client s3) {
         if (location.startsWith("classpath:")) {
             String resource = location.substring("classpath:".length()).replaceFirst("^/", "");
@@ -28,7 +34,7 @@ public final class FeedsLocation {
                 throw new UncheckedIOException(location, e);
             }
         }
-        if (location.startsWith("s3://")) {
+        if (inS3(location)) {
             String rest = location.substring(5);
             int slash = rest.indexOf('/');
             String bucket = rest.substring(0, slash);

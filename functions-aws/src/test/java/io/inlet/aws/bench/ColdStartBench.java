@@ -30,6 +30,8 @@ import software.amazon.awssdk.core.sync.RequestBody;
  *       flags and with the flags the deployment sets ({@link #LAMBDA_FLAGS}), the latter also as
  *       {@code baseline-get}: clients and one {@code GetObject} of the object; timed from
  *       {@code ProcessBuilder.start()} to the response arriving at the Runtime API.</li>
+ *   <li>{@code sequential}: the handler with its environment built one step after another, as before
+ *       {@code ParallelInit} (C1 only): the reference the parallel init is measured against.</li>
  *   <li>{@code unprimed} / {@code primed}: the SnapStart proxy. Init (the handler's constructor)
  *       builds the environment; {@code primed} also runs the priming hook there. Reported: init (launch
  *       to the runtime client asking for its first event) and the first invocation (event handed out
@@ -71,6 +73,7 @@ public final class ColdStartBench {
                 new Variant("baseline", "urlconnection", List.of(), "baseline, default JVM"),
                 new Variant("handler", "urlconnection", LAMBDA_FLAGS, "handler, C1 only"),
                 new Variant("baseline", "urlconnection", LAMBDA_FLAGS, "baseline, C1 only"),
+                new Variant("sequential", "urlconnection", LAMBDA_FLAGS, "sequential init, C1 only"),
                 new Variant("baseline-get", "urlconnection", LAMBDA_FLAGS, "baseline+GET, C1 only"),
                 new Variant("unprimed", "urlconnection", LAMBDA_FLAGS, "unprimed init, C1 only"),
                 new Variant("primed", "urlconnection", LAMBDA_FLAGS, "primed init, C1 only")));
@@ -124,6 +127,12 @@ public final class ColdStartBench {
             if (handler != null && baseline != null) {
                 System.out.printf("overhead of the handler over the baseline, %s: %d ms%n", jvm, handler - baseline);
             }
+        }
+        Long sequential = medians.get("sequential init, C1 only");
+        Long c1Baseline = medians.get("baseline, C1 only");
+        if (sequential != null && c1Baseline != null) {
+            System.out.printf("overhead of the handler with the sequential init over the baseline, C1 only: %d ms%n",
+                    sequential - c1Baseline);
         }
         Long handler = medians.get("handler, C1 only");
         Long withGet = medians.get("baseline+GET, C1 only");
