@@ -16,6 +16,8 @@ import java.util.List;
  * @param duplicateContent what to do with the same bytes arriving under another key
  * @param derived          which derived events go to which destinations
  * @param batchSize        records per append transaction
+ * @param batchBytes       record text per append transaction: a batch also ends when its records'
+ *                         text reaches this, so memory stays bounded however wide the rows are
  * @param lanes            connections a file's events are appended over at once, its streams split
  *                         between them by hash (1 to {@value #MAX_LANES}); each lane commits
  *                         {@code batchSize} records per transaction
@@ -24,9 +26,10 @@ import java.util.List;
  */
 public record Feed(String name, ObjectMatch match, FormatSpec format, MappingSpec mapping, String table,
                    ErrorPolicy errors, DuplicateContentPolicy duplicateContent, List<DerivedRoute> derived,
-                   int batchSize, int lanes, long lanesFromBytes) {
+                   int batchSize, int batchBytes, int lanes, long lanesFromBytes) {
 
     public static final int DEFAULT_BATCH_SIZE = 5_000;
+    public static final int DEFAULT_BATCH_BYTES = 4 << 20;
     public static final int DEFAULT_LANES = 2;
     public static final int MAX_LANES = 8;
     public static final long DEFAULT_LANES_FROM_BYTES = 8L << 20;
@@ -34,6 +37,7 @@ public record Feed(String name, ObjectMatch match, FormatSpec format, MappingSpe
     public Feed {
         derived = derived == null ? List.of() : List.copyOf(derived);
         if (batchSize <= 0) batchSize = DEFAULT_BATCH_SIZE;
+        if (batchBytes <= 0) batchBytes = DEFAULT_BATCH_BYTES;
         if (lanes <= 0) lanes = DEFAULT_LANES;
         if (lanes > MAX_LANES) throw new IllegalArgumentException("lanes must be 1.." + MAX_LANES + ": " + lanes);
         if (lanesFromBytes < 0) lanesFromBytes = DEFAULT_LANES_FROM_BYTES;

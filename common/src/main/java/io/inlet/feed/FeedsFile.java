@@ -47,7 +47,7 @@ final class FeedsFile {
 
     private static final Set<String> TOP_KEYS = Set.of("version", "feeds", "messages");
     private static final Set<String> FEED_KEYS = Set.of("name", "bucket", "key_pattern", "format", "mapping", "table",
-            "errors", "duplicate_content", "batch_size", "lanes", "lanes_from_bytes",
+            "errors", "duplicate_content", "batch_size", "batch_bytes", "lanes", "lanes_from_bytes",
             "derived");
     private static final Set<String> MESSAGE_KEYS = Set.of("name", "channel", "format", "mapping", "table", "derived");
     private static final Set<String> FORMAT_KEYS = Set.of("type", "delimiter", "quote", "escape", "header", "columns",
@@ -133,11 +133,12 @@ final class FeedsFile {
                     + node.get("duplicate_content").text() + "'");
         };
         int batchSize = (int) node.get("batch_size").integer(Feed.DEFAULT_BATCH_SIZE, 1, 100_000);
+        int batchBytes = (int) node.get("batch_bytes").integer(Feed.DEFAULT_BATCH_BYTES, 1 << 16, 1 << 30);
         int lanes = (int) node.get("lanes").integer(Feed.DEFAULT_LANES, 1, Feed.MAX_LANES);
         long lanesFromBytes = node.get("lanes_from_bytes").integer(Feed.DEFAULT_LANES_FROM_BYTES, 0, Long.MAX_VALUE);
         List<DerivedRoute> derived = derived(node.get("derived"), true, mapping);
         return new Feed(name, new ObjectMatch(bucket, pattern), format, mapping, table, errors, duplicates, derived, batchSize,
-                lanes, lanesFromBytes);
+                batchBytes, lanes, lanesFromBytes);
     }
 
     /** Re-labels a feed node with its name once that is known, so later errors say which feed. */

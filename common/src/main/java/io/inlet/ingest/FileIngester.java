@@ -227,22 +227,25 @@ public final class FileIngester {
     }
 
     /**
-     * Reads and maps records up to the batch size (per lane), the deadline or the end of the file,
-     * and deals them to the lanes (runs on the read-ahead thread).
+     * Reads and maps records up to the batch size or the batch bytes (each per lane), the deadline or
+     * the end of the file, and deals them to the lanes (runs on the read-ahead thread).
      */
     private static FileBatch assemble(RecordReader reader, EventMapper mapper, RecordContext ctx, Attempt a)
             throws IOException {
         int laneCount = a.claim().lanes();
         FileBatch batch = new FileBatch(laneCount);
         long size = (long) a.feed().batchSize() * laneCount;
+        long byteCap = (long) a.feed().batchBytes() * laneCount;
+        long bytes = 0;
         ReadItem item;
         while ((item = reader.next()) != null) {
             // the committing side gave up (it failed or stopped): stop reading now, not at the batch's end
             if (Thread.currentThread().isInterrupted()) throw new InterruptedIOException("read-ahead closed");
             deal(Mapped.of(item, mapper, ctx), item.position().recordNumber(), batch, a);
             batch.read++;
+            bytes += textLength(item);
             boolean late = a.deadline().passed();
-            if (batch.read >= size || late) {
+            if (batch.read >= size || bytes >= byteCap || late) {
                 batch.next = reader.checkpoint();
                 batch.end = late ? FileBatch.End.DEADLINE : FileBatch.End.FULL;
                 return batch;
@@ -251,6 +254,12 @@ public final class FileIngester {
         batch.next = reader.checkpoint();
         batch.end = FileBatch.End.END_OF_FILE;
         return batch;
+    }
+
+    /** The length of an item's text (characters, a fair measure of what the batch holds of it). */
+    private static long textLength(ReadItem item) {
+        String text = item instanceof RawRecord r ? r.rawText() : item instanceof MalformedRecord m ? m.rawText() : null;
+        return text == null ? 0 : text.length();
     }
 
     /**
@@ -269,7 +278,7 @@ public final class FileIngester {
             share.rejections.add(m.rejection());
         } else {
             share.events.add(m.event());
-            share.items.add(m.raw());
+            share.origins.add(new LaneBatch.Origin(m.raw().position(), m.raw().rawText()));
         }
     }
 
@@ -298,11 +307,11 @@ public final class FileIngester {
             List<Rejection> rejections = new ArrayList<>(share.rejections);
             for (int i = 0; i < share.events.size(); i++) {
                 if (outcome.outcomes().get(i) == EventOutcome.CONFLICT) {
-                    RawRecord raw = share.items.get(i);
+                    LaneBatch.Origin origin = share.origins.get(i);
                     EventEnvelope e = share.events.get(i);
-                    rejections.add(new Rejection(raw.position().recordNumber(), raw.position().lineNumber(),
+                    rejections.add(new Rejection(origin.position().recordNumber(), origin.position().lineNumber(),
                             Rejection.Kind.CONFLICT, null, "event " + e.eventId()
-                            + " already exists with a different payload", raw.rawText(), e.eventId()));
+                            + " already exists with a different payload", origin.rawText(), e.eventId()));
                 }
             }
             rejected.forFile(c, a.claim().fileId(), a.feed().name(), rejections);

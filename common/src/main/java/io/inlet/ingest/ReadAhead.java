@@ -2,15 +2,17 @@ package io.inlet.ingest;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Assembles a file's batches (read, parse, map) on a reader thread one batch ahead of the caller,
  * who commits them: while batch k is in the database, batch k+1 is being parsed, so the two halves
- * of the work overlap instead of taking turns (docs/benchmarks.md). At most three batches exist at
- * once (committing, queued, being assembled), so memory stays bounded by the batch size.
+ * of the work overlap instead of taking turns (docs/benchmarks.md). At most two batches exist at
+ * once: the one committing, and the next, being assembled or waiting to be handed over (a hand-off,
+ * no queue: reading is several times faster than committing, so a queued third batch would only
+ * cost memory), so memory stays bounded by the batch size.
  *
  * <p>Batches come out in file order. A failure of the reader thread (an I/O error, a file format
  * error, anything thrown) is rethrown, as the same exception, by the {@link #next()} call that would
@@ -34,7 +36,7 @@ final class ReadAhead implements AutoCloseable {
     // invocation's safety margin waiting for a read that ignores interrupts (a socket)
     private static final long JOIN_MILLIS = 2_000;
 
-    private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(1);
+    private final BlockingQueue<Object> queue = new SynchronousQueue<>();
     private final Thread thread;
     private volatile boolean cancelled;
     private boolean stopped;

@@ -120,6 +120,8 @@ class FeedsFileErrorsTest {
                         "feeds.yaml: feed #1: name: is required"),
                 wrong("bad batch size", "table: order_events", "table: order_events\n    batch_size: 0",
                         "feeds.yaml: feed 'acme-orders': batch_size: must be between 1 and 100000, found 0"),
+                wrong("batch_bytes too small", "table: order_events", "table: order_events\n    batch_bytes: 1000",
+                        "feeds.yaml: feed 'acme-orders': batch_bytes: must be between 65536 and 1073741824, found 1000"),
                 wrong("too many lanes", "table: order_events", "table: order_events\n    lanes: 9",
                         "feeds.yaml: feed 'acme-orders': lanes: must be between 1 and 8, found 9"),
                 wrong("lanes not a number", "table: order_events", "table: order_events\n    lanes: two",

@@ -226,6 +226,27 @@ class LanesTest {
         assertThat(rows(ds, "SELECT lanes FROM ingested_files")).containsExactly("1");
     }
 
+    @Test
+    void aBatchAlsoEndsAtItsByteCapSoWideRowsKeepMemoryBounded() throws Exception {
+        FeedRegistry capped = FeedRegistry.parse(ONE_LANE.replace("batch_size: 10", "batch_size: 5000\n    batch_bytes: 65536"),
+                "capped.yaml");
+        StringBuilder sb = new StringBuilder("order_id,customer,amount,at,note\n");
+        for (int i = 1; i <= 300; i++) {
+            String row = "O-" + i + ",c" + i % CUSTOMERS + "," + i + ".50,2026-11-20T10:00:00Z,";
+            sb.append(row).append("n".repeat(1000 - row.length())).append('\n');
+        }
+        Path file = dir.resolve("orders/wide.csv");
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, sb.toString());
+
+        DataSource ds = db();
+        FileReport r = inlet(ds, "w", capped).ingestFile(source.refFor("drop", file), source, Deadline.none());
+        assertThat(r.counts()).isEqualTo(new Counts(300, 300, 0, 0, 0));
+        // rows of ~1,000 characters and a cap of 65,536: a batch ends at its 66th record, not at 5,000;
+        // each batch is one transaction, and the events of one transaction share their xmin
+        assertThat(rows(ds, "SELECT count(DISTINCT xmin::text) FROM order_events")).containsExactly("5");
+    }
+
     /** The lanes (of three) the customers' streams fall in. */
     static Set<Integer> lanesOfCustomers() {
         Set<Integer> lanes = new TreeSet<>();
