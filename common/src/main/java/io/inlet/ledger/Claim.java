@@ -23,8 +23,9 @@ public sealed interface Claim {
             }
         }
 
+        /** Whether an earlier attempt committed anything: a position past the start on any lane. */
         public boolean resumed() {
-            return !resumeFrom.isStart();
+            return lanePositions.stream().anyMatch(p -> !p.isStart());
         }
     }
 
