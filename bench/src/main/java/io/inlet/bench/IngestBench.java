@@ -61,9 +61,9 @@ public final class IngestBench {
     static final String TABLE = "order_events";
     static final String FEED = "orders";
 
-    /** Lanes of the Inlet variants: {@code bench.lanes}, else the feed default. */
+    /** Lanes of the Inlet variants: {@code bench.lanes}, else 2 (a feed opts in with {@code lanes: 2}). */
     static int lanes() {
-        return Integer.getInteger("bench.lanes", Feed.DEFAULT_LANES);
+        return Integer.getInteger("bench.lanes", 2);
     }
 
     /** The feed the Inlet variants run; {@code derived} is the only difference between the two. */

@@ -2,7 +2,6 @@ package io.inlet.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.inlet.feed.Feed;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -23,7 +22,7 @@ class IngestBenchTest {
         List<IngestBench.Result> results = bench.runAll(file, 2_500, false);
 
         assertThat(results).filteredOn(r -> r.variant().startsWith("(b) Inlet")).extracting(IngestBench.Result::detail)
-                .as("the small file still runs the default lanes").allMatch(d -> d.endsWith("lanes " + Feed.DEFAULT_LANES));
+                .as("the small file still runs the bench's lanes").allMatch(d -> d.endsWith("lanes " + IngestBench.lanes()));
         assertThat(results).extracting(IngestBench.Result::variant, IngestBench.Result::appended).containsExactly(
                 org.assertj.core.groups.Tuple.tuple("(a) COPY, rows pre-rendered", 2_500L),
                 org.assertj.core.groups.Tuple.tuple("(b) part: read + parse + map, no DB", 0L),

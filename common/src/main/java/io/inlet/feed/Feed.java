@@ -30,7 +30,7 @@ public record Feed(String name, ObjectMatch match, FormatSpec format, MappingSpe
 
     public static final int DEFAULT_BATCH_SIZE = 5_000;
     public static final int DEFAULT_BATCH_BYTES = 4 << 20;
-    public static final int DEFAULT_LANES = 2;
+    public static final int DEFAULT_LANES = 1;
     public static final int MAX_LANES = 8;
     public static final long DEFAULT_LANES_FROM_BYTES = 8L << 20;
 

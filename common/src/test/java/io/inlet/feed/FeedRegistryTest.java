@@ -83,7 +83,7 @@ class FeedRegistryTest {
         assertThat(feed.duplicateContent()).isEqualTo(DuplicateContentPolicy.INGEST);
         assertThat(feed.batchSize()).isEqualTo(5000);
         assertThat(feed.batchBytes()).isEqualTo(4 << 20);
-        assertThat(feed.lanes()).isEqualTo(2);
+        assertThat(feed.lanes()).isEqualTo(1);
         assertThat(feed.lanesFromBytes()).isEqualTo(8L << 20);
         assertThat(feed.format().csv()).isEqualTo(io.inlet.parse.CsvOptions.DEFAULTS);
         assertThat(feed.format().charset()).isEqualTo("auto");
