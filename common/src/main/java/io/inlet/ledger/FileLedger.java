@@ -239,9 +239,9 @@ public final class FileLedger {
 
     /**
      * Ends this worker's slice in the caller's transaction. {@code status} IN_PROGRESS releases the
-     * lease for the next slice (suspended), which resumes at the slice's end (every lane reached it);
-     * a final status finishes the file. Either way the lanes' positions are dropped. Returns the
-     * file's total counts.
+     * lease for the next slice (suspended), which resumes at the slice's end; a final status finishes
+     * the file. The lanes' positions are dropped, except, for a suspended slice, those of lanes that
+     * stand beyond its end. Returns the file's total counts.
      */
     public Counts finish(Connection c, long fileId, String worker, String status, String sha256, Long duplicateOf,
                          String error, Duration spent, SliceRecord slice) throws SQLException {
@@ -283,8 +283,14 @@ public final class FileLedger {
                 slice = slice.withNumber(rs.getInt("slices"));
             }
         }
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM ingest_lanes WHERE file_id = ?")) {
+        // A suspended slice keeps the rows of lanes that stand beyond its end: a resumed attempt whose
+        // deadline struck before its lanes met again (one lane was a batch ahead) must not have that
+        // lane redo, and count twice, what it committed.
+        try (PreparedStatement ps = c.prepareStatement("""
+                DELETE FROM ingest_lanes WHERE file_id = ? AND (? <> 'IN_PROGRESS' OR next_record <= ?)""")) {
             ps.setLong(1, fileId);
+            ps.setString(2, status);
+            ps.setLong(3, slice.to().nextRecordNumber());
             ps.executeUpdate();
         }
         try (PreparedStatement ps = c.prepareStatement("""

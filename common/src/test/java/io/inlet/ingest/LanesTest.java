@@ -180,6 +180,43 @@ class LanesTest {
     }
 
     @Test
+    void aDeadlineInTheResumedSliceKeepsThePositionsOfLanesThatStandBeyondIt() throws Exception {
+        ObjectRef ref = write("orders/orders.csv");
+        DataSource clean = oneLaneLoad(ref);
+
+        DataSource ds = db();
+        // as above: O-305's lane stops at record 301, the other two lanes stand at 331
+        execute(ds, """
+                CREATE FUNCTION inlet.refuse_o305() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    IF NEW.payload ->> 'order_id' = 'O-305' THEN RAISE EXCEPTION 'refusing O-305'; END IF;
+                    RETURN NEW;
+                END $$;
+                CREATE TRIGGER refuse_o305 BEFORE INSERT ON inlet.order_events
+                    FOR EACH ROW EXECUTE FUNCTION inlet.refuse_o305()""");
+        assertThatThrownBy(() -> inlet(ds, "first").ingestFile(ref, source, Deadline.none()))
+                .hasMessageContaining("refusing O-305");
+        execute(ds, "DROP TRIGGER refuse_o305 ON inlet.order_events");
+
+        // the resumed attempt's deadline passes a few records after 301, before the others' 331
+        ResumeAndPolicyTest.TickingClock clock = new ResumeAndPolicyTest.TickingClock();
+        FileReport cut = inlet(ds, "second").ingestFile(ref, source, new Deadline(clock.start.plusSeconds(4), clock));
+        assertThat(cut.outcome()).isEqualTo(FileOutcome.SUSPENDED);
+        long end = Long.parseLong(rows(ds, "SELECT next_record FROM ingested_files").get(0));
+        assertThat(end).as("the slice ended before the lanes ahead").isBetween(302L, 330L);
+
+        FileReport rest = inlet(ds, "third").ingestFile(ref, source, Deadline.none());
+        assertThat(rest.outcome()).isEqualTo(FileOutcome.COMPLETED);
+        assertThat(rest.counts()).isEqualTo(new Counts(ROWS + 2, ROWS - 2, 1, 1, 2));
+        assertThat(rows(ds, EVENTS)).isEqualTo(rows(clean, EVENTS));
+        assertThat(rows(ds, OUTBOX)).isEqualTo(rows(clean, OUTBOX));
+        assertThat(rows(ds, REJECTS)).isEqualTo(rows(clean, REJECTS));
+        assertThat(rows(ds, "SELECT slice_no || ' ' || from_record || ' ' || to_record FROM ingest_slices ORDER BY 1"))
+                .containsExactly("1 301 " + (end - 1), "2 " + end + " 602");
+        assertThat(rows(ds, "SELECT count(*) FROM ingest_lanes")).containsExactly("0");
+    }
+
+    @Test
     void deadlinesCutALanedFileIntoSlicesThatTogetherEqualOnePass() throws Exception {
         ObjectRef ref = write("orders/orders.csv");
         DataSource clean = oneLaneLoad(ref);
