@@ -181,17 +181,19 @@ public final class FileLedger {
      */
     public void checkpoint(Connection c, long fileId, String worker, ResumePoint next, Counts delta,
                            String firstError, Duration lease) throws SQLException {
-        checkpoint(c, fileId, worker, 0, 1, next, delta, firstError, lease);
+        checkpoint(c, fileId, worker, 0, 1, next, delta, firstError, null, lease);
     }
 
     /**
      * As above, for lane {@code lane} of a file appended over {@code lanes} lanes: the counts and the
      * lease go to the file's row; with more than one lane the position goes to the lane's row (the
      * lanes commit independently, so the file's resume point is the lowest of them, worked out by
-     * the next claim, and set for good when the slice ends).
+     * the next claim, and set for good when the slice ends). {@code firstError}, the error of record
+     * {@code firstErrorRecord}, replaces the file's first error if that is of a later record (the
+     * lanes commit in no fixed order); with the record null it is kept only if there is none yet.
      */
     public void checkpoint(Connection c, long fileId, String worker, int lane, int lanes, ResumePoint next, Counts delta,
-                           String firstError, Duration lease) throws SQLException {
+                           String firstError, Long firstErrorRecord, Duration lease) throws SQLException {
         boolean single = lanes == 1;
         try (PreparedStatement ps = c.prepareStatement("""
                 UPDATE ingested_files
@@ -200,7 +202,10 @@ public final class FileLedger {
                        next_offset = CASE WHEN ? THEN ? ELSE next_offset END,
                        records_read = records_read + ?, appended = appended + ?, duplicate = duplicate + ?,
                        conflict = conflict + ?, rejected = rejected + ?,
-                       first_error = coalesce(first_error, ?),
+                       first_error = CASE WHEN ?::text IS NOT NULL AND (first_error IS NULL OR ?::bigint < first_error_record)
+                                          THEN ? ELSE first_error END,
+                       first_error_record = CASE WHEN ?::text IS NOT NULL AND (first_error IS NULL OR ?::bigint < first_error_record)
+                                                 THEN ? ELSE first_error_record END,
                        lease_expires_at = now() + make_interval(secs => ?), updated_at = now()
                  WHERE file_id = ? AND status = 'IN_PROGRESS' AND lease_owner = ?""")) {
             int p = 1;
@@ -215,7 +220,14 @@ public final class FileLedger {
             ps.setLong(p++, delta.duplicate());
             ps.setLong(p++, delta.conflict());
             ps.setLong(p++, delta.rejected());
+            // compared with the row as it stands once this lane holds its lock (another lane may just
+            // have committed an earlier error), hence in the SET expressions, not a subquery
             ps.setString(p++, firstError);
+            setRecord(ps, p++, firstErrorRecord);
+            ps.setString(p++, firstError);
+            ps.setString(p++, firstError);
+            setRecord(ps, p++, firstErrorRecord);
+            setRecord(ps, p++, firstErrorRecord);
             ps.setDouble(p++, lease.toMillis() / 1000.0);
             ps.setLong(p++, fileId);
             ps.setString(p, worker);
@@ -366,6 +378,10 @@ public final class FileLedger {
     private static Counts counts(ResultSet rs) throws SQLException {
         return new Counts(rs.getLong("records_read"), rs.getLong("appended"), rs.getLong("duplicate"),
                 rs.getLong("conflict"), rs.getLong("rejected"));
+    }
+
+    private static void setRecord(PreparedStatement ps, int p, Long record) throws SQLException {
+        if (record == null) ps.setNull(p, java.sql.Types.BIGINT); else ps.setLong(p, record);
     }
 
     private static String nz(String s) {

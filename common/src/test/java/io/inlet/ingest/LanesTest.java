@@ -217,6 +217,46 @@ class LanesTest {
     }
 
     @Test
+    void theFirstErrorIsTheEarliestRecordsWhicheverLaneCommittedFirst() throws Exception {
+        // one batch of 30 records: record 5 is invalid (lane 0), record 30 changes an earlier order of
+        // a stream in another lane (a conflict, in that lane)
+        int changed = 1;
+        while (EventStore.laneOf("order_events", "customer-c" + changed, 3) == 0) changed++;
+        StringBuilder sb = new StringBuilder("order_id,customer,amount,at\n");
+        for (int i = 1; i <= 29; i++) sb.append(line(i, i == 5 ? "lots" : i + ".50"));
+        sb.append(line(changed, "9.99"));
+        Path file = dir.resolve("orders/first-error.csv");
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, sb.toString());
+        ObjectRef ref = source.refFor("drop", file);
+
+        DataSource clean = db();
+        inlet(clean, "one", FeedRegistry.parse(ONE_LANE, "one-lane.yaml")).ingestFile(ref, source, Deadline.none());
+        List<String> expected = rows(clean, "SELECT first_error FROM ingested_files");
+        assertThat(expected.get(0)).startsWith("line 6: ");
+
+        DataSource ds = db();
+        // lane 0 fails on record 5's rejection; the conflict's lane commits its share
+        execute(ds, """
+                CREATE FUNCTION inlet.refuse_record_5() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    IF NEW.record_number = 5 THEN RAISE EXCEPTION 'refusing record 5'; END IF;
+                    RETURN NEW;
+                END $$;
+                CREATE TRIGGER refuse_record_5 BEFORE INSERT ON inlet.rejected_records
+                    FOR EACH ROW EXECUTE FUNCTION inlet.refuse_record_5()""");
+        assertThatThrownBy(() -> inlet(ds, "first").ingestFile(ref, source, Deadline.none()))
+                .hasMessageContaining("refusing record 5");
+        execute(ds, "DROP TRIGGER refuse_record_5 ON inlet.rejected_records");
+
+        FileReport rerun = inlet(ds, "second").ingestFile(ref, source, Deadline.none());
+        assertThat(rerun.outcome()).isEqualTo(FileOutcome.COMPLETED);
+        assertThat(rerun.counts()).isEqualTo(new Counts(30, 28, 0, 1, 1));
+        assertThat(rows(ds, "SELECT first_error FROM ingested_files")).isEqualTo(expected);
+        assertThat(inlet(ds, "third").ingestFile(ref, source, Deadline.none()).firstError()).isEqualTo(expected.get(0));
+    }
+
+    @Test
     void deadlinesCutALanedFileIntoSlicesThatTogetherEqualOnePass() throws Exception {
         ObjectRef ref = write("orders/orders.csv");
         DataSource clean = oneLaneLoad(ref);
