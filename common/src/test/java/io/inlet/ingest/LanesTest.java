@@ -324,6 +324,45 @@ class LanesTest {
         assertThat(rows(ds, "SELECT count(DISTINCT xmin::text) FROM order_events")).containsExactly("5");
     }
 
+    @Test
+    void twoLanedFilesLoadingIntoOneTableAtOnceKeepEachStreamsVersionsGaplessAndInFileOrder() throws Exception {
+        // two files over the same customers' streams, each over three lanes, at once: their lanes take
+        // turns on the partition locks; nothing waits for ever, and each stream's versions are 1..n
+        // with each file's events in that file's order
+        List<ObjectRef> refs = new java.util.ArrayList<>();
+        for (String prefix : List.of("A", "B")) {
+            StringBuilder sb = new StringBuilder("order_id,customer,amount,at\n");
+            for (int i = 1; i <= ROWS; i++) sb.append(line(i, i + ".50").replace("O-", prefix + "-"));
+            Path file = dir.resolve("orders/" + prefix + ".csv");
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, sb.toString());
+            refs.add(source.refFor("drop", file));
+        }
+        DataSource ds = db();
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            List<java.util.concurrent.Future<FileReport>> runs = new java.util.ArrayList<>();
+            for (ObjectRef ref : refs) runs.add(pool.submit(() -> inlet(ds, "w-" + ref.key()).ingestFile(ref, source, Deadline.none())));
+            for (var run : runs) {
+                FileReport r = run.get(2, java.util.concurrent.TimeUnit.MINUTES);
+                assertThat(r.outcome()).isEqualTo(FileOutcome.COMPLETED);
+                assertThat(r.counts()).isEqualTo(new Counts(ROWS, ROWS, 0, 0, 0));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(rows(ds, "SELECT count(*) FROM order_events")).containsExactly(String.valueOf(2 * ROWS));
+        assertThat(rows(ds, "SELECT count(*) FROM (SELECT stream_id FROM order_events GROUP BY stream_id "
+                + "HAVING max(stream_version) <> count(*) OR min(stream_version) <> 1) g")).as("gapless").containsExactly("0");
+        assertThat(rows(ds, """
+                SELECT count(*) FROM (
+                    SELECT split_part(payload ->> 'order_id', '-', 2)::int AS n,
+                           lag(split_part(payload ->> 'order_id', '-', 2)::int) OVER (
+                               PARTITION BY stream_id, split_part(payload ->> 'order_id', '-', 1) ORDER BY stream_version) AS before
+                    FROM order_events) o
+                WHERE n < before""")).as("each file's events in file order within a stream").containsExactly("0");
+    }
+
     /** The lanes (of three) the customers' streams fall in. */
     static Set<Integer> lanesOfCustomers() {
         Set<Integer> lanes = new TreeSet<>();
