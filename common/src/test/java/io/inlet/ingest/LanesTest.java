@@ -363,6 +363,31 @@ class LanesTest {
                 WHERE n < before""")).as("each file's events in file order within a stream").containsExactly("0");
     }
 
+    @Test
+    void aReadFailureWhileTheLanesCommitLeavesNoThreadNorConnectionBehind() throws Exception {
+        ObjectRef ref = write("orders/orders.csv");
+        DataSource ds = db();
+        // the connection to the object breaks half-way through the file, while the lanes commit
+        io.inlet.source.ObjectSource failing = (r, from) -> new ResumeAndPolicyTest.FailAfter(source.open(r, from), 12_000);
+        assertThatThrownBy(() -> inlet(ds, "w").ingestFile(ref, failing, Deadline.none()))
+                .isInstanceOf(io.inlet.failure.RetryableException.class);
+
+        long until = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        List<String> left;
+        do {
+            left = Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
+                    .filter(n -> n.startsWith("inlet-file-")).toList();
+            if (left.isEmpty()) break;
+            Thread.sleep(50);
+        } while (System.nanoTime() < until);
+        assertThat(left).as("read-ahead and lane threads").isEmpty();
+        assertThat(rows(ds, "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                + "AND pid <> pg_backend_pid() AND backend_type = 'client backend'")).as("lane connections").containsExactly("0");
+
+        FileReport rerun = inlet(ds, "again").ingestFile(ref, source, Deadline.none());
+        assertThat(rerun.counts()).isEqualTo(new Counts(ROWS + 2, ROWS - 2, 1, 1, 2));
+    }
+
     /** The lanes (of three) the customers' streams fall in. */
     static Set<Integer> lanesOfCustomers() {
         Set<Integer> lanes = new TreeSet<>();
