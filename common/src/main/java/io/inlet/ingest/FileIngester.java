@@ -315,11 +315,14 @@ public final class FileIngester {
                 }
             }
             rejected.forFile(c, a.claim().fileId(), a.feed().name(), rejections);
-            String firstError = rejections.isEmpty() ? null
-                    : "line " + rejections.get(0).lineNumber() + ": " + rejections.get(0).reason();
+            // the earliest record's (conflicts come after the other rejections in the list): the file's
+            // first error must not depend on which lane commits first
+            Rejection first = rejections.stream().min(java.util.Comparator.comparingLong(Rejection::recordNumber)).orElse(null);
+            String firstError = first == null ? null : "line " + first.lineNumber() + ": " + first.reason();
             Counts d = new Counts(share.read, outcome.appended(), outcome.duplicates(), outcome.conflicts(),
                     share.rejections.size());
-            ledger.checkpoint(c, a.claim().fileId(), a.owner(), lane, a.claim().lanes(), next, d, firstError, lease);
+            ledger.checkpoint(c, a.claim().fileId(), a.owner(), lane, a.claim().lanes(), next, d, firstError,
+                    first == null ? null : first.recordNumber(), lease);
             return d;
         });
         LOG.debug("batch committed fileId={} lane={} read={} appended={}", a.claim().fileId(), lane, delta.read(),

@@ -181,17 +181,19 @@ public final class FileLedger {
      */
     public void checkpoint(Connection c, long fileId, String worker, ResumePoint next, Counts delta,
                            String firstError, Duration lease) throws SQLException {
-        checkpoint(c, fileId, worker, 0, 1, next, delta, firstError, lease);
+        checkpoint(c, fileId, worker, 0, 1, next, delta, firstError, null, lease);
     }
 
     /**
      * As above, for lane {@code lane} of a file appended over {@code lanes} lanes: the counts and the
      * lease go to the file's row; with more than one lane the position goes to the lane's row (the
      * lanes commit independently, so the file's resume point is the lowest of them, worked out by
-     * the next claim, and set for good when the slice ends).
+     * the next claim, and set for good when the slice ends). {@code firstError}, the error of record
+     * {@code firstErrorRecord}, replaces the file's first error if that is of a later record (the
+     * lanes commit in no fixed order); with the record null it is kept only if there is none yet.
      */
     public void checkpoint(Connection c, long fileId, String worker, int lane, int lanes, ResumePoint next, Counts delta,
-                           String firstError, Duration lease) throws SQLException {
+                           String firstError, Long firstErrorRecord, Duration lease) throws SQLException {
         boolean single = lanes == 1;
         try (PreparedStatement ps = c.prepareStatement("""
                 UPDATE ingested_files
@@ -200,7 +202,10 @@ public final class FileLedger {
                        next_offset = CASE WHEN ? THEN ? ELSE next_offset END,
                        records_read = records_read + ?, appended = appended + ?, duplicate = duplicate + ?,
                        conflict = conflict + ?, rejected = rejected + ?,
-                       first_error = coalesce(first_error, ?),
+                       first_error = CASE WHEN ?::text IS NOT NULL AND (first_error IS NULL OR ?::bigint < first_error_record)
+                                          THEN ? ELSE first_error END,
+                       first_error_record = CASE WHEN ?::text IS NOT NULL AND (first_error IS NULL OR ?::bigint < first_error_record)
+                                                 THEN ? ELSE first_error_record END,
                        lease_expires_at = now() + make_interval(secs => ?), updated_at = now()
                  WHERE file_id = ? AND status = 'IN_PROGRESS' AND lease_owner = ?""")) {
             int p = 1;
@@ -215,7 +220,14 @@ public final class FileLedger {
             ps.setLong(p++, delta.duplicate());
             ps.setLong(p++, delta.conflict());
             ps.setLong(p++, delta.rejected());
+            // compared with the row as it stands once this lane holds its lock (another lane may just
+            // have committed an earlier error), hence in the SET expressions, not a subquery
             ps.setString(p++, firstError);
+            setRecord(ps, p++, firstErrorRecord);
+            ps.setString(p++, firstError);
+            ps.setString(p++, firstError);
+            setRecord(ps, p++, firstErrorRecord);
+            setRecord(ps, p++, firstErrorRecord);
             ps.setDouble(p++, lease.toMillis() / 1000.0);
             ps.setLong(p++, fileId);
             ps.setString(p, worker);
@@ -239,9 +251,9 @@ public final class FileLedger {
 
     /**
      * Ends this worker's slice in the caller's transaction. {@code status} IN_PROGRESS releases the
-     * lease for the next slice (suspended), which resumes at the slice's end (every lane reached it);
-     * a final status finishes the file. Either way the lanes' positions are dropped. Returns the
-     * file's total counts.
+     * lease for the next slice (suspended), which resumes at the slice's end; a final status finishes
+     * the file. The lanes' positions are dropped, except, for a suspended slice, those of lanes that
+     * stand beyond its end. Returns the file's total counts.
      */
     public Counts finish(Connection c, long fileId, String worker, String status, String sha256, Long duplicateOf,
                          String error, Duration spent, SliceRecord slice) throws SQLException {
@@ -283,8 +295,14 @@ public final class FileLedger {
                 slice = slice.withNumber(rs.getInt("slices"));
             }
         }
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM ingest_lanes WHERE file_id = ?")) {
+        // A suspended slice keeps the rows of lanes that stand beyond its end: a resumed attempt whose
+        // deadline struck before its lanes met again (one lane was a batch ahead) must not have that
+        // lane redo, and count twice, what it committed.
+        try (PreparedStatement ps = c.prepareStatement("""
+                DELETE FROM ingest_lanes WHERE file_id = ? AND (? <> 'IN_PROGRESS' OR next_record <= ?)""")) {
             ps.setLong(1, fileId);
+            ps.setString(2, status);
+            ps.setLong(3, slice.to().nextRecordNumber());
             ps.executeUpdate();
         }
         try (PreparedStatement ps = c.prepareStatement("""
@@ -360,6 +378,10 @@ public final class FileLedger {
     private static Counts counts(ResultSet rs) throws SQLException {
         return new Counts(rs.getLong("records_read"), rs.getLong("appended"), rs.getLong("duplicate"),
                 rs.getLong("conflict"), rs.getLong("rejected"));
+    }
+
+    private static void setRecord(PreparedStatement ps, int p, Long record) throws SQLException {
+        if (record == null) ps.setNull(p, java.sql.Types.BIGINT); else ps.setLong(p, record);
     }
 
     private static String nz(String s) {

@@ -180,6 +180,83 @@ class LanesTest {
     }
 
     @Test
+    void aDeadlineInTheResumedSliceKeepsThePositionsOfLanesThatStandBeyondIt() throws Exception {
+        ObjectRef ref = write("orders/orders.csv");
+        DataSource clean = oneLaneLoad(ref);
+
+        DataSource ds = db();
+        // as above: O-305's lane stops at record 301, the other two lanes stand at 331
+        execute(ds, """
+                CREATE FUNCTION inlet.refuse_o305() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    IF NEW.payload ->> 'order_id' = 'O-305' THEN RAISE EXCEPTION 'refusing O-305'; END IF;
+                    RETURN NEW;
+                END $$;
+                CREATE TRIGGER refuse_o305 BEFORE INSERT ON inlet.order_events
+                    FOR EACH ROW EXECUTE FUNCTION inlet.refuse_o305()""");
+        assertThatThrownBy(() -> inlet(ds, "first").ingestFile(ref, source, Deadline.none()))
+                .hasMessageContaining("refusing O-305");
+        execute(ds, "DROP TRIGGER refuse_o305 ON inlet.order_events");
+
+        // the resumed attempt's deadline passes a few records after 301, before the others' 331
+        ResumeAndPolicyTest.TickingClock clock = new ResumeAndPolicyTest.TickingClock();
+        FileReport cut = inlet(ds, "second").ingestFile(ref, source, new Deadline(clock.start.plusSeconds(4), clock));
+        assertThat(cut.outcome()).isEqualTo(FileOutcome.SUSPENDED);
+        long end = Long.parseLong(rows(ds, "SELECT next_record FROM ingested_files").get(0));
+        assertThat(end).as("the slice ended before the lanes ahead").isBetween(302L, 330L);
+
+        FileReport rest = inlet(ds, "third").ingestFile(ref, source, Deadline.none());
+        assertThat(rest.outcome()).isEqualTo(FileOutcome.COMPLETED);
+        assertThat(rest.counts()).isEqualTo(new Counts(ROWS + 2, ROWS - 2, 1, 1, 2));
+        assertThat(rows(ds, EVENTS)).isEqualTo(rows(clean, EVENTS));
+        assertThat(rows(ds, OUTBOX)).isEqualTo(rows(clean, OUTBOX));
+        assertThat(rows(ds, REJECTS)).isEqualTo(rows(clean, REJECTS));
+        assertThat(rows(ds, "SELECT slice_no || ' ' || from_record || ' ' || to_record FROM ingest_slices ORDER BY 1"))
+                .containsExactly("1 301 " + (end - 1), "2 " + end + " 602");
+        assertThat(rows(ds, "SELECT count(*) FROM ingest_lanes")).containsExactly("0");
+    }
+
+    @Test
+    void theFirstErrorIsTheEarliestRecordsWhicheverLaneCommittedFirst() throws Exception {
+        // one batch of 30 records: record 5 is invalid (lane 0), record 30 changes an earlier order of
+        // a stream in another lane (a conflict, in that lane)
+        int changed = 1;
+        while (EventStore.laneOf("order_events", "customer-c" + changed, 3) == 0) changed++;
+        StringBuilder sb = new StringBuilder("order_id,customer,amount,at\n");
+        for (int i = 1; i <= 29; i++) sb.append(line(i, i == 5 ? "lots" : i + ".50"));
+        sb.append(line(changed, "9.99"));
+        Path file = dir.resolve("orders/first-error.csv");
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, sb.toString());
+        ObjectRef ref = source.refFor("drop", file);
+
+        DataSource clean = db();
+        inlet(clean, "one", FeedRegistry.parse(ONE_LANE, "one-lane.yaml")).ingestFile(ref, source, Deadline.none());
+        List<String> expected = rows(clean, "SELECT first_error FROM ingested_files");
+        assertThat(expected.get(0)).startsWith("line 6: ");
+
+        DataSource ds = db();
+        // lane 0 fails on record 5's rejection; the conflict's lane commits its share
+        execute(ds, """
+                CREATE FUNCTION inlet.refuse_record_5() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    IF NEW.record_number = 5 THEN RAISE EXCEPTION 'refusing record 5'; END IF;
+                    RETURN NEW;
+                END $$;
+                CREATE TRIGGER refuse_record_5 BEFORE INSERT ON inlet.rejected_records
+                    FOR EACH ROW EXECUTE FUNCTION inlet.refuse_record_5()""");
+        assertThatThrownBy(() -> inlet(ds, "first").ingestFile(ref, source, Deadline.none()))
+                .hasMessageContaining("refusing record 5");
+        execute(ds, "DROP TRIGGER refuse_record_5 ON inlet.rejected_records");
+
+        FileReport rerun = inlet(ds, "second").ingestFile(ref, source, Deadline.none());
+        assertThat(rerun.outcome()).isEqualTo(FileOutcome.COMPLETED);
+        assertThat(rerun.counts()).isEqualTo(new Counts(30, 28, 0, 1, 1));
+        assertThat(rows(ds, "SELECT first_error FROM ingested_files")).isEqualTo(expected);
+        assertThat(inlet(ds, "third").ingestFile(ref, source, Deadline.none()).firstError()).isEqualTo(expected.get(0));
+    }
+
+    @Test
     void deadlinesCutALanedFileIntoSlicesThatTogetherEqualOnePass() throws Exception {
         ObjectRef ref = write("orders/orders.csv");
         DataSource clean = oneLaneLoad(ref);
@@ -245,6 +322,70 @@ class LanesTest {
         // rows of ~1,000 characters and a cap of 65,536: a batch ends at its 66th record, not at 5,000;
         // each batch is one transaction, and the events of one transaction share their xmin
         assertThat(rows(ds, "SELECT count(DISTINCT xmin::text) FROM order_events")).containsExactly("5");
+    }
+
+    @Test
+    void twoLanedFilesLoadingIntoOneTableAtOnceKeepEachStreamsVersionsGaplessAndInFileOrder() throws Exception {
+        // two files over the same customers' streams, each over three lanes, at once: their lanes take
+        // turns on the partition locks; nothing waits for ever, and each stream's versions are 1..n
+        // with each file's events in that file's order
+        List<ObjectRef> refs = new java.util.ArrayList<>();
+        for (String prefix : List.of("A", "B")) {
+            StringBuilder sb = new StringBuilder("order_id,customer,amount,at\n");
+            for (int i = 1; i <= ROWS; i++) sb.append(line(i, i + ".50").replace("O-", prefix + "-"));
+            Path file = dir.resolve("orders/" + prefix + ".csv");
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, sb.toString());
+            refs.add(source.refFor("drop", file));
+        }
+        DataSource ds = db();
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            List<java.util.concurrent.Future<FileReport>> runs = new java.util.ArrayList<>();
+            for (ObjectRef ref : refs) runs.add(pool.submit(() -> inlet(ds, "w-" + ref.key()).ingestFile(ref, source, Deadline.none())));
+            for (var run : runs) {
+                FileReport r = run.get(2, java.util.concurrent.TimeUnit.MINUTES);
+                assertThat(r.outcome()).isEqualTo(FileOutcome.COMPLETED);
+                assertThat(r.counts()).isEqualTo(new Counts(ROWS, ROWS, 0, 0, 0));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(rows(ds, "SELECT count(*) FROM order_events")).containsExactly(String.valueOf(2 * ROWS));
+        assertThat(rows(ds, "SELECT count(*) FROM (SELECT stream_id FROM order_events GROUP BY stream_id "
+                + "HAVING max(stream_version) <> count(*) OR min(stream_version) <> 1) g")).as("gapless").containsExactly("0");
+        assertThat(rows(ds, """
+                SELECT count(*) FROM (
+                    SELECT split_part(payload ->> 'order_id', '-', 2)::int AS n,
+                           lag(split_part(payload ->> 'order_id', '-', 2)::int) OVER (
+                               PARTITION BY stream_id, split_part(payload ->> 'order_id', '-', 1) ORDER BY stream_version) AS before
+                    FROM order_events) o
+                WHERE n < before""")).as("each file's events in file order within a stream").containsExactly("0");
+    }
+
+    @Test
+    void aReadFailureWhileTheLanesCommitLeavesNoThreadNorConnectionBehind() throws Exception {
+        ObjectRef ref = write("orders/orders.csv");
+        DataSource ds = db();
+        // the connection to the object breaks half-way through the file, while the lanes commit
+        io.inlet.source.ObjectSource failing = (r, from) -> new ResumeAndPolicyTest.FailAfter(source.open(r, from), 12_000);
+        assertThatThrownBy(() -> inlet(ds, "w").ingestFile(ref, failing, Deadline.none()))
+                .isInstanceOf(io.inlet.failure.RetryableException.class);
+
+        long until = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        List<String> left;
+        do {
+            left = Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
+                    .filter(n -> n.startsWith("inlet-file-")).toList();
+            if (left.isEmpty()) break;
+            Thread.sleep(50);
+        } while (System.nanoTime() < until);
+        assertThat(left).as("read-ahead and lane threads").isEmpty();
+        assertThat(rows(ds, "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                + "AND pid <> pg_backend_pid() AND backend_type = 'client backend'")).as("lane connections").containsExactly("0");
+
+        FileReport rerun = inlet(ds, "again").ingestFile(ref, source, Deadline.none());
+        assertThat(rerun.counts()).isEqualTo(new Counts(ROWS + 2, ROWS - 2, 1, 1, 2));
     }
 
     /** The lanes (of three) the customers' streams fall in. */
