@@ -43,6 +43,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import org.slf4j.Logger;
@@ -317,7 +318,7 @@ public final class FileIngester {
             rejected.forFile(c, a.claim().fileId(), a.feed().name(), rejections);
             // the earliest record's (conflicts come after the other rejections in the list): the file's
             // first error must not depend on which lane commits first
-            Rejection first = rejections.stream().min(java.util.Comparator.comparingLong(Rejection::recordNumber)).orElse(null);
+            Rejection first = rejections.stream().min(Comparator.comparingLong(Rejection::recordNumber)).orElse(null);
             String firstError = first == null ? null : "line " + first.lineNumber() + ": " + first.reason();
             Counts d = new Counts(share.read, outcome.appended(), outcome.duplicates(), outcome.conflicts(),
                     share.rejections.size());
