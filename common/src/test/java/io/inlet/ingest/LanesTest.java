@@ -147,18 +147,7 @@ class LanesTest {
         DataSource clean = oneLaneLoad(ref);
 
         DataSource ds = db();
-        // order O-305's insert fails: its lane's share of the 11th batch (records 301..330) rolls
-        // back, while the other two lanes commit theirs
-        execute(ds, """
-                CREATE FUNCTION inlet.refuse_o305() RETURNS trigger LANGUAGE plpgsql AS $$
-                BEGIN
-                    IF NEW.payload ->> 'order_id' = 'O-305' THEN RAISE EXCEPTION 'refusing O-305'; END IF;
-                    RETURN NEW;
-                END $$;
-                CREATE TRIGGER refuse_o305 BEFORE INSERT ON inlet.order_events
-                    FOR EACH ROW EXECUTE FUNCTION inlet.refuse_o305()""");
-        assertThatThrownBy(() -> inlet(ds, "first").ingestFile(ref, source, Deadline.none()))
-                .hasMessageContaining("refusing O-305");
+        failLaneOfO305(ds, ref);
 
         int failedLane = EventStore.laneOf("order_events", "customer-c" + 305 % CUSTOMERS, 3);
         List<String> expected = new java.util.ArrayList<>();
@@ -186,16 +175,7 @@ class LanesTest {
 
         DataSource ds = db();
         // as above: O-305's lane stops at record 301, the other two lanes stand at 331
-        execute(ds, """
-                CREATE FUNCTION inlet.refuse_o305() RETURNS trigger LANGUAGE plpgsql AS $$
-                BEGIN
-                    IF NEW.payload ->> 'order_id' = 'O-305' THEN RAISE EXCEPTION 'refusing O-305'; END IF;
-                    RETURN NEW;
-                END $$;
-                CREATE TRIGGER refuse_o305 BEFORE INSERT ON inlet.order_events
-                    FOR EACH ROW EXECUTE FUNCTION inlet.refuse_o305()""");
-        assertThatThrownBy(() -> inlet(ds, "first").ingestFile(ref, source, Deadline.none()))
-                .hasMessageContaining("refusing O-305");
+        failLaneOfO305(ds, ref);
         execute(ds, "DROP TRIGGER refuse_o305 ON inlet.order_events");
 
         // the resumed attempt's deadline passes a few records after 301, before the others' 331
@@ -386,6 +366,23 @@ class LanesTest {
 
         FileReport rerun = inlet(ds, "again").ingestFile(ref, source, Deadline.none());
         assertThat(rerun.counts()).isEqualTo(new Counts(ROWS + 2, ROWS - 2, 1, 1, 2));
+    }
+
+    /**
+     * A first attempt whose lane of order O-305 fails: that lane's share of the 11th batch (records
+     * 301..330) rolls back, while the other two lanes commit theirs. The refusing trigger stays.
+     */
+    void failLaneOfO305(DataSource ds, ObjectRef ref) throws Exception {
+        execute(ds, """
+                CREATE FUNCTION inlet.refuse_o305() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    IF NEW.payload ->> 'order_id' = 'O-305' THEN RAISE EXCEPTION 'refusing O-305'; END IF;
+                    RETURN NEW;
+                END $$;
+                CREATE TRIGGER refuse_o305 BEFORE INSERT ON inlet.order_events
+                    FOR EACH ROW EXECUTE FUNCTION inlet.refuse_o305()""");
+        assertThatThrownBy(() -> inlet(ds, "first").ingestFile(ref, source, Deadline.none()))
+                .hasMessageContaining("refusing O-305");
     }
 
     /** The lanes (of three) the customers' streams fall in. */
