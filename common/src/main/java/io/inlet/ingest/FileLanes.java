@@ -46,10 +46,6 @@ final class FileLanes implements AutoCloseable {
         });
     }
 
-    int count() {
-        return own.size() + 1;
-    }
-
     /** Commits every lane's share of {@code batch} that has records, the lanes at once; returns when all are done. */
     void commit(FileBatch batch, Commit commit) {
         List<Future<?>> others = new ArrayList<>();

@@ -160,9 +160,7 @@ class LanesTest {
         FileReport rerun = inlet(ds, "second").ingestFile(ref, source, Deadline.none());
         assertThat(rerun.outcome()).isEqualTo(FileOutcome.COMPLETED);
         assertThat(rerun.counts()).isEqualTo(new Counts(ROWS + 2, ROWS - 2, 1, 1, 2));
-        assertThat(rows(ds, EVENTS)).isEqualTo(rows(clean, EVENTS));
-        assertThat(rows(ds, OUTBOX)).isEqualTo(rows(clean, OUTBOX));
-        assertThat(rows(ds, REJECTS)).isEqualTo(rows(clean, REJECTS));
+        assertSameStoredAs(clean, ds);
         assertThat(rows(ds, "SELECT slice_no || ' ' || from_record || ' ' || to_record FROM ingest_slices"))
                 .as("the resumed slice starts where the slowest lane stood").containsExactly("1 301 602");
         assertThat(rows(ds, "SELECT count(*) FROM ingest_lanes")).containsExactly("0");
@@ -188,9 +186,7 @@ class LanesTest {
         FileReport rest = inlet(ds, "third").ingestFile(ref, source, Deadline.none());
         assertThat(rest.outcome()).isEqualTo(FileOutcome.COMPLETED);
         assertThat(rest.counts()).isEqualTo(new Counts(ROWS + 2, ROWS - 2, 1, 1, 2));
-        assertThat(rows(ds, EVENTS)).isEqualTo(rows(clean, EVENTS));
-        assertThat(rows(ds, OUTBOX)).isEqualTo(rows(clean, OUTBOX));
-        assertThat(rows(ds, REJECTS)).isEqualTo(rows(clean, REJECTS));
+        assertSameStoredAs(clean, ds);
         assertThat(rows(ds, "SELECT slice_no || ' ' || from_record || ' ' || to_record FROM ingest_slices ORDER BY 1"))
                 .containsExactly("1 301 " + (end - 1), "2 " + end + " 602");
         assertThat(rows(ds, "SELECT count(*) FROM ingest_lanes")).containsExactly("0");
@@ -366,6 +362,13 @@ class LanesTest {
 
         FileReport rerun = inlet(ds, "again").ingestFile(ref, source, Deadline.none());
         assertThat(rerun.counts()).isEqualTo(new Counts(ROWS + 2, ROWS - 2, 1, 1, 2));
+    }
+
+    /** The events (ids, streams, versions, payloads), outbox rows and rejects of {@code ds} equal {@code clean}'s. */
+    static void assertSameStoredAs(DataSource clean, DataSource ds) throws Exception {
+        assertThat(rows(ds, EVENTS)).isEqualTo(rows(clean, EVENTS));
+        assertThat(rows(ds, OUTBOX)).isEqualTo(rows(clean, OUTBOX));
+        assertThat(rows(ds, REJECTS)).isEqualTo(rows(clean, REJECTS));
     }
 
     /**
