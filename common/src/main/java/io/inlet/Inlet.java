@@ -27,7 +27,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.UUID;
 import javax.sql.DataSource;
 
 /**
@@ -138,7 +137,7 @@ public final class Inlet {
             return this;
         }
 
-        /** Names this worker in leases (a Lambda log stream, a hostname); random when unset. */
+        /** Names this worker in leases (a Lambda log stream, a hostname); {@code worker} when unset. */
         public Builder workerId(String workerId) {
             this.workerId = workerId;
             return this;
@@ -176,7 +175,9 @@ public final class Inlet {
             if (leaseDuration.compareTo(Duration.ofSeconds(1)) < 0) {
                 throw new IllegalArgumentException("lease duration must be at least 1s: " + leaseDuration);
             }
-            if (workerId == null || workerId.isBlank()) workerId = "worker-" + UUID.randomUUID();
+            // nothing random here: the lease owners add a random part when the first attempt begins
+            // (after a SnapStart restore, not in the snapshot)
+            if (workerId == null || workerId.isBlank()) workerId = "worker";
             checkSchema();
             return new Inlet(this, new Transactions(dataSource));
         }

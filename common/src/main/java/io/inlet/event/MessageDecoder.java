@@ -41,6 +41,7 @@ public final class MessageDecoder {
             .build();
     private static final JsonFormat CLOUDEVENT_JSON = new JsonFormat();
     private static final String CE_PREFIX = "ce-";
+    private static final String SCHEMA_VERSION_EXTENSION = "schemaversion";
 
     private final FeedRegistry feeds;
 
@@ -74,6 +75,7 @@ public final class MessageDecoder {
         } else {
             throw fail(msg, "body must be a JSON object or an array of objects, found " + body.getNodeType().name().toLowerCase(Locale.ROOT));
         }
+        Integer declared = attributeVersion(msg, feed);
         List<EventEnvelope> events = new ArrayList<>();
         for (int i = 0; i < items.size(); i++) {
             JsonNode item = items.get(i);
@@ -82,7 +84,9 @@ public final class MessageDecoder {
             if (!item.isObject()) throw fail(msg, where + " is not a JSON object");
             RawRecord record = new RawRecord(new RecordPosition(n, n, 0, 0), (ObjectNode) item, item.toString());
             try {
-                events.add(mapper.map(record, ctx, EventIds.messagePositionName(msg.channel(), msg.messageId(), n)));
+                EventEnvelope e = mapper.map(record, ctx, EventIds.messagePositionName(msg.channel(), msg.messageId(), n));
+                events.add(declared == null ? e : new EventEnvelope(e.eventId(), e.streamId(), e.eventType(), declared,
+                        e.occurredAt(), e.correlationId(), e.causationId(), e.source(), e.payloadJson()));
             } catch (RecordRejectedException e) {
                 throw fail(msg, where + ": " + e.getMessage());
             }
@@ -143,16 +147,7 @@ public final class MessageDecoder {
                 throw fail(msg, "no subject, and the stream_id template fails on data: " + e.getMessage());
             }
         }
-        int schemaVersion = mapper == null ? 1 : mapper.spec().schemaVersion();
-        Object version = event.getExtension("schemaversion");
-        if (version != null) {
-            try {
-                schemaVersion = Integer.parseInt(version.toString().strip());
-            } catch (NumberFormatException e) {
-                throw fail(msg, "extension 'schemaversion': not a whole number: '" + version + "'");
-            }
-            if (schemaVersion <= 0) throw fail(msg, "extension 'schemaversion': must be positive, found " + schemaVersion);
-        }
+        int schemaVersion = schemaVersion(msg, feed, event, mapper);
         // An explicit correlationid wins; else the event's own trace (distributed tracing extension);
         // else the message's (its trace id, or its id).
         Object correlation = event.getExtension("correlationid");
@@ -174,6 +169,41 @@ public final class MessageDecoder {
                 stream, event.getType(), schemaVersion, occurredAt,
                 correlation != null ? correlation.toString() : ctx.correlationId(),
                 ctx.causationId(), ctx.sourceName(), EventMapper.write(data));
+    }
+
+    /**
+     * The schema version of a CloudEvent's event: its {@code schemaversion} extension, else the feed's
+     * schema-version attribute, else the mapping's; an extension and an attribute that disagree are refused.
+     */
+    private static int schemaVersion(InboundMessage msg, MessageFeed feed, CloudEvent event, EventMapper mapper) {
+        Object extension = event.getExtension(SCHEMA_VERSION_EXTENSION);
+        Integer fromExtension = null;
+        if (extension != null) {
+            try {
+                fromExtension = DeclaredSchemaVersion.parse("extension '" + SCHEMA_VERSION_EXTENSION + "'", extension);
+            } catch (IllegalArgumentException e) {
+                throw fail(msg, e.getMessage());
+            }
+        }
+        Integer fromAttribute = attributeVersion(msg, feed);
+        if (fromExtension != null && fromAttribute != null && !fromExtension.equals(fromAttribute)) {
+            throw fail(msg, "extension '" + SCHEMA_VERSION_EXTENSION + "' declares " + fromExtension + " but attribute '"
+                    + feed.schemaVersionAttribute() + "' declares " + fromAttribute);
+        }
+        if (fromExtension != null) return fromExtension;
+        if (fromAttribute != null) return fromAttribute;
+        return mapper == null ? 1 : mapper.spec().schemaVersion();
+    }
+
+    /** The version the feed's schema-version attribute declares, or null when the message has no such attribute. */
+    private static Integer attributeVersion(InboundMessage msg, MessageFeed feed) {
+        String declared = msg.attributes().get(feed.schemaVersionAttribute());
+        if (declared == null) return null;
+        try {
+            return DeclaredSchemaVersion.parse("attribute '" + feed.schemaVersionAttribute() + "'", declared);
+        } catch (IllegalArgumentException e) {
+            throw fail(msg, e.getMessage());
+        }
     }
 
     /** The {@code ce-*} attributes (binary mode), keyed by attribute name in lower case. */

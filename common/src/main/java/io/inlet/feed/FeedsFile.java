@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.inlet.event.PayloadSchema;
+import io.inlet.event.Printable;
 import io.inlet.event.StreamTemplate;
 import io.inlet.event.TimeFormat;
 import io.inlet.feed.MappingSpec.EventTypeRule;
@@ -49,7 +50,10 @@ final class FeedsFile {
     private static final Set<String> FEED_KEYS = Set.of("name", "bucket", "key_pattern", "format", "mapping", "table",
             "errors", "duplicate_content", "batch_size", "batch_bytes", "lanes", "lanes_from_bytes",
             "derived");
-    private static final Set<String> MESSAGE_KEYS = Set.of("name", "channel", "format", "mapping", "table", "derived");
+    private static final Set<String> MESSAGE_KEYS = Set.of("name", "channel", "format", "mapping", "table", "derived",
+            "schema_version_attribute");
+    /** A name SQS (256 characters of these) and Pub/Sub (256 bytes) both carry; {@code ce-*} belongs to CloudEvents. */
+    static final Pattern ATTRIBUTE = Pattern.compile("(?![cC][eE]-)[A-Za-z0-9_.-]{1,256}");
     private static final Set<String> FORMAT_KEYS = Set.of("type", "delimiter", "quote", "escape", "header", "columns",
             "trim", "skip_empty_lines", "charset", "compression", "max_record_bytes");
     private static final List<String> CSV_ONLY_KEYS = List.of("delimiter", "quote", "escape", "header", "columns", "trim",
@@ -349,7 +353,13 @@ final class FeedsFile {
         MappingSpec mapping = mappingNode.isAbsent() ? null : mapping(mappingNode, null, false);
         String table = table(node.get("table"));
         List<DerivedRoute> derived = derived(node.get("derived"), false, mapping);
-        return new MessageFeed(name, channel, format, mapping, table, derived);
+        ConfigNode attributeNode = node.get("schema_version_attribute");
+        String attribute = attributeNode.text(MessageFeed.DEFAULT_SCHEMA_VERSION_ATTRIBUTE);
+        if (!ATTRIBUTE.matcher(attribute).matches()) {
+            throw attributeNode.error("invalid attribute name '" + Printable.of(attribute, 60) + "' (1 to 256 letters, digits, "
+                    + "'_', '.', '-'; not starting with 'ce-', which names CloudEvent attributes)");
+        }
+        return new MessageFeed(name, channel, format, mapping, table, derived, attribute);
     }
 
     // ---------------------------------------------------------------- mapping

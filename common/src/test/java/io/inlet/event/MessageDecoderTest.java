@@ -139,6 +139,6 @@ class MessageDecoderTest {
                 .hasMessage("message m-1 on channel 'billing': is not a CloudEvent (no 'specversion' in the body and no ce-* attributes)");
         assertThatThrownBy(() -> DECODER.decode(message("{\"specversion\":\"1.0\",\"id\":\"e\",\"source\":\"urn:s\",\"type\":\"T\","
                 + "\"subject\":\"s\",\"schemaversion\":\"two\",\"data\":{}}", Map.of()), BILLING, CTX))
-                .hasMessage("message m-1 on channel 'billing': extension 'schemaversion': not a whole number: 'two'");
+                .hasMessage("message m-1 on channel 'billing': extension 'schemaversion': must be a whole number from 1 to 2147483647, found \"two\"");
     }
 }

@@ -167,6 +167,36 @@ class FeedsFileErrorsTest {
                 .hasMessage("feeds.yaml: message feed 'billing': mapping: is required unless format is cloudevent (plain JSON messages need a mapping)");
     }
 
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"\"\"", "\"schema version\"", "ce-schemaversion", "CE-x",
+            "\"a\\u0000b\""})
+    void aSchemaVersionAttributeThatNoMessageCanCarryIsRejected(String name) {
+        String yaml = """
+                version: 1
+                messages:
+                  - name: billing
+                    channel: billing
+                    format: cloudevent
+                    schema_version_attribute: %s
+                """.formatted(name);
+        assertThatThrownBy(() -> FeedRegistry.parse(yaml, "feeds.yaml"))
+                .hasMessageStartingWith("feeds.yaml: message feed 'billing': schema_version_attribute: invalid attribute name ");
+    }
+
+    @Test
+    void aSchemaVersionAttributeLongerThanABrokerAllowsIsRejected() {
+        String yaml = """
+                version: 1
+                messages:
+                  - name: billing
+                    channel: billing
+                    format: cloudevent
+                    schema_version_attribute: %s
+                """.formatted("v".repeat(257));
+        assertThatThrownBy(() -> FeedRegistry.parse(yaml, "feeds.yaml"))
+                .hasMessageStartingWith("feeds.yaml: message feed 'billing': schema_version_attribute: invalid attribute name ");
+    }
+
     @Test
     void summaryRouteOnAMessageFeedIsRejected() {
         String yaml = """
