@@ -81,7 +81,7 @@ public final class FunctionEnvironment {
     public static FunctionEnvironment fromSettings(FunctionSettings settings) {
         long started = System.nanoTime();
         keepAliveConnectionsFor(settings.relaySendConcurrency());
-        ParallelInit init = ParallelInit.start(settings, System.getenv("AWS_LAMBDA_LOG_STREAM_NAME"));
+        ParallelInit init = ParallelInit.start(settings, workerId(System.getenv()));
         S3Client s3;
         SqsClient sqs;
         try {
@@ -100,6 +100,21 @@ public final class FunctionEnvironment {
                 .addKeyValue("destinations", settings.destinations().keySet())
                 .log("function environment built");
         return new FunctionEnvironment(settings, s3, sqs, core.dataSource(), core.inlet());
+    }
+
+    /**
+     * Names this environment in file leases: the log stream, which SnapStart functions do not have
+     * (the variable is unset there), else the function and its version. Nothing random: environments
+     * resumed from one snapshot would all share it; the lease owners add a random part when the first
+     * attempt begins, after the restore.
+     */
+    static String workerId(Map<String, String> env) {
+        String stream = env.get("AWS_LAMBDA_LOG_STREAM_NAME");
+        if (stream != null && !stream.isBlank()) return stream;
+        String function = env.get("AWS_LAMBDA_FUNCTION_NAME");
+        if (function == null || function.isBlank()) return "lambda";
+        String version = env.get("AWS_LAMBDA_FUNCTION_VERSION");
+        return version == null || version.isBlank() ? function : function + ":" + version;
     }
 
     /**

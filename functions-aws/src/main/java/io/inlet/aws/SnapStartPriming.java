@@ -10,6 +10,7 @@ import io.inlet.event.RecordContext;
 import io.inlet.event.RecordRejectedException;
 import io.inlet.feed.Feed;
 import io.inlet.feed.FeedRegistry;
+import io.inlet.ledger.LeaseOwners;
 import io.inlet.parse.FileFormatException;
 import io.inlet.parse.RawRecord;
 import io.inlet.parse.ReadItem;
@@ -47,8 +48,9 @@ import software.amazon.awssdk.services.s3.S3Client;
 /**
  * SnapStart (CRaC) hooks. Before the snapshot: build the shared {@link FunctionEnvironment} (SDK
  * clients, feeds, core) and {@link #prime} it, so the snapshot holds loaded, initialised classes but
- * no open socket. After restore: open and close one connection to make sure the database is reachable
- * from the restored environment (nothing is pooled, so nothing stale needs closing).
+ * no open socket. After restore: the lease owners draw their random part anew ({@link #restored}), and
+ * one connection is opened and closed to make sure the database is reachable from the restored
+ * environment (nothing is pooled, so nothing stale needs closing).
  *
  * <p>Without SnapStart, {@code org.crac} finds no CRaC implementation and the registration does
  * nothing.
@@ -75,7 +77,18 @@ public final class SnapStartPriming implements Resource {
 
     @Override
     public void afterRestore(Context<? extends Resource> context) {
-        try (Connection c = FunctionEnvironment.shared().dataSource().getConnection()) {
+        restored(FunctionEnvironment.shared());
+    }
+
+    /**
+     * What {@code afterRestore} runs in each environment resumed from the snapshot: first makes the
+     * lease owners draw their random part again (the snapshot's is shared by every environment
+     * resumed from it, and an environment takes over leases carrying its own part at once), then opens
+     * and closes one connection to see that the database is reachable.
+     */
+    public static void restored(FunctionEnvironment env) {
+        LeaseOwners.afterRestore();
+        try (Connection c = env.dataSource().getConnection()) {
             c.isValid(2);
             log.info("restored from SnapStart; database reachable");
         } catch (Exception e) {

@@ -7,6 +7,7 @@ import io.inlet.Inlet;
 import io.inlet.aws.config.FeedsLocation;
 import io.inlet.aws.config.FunctionSettings;
 import io.inlet.aws.sqs.SqsEventPublisher;
+import io.inlet.ledger.LeaseOwners;
 import io.inlet.testing.TestDatabase;
 import java.net.URI;
 import java.sql.Connection;
@@ -62,6 +63,34 @@ class SnapStartPrimingTest {
         assertThatThrownBy(() -> SnapStartPriming.prime(broken))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageStartingWith("priming: the database did not answer SELECT 1: ");
+    }
+
+    @Test
+    void theRestoreHookMakesEveryLeaseOwnerOfTheSnapshotDrawANewRandomPart() throws Exception {
+        FunctionEnvironment env = environment(TestDatabase.fresh("order_events", "downstream_events"));
+        LeaseOwners inSnapshot = new LeaseOwners("inlet-ingest:7");
+        String beforeCheckpoint = inSnapshot.begin();
+        inSnapshot.end(beforeCheckpoint);
+
+        SnapStartPriming.restored(env);
+
+        String afterRestore = inSnapshot.begin();
+        assertThat(incarnation(afterRestore)).startsWith("inlet-ingest:7~").isNotEqualTo(incarnation(beforeCheckpoint));
+    }
+
+    @Test
+    void aSnapStartEnvironmentWithoutALogStreamIsNamedByItsFunctionVersionNotByChance() {
+        Map<String, String> snapStart = Map.of("AWS_LAMBDA_FUNCTION_NAME", "inlet-ingest", "AWS_LAMBDA_FUNCTION_VERSION", "7");
+
+        assertThat(FunctionEnvironment.workerId(snapStart)).isEqualTo("inlet-ingest:7");
+        assertThat(FunctionEnvironment.workerId(Map.of("AWS_LAMBDA_LOG_STREAM_NAME", "2026/12/06/[7]abc",
+                "AWS_LAMBDA_FUNCTION_NAME", "inlet-ingest", "AWS_LAMBDA_FUNCTION_VERSION", "7"))).isEqualTo("2026/12/06/[7]abc");
+        assertThat(FunctionEnvironment.workerId(Map.of())).isEqualTo("lambda");
+    }
+
+    /** An owner without its attempt number: {@code worker~random}. */
+    private static String incarnation(String owner) {
+        return owner.substring(0, owner.lastIndexOf('#'));
     }
 
     static FunctionEnvironment environment(DataSource db) {

@@ -10,6 +10,8 @@ import io.inlet.aws.decode.DecodedPayload.TestEvent;
 import io.inlet.aws.decode.DecodedPayload.Undecodable;
 import io.inlet.event.TraceContext;
 import io.inlet.ingest.InboundMessage;
+import java.nio.ByteBuffer;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -22,10 +24,13 @@ import java.util.Map;
  *   <li>an S3 event notification ({@code Records[].eventSource = aws:s3}; S3 -> SQS, or
  *       S3 -> SNS -> SQS with raw delivery on);</li>
  *   <li>an EventBridge S3 event ({@code source = aws.s3} with a {@code detail-type});</li>
- *   <li>any other JSON object: a business event (plain JSON or a structured CloudEvent), left to
- *       the message feeds.</li>
+ *   <li>any other JSON object, or a JSON array: business events (plain JSON, one per array element,
+ *       or a structured CloudEvent), left to the message feeds.</li>
  * </ol>
- * Anything else (not JSON, a JSON array or scalar, a broken notification) is {@link Undecodable}.
+ * Anything else (not JSON, a JSON scalar, a broken notification) is {@link Undecodable}.
+ *
+ * <p>Every message attribute goes with the message: String and Number ones (and custom types such as
+ * {@code String.x}, {@code Number.y}) as their text, Binary ones as base64 (padded, RFC 4648).
  */
 public final class SqsBodyDecoder {
 
@@ -53,8 +58,12 @@ public final class SqsBodyDecoder {
             return new Undecodable((insideSns ? "SNS Message" : "message body") + " is not JSON: "
                     + e.getOriginalMessage());
         }
+        if (root != null && root.isArray()) {
+            // plain JSON events, one per element: the core maps (or refuses) each
+            return new BusinessMessage(new InboundMessage(messageId, channel, body, attributes));
+        }
         if (root == null || !root.isObject()) {
-            return new Undecodable((insideSns ? "SNS Message" : "message body") + " is not a JSON object");
+            return new Undecodable((insideSns ? "SNS Message" : "message body") + " is not a JSON object or array");
         }
         if (!insideSns && "Notification".equals(root.path("Type").asText(null)) && root.path("Message").isTextual()
                 && root.has("TopicArn")) {
@@ -86,21 +95,33 @@ public final class SqsBodyDecoder {
     }
 
     /**
-     * String-valued message attributes (CloudEvents binary mode puts {@code ce-*} there), with the
-     * record's trace context as {@code traceparent} when only the X-Ray {@code AWSTraceHeader} has it.
+     * Every message attribute as text (CloudEvents binary mode puts {@code ce-*} there; a feed's
+     * schema-version attribute is one), with the record's trace context as {@code traceparent} when
+     * only the X-Ray {@code AWSTraceHeader} has it.
      */
-    private static Map<String, String> attributes(SQSMessage message) {
+    static Map<String, String> attributes(SQSMessage message) {
         Map<String, String> out = new LinkedHashMap<>();
         if (message.getMessageAttributes() != null) {
             for (Map.Entry<String, MessageAttribute> e : message.getMessageAttributes().entrySet()) {
-                if (e.getValue() != null && e.getValue().getStringValue() != null) {
-                    out.put(e.getKey(), e.getValue().getStringValue());
-                }
+                String value = text(e.getValue());
+                if (value != null) out.put(e.getKey(), value);
             }
         }
         if (TraceContext.fromAttributes(out).isEmpty()) {
             SqsDelivery.traceContext(message).ifPresent(t -> out.put(TraceContext.TRACEPARENT, t.toTraceparent()));
         }
         return out;
+    }
+
+    /** An attribute's value: its string value (String, Number), else its binary value in base64; null if it has neither. */
+    private static String text(MessageAttribute attribute) {
+        if (attribute == null) return null;
+        if (attribute.getStringValue() != null) return attribute.getStringValue();
+        ByteBuffer binary = attribute.getBinaryValue();
+        if (binary == null) return null;
+        ByteBuffer bytes = binary.asReadOnlyBuffer();
+        byte[] copy = new byte[bytes.remaining()];
+        bytes.get(copy);
+        return Base64.getEncoder().encodeToString(copy);
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.inlet.aws.decode.LambdaEventJson;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.services.sqs.model.Message;
@@ -39,7 +40,11 @@ public final class ReceivedMessages {
             ObjectNode messageAttributes = r.putObject("messageAttributes");
             for (Map.Entry<String, MessageAttributeValue> a : m.messageAttributes().entrySet()) {
                 ObjectNode v = messageAttributes.putObject(a.getKey());
-                v.put("stringValue", a.getValue().stringValue());
+                if (a.getValue().stringValue() != null) v.put("stringValue", a.getValue().stringValue());
+                // the runtime's JSON carries a Binary attribute's bytes as base64
+                if (a.getValue().binaryValue() != null) {
+                    v.put("binaryValue", Base64.getEncoder().encodeToString(a.getValue().binaryValue().asByteArray()));
+                }
                 v.putArray("stringListValues");
                 v.putArray("binaryListValues");
                 v.put("dataType", a.getValue().dataType());

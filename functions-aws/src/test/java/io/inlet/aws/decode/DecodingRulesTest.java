@@ -64,9 +64,15 @@ class DecodingRulesTest {
     }
 
     @Test
-    void jsonArrayBodyIsUndecodable() {
+    void jsonArrayBodyIsABusinessMessageTheCoreMapsElementByElement() {
         assertThat(bodies.decode(message("m1", "[1,2,3]"), "q"))
-                .isEqualTo(new Undecodable("message body is not a JSON object"));
+                .isEqualTo(new DecodedPayload.BusinessMessage(new io.inlet.ingest.InboundMessage("m1", "q", "[1,2,3]", Map.of())));
+    }
+
+    @Test
+    void jsonScalarBodyIsUndecodable() {
+        assertThat(bodies.decode(message("m1", "42"), "q"))
+                .isEqualTo(new Undecodable("message body is not a JSON object or array"));
     }
 
     @Test

@@ -92,6 +92,13 @@ class PayloadDecodingTest {
                 fifo(3, "{\"orderId\": \"ORD-2001\", \"status\": \"PAID\"}"),
                 fifo(4, "{\"orderId\": \"ORD-2002\", \"status\": \"PAID\"}")));
         OWN.put("sqs-poison.json", sqs(new Undecodable("message body is not JSON")));
+        // a JSON array is a business message too (the core maps each element); every attribute reaches
+        // the core: Number and custom types as their text, Binary as base64
+        OWN.put("sqs-business-array-attributes.json", sqs(business("7b0e4c1a-0009-4f2b-8c3d-000000000009", "orders-events",
+                "[{\"orderId\": \"ORD-3001\", \"status\": \"PLACED\", \"total\": \"10.00\", \"placedAt\": "
+                        + "\"2024-05-06T08:00:00Z\"}, {\"orderId\": \"ORD-3002\", \"status\": \"PLACED\", \"total\": "
+                        + "\"20.00\", \"placedAt\": \"2024-05-06T08:01:00Z\"}]",
+                Map.of("schemaVersion", "2", "signature", "AAEC/w==", "tenant", "eu-1"))));
 
         SHARED.put("eventbridge-s3-object-created-captured.json", new Case(Route.EVENTBRIDGE, List.of(created(
                 "s3-eb-unwrap-sourcebucket", "s3-eb-template.yaml", null, "e56e21b1610dd94e9907f82b8d05b934", 1565L,

@@ -123,6 +123,8 @@ class PayloadHandlingTest {
         OWN.put("sqs-fifo-batch.json", new Expect(Handler.SQS, List.of(), Map.of(),
                 Map.of("9c1d2e3f-0001-4a5b-8c6d-000000000001", "PROCESSED", "9c1d2e3f-0004-4a5b-8c6d-000000000004", "PROCESSED"),
                 Map.of(MESSAGES, 4L)));
+        OWN.put("sqs-business-array-attributes.json", new Expect(Handler.SQS, List.of(), Map.of(),
+                Map.of("7b0e4c1a-0009-4f2b-8c3d-000000000009", "PROCESSED"), Map.of(MESSAGES, 2L)));
         OWN.put("sqs-poison.json", new Expect(Handler.SQS, List.of("e0e0e0e0-0008-4bad-8bad-000000000008"), Map.of(),
                 Map.of("e0e0e0e0-0008-4bad-8bad-000000000008", "FAILED message body is not JSON"), Map.of(MESSAGES, 0L)));
 
