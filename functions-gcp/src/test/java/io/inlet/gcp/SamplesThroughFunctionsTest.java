@@ -104,6 +104,19 @@ class SamplesThroughFunctionsTest {
         }
     }
 
+    /** "stream vN" of each event a message appended. */
+    private static List<String> stored(String messageId) throws Exception {
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(
+                "SELECT stream_id, schema_version FROM order_events WHERE causation_id = ? ORDER BY stream_id")) {
+            s.setString(1, messageId);
+            List<String> out = new ArrayList<>();
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) out.add(r.getString(1) + " v" + r.getInt(2));
+            }
+            return out;
+        }
+    }
+
     @Test
     void everySampleIsAcknowledgedAndPoisonIsRecordedWithItsReason() throws Exception {
         List<Path> files = new ArrayList<>(Samples.files(Samples.own()).stream()
@@ -120,6 +133,14 @@ class SamplesThroughFunctionsTest {
         assertThat(failureReason("12000000006")).startsWith("Pub/Sub message 12000000006: message data is a malformed CloudEvent");
         assertThat(failureReason("13000000004")).startsWith("Pub/Sub message 13000000004: message data is not JSON");
         assertThat(failureReason("12000000001")).isNull();
+        // plain JSON arrays: one event per element, with the schema version the message's attribute declares
+        assertThat(failureReason("12000000008")).isNull();
+        assertThat(failureReason("13000000008")).isNull();
+        assertThat(stored("12000000008")).containsExactly("order-o-2001 v2", "order-o-2002 v2");
+        assertThat(stored("13000000008")).containsExactly("order-o-2101 v3", "order-o-2102 v3");
+        assertThat(failureReason("12000000009")).isEqualTo("message 12000000009 on channel 'orders': attribute "
+                + "'schemaVersion': must be a whole number from 1 to 2147483647, found \"2\\u0000\"");
+        assertThat(stored("12000000009")).isEmpty();
         if (Samples.shared().isPresent()) {
             assertThat(failureReason("message-id")).startsWith("Pub/Sub message message-id: message data is not JSON");
         }

@@ -34,6 +34,21 @@ final class Json {
         return node;
     }
 
+    /** A JSON object or array (the two shapes business events come in); anything else is refused. */
+    static JsonNode objectOrArray(String text, String what) throws DecodeException {
+        JsonNode node;
+        try {
+            node = MAPPER.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new DecodeException(what + " is not JSON: " + e.getOriginalMessage());
+        }
+        if (node == null || !(node.isObject() || node.isArray())) {
+            throw new DecodeException(what + " is not a JSON object or array"
+                    + (node == null ? " (empty)" : ": " + node.getNodeType()));
+        }
+        return node;
+    }
+
     /** UTF-8, refusing malformed bytes rather than replacing them silently. */
     static String utf8(byte[] bytes, String what) throws DecodeException {
         try {

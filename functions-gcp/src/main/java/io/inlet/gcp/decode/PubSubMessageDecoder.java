@@ -22,8 +22,10 @@ import java.util.Map;
  *   <li>A GCS notification (attributes {@code eventType=OBJECT_*}, {@code bucketId}, {@code objectId})
  *       becomes an {@link ObjectNotice}: the generation from {@code objectGeneration}; OBJECT_DELETE or
  *       OBJECT_ARCHIVE with {@code overwrittenByGeneration} is {@link ObjectChange#OVERWRITTEN}, not a delete.</li>
- *   <li>Otherwise the data must be a business event: a JSON object, a structured CloudEvent (validated
- *       with the CloudEvents SDK), or binary-mode CloudEvent data with {@code ce-*} attributes.</li>
+ *   <li>Otherwise the data must be business events: a JSON object or array (plain JSON, one event per
+ *       element), a structured CloudEvent (validated with the CloudEvents SDK), or binary-mode
+ *       CloudEvent data with {@code ce-*} attributes. Attributes go with the message as they are (Pub/Sub
+ *       attributes are strings; a feed's schema-version attribute is read by the core).</li>
  *   <li>Anything else is {@link Undecodable}, naming the field.</li>
  * </ul>
  */
@@ -105,8 +107,9 @@ public final class PubSubMessageDecoder {
             validateBinaryCloudEvent(attributes);
             return BusinessMessage.BodyForm.BINARY_CLOUDEVENT;
         }
-        JsonNode json = Json.object(text, "message data");
-        if (!json.has("specversion")) return BusinessMessage.BodyForm.PLAIN_JSON;
+        JsonNode json = Json.objectOrArray(text, "message data");
+        // an array is plain JSON events, one per element: the core maps (or refuses) each
+        if (json.isArray() || !json.has("specversion")) return BusinessMessage.BodyForm.PLAIN_JSON;
         try {
             new JsonFormat().deserialize(text.getBytes(StandardCharsets.UTF_8));
         } catch (EventDeserializationException | IllegalArgumentException | IllegalStateException e) {

@@ -64,6 +64,14 @@ class SampleDecodingTest {
                 ObjectChange.FINALIZED, "11000000007", null));
         OWN.put("pubsub-business-plain-json.json", business("12000000001", "orders", BusinessMessage.BodyForm.PLAIN_JSON,
                 "/orderId", "o-1001", Map.of("source", "shop")));
+        // an array is plain JSON too: the core maps each element
+        OWN.put("pubsub-business-plain-json-array.json", business("12000000008", "orders", BusinessMessage.BodyForm.PLAIN_JSON,
+                "/1/orderId", "o-2002", Map.of("source", "shop", "schemaVersion", "2")));
+        OWN.put("push-business-plain-json-array.json", push(1, business("13000000008", "inlet-orders-push",
+                BusinessMessage.BodyForm.PLAIN_JSON, "/0/orderId", "o-2101", Map.of("schemaVersion", "3"))));
+        // decoding passes attributes on as they are; the core refuses the declared version
+        OWN.put("pubsub-poison-schema-version.json", business("12000000009", "orders", BusinessMessage.BodyForm.PLAIN_JSON,
+                "/orderId", "o-2201", Map.of("schemaVersion", "2\u0000")));
         OWN.put("pubsub-business-structured-cloudevent.json", business("12000000002", "orders",
                 BusinessMessage.BodyForm.STRUCTURED_CLOUDEVENT, "/data/orderId", "o-1002",
                 Map.of("content-type", "application/cloudevents+json")));
