@@ -69,6 +69,10 @@ final class PromiseCheck {
                 && blank(r.ledger().firstError())) {
             out.add(new Violation("COMPLETED file with rejects but no first error", "ledger " + r.ledger()));
         }
+        if (outcome == FileOutcome.COMPLETED && r.report().counts().rejected() + r.report().counts().conflict() > 0
+                && blank(r.report().firstError())) {
+            out.add(new Violation("COMPLETED report with rejects carries no first error", "report counts " + r.report().counts()));
+        }
         for (Reject j : r.rejects().values()) {
             if (blank(j.reason())) out.add(new Violation("rejected record without a reason", j.toString()));
             if (j.kind().equals("INVALID") && blank(j.field())) out.add(new Violation("INVALID rejection names no field", j.toString()));
@@ -125,7 +129,8 @@ final class PromiseCheck {
             for (Rendered f : fields) {
                 if (f.expect().verdict() == Verdict.INVALID) {
                     out.add(new Violation("a value PostgreSQL cannot hold or that is wrong was accepted: " + f.field() + " "
-                            + f.hostile() + " (" + format + ")", "record " + recordNumber + " " + show(f.text())));
+                            + f.hostile() + " (" + format + ")", "record " + recordNumber + " written " + show(f.text())
+                            + ", stored " + show(stored(event, f.field()))));
                 }
             }
             for (String d : differences(event, fields)) {
@@ -174,6 +179,16 @@ final class PromiseCheck {
             }
         }
         return out;
+    }
+
+    /** What the event holds for a field: the column for type, stream and occurred_at, else the payload's value. */
+    static String stored(StoredEvent e, Field field) {
+        return switch (field) {
+            case TYPE -> e.eventType();
+            case STREAM -> e.streamId();
+            case AT -> e.occurredAt().toString();
+            default -> String.valueOf(e.payload().get(field.column));
+        };
     }
 
     private static String textDiff(Expect x, String stored, String column, String payloadDiff) {

@@ -29,14 +29,16 @@ final class WholePathSeeds {
     }
 
     public static void main(String[] args) throws IOException {
-        Path structured = RESOURCES.resolve("WholePathFuzzTestInputs/hostileRecordsEachBecomeOneEventOrOneRejection");
-        Files.createDirectories(structured);
+        Path dir = RESOURCES.resolve("WholePathFuzzTestInputs/hostileFilesKeepThePromise");
+        Files.createDirectories(dir);
         for (Map.Entry<String, FuzzCase> e : structuredSeeds().entrySet()) {
-            Files.write(structured.resolve(e.getKey()), e.getValue().encode());
+            byte[] encoded = e.getValue().encode();
+            byte[] seed = new byte[encoded.length + 1];
+            seed[0] = WholePathFuzzTest.STRUCTURED;
+            System.arraycopy(encoded, 0, seed, 1, encoded.length);
+            Files.write(dir.resolve(e.getKey()), seed);
         }
-        Path bytes = RESOURCES.resolve("WholePathBytesFuzzTestInputs/anyBytesEndCompletedOrRejectedWithEveryRecordAccountedFor");
-        Files.createDirectories(bytes);
-        for (Map.Entry<String, byte[]> e : byteSeeds().entrySet()) Files.write(bytes.resolve(e.getKey()), e.getValue());
+        for (Map.Entry<String, byte[]> e : byteSeeds().entrySet()) Files.write(dir.resolve("raw-" + e.getKey()), e.getValue());
     }
 
     static Map<String, FuzzCase> structuredSeeds() {
@@ -66,6 +68,8 @@ final class WholePathSeeds {
         seeds.put("lone-surrogate-in-note-jsonl", poison(Format.JSONL, IdKind.COLUMN, Field.NOTE, new Value(Hostile.LONE_SURROGATE, "x", false)));
         seeds.put("invalid-utf8-in-note-csv", poison(Format.CSV, IdKind.COLUMN, Field.NOTE, new Value(Hostile.INVALID_UTF8, "x", false)));
         seeds.put("csv-specials-and-controls-csv", poison(Format.CSV, IdKind.HASH, Field.NOTE, new Value(Hostile.CSV_SPECIAL, "x", false)));
+        seeds.put("nul-raw-in-json-array-loses-the-rest", file(Format.JSON_ARRAY, IdKind.COLUMN, withValue(clean(1), Field.NOTE,
+                new Value(Hostile.NUL_RAW, "n", false)), clean(2), clean(3)));
         seeds.put("timestamp-nanos-occurred-at-jsonl", poison(Format.JSONL, IdKind.COLUMN, Field.AT, new Value(Hostile.TIME_NANOS, "x", false)));
         List<Value> dup = clean(1);
         dup.set(Field.NOTE.ordinal(), Value.free("other", false));
@@ -78,10 +82,10 @@ final class WholePathSeeds {
 
     static Map<String, byte[]> byteSeeds() {
         Map<String, byte[]> seeds = new LinkedHashMap<>();
-        // first three bytes: format, id strategy, lanes; then the file
-        seeds.put("i12-9-empty-csv", new byte[] {0, 0, 0});
-        seeds.put("i12-9-empty-jsonl", new byte[] {1, 0, 0});
-        seeds.put("i12-9-empty-json-array", new byte[] {2, 0, 0});
+        // first four bytes: raw mode, format, id strategy, lanes; then the file
+        seeds.put("i12-9-empty-csv", new byte[] {WholePathFuzzTest.RAW, 0, 0, 0});
+        seeds.put("i12-9-empty-jsonl", new byte[] {WholePathFuzzTest.RAW, 1, 0, 0});
+        seeds.put("i12-9-empty-json-array", new byte[] {WholePathFuzzTest.RAW, 2, 0, 0});
         seeds.put("i12-9-header-only-csv", withPrefix(0, "id,type,stream,at,amount,qty,seen,note\n"));
         seeds.put("i12-9-renamed-column-csv", withPrefix(0, "id,type,stream,occurred,amount,qty,seen,note\n1,T,s,2026-01-01T00:00:00Z,1,2,,n\n"));
         seeds.put("i12-1-nul-escaped-jsonl", withPrefix(1, "{\"id\":\"1\",\"type\":\"T\",\"stream\":\"s\\u0000\",\"at\":\"2026-01-01T00:00:00Z\"}\n"
@@ -92,10 +96,16 @@ final class WholePathSeeds {
 
     private static byte[] withPrefix(int format, String text) {
         byte[] body = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        byte[] out = new byte[body.length + 3];
-        out[0] = (byte) format;
-        System.arraycopy(body, 0, out, 3, body.length);
+        byte[] out = new byte[body.length + 4];
+        out[0] = WholePathFuzzTest.RAW;
+        out[1] = (byte) format;
+        System.arraycopy(body, 0, out, 4, body.length);
         return out;
+    }
+
+    private static List<Value> withValue(List<Value> values, Field field, Value v) {
+        values.set(field.ordinal(), v);
+        return values;
     }
 
     /** A file whose first record carries {@code v} in {@code field}, and a clean second record. */
