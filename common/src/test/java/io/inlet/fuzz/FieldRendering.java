@@ -81,13 +81,26 @@ final class FieldRendering {
                     byte[] invalidBytes) {
     }
 
+    /**
+     * Classes left out (rendered {@link Hostile#PLAIN}), from the system property
+     * {@code inlet.fuzz.without} (comma-separated names): a long run can look past known defects.
+     */
+    static final java.util.Set<Hostile> WITHOUT = without(System.getProperty("inlet.fuzz.without", ""));
+
     private FieldRendering() {
+    }
+
+    private static java.util.Set<Hostile> without(String names) {
+        java.util.Set<Hostile> out = java.util.EnumSet.noneOf(Hostile.class);
+        for (String n : names.split(",")) if (!n.isBlank()) out.add(Hostile.valueOf(n.strip()));
+        return out;
     }
 
     static Rendered render(FuzzCase.Value v, Field field, FuzzFeeds.IdKind idKind, List<String> earlierIds) {
         String arg = v.arg();
         int seed = arg.hashCode() & 0x7fffffff;
         Hostile h = v.hostile();
+        if (WITHOUT.contains(h)) h = Hostile.PLAIN;
         if (h == Hostile.DUPLICATE_ID && (field != Field.ID || earlierIds.isEmpty())) h = Hostile.PLAIN;
         byte[] invalid = null;
         String text = switch (h) {

@@ -36,7 +36,8 @@ final class PromiseCheck {
     static List<Violation> file(Result r) {
         List<Violation> out = new ArrayList<>();
         if (r.thrown() != null) {
-            out.add(new Violation("exception escaped: " + signature(r.thrown()), describe(r.thrown())));
+            out.add(new Violation("exception escaped: " + signature(r.thrown()), "file left "
+                    + (r.ledger() == null ? "without a ledger row" : r.ledger().status()) + "; " + describe(r.thrown())));
             return out; // the ledger row left behind is the same defect
         }
         if (r.ledger() == null) {

@@ -68,8 +68,8 @@ final class WholePathSeeds {
         seeds.put("lone-surrogate-in-note-jsonl", poison(Format.JSONL, IdKind.COLUMN, Field.NOTE, new Value(Hostile.LONE_SURROGATE, "x", false)));
         seeds.put("invalid-utf8-in-note-csv", poison(Format.CSV, IdKind.COLUMN, Field.NOTE, new Value(Hostile.INVALID_UTF8, "x", false)));
         seeds.put("csv-specials-and-controls-csv", poison(Format.CSV, IdKind.HASH, Field.NOTE, new Value(Hostile.CSV_SPECIAL, "x", false)));
-        seeds.put("nul-raw-in-json-array-loses-the-rest", file(Format.JSON_ARRAY, IdKind.COLUMN, withValue(clean(1), Field.NOTE,
-                new Value(Hostile.NUL_RAW, "n", false)), clean(2), clean(3)));
+        seeds.put("nul-raw-in-json-array-loses-the-rest", file(Format.JSON_ARRAY, IdKind.COLUMN, clean(1), clean(2), clean(3),
+                clean(4), clean(5), withValue(clean(6), Field.NOTE, new Value(Hostile.NUL_RAW, "n", false)), clean(7), clean(8)));
         seeds.put("timestamp-nanos-occurred-at-jsonl", poison(Format.JSONL, IdKind.COLUMN, Field.AT, new Value(Hostile.TIME_NANOS, "x", false)));
         List<Value> dup = clean(1);
         dup.set(Field.NOTE.ordinal(), Value.free("other", false));
