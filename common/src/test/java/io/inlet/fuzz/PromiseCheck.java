@@ -99,7 +99,7 @@ final class PromiseCheck {
         }
         if (r.ledger().read() != n) {
             out.add(new Violation("records read differ from records written (" + format + ")",
-                    n + " written, ledger " + r.ledger()));
+                    n + " written, ledger " + r.ledger() + ", rejects " + r.rejects().values()));
         }
         Set<UUID> claimed = new HashSet<>();
         for (int i = 0; i < n; i++) {

@@ -62,6 +62,9 @@ final class WholePathSeeds {
         seeds.put("i12-2-decimal-long-digits-jsonl", poison(Format.JSONL, IdKind.COLUMN, Field.AMOUNT, Value.free("12345678901234567890.123456789", true)));
         seeds.put("i12-2-decimal-minus-1e-minus-400-jsonl", poison(Format.JSONL, IdKind.COLUMN, Field.AMOUNT, Value.free("-1e-400", true)));
         seeds.put("i12-2-decimal-40-digits-csv", poison(Format.CSV, IdKind.COLUMN, Field.AMOUNT, Value.free("1234567890123456789012345678901234567890.5", false)));
+        seeds.put("i12-2-decimal-trailing-zero-json-number-jsonl", poison(Format.JSONL, IdKind.COLUMN, Field.AMOUNT, Value.free("1234.50", true)));
+        seeds.put("invalid-utf8-in-json-array-loses-the-rest", file(Format.JSON_ARRAY, IdKind.COLUMN, clean(1),
+                withValue(clean(2), Field.NOTE, new Value(Hostile.INVALID_UTF8, "x", false)), clean(3)));
         seeds.put("i12-2-decimal-1e400-csv", poison(Format.CSV, IdKind.COLUMN, Field.AMOUNT, Value.free("1e400", false)));
         seeds.put("i12-2-integer-40-digits-jsonl", poison(Format.JSONL, IdKind.COLUMN, Field.QTY, Value.free("1234567890123456789012345678901234567890", true)));
         // more hostile classes the issue names
