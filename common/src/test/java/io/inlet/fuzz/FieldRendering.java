@@ -8,7 +8,9 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -85,13 +87,13 @@ final class FieldRendering {
      * Classes left out (rendered {@link Hostile#PLAIN}), from the system property
      * {@code inlet.fuzz.without} (comma-separated names): a long run can look past known defects.
      */
-    static final java.util.Set<Hostile> WITHOUT = without(System.getProperty("inlet.fuzz.without", ""));
+    static final Set<Hostile> WITHOUT = without(System.getProperty("inlet.fuzz.without", ""));
 
     private FieldRendering() {
     }
 
-    private static java.util.Set<Hostile> without(String names) {
-        java.util.Set<Hostile> out = java.util.EnumSet.noneOf(Hostile.class);
+    private static Set<Hostile> without(String names) {
+        Set<Hostile> out = EnumSet.noneOf(Hostile.class);
         for (String n : names.split(",")) if (!n.isBlank()) out.add(Hostile.valueOf(n.strip()));
         return out;
     }

@@ -22,7 +22,7 @@ public class WholePathFuzzTest {
     static final int STRUCTURED = 0;
     static final int RAW = 1;
 
-    @FuzzTest(maxDuration = "20s")
+    @FuzzTest(maxDuration = "10s")
     void hostileFilesKeepThePromise(byte[] input) {
         Findings.report("WholePathFuzzTest", input, run(input));
     }

@@ -44,12 +44,22 @@ final class WholePathRig {
     private final Inlet inlet;
 
     private WholePathRig() {
-        // Jazzer's SSRF detector would take the database connection for a finding: allow the test server only
-        if (underJazzer()) BugDetectors.allowNetworkConnections((host, port) -> databaseHost(host));
+        allowDatabaseConnections();
         ds = TestDatabase.fresh(FuzzFeeds.TABLE);
         inlet = Inlet.builder().dataSource(ds).feeds(FuzzFeeds.REGISTRY).workerId("fuzz")
                 .leaseDuration(Duration.ofMinutes(5)).build();
     }
+
+    /**
+     * Jazzer's SSRF detector would take the database connection for a finding: allow the test
+     * server only. Said again before each input, as Jazzer's JUnit run resets the policy when it
+     * moves from the seeds to fuzzing.
+     */
+    private static void allowDatabaseConnections() {
+        if (UNDER_JAZZER) BugDetectors.allowNetworkConnections((host, port) -> databaseHost(host));
+    }
+
+    private static final boolean UNDER_JAZZER = underJazzer();
 
     /** Whether Jazzer's agent (and its detectors) runs here; not in {@link WholePathReplay}. */
     private static boolean underJazzer() {
@@ -95,6 +105,7 @@ final class WholePathRig {
 
     /** Ingests {@code bytes} as {@code key} through the real path and reads back what was stored. */
     Result ingest(String key, byte[] bytes) {
+        allowDatabaseConnections();
         reset();
         ObjectRef ref = ref(key, bytes);
         ObjectSource source = new BytesSource(ref, bytes);
