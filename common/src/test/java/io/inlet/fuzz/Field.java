@@ -9,9 +9,11 @@ enum Field {
     AMOUNT("amount", Kind.DECIMAL),
     QTY("qty", Kind.INTEGER),
     SEEN("seen", Kind.TIME),
+    PAID("paid", Kind.BOOLEAN),
+    DUE("due", Kind.DATE),
     NOTE("note", Kind.TEXT);
 
-    enum Kind { TEXT, DECIMAL, INTEGER, TIME }
+    enum Kind { TEXT, DECIMAL, INTEGER, TIME, BOOLEAN, DATE }
 
     static final Field[] ALL = values();
 

@@ -5,11 +5,13 @@ import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -56,7 +58,7 @@ final class FieldRendering {
     }
 
     /**
-     * @param value      String (text), BigDecimal (numbers), Instant (timestamps) or null (no value)
+     * @param value      String (text), BigDecimal (numbers), Instant (timestamps), Boolean, LocalDate or null (no value)
      * @param exactScale numbers only: the stored scale must be the written one (plain decimals)
      */
     record Expect(Verdict verdict, Object value, boolean exactScale) {
@@ -134,8 +136,8 @@ final class FieldRendering {
             case DUPLICATE_ID -> earlierIds.get(seed % earlierIds.size());
         };
         if (text.indexOf(NOT_UTF8) >= 0 && invalid == null) invalid = BAD_UTF8[seed % BAD_UTF8.length];
-        boolean jsonNumber = v.jsonNumber() && JSON_NUMBER.matcher(text).matches()
-                && field.kind != Field.Kind.TEXT;
+        boolean jsonNumber = v.jsonNumber() && (field.kind == Field.Kind.BOOLEAN ? text.equals("true") || text.equals("false")
+                : field.kind != Field.Kind.TEXT && field.kind != Field.Kind.DATE && JSON_NUMBER.matcher(text).matches());
         return new Rendered(field, h, text, expect(field, idKind, text, h), jsonNumber, h == Hostile.NUL_RAW, invalid);
     }
 
@@ -147,7 +149,31 @@ final class FieldRendering {
             case DECIMAL -> number(text, false);
             case INTEGER -> number(text, true);
             case TIME -> time(field, text, h);
+            case BOOLEAN -> bool(text);
+            case DATE -> date(text);
         };
+    }
+
+    private static Expect bool(String text) {
+        if (text.isBlank()) return Expect.either(null);
+        String t = text.strip().toLowerCase(Locale.ROOT);
+        Boolean value = switch (t) {
+            case "true", "yes", "y", "1" -> Boolean.TRUE;
+            case "false", "no", "n", "0" -> Boolean.FALSE;
+            default -> null;
+        };
+        if (value == null) return Expect.INVALID;
+        return text.equals(text.strip()) && text.equals(t) ? Expect.valid(value) : Expect.either(value);
+    }
+
+    private static Expect date(String text) {
+        if (text.isBlank()) return Expect.either(null);
+        try {
+            LocalDate d = LocalDate.parse(text.strip(), DateTimeFormatter.ISO_LOCAL_DATE);
+            return text.equals(text.strip()) ? Expect.valid(d) : Expect.either(d);
+        } catch (DateTimeException e) {
+            return Expect.INVALID;
+        }
     }
 
     /** NUL, an unpaired surrogate or bytes that are not UTF-8: no PostgreSQL text or jsonb holds it. */
@@ -234,8 +260,12 @@ final class FieldRendering {
             case DECIMAL -> ((seed & 1) == 0 ? "" : "-") + (seed % 100000) + "." + String.format("%02d", (seed / 100000) % 100);
             case INTEGER -> Integer.toString(seed % 1_000_000 - 500_000);
             case TIME -> base(seed).toString();
+            case BOOLEAN -> BOOLEANS[seed % BOOLEANS.length];
+            case DATE -> LocalDate.ofInstant(base(seed), ZoneOffset.UTC).toString();
         };
     }
+
+    private static final String[] BOOLEANS = {"true", "false", "yes", "no", "y", "n", "1", "0"};
 
     private static Instant base(int seed) {
         return Instant.parse("2000-01-01T00:00:00Z").plusSeconds(seed % (150L * 365 * 86400));

@@ -4,7 +4,7 @@ import io.inlet.feed.FeedRegistry;
 
 /**
  * The feeds the whole-path fuzzer ingests through: every format x id strategy x one or two lanes,
- * all into one event table, with typed fields (decimal, integer, timestamp, string), small batches
+ * all into one event table, with typed fields (decimal, integer, timestamp, boolean, date, string), small batches
  * (so a file spans several transactions) and an outbox route (so the append writes outbox rows).
  */
 final class FuzzFeeds {
@@ -73,6 +73,8 @@ final class FuzzFeeds {
                       .append("          amount: { type: decimal }\n")
                       .append("          qty: { type: integer }\n")
                       .append("          seen: { type: timestamp, formats: [\"iso\", \"epoch_millis\"] }\n")
+                      .append("          paid: { type: boolean }\n")
+                      .append("          due: { type: date }\n")
                       .append("          note: { type: string }\n")
                       .append("    table: ").append(TABLE).append('\n')
                       .append("    batch_size: ").append(BATCH_SIZE).append('\n')

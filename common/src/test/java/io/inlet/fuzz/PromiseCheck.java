@@ -13,6 +13,7 @@ import io.inlet.source.ObjectRef;
 import java.math.BigDecimal;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -173,6 +174,9 @@ final class PromiseCheck {
                 case AT -> !Objects.equals(x.value(), e.occurredAt()) ? "occurred_at " + e.occurredAt() : rawDiff(f, p);
                 case AMOUNT, QTY -> numberDiff(x, p);
                 case SEEN -> instantDiff(x, p);
+                case PAID -> x.value() == null ? (p == null || p.isNull() ? null : "payload " + p)
+                        : p != null && p.isBoolean() && p.booleanValue() == (Boolean) x.value() ? null : "payload " + p;
+                case DUE -> dateDiff(x, p);
             };
             if (problem != null) {
                 out.add(f.field() + " " + f.hostile() + (f.jsonNumber() ? " as JSON number" : "") + ": written "
@@ -218,6 +222,16 @@ final class PromiseCheck {
         if (stored.compareTo(expected) != 0) return "payload " + p;
         if (x.exactScale() && Math.max(stored.scale(), 0) != Math.max(expected.scale(), 0)) return "payload " + p + " (scale)";
         return null;
+    }
+
+    private static String dateDiff(Expect x, JsonNode p) {
+        if (x.value() == null) return p == null || p.isNull() ? null : "payload " + p;
+        if (p == null || !p.isTextual()) return "payload " + p;
+        try {
+            return LocalDate.parse(p.textValue()).equals(x.value()) ? null : "payload " + p;
+        } catch (DateTimeParseException e) {
+            return "payload " + p;
+        }
     }
 
     private static String instantDiff(Expect x, JsonNode p) {
