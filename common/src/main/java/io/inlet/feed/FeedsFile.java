@@ -160,6 +160,11 @@ final class FeedsFile {
         for (char c : pattern.toCharArray()) {
             if (Character.isISOControl(c)) throw at.error("contains a control character: '" + pattern + "'");
         }
+        int minimum = KeyGlob.compile(pattern).minimumKeyBytes();
+        if (minimum > ObjectKeys.MAX_KEY_BYTES) {
+            throw at.error("can never match: a matching key has at least " + minimum + " bytes of UTF-8, and S3 and GCS keys have at most "
+                    + ObjectKeys.MAX_KEY_BYTES);
+        }
     }
 
     private FormatSpec format(ConfigNode node) {
