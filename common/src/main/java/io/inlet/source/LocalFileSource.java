@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -54,9 +53,9 @@ public final class LocalFileSource implements ObjectSource {
     public InputStream open(ObjectRef ref, long fromByte) throws IOException {
         Path path = root.resolve(ref.key()).normalize();
         if (!path.startsWith(root)) throw new ObjectGoneException("key escapes the source root: " + ref.key());
-        String linked = Files.exists(path, LinkOption.NOFOLLOW_LINKS) ? escapingLink(path) : null;
-        if (linked != null) throw new ObjectGoneException("symbolic link resolves outside the source root: " + ref.key());
         try {
+            // checked again here, not only in refFor: a link may have been swapped since
+            if (escapingLink(path) != null) throw new ObjectGoneException("symbolic link resolves outside the source root: " + ref.key());
             SeekableByteChannel channel = Files.newByteChannel(path, StandardOpenOption.READ);
             channel.position(fromByte);
             return Channels.newInputStream(channel);
