@@ -35,6 +35,7 @@ class KeyGlobTest {
         return Pattern.compile(re.toString());
     }
 
+    // no line terminators: there the regex's '.' differed from the documented meaning on purpose fixed below
     private static final String PATTERN_ALPHABET = "ab/.*?*é";
     private static final String KEY_ALPHABET = "ab/.é*?";
 
