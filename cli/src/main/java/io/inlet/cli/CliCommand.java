@@ -2,6 +2,7 @@ package io.inlet.cli;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
+import io.inlet.db.NotAnEventTableException;
 import io.inlet.failure.PermanentException;
 import io.inlet.failure.RetryableException;
 import io.inlet.feed.FeedConfigException;
@@ -29,19 +30,22 @@ abstract class CliCommand implements Callable<Integer> {
         try (CliContext ctx = new CliContext(global, out, System.err)) {
             return run(ctx);
         } catch (CliException e) {
-            System.err.println("inlet " + spec.name() + ": " + e.getMessage());
+            System.err.println("inlet " + spec.name() + ": " + TerminalText.escape(e.getMessage()));
             return e.exitCode;
         } catch (FeedConfigException e) {
-            System.err.println("inlet " + spec.name() + ": invalid feeds file: " + e.getMessage());
+            System.err.println("inlet " + spec.name() + ": invalid feeds file: " + TerminalText.escape(e.getMessage()));
+            return ExitCodes.CONFIG;
+        } catch (NotAnEventTableException e) {
+            System.err.println("inlet " + spec.name() + ": " + TerminalText.escape(e.getMessage()));
             return ExitCodes.CONFIG;
         } catch (PermanentException e) {
-            System.err.println("inlet " + spec.name() + ": " + e.getMessage());
+            System.err.println("inlet " + spec.name() + ": " + TerminalText.escape(e.getMessage()));
             return ExitCodes.FINDINGS;
         } catch (RetryableException e) {
-            System.err.println("inlet " + spec.name() + ": " + e.getMessage() + " (retrying may help)");
+            System.err.println("inlet " + spec.name() + ": " + TerminalText.escape(e.getMessage()) + " (retrying may help)");
             return ExitCodes.FAILURE;
         } catch (Exception e) {
-            System.err.println("inlet " + spec.name() + ": " + e.getMessage());
+            System.err.println("inlet " + spec.name() + ": " + TerminalText.escape(e.getMessage()));
             return ExitCodes.FAILURE;
         }
     }

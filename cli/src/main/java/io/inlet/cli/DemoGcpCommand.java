@@ -74,17 +74,20 @@ final class DemoGcpCommand extends CliCommand {
         Path dir = workdir != null ? Files.createDirectories(workdir) : Files.createTempDirectory("inlet-demo-gcp");
         BundledSamples.extractTo(dir);
         // The relayed events come back through PubSubEventFunction: one message feed per topic, keyed on the channel
-        // (the topic's short name), appending the CloudEvents to their own table.
+        // (the topic's short name), appending the CloudEvents to their own table. Both topics carry Inlet's own
+        // CloudEvents, whose subjects can be any stream id, into one table: they share streams by declaration.
         Path feedsFile = Files.writeString(dir.resolve("feeds-gcp.yaml"), Files.readString(dir.resolve("feeds.yaml")) + """
 
                   - name: downstream-orders
                     channel: inlet-orders
                     format: cloudevent
                     table: downstream_events
+                    shared_streams: true
                   - name: downstream-ops
                     channel: inlet-ops
                     format: cloudevent
                     table: downstream_events
+                    shared_streams: true
                 """);
         FeedRegistry feeds = FeedRegistry.load(feedsFile);
         ctx.useFeeds(feeds);

@@ -9,6 +9,7 @@ import io.inlet.ingest.FileReport;
 import io.inlet.ingest.NoFeedException;
 import io.inlet.source.LocalFileSource;
 import io.inlet.source.ObjectRef;
+import io.inlet.source.OutsideRootException;
 import java.io.IOException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
@@ -27,7 +28,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "ingest", mixinStandardHelpOptions = true,
         description = {"Ingest local files through the same pipeline the functions run.",
                 "Each file's key is its path relative to --root, matched against the feeds of --bucket,",
-                "so a vendor folder laid out as in the bucket (acme/orders/2026-11-20.csv) finds its feed."})
+                "so a vendor folder laid out as in the bucket (acme/orders/2026-11-20.csv) finds its feed.",
+                "A file whose symbolic links lead outside --root is refused, and never read."})
 final class IngestCommand extends CliCommand {
 
     @Parameters(arity = "1..*", paramLabel = "FILE|DIR|GLOB", description = "Files, directories (recursively) or globs.")
@@ -60,20 +62,26 @@ final class IngestCommand extends CliCommand {
         List<FileReport> reports = new ArrayList<>();
         List<String> refused = new ArrayList<>();
         for (Path file : files) {
-            ObjectRef ref = local.refFor(theBucket, file);
+            ObjectRef ref;
+            try {
+                ref = local.refFor(theBucket, file);
+            } catch (OutsideRootException e) {
+                refused.add(e.getMessage());
+                continue;
+            }
             if (feed != null && !feeds.matchObject(theBucket, ref.key()).map(Feed::name).orElse("").equals(feed)) {
                 refused.add(ref.key() + ": not a file of feed " + feed);
                 continue;
             }
             ProgressSource source = new ProgressSource(local);
-            try (ProgressBar bar = new ProgressBar(ctx.err, ref.key(), ref.size(), source.bytes::get, ProgressBar.onTerminal())) {
+            try (ProgressBar bar = new ProgressBar(ctx.err, TerminalText.escape(ref.key()), ref.size(), source.bytes::get, ProgressBar.onTerminal())) {
                 reports.add(inlet.ingestFile(ref, source, Deadline.none()));
             } catch (NoFeedException e) {
                 refused.add(e.getMessage());
             }
         }
         Reports.files(ctx.out, reports);
-        refused.forEach(r -> ctx.out.println("refused: " + r));
+        refused.forEach(r -> ctx.out.println("refused: " + TerminalText.escape(r)));
         boolean bad = !refused.isEmpty() || reports.stream().anyMatch(r -> r.outcome() == FileOutcome.REJECTED
                 || r.outcome() == FileOutcome.IN_PROGRESS_ELSEWHERE);
         return bad ? ExitCodes.FINDINGS : ExitCodes.OK;

@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "rejects", mixinStandardHelpOptions = true,
-        description = "The rejected records of a file (by ledger id or key): record, line, kind, field, reason and raw text.")
+        description = {"The rejected records of a file (by ledger id or key): record, line, kind, field, reason and raw text.",
+                "Control, escape and bidirectional characters in vendor text are shown escaped (\\x1b, \\u202e; a backslash as \\\\)."})
 final class RejectsCommand extends CliCommand {
 
     @Parameters(paramLabel = "FILE", description = "Ledger file id (see `inlet status`) or object key.")
@@ -29,9 +30,9 @@ final class RejectsCommand extends CliCommand {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     n++;
-                    ctx.out.printf("#%d %s record %d line %d %s field %s: %s%n    %s%n", rs.getLong(1), rs.getString(2),
-                            rs.getLong(3), rs.getLong(4), rs.getString(5), rs.getString(6), rs.getString(7),
-                            rs.getString(8).replace("\n", "\\n"));
+                    ctx.out.printf("#%d %s record %d line %d %s field %s: %s%n    %s%n", rs.getLong(1), TerminalText.escape(rs.getString(2)),
+                            rs.getLong(3), rs.getLong(4), rs.getString(5), TerminalText.escape(rs.getString(6)),
+                            TerminalText.escape(rs.getString(7)), TerminalText.escape(rs.getString(8)));
                 }
             }
             ctx.out.println(n + " rejected record(s)");

@@ -26,8 +26,9 @@ final class StatusCommand extends CliCommand {
                 ps.setInt(1, limit);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        ctx.out.printf(fmt, rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getLong(5),
-                                rs.getLong(6), rs.getLong(7), rs.getLong(8), rs.getLong(9), rs.getString(10));
+                        ctx.out.printf(fmt, rs.getLong(1), rs.getString(2), TerminalText.escape(rs.getString(3)), rs.getString(4),
+                                rs.getLong(5), rs.getLong(6), rs.getLong(7), rs.getLong(8), rs.getLong(9),
+                                TerminalText.escape(rs.getString(10)));
                     }
                 }
             }

@@ -31,7 +31,7 @@ final class VerifyCommand extends CliCommand {
             if (!r.holds()) {
                 broken++;
                 ctx.out.println("     " + r.description());
-                r.violations().stream().limit(10).forEach(v -> ctx.out.println("     " + v));
+                r.violations().stream().limit(10).forEach(v -> ctx.out.println("     " + TerminalText.escape(String.valueOf(v))));
             }
         }
         ctx.out.println(broken == 0 ? "all invariants hold" : broken + " check(s) found violations");

@@ -47,6 +47,16 @@ class SecretsNotLoggedTest {
     }
 
     @Test
+    void aPostgresUrlWithUserinfoIsRefusedWithoutEchoingThePassword() {
+        String feeds = Samples.root().resolve("feeds.yaml").toString();
+        for (String url : List.of("postgres://inlet:" + SECRET + "@db.example:5432/inlet",
+                "postgresql://inlet:" + SECRET + "@db.example/inlet", "jdbc:postgresql://inlet:" + SECRET + "@db.example:x/inlet")) {
+            String out = captured("status", "--feeds", feeds, "--database-url", url);
+            assertThat(out).doesNotContain(SECRET).contains("db.example").doesNotContain("exit=0");
+        }
+    }
+
+    @Test
     void settingsRedactThePasswordWhenPrinted() {
         DatabaseSettings s = new DatabaseSettings("jdbc:postgresql://db:5432/x?password=" + SECRET, "u", SECRET);
         assertThat(s.toString()).doesNotContain(SECRET).contains("password=***");

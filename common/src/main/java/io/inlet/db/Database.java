@@ -16,7 +16,11 @@ public final class Database {
 
     public static DataSource dataSource(DatabaseSettings settings) {
         PGSimpleDataSource ds = new PGSimpleDataSource();
-        ds.setURL(settings.url());
+        try {
+            ds.setURL(settings.url());
+        } catch (RuntimeException e) { // the driver's message repeats the whole URL, credentials included
+            throw new IllegalArgumentException("invalid database URL " + DatabaseSettings.redact(settings.url()));
+        }
         if (settings.user() != null) ds.setUser(settings.user());
         if (settings.password() != null) ds.setPassword(settings.password());
         ds.setCurrentSchema(SCHEMA);

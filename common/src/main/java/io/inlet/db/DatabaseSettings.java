@@ -26,9 +26,22 @@ public record DatabaseSettings(String url, String user, String password) {
         return Optional.of(new DatabaseSettings(url.trim(), env.get(USER), env.get(PASSWORD)));
     }
 
-    /** The URL with any password parameter masked, for logs and errors. */
+    /**
+     * The URL with its credentials masked, for logs and errors: the userinfo of any
+     * {@code scheme://userinfo@host} (jdbc:postgresql://, postgres://, postgresql://) and the value of
+     * every {@code password=} parameter (sslpassword too). The userinfo ends at the last '@' before
+     * the query, so an unencoded '/' or '@' in a password is masked as well.
+     */
     public static String redact(String url) {
-        return url == null ? null : url.replaceAll("(?i)(password=)[^&]*", "$1***");
+        if (url == null) return null;
+        String masked = url.replaceAll("(?i)(password=)[^&]*", "$1***");
+        int authority = masked.indexOf("://");
+        if (authority < 0) return masked;
+        authority += 3;
+        int query = masked.indexOf('?', authority);
+        int at = masked.lastIndexOf('@', query < 0 ? masked.length() - 1 : query - 1);
+        if (at < authority) return masked;
+        return masked.substring(0, authority) + "***" + masked.substring(at);
     }
 
     @Override

@@ -52,6 +52,14 @@ public final class StreamTemplate {
         return new StreamTemplate(text, List.copyOf(literals), List.copyOf(names));
     }
 
+    /**
+     * The literal texts around the placeholders: one before each placeholder, and one after the last
+     * (so one more than there are placeholders); empty strings where two touch.
+     */
+    public List<String> literals() {
+        return literals;
+    }
+
     /** The placeholder names, in order of first appearance. */
     public Set<String> names() {
         return new LinkedHashSet<>(names);

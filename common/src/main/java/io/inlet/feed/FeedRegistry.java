@@ -81,6 +81,7 @@ public final class FeedRegistry {
             if (!names.add(feed.name())) throw duplicateName(origin, "message feed", feed.name());
             if (feed.mapping() != null) mappers.put(feed.name(), compile(origin, "message feed", feed.name(), feed.mapping()));
         }
+        SharedStreams.check(origin, contents);
         List<String> warnings = new ArrayList<>();
         checkObjectOverlaps(origin, contents.feeds(), warnings);
         checkChannelOverlaps(origin, contents.messageFeeds(), warnings);

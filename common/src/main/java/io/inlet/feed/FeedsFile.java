@@ -49,9 +49,9 @@ final class FeedsFile {
     private static final Set<String> TOP_KEYS = Set.of("version", "feeds", "messages");
     private static final Set<String> FEED_KEYS = Set.of("name", "bucket", "key_pattern", "format", "mapping", "table",
             "errors", "duplicate_content", "batch_size", "batch_bytes", "lanes", "lanes_from_bytes",
-            "derived");
+            "derived", "shared_streams");
     private static final Set<String> MESSAGE_KEYS = Set.of("name", "channel", "format", "mapping", "table", "derived",
-            "schema_version_attribute");
+            "schema_version_attribute", "shared_streams");
     /** A name SQS (256 characters of these) and Pub/Sub (256 bytes) both carry; {@code ce-*} belongs to CloudEvents. */
     static final Pattern ATTRIBUTE = Pattern.compile("(?![cC][eE]-)[A-Za-z0-9_.-]{1,256}");
     private static final Set<String> FORMAT_KEYS = Set.of("type", "delimiter", "quote", "escape", "header", "columns",
@@ -68,12 +68,13 @@ final class FeedsFile {
     private static final Set<String> ERROR_KEYS = Set.of("policy", "max_count", "max_percent");
     private static final Set<String> DERIVED_KEYS = Set.of("events", "destination", "type", "only");
 
-    /** What one feeds file declares. */
-    record Contents(List<Feed> feeds, List<MessageFeed> messageFeeds) {
+    /** What one feeds file declares; {@code sharedStreams} names the feeds that set {@code shared_streams: true}. */
+    record Contents(List<Feed> feeds, List<MessageFeed> messageFeeds, Set<String> sharedStreams) {
     }
 
     private final String origin;
     private final Path baseDir;
+    private final Set<String> sharedStreams = new LinkedHashSet<>();
 
     FeedsFile(String origin, Path baseDir) {
         this.origin = origin;
@@ -95,7 +96,7 @@ final class FeedsFile {
         List<ConfigNode> messageNodes = root.get("messages").elements();
         for (int i = 0; i < messageNodes.size(); i++) messages.add(messageFeed(messageNodes.get(i), i));
         if (feeds.isEmpty() && messages.isEmpty()) throw root.error("declares no feeds (expected 'feeds:' or 'messages:')");
-        return new Contents(feeds, messages);
+        return new Contents(feeds, messages, Set.copyOf(sharedStreams));
     }
 
     private JsonNode parseYaml(String yaml) {
@@ -129,6 +130,7 @@ final class FeedsFile {
                 ? null : new LinkedHashSet<>(format.csv().columns());
         MappingSpec mapping = mapping(node.get("mapping"), knownColumns, true);
         String table = table(node.get("table"));
+        if (node.get("shared_streams").bool(false)) sharedStreams.add(name);
         ErrorPolicy errors = errorPolicy(node.get("errors"));
         DuplicateContentPolicy duplicates = switch (node.get("duplicate_content").text("ingest")) {
             case "ingest" -> DuplicateContentPolicy.INGEST;
@@ -163,6 +165,11 @@ final class FeedsFile {
         if (pattern.contains("***")) throw at.error("'***' is not a glob (use '**'): '" + pattern + "'");
         for (char c : pattern.toCharArray()) {
             if (Character.isISOControl(c)) throw at.error("contains a control character: '" + pattern + "'");
+        }
+        int minimum = KeyGlob.compile(pattern).minimumKeyBytes();
+        if (minimum > ObjectKeys.MAX_KEY_BYTES) {
+            throw at.error("can never match: a matching key has at least " + minimum + " bytes of UTF-8, and S3 and GCS keys have at most "
+                    + ObjectKeys.MAX_KEY_BYTES);
         }
     }
 
@@ -238,6 +245,9 @@ final class FeedsFile {
         if (!TABLE.matcher(table).matches()) {
             throw node.error("invalid table name '" + table + "' (a plain SQL identifier: [a-z_][a-z0-9_]{0,62})");
         }
+        ReservedTables.whyNot(table).ifPresent(why -> {
+            throw node.error(why + "; name a table of the feed's own (e.g. " + table.replace("pg_", "") + "_events)");
+        });
         return table;
     }
 
@@ -352,6 +362,7 @@ final class FeedsFile {
         }
         MappingSpec mapping = mappingNode.isAbsent() ? null : mapping(mappingNode, null, false);
         String table = table(node.get("table"));
+        if (node.get("shared_streams").bool(false)) sharedStreams.add(name);
         List<DerivedRoute> derived = derived(node.get("derived"), false, mapping);
         ConfigNode attributeNode = node.get("schema_version_attribute");
         String attribute = attributeNode.text(MessageFeed.DEFAULT_SCHEMA_VERSION_ATTRIBUTE);

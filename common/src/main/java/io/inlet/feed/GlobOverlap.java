@@ -1,77 +1,63 @@
 package io.inlet.feed;
 
+import java.util.ArrayDeque;
+import java.util.List;
+
 /**
- * Whether two key globs ({@code *} within a segment, {@code **} across, {@code ?} one character)
- * can match a common key: an exact emptiness test of the intersection of the two languages,
- * walking both patterns together (each position pair visited once).
+ * Whether two languages of {@link GlobToken}s (key globs, or stream id templates) share a word:
+ * an exact emptiness test of their intersection, walking both token lists together. Each pair of
+ * positions is visited at most once, with an explicit work list (no recursion), so the work is at
+ * most (|a| + 1) x (|b| + 1).
  */
 final class GlobOverlap {
 
     private GlobOverlap() {
     }
 
-    private enum Kind { CHAR, ANY_CHAR, STAR, GLOBSTAR }
-
-    private record Token(Kind kind, char c) {
-    }
-
+    /** Whether two key globs can match a common key. */
     static boolean overlaps(String a, String b) {
-        Token[] x = tokens(a);
-        Token[] y = tokens(b);
-        return walk(x, y, 0, 0, new boolean[x.length + 1][y.length + 1]);
+        return overlaps(KeyGlob.compile(a).tokens(), KeyGlob.compile(b).tokens());
     }
 
-    private static boolean walk(Token[] x, Token[] y, int i, int j, boolean[][] visited) {
-        if (visited[i][j]) return false;
-        visited[i][j] = true;
-        if (i == x.length && j == y.length) return true;
-        boolean xStar = i < x.length && isStar(x[i]);
-        boolean yStar = j < y.length && isStar(y[j]);
-        if (xStar && walk(x, y, i + 1, j, visited)) return true; // star matches nothing more
-        if (yStar && walk(x, y, i, j + 1, visited)) return true;
-        if (i == x.length || j == y.length) return false;
-        if (xStar && !yStar) {
-            return canAbsorb(x[i], y[j]) && walk(x, y, i, j + 1, visited); // star eats y's character
-        }
-        if (yStar && !xStar) {
-            return canAbsorb(y[j], x[i]) && walk(x, y, i + 1, j, visited);
-        }
-        if (xStar) return false; // both stars: covered by skipping either
-        return sameChar(x[i], y[j]) && walk(x, y, i + 1, j + 1, visited);
-    }
-
-    /** Whether a star can consume one character that {@code single} matches. */
-    private static boolean canAbsorb(Token star, Token single) {
-        if (star.kind() == Kind.GLOBSTAR) return true;
-        return single.kind() == Kind.ANY_CHAR || single.c() != '/';
-    }
-
-    private static boolean sameChar(Token p, Token q) {
-        if (p.kind() == Kind.ANY_CHAR && q.kind() == Kind.ANY_CHAR) return true;
-        if (p.kind() == Kind.ANY_CHAR) return q.c() != '/';
-        if (q.kind() == Kind.ANY_CHAR) return p.c() != '/';
-        return p.c() == q.c();
-    }
-
-    private static boolean isStar(Token t) {
-        return t.kind() == Kind.STAR || t.kind() == Kind.GLOBSTAR;
-    }
-
-    private static Token[] tokens(String glob) {
-        java.util.List<Token> out = new java.util.ArrayList<>();
-        for (int i = 0; i < glob.length(); i++) {
-            char c = glob.charAt(i);
-            if (c == '*' && i + 1 < glob.length() && glob.charAt(i + 1) == '*') {
-                out.add(new Token(Kind.GLOBSTAR, c));
-                i++;
-            } else if (c == '*') {
-                out.add(new Token(Kind.STAR, c));
-            } else if (c == '?') {
-                out.add(new Token(Kind.ANY_CHAR, c));
-            } else {
-                out.add(new Token(Kind.CHAR, c));
+    static boolean overlaps(List<GlobToken> x, List<GlobToken> y) {
+        int n = x.size(), m = y.size();
+        boolean[][] seen = new boolean[n + 1][m + 1];
+        ArrayDeque<int[]> work = new ArrayDeque<>();
+        work.push(new int[] {0, 0});
+        while (!work.isEmpty()) {
+            int[] at = work.pop();
+            int i = at[0], j = at[1];
+            if (seen[i][j]) continue;
+            seen[i][j] = true;
+            if (i == n && j == m) return true;
+            boolean xStar = i < n && x.get(i).isStar();
+            boolean yStar = j < m && y.get(j).isStar();
+            if (xStar) work.push(new int[] {i + 1, j}); // the star matches nothing more
+            if (yStar) work.push(new int[] {i, j + 1});
+            if (i == n || j == m) continue;
+            GlobToken p = x.get(i), q = y.get(j);
+            if (xStar && yStar) continue; // both stars: covered by ending either
+            if (xStar) {
+                if (canAbsorb(p, q)) work.push(new int[] {i, j + 1}); // the star eats q's character
+            } else if (yStar) {
+                if (canAbsorb(q, p)) work.push(new int[] {i + 1, j});
+            } else if (shareACharacter(p, q)) {
+                work.push(new int[] {i + 1, j + 1});
             }
         }
-        return out.toArray(Token[]::new);
+        return false;
+    }
+
+    /** Whether a star can consume one character that the single-character token {@code single} takes. */
+    private static boolean canAbsorb(GlobToken star, GlobToken single) {
+        if (star.kind() == GlobToken.Kind.GLOBSTAR) return true;
+        return single.kind() != GlobToken.Kind.CHAR || single.codePoint() != GlobToken.SLASH;
+    }
+
+    /** Whether two single-character tokens accept a common character. */
+    private static boolean shareACharacter(GlobToken p, GlobToken q) {
+        if (p.kind() == GlobToken.Kind.CHAR) return q.accepts(p.codePoint());
+        if (q.kind() == GlobToken.Kind.CHAR) return p.accepts(q.codePoint());
+        return true; // two wildcards share any character other than '/'
     }
 }

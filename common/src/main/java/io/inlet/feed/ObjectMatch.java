@@ -1,18 +1,18 @@
 package io.inlet.feed;
 
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 /**
  * Which objects belong to a feed: an exact bucket and a key glob ({@code *} within one path
- * segment, {@code **} across segments, {@code ?} one character).
+ * segment, {@code **} across segments, {@code ?} one character), matched in bounded time
+ * ({@link KeyGlob}). A key longer than any bucket allows ({@link ObjectKeys#MAX_KEY_BYTES}) matches nothing.
  */
-public record ObjectMatch(String bucket, String keyPattern, Pattern keyRegex) {
+public record ObjectMatch(String bucket, String keyPattern, KeyGlob keyGlob) {
 
     public ObjectMatch {
         Objects.requireNonNull(bucket, "bucket");
         Objects.requireNonNull(keyPattern, "keyPattern");
-        if (keyRegex == null) keyRegex = globToRegex(keyPattern);
+        if (keyGlob == null) keyGlob = KeyGlob.compile(keyPattern);
     }
 
     public ObjectMatch(String bucket, String keyPattern) {
@@ -20,26 +20,6 @@ public record ObjectMatch(String bucket, String keyPattern, Pattern keyRegex) {
     }
 
     public boolean matches(String bucket, String key) {
-        return this.bucket.equals(bucket) && keyRegex.matcher(key).matches();
-    }
-
-    static Pattern globToRegex(String glob) {
-        StringBuilder re = new StringBuilder();
-        for (int i = 0; i < glob.length(); i++) {
-            char c = glob.charAt(i);
-            if (c == '*') {
-                if (i + 1 < glob.length() && glob.charAt(i + 1) == '*') {
-                    re.append(".*");
-                    i++;
-                } else {
-                    re.append("[^/]*");
-                }
-            } else if (c == '?') {
-                re.append("[^/]");
-            } else {
-                re.append(Pattern.quote(String.valueOf(c)));
-            }
-        }
-        return Pattern.compile(re.toString());
+        return this.bucket.equals(bucket) && ObjectKeys.tooLong(key).isEmpty() && keyGlob.matches(key);
     }
 }

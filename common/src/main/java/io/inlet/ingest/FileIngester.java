@@ -76,8 +76,11 @@ public final class FileIngester {
         this.clock = clock;
     }
 
-    /** The feed an object belongs to; a key outside every feed, or with {@code ..} segments, is refused. */
+    /** The feed an object belongs to; a key outside every feed, too long for a bucket, or with {@code ..} segments, is refused. */
     public Feed feedFor(ObjectRef ref) {
+        io.inlet.feed.ObjectKeys.tooLong(ref.key()).ifPresent(why -> {
+            throw new NoFeedException("refusing key: " + why + ": " + ref.bucket() + "/" + ref.key().substring(0, ref.key().offsetByCodePoints(0, 64)) + "...");
+        });
         for (String segment : ref.key().split("/", -1)) {
             if (segment.equals("..") || segment.equals(".")) {
                 throw new NoFeedException("refusing key with a '" + segment + "' segment: " + ref.displayName());

@@ -25,13 +25,28 @@ public final class LocalFileSource implements ObjectSource {
         this.root = root.toAbsolutePath().normalize();
     }
 
-    /** The object identity of a file under the root; size and modification time stand in for an ETag. */
+    /**
+     * The object identity of a file under the root; size and modification time stand in for an ETag.
+     *
+     * @throws OutsideRootException when the path, or what its symbolic links resolve to, is outside the root
+     */
     public ObjectRef refFor(String bucket, Path file) throws IOException {
         Path abs = file.toAbsolutePath().normalize();
-        if (!abs.startsWith(root)) throw new IllegalArgumentException(file + " is not under " + root);
+        if (!abs.startsWith(root)) throw new OutsideRootException(file + " is not under " + root);
+        String linked = escapingLink(abs);
+        if (linked != null) {
+            throw new OutsideRootException(root.relativize(abs) + ": symbolic link resolves outside the root " + root + " (to "
+                    + linked + "); refused");
+        }
         BasicFileAttributes attrs = Files.readAttributes(abs, BasicFileAttributes.class);
         String key = root.relativize(abs).toString().replace('\\', '/');
         return new ObjectRef(bucket, key, null, attrs.size() + "-" + attrs.lastModifiedTime().toMillis(), attrs.size());
+    }
+
+    /** Where the path really leads when a symbolic link on the way takes it out of the root; null when it stays inside. */
+    private String escapingLink(Path abs) throws IOException {
+        Path real = abs.toRealPath();
+        return real.startsWith(root.toRealPath()) ? null : real.toString();
     }
 
     @Override
@@ -39,6 +54,8 @@ public final class LocalFileSource implements ObjectSource {
         Path path = root.resolve(ref.key()).normalize();
         if (!path.startsWith(root)) throw new ObjectGoneException("key escapes the source root: " + ref.key());
         try {
+            // checked again here, not only in refFor: a link may have been swapped since
+            if (escapingLink(path) != null) throw new ObjectGoneException("symbolic link resolves outside the source root: " + ref.key());
             SeekableByteChannel channel = Files.newByteChannel(path, StandardOpenOption.READ);
             channel.position(fromByte);
             return Channels.newInputStream(channel);

@@ -47,6 +47,7 @@ class ResumeAndPolicyTest {
                   id: { strategy: column, column: order_id }
                   payload: { include: all, fields: { amount: { type: decimal } } }
                 table: order_events
+                shared_streams: true
                 batch_size: 10
                 derived:
                   - { events: appended, destination: orders }
@@ -62,6 +63,7 @@ class ResumeAndPolicyTest {
                   id: { strategy: column, column: order_id }
                   payload: { include: all, fields: { amount: { type: decimal } } }
                 table: order_events
+                shared_streams: true
                 errors: { policy: skip_file }
                 derived: [ { events: summary, destination: ops } ]
               - name: tolerant
@@ -75,6 +77,7 @@ class ResumeAndPolicyTest {
                   id: { strategy: column, column: order_id }
                   payload: { include: all, fields: { amount: { type: decimal } } }
                 table: order_events
+                shared_streams: true
                 errors: { policy: abort_above, max_percent: 20 }
               - name: once
                 bucket: drop
@@ -86,6 +89,7 @@ class ResumeAndPolicyTest {
                   occurred_at: { column: at, formats: ["iso"] }
                   id: { strategy: position }
                 table: order_events
+                shared_streams: true
                 duplicate_content: skip
             messages:
               - name: billing

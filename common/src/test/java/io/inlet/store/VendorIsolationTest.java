@@ -49,6 +49,30 @@ class VendorIsolationTest {
         assertThat(count(login(owner, globex))).isEqualTo(5);
     }
 
+    @Test
+    void aVendorReaderSeesOnlyItsOwnVendorAccessRows() throws Exception {
+        DataSource owner = TestDatabase.fresh();
+        String acme = "acme_reader_" + suffix(), globex = "globex_reader_" + suffix(), reader = "reader_" + suffix();
+        try (Connection c = owner.getConnection(); Statement s = c.createStatement()) {
+            for (String r : List.of(acme, globex)) s.execute("CREATE ROLE " + r + " LOGIN PASSWORD 'pw' IN ROLE inlet_vendor_reader");
+            s.execute("CREATE ROLE " + reader + " LOGIN PASSWORD 'pw' IN ROLE inlet_reader");
+            s.execute("INSERT INTO inlet.vendor_access VALUES ('" + acme + "', 'vendor-drop/acme/'), ('" + globex
+                    + "', 'vendor-drop/globex/'), ('dropped_role_" + suffix() + "', 'vendor-drop/gone/')");
+        }
+        assertThat(accessRows(login(owner, acme))).containsExactly(acme + " vendor-drop/acme/");
+        assertThat(accessRows(login(owner, globex))).containsExactly(globex + " vendor-drop/globex/");
+        assertThat(accessRows(login(owner, reader))).hasSize(3);
+    }
+
+    static List<String> accessRows(DataSource ds) throws Exception {
+        List<String> out = new ArrayList<>();
+        try (Connection c = ds.getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT role_name || ' ' || source_prefix FROM inlet.vendor_access ORDER BY 1")) {
+            while (rs.next()) out.add(rs.getString(1));
+        }
+        return out;
+    }
+
     static String suffix() {
         return UUID.randomUUID().toString().substring(0, 8);
     }

@@ -47,6 +47,7 @@ class FunctionRetryTest {
                   occurred_at: { column: placed_at }
                   id: { strategy: column, column: order_id }
                 table: order_events
+                shared_streams: true
             messages:
               - name: orders-in
                 channel: "*"
@@ -57,6 +58,7 @@ class FunctionRetryTest {
                   occurred_at: { column: placedAt, fallback_to_ingestion_time: true }
                   id: { strategy: column, column: orderId }
                 table: order_events
+                shared_streams: true
             """;
 
     @TempDir

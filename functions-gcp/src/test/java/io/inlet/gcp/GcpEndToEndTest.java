@@ -75,6 +75,7 @@ class GcpEndToEndTest {
                       occurred_at: { column: placed_at }
                       id: { strategy: column, column: order_id }
                     table: order_events
+                    shared_streams: true
                     derived:
                       - { events: appended, destination: orders }
                 messages:
@@ -91,6 +92,7 @@ class GcpEndToEndTest {
                       occurred_at: { column: placedAt, fallback_to_ingestion_time: true }
                       id: { strategy: column, column: orderId }
                     table: order_events
+                    shared_streams: true
                 """);
         Path object = work.resolve("seed/inlet-vendor-drop/" + KEY);
         Files.createDirectories(object.getParent());

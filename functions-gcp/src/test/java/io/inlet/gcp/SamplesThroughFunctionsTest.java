@@ -50,6 +50,7 @@ class SamplesThroughFunctionsTest {
                       occurred_at: { column: placed_at }
                       id: { strategy: column, column: order_id }
                     table: order_events
+                    shared_streams: true
                 messages:
                   - name: orders-in
                     channel: "*"
@@ -60,6 +61,7 @@ class SamplesThroughFunctionsTest {
                       occurred_at: { column: placedAt, fallback_to_ingestion_time: true }
                       id: { strategy: column, column: orderId }
                     table: order_events
+                    shared_streams: true
                 """);
         for (String key : List.of("orders/2026/01/orders 0001+eu.csv", "orders/2026/01/orders-0002.csv",
                 "orders/2026/01/orders-0003.csv", "orders/2026/01/orders-0004.csv", "orders/2026/01/orders-0005.csv")) {
