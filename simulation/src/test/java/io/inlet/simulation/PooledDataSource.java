@@ -65,6 +65,17 @@ final class PooledDataSource implements DataSource {
                 });
     }
 
+    /** Closes the idle connections (call once nothing uses the pool any more). */
+    void closeIdle() {
+        for (Connection c; (c = idle.pollFirst()) != null; ) {
+            try {
+                c.close();
+            } catch (SQLException ignored) {
+                // gone either way
+            }
+        }
+    }
+
     private void giveBack(Connection c) throws SQLException {
         try {
             if (!c.getAutoCommit()) {
