@@ -34,6 +34,7 @@ class SimulationTest {
                 pool = new PooledDataSource(TestDatabase.fresh("sim_events"));
                 simulation = new Simulation(pool);
             }
+            if (ran % 20 == 0) simulation.analyze();
             List<String> problems;
             try {
                 problems = simulation.run(seed);
