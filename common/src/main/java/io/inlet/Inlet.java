@@ -16,6 +16,7 @@ import io.inlet.outbox.OutboxRelay;
 import io.inlet.outbox.RelayReport;
 import io.inlet.outbox.RelaySettings;
 import io.inlet.source.ObjectRef;
+import io.inlet.source.ObjectSequencer;
 import io.inlet.source.ObjectSource;
 import io.inlet.store.Transactions;
 import java.sql.Connection;
@@ -63,26 +64,31 @@ public final class Inlet {
     }
 
     /**
-     * As {@link #ingestFile(ObjectRef, ObjectSource, Deadline)}, with the notification's S3
-     * sequencer: a notification older than one already processed for the key ingests nothing.
+     * As {@link #ingestFile(ObjectRef, ObjectSource, Deadline)}, with the notification's ordering
+     * token (S3 sequencer, GCS generation): a notification older than one already processed for the
+     * key ingests nothing.
      */
-    public FileReport ingestFile(ObjectRef ref, ObjectSource source, Deadline deadline, String sequencer) {
+    public FileReport ingestFile(ObjectRef ref, ObjectSource source, Deadline deadline, ObjectSequencer sequencer) {
         FileReport report = files.ingest(ref, source, deadline, sequencer);
         metrics.file(report);
         return report;
     }
 
     /**
-     * As {@link #ingestFile(ObjectRef, ObjectSource, Deadline, String)}, with the trace context the
+     * As {@link #ingestFile(ObjectRef, ObjectSource, Deadline, ObjectSequencer)}, with the trace context the
      * notification carried (may be null): its trace id becomes the correlation id of the file's events
      * when this is the first claim of the object version, so derived messages continue the trace.
      */
-    public FileReport ingestFile(ObjectRef ref, ObjectSource source, Deadline deadline, String sequencer, TraceContext trace) {
+    public FileReport ingestFile(ObjectRef ref, ObjectSource source, Deadline deadline, ObjectSequencer sequencer, TraceContext trace) {
         return files.ingest(ref, source, deadline, sequencer, trace);
     }
 
-    /** Records that an object version was removed (ObjectRemoved / OBJECT_DELETE); ingests nothing. */
-    public FileReport recordRemoval(ObjectRef ref, String sequencer) {
+    /**
+     * Records that an object version was removed (ObjectRemoved / OBJECT_DELETE); ingests nothing. A
+     * removal older (by {@code sequencer}) than a notification already processed for the key is
+     * discarded: STALE_NOTIFICATION.
+     */
+    public FileReport recordRemoval(ObjectRef ref, ObjectSequencer sequencer) {
         FileReport report = files.recordRemoval(ref, sequencer);
         metrics.file(report);
         return report;

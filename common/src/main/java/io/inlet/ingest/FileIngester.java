@@ -12,6 +12,7 @@ import io.inlet.feed.FeedRegistry;
 import io.inlet.ledger.Claim;
 import io.inlet.ledger.FileLedger;
 import io.inlet.ledger.LeaseOwners;
+import io.inlet.ledger.Removal;
 import io.inlet.ledger.SliceRecord;
 import io.inlet.outbox.OutboxStore;
 import io.inlet.parse.FileFormatException;
@@ -24,6 +25,7 @@ import io.inlet.parse.ResumePoint;
 import io.inlet.parse.StreamOpener;
 import io.inlet.source.ObjectGoneException;
 import io.inlet.source.ObjectRef;
+import io.inlet.source.ObjectSequencer;
 import io.inlet.source.ObjectSource;
 import io.inlet.store.AppendOutcome;
 import io.inlet.store.EventOutcome;
@@ -90,20 +92,28 @@ public final class FileIngester {
                 .orElseThrow(() -> new NoFeedException("no feed matches " + ref.displayName()));
     }
 
-    public FileReport recordRemoval(ObjectRef ref, String sequencer) {
+    public FileReport recordRemoval(ObjectRef ref, ObjectSequencer sequencer) {
         String feed = feeds.matchObject(ref.bucket(), ref.key()).map(Feed::name).orElse("-");
-        long id = ledger.recordRemoval(ref, feed, sequencer);
+        Removal removal = ledger.recordRemoval(ref, feed, sequencer);
+        if (removal instanceof Removal.Stale stale) {
+            LOG.atInfo().setMessage("stale removal of {}: a newer notification (sequencer {}) was already seen")
+                    .addArgument(ref.displayName()).addArgument(stale.newerSequencer()).addKeyValue("bucket", ref.bucket())
+                    .addKeyValue("key", ref.key()).addKeyValue("version", ref.version()).addKeyValue("sequencer", sequencer).log();
+            return new FileReport(null, ref, feed, FileOutcome.STALE_NOTIFICATION, Counts.ZERO, Duration.ZERO,
+                    "a newer notification (sequencer " + stale.newerSequencer() + ") was already seen", null);
+        }
+        long id = ((Removal.Recorded) removal).fileId();
         LOG.atInfo().setMessage("object removed: {}").addArgument(ref.displayName()).addKeyValue("bucket", ref.bucket())
                 .addKeyValue("key", ref.key()).addKeyValue("version", ref.version()).addKeyValue("fileId", id).log();
         return new FileReport(id, ref, feed, FileOutcome.REMOVED, Counts.ZERO, Duration.ZERO, null, null);
     }
 
-    public FileReport ingest(ObjectRef ref, ObjectSource source, Deadline deadline, String sequencer) {
+    public FileReport ingest(ObjectRef ref, ObjectSource source, Deadline deadline, ObjectSequencer sequencer) {
         return ingest(ref, source, deadline, sequencer, null);
     }
 
     /** As above; {@code trace} (may be null) gives a first claim its correlation id: the trace id. */
-    public FileReport ingest(ObjectRef ref, ObjectSource source, Deadline deadline, String sequencer, TraceContext trace) {
+    public FileReport ingest(ObjectRef ref, ObjectSource source, Deadline deadline, ObjectSequencer sequencer, TraceContext trace) {
         Instant started = clock.instant();
         Feed feed = feedFor(ref);
         String owner = owners.begin();
@@ -125,7 +135,7 @@ public final class FileIngester {
     }
 
     /** One attempt under its own lease owner: claim, then run or say why not. */
-    private FileReport attempt(ObjectRef ref, ObjectSource source, Deadline deadline, String sequencer, TraceContext trace,
+    private FileReport attempt(ObjectRef ref, ObjectSource source, Deadline deadline, ObjectSequencer sequencer, TraceContext trace,
                                Feed feed, String owner, Instant started, Transactions.Session db) {
         Claim claim = new FileLedger(db).claim(ref, feed.name(), sequencer, owner, lease,
                 trace == null ? null : trace.traceId(), owners, feed.lanesFor(ref.size()));

@@ -37,7 +37,7 @@ public sealed interface Claim {
     record Busy(long fileId, String leaseOwner, Instant leaseExpiresAt) implements Claim {
     }
 
-    /** The notification is older (by S3 sequencer) than one already recorded for this key. */
+    /** The notification is older (by S3 sequencer or GCS generation) than one already recorded for this key. */
     record Stale(String newerSequencer) implements Claim {
     }
 }

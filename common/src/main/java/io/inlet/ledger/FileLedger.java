@@ -3,6 +3,7 @@ package io.inlet.ledger;
 import io.inlet.ingest.Counts;
 import io.inlet.parse.ResumePoint;
 import io.inlet.source.ObjectRef;
+import io.inlet.source.ObjectSequencer;
 import io.inlet.store.TransactionRunner;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -35,16 +36,21 @@ public final class FileLedger {
         this.tx = tx;
     }
 
-    private static final String STALE = """
+    /**
+     * The newest notification of the key that makes one with order key {@code ?} stale: a later token,
+     * or, for a creation ({@code ?} true), a removal of the same token (GCS: the deletion of that very
+     * generation; S3 never gives two notifications one sequencer).
+     */
+    private static final String NEWER = """
             SELECT sequencer FROM ingested_files
-            WHERE bucket = ? AND object_key = ? AND sequencer IS NOT NULL
-              AND lpad(upper(sequencer), 64, '0') > lpad(upper(?), 64, '0')
-            ORDER BY lpad(upper(sequencer), 64, '0') DESC LIMIT 1""";
+            WHERE bucket = ? AND object_key = ? AND order_key IS NOT NULL
+              AND (order_key > ? OR (? AND order_key = ? AND status = 'REMOVED'))
+            ORDER BY order_key DESC LIMIT 1""";
 
     private static final String CLAIM = """
-            INSERT INTO ingested_files (feed, bucket, object_key, version_id, etag, size_bytes, sequencer, status,
-                                        lease_owner, lease_expires_at, attempts, correlation_id, lanes)
-            VALUES (?, ?, ?, ?, ?, ?, ?, 'IN_PROGRESS', ?, now() + make_interval(secs => ?), 1, ?, ?)
+            INSERT INTO ingested_files (feed, bucket, object_key, version_id, etag, size_bytes, sequencer, order_key,
+                                        status, lease_owner, lease_expires_at, attempts, correlation_id, lanes)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'IN_PROGRESS', ?, now() + make_interval(secs => ?), 1, ?, ?)
             ON CONFLICT ON CONSTRAINT ingested_files_object_identity DO UPDATE
                SET lease_owner = EXCLUDED.lease_owner, lease_expires_at = EXCLUDED.lease_expires_at,
                    attempts = ingested_files.attempts + 1, updated_at = now()
@@ -63,7 +69,7 @@ public final class FileLedger {
             FROM ingested_files WHERE bucket = ? AND object_key = ? AND version_id = ? AND etag = ?""";
 
     /** Claims {@code ref} for {@code worker}, or says why not; a first claim gets a random correlation id. */
-    public Claim claim(ObjectRef ref, String feed, String sequencer, String worker, Duration lease) {
+    public Claim claim(ObjectRef ref, String feed, ObjectSequencer sequencer, String worker, Duration lease) {
         return claim(ref, feed, sequencer, worker, lease, null);
     }
 
@@ -72,7 +78,7 @@ public final class FileLedger {
      * version records {@code correlationId} (the trace id of the notification), or a random one when
      * null. A later claim keeps the recorded one, so every slice of the file shares it.
      */
-    public Claim claim(ObjectRef ref, String feed, String sequencer, String worker, Duration lease, String correlationId) {
+    public Claim claim(ObjectRef ref, String feed, ObjectSequencer sequencer, String worker, Duration lease, String correlationId) {
         return claim(ref, feed, sequencer, worker, lease, correlationId, null);
     }
 
@@ -80,7 +86,7 @@ public final class FileLedger {
      * As above, for an attempt of {@code owners} (this process): besides an expired lease, a lease
      * held by an attempt of this process that is no longer running is taken over at once.
      */
-    public Claim claim(ObjectRef ref, String feed, String sequencer, String worker, Duration lease, String correlationId,
+    public Claim claim(ObjectRef ref, String feed, ObjectSequencer sequencer, String worker, Duration lease, String correlationId,
                        LeaseOwners owners) {
         return claim(ref, feed, sequencer, worker, lease, correlationId, owners, 1);
     }
@@ -89,17 +95,17 @@ public final class FileLedger {
      * As above; a first claim records that the file is appended over {@code lanes} lanes, and every
      * later claim of the file keeps that number (its lane positions depend on it).
      */
-    public Claim claim(ObjectRef ref, String feed, String sequencer, String worker, Duration lease, String correlationId,
+    public Claim claim(ObjectRef ref, String feed, ObjectSequencer sequencer, String worker, Duration lease, String correlationId,
                        LeaseOwners owners, int lanes) {
         return tx.inTransaction(c -> {
-            if (sequencer != null && !exists(c, ref)) {
-                try (PreparedStatement ps = c.prepareStatement(STALE)) {
-                    ps.setString(1, ref.bucket());
-                    ps.setString(2, ref.key());
-                    ps.setString(3, sequencer);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        if (rs.next()) return new Claim.Stale(rs.getString(1));
-                    }
+            if (sequencer != null) {
+                if (exists(c, ref)) {
+                    // the same object version notified again, maybe re-uploaded after a removal (an
+                    // unversioned key, same content): its row stands for the newest of its notifications
+                    advance(c, ref, sequencer);
+                } else {
+                    Optional<String> newer = newer(c, ref, sequencer, true);
+                    if (newer.isPresent()) return new Claim.Stale(newer.get());
                 }
             }
             try (PreparedStatement ps = c.prepareStatement(CLAIM)) {
@@ -164,6 +170,38 @@ public final class FileLedger {
             }
         }
         return List.of(positions);
+    }
+
+    /** The token of a notification of the key newer than one with {@code sequencer}, if any. */
+    private static Optional<String> newer(Connection c, ObjectRef ref, ObjectSequencer sequencer, boolean creation)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(NEWER)) {
+            ps.setString(1, ref.bucket());
+            ps.setString(2, ref.key());
+            ps.setString(3, sequencer.orderKey());
+            ps.setBoolean(4, creation);
+            ps.setString(5, sequencer.orderKey());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+            }
+        }
+    }
+
+    /** Moves the row of {@code ref} to {@code sequencer} if that is later than the one it holds. */
+    private static void advance(Connection c, ObjectRef ref, ObjectSequencer sequencer) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                UPDATE ingested_files SET sequencer = ?, order_key = ?, updated_at = now()
+                WHERE bucket = ? AND object_key = ? AND version_id = ? AND etag = ?
+                  AND (order_key IS NULL OR order_key < ?)""")) {
+            ps.setString(1, sequencer.value());
+            ps.setString(2, sequencer.orderKey());
+            ps.setString(3, ref.bucket());
+            ps.setString(4, ref.key());
+            ps.setString(5, nz(ref.version()));
+            ps.setString(6, nz(ref.etag()));
+            ps.setString(7, sequencer.orderKey());
+            ps.executeUpdate();
+        }
     }
 
     private static boolean exists(Connection c, ObjectRef ref) throws SQLException {
@@ -336,27 +374,43 @@ public final class FileLedger {
         }
     }
 
-    /** Records a removal notice; idempotent. Returns the ledger row of the removal. */
-    public long recordRemoval(ObjectRef ref, String feed, String sequencer) {
+    /**
+     * Records a removal notice; idempotent. The removal row never carries the content hash (a GCS
+     * deletion names the md5 of the generation it deletes, which would make it that generation's own
+     * ingestion row). A removal older than a notification already recorded for the key (by
+     * {@code sequencer}) records nothing: the key still holds that newer version.
+     */
+    public Removal recordRemoval(ObjectRef ref, String feed, ObjectSequencer sequencer) {
+        ObjectRef removal = new ObjectRef(ref.bucket(), ref.key(), ref.version(), null, null);
         return tx.inTransaction(c -> {
+            if (sequencer != null) {
+                Optional<String> newer = newer(c, removal, sequencer, false);
+                if (newer.isPresent()) return new Removal.Stale(newer.get());
+            }
             try (PreparedStatement ps = c.prepareStatement("""
-                    INSERT INTO ingested_files (feed, bucket, object_key, version_id, etag, size_bytes, sequencer, status,
-                                                completed_at, correlation_id)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, 'REMOVED', now(), ?)
-                    ON CONFLICT ON CONSTRAINT ingested_files_object_identity DO UPDATE SET updated_at = now()
+                    INSERT INTO ingested_files (feed, bucket, object_key, version_id, etag, size_bytes, sequencer, order_key,
+                                                status, completed_at, correlation_id)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'REMOVED', now(), ?)
+                    ON CONFLICT ON CONSTRAINT ingested_files_object_identity DO UPDATE
+                       SET updated_at = now(),
+                           -- removed again (an unversioned key deleted, re-created, deleted): the newest removal
+                           sequencer = CASE WHEN ingested_files.order_key IS NULL OR EXCLUDED.order_key > ingested_files.order_key
+                                            THEN EXCLUDED.sequencer ELSE ingested_files.sequencer END,
+                           order_key = greatest(ingested_files.order_key, EXCLUDED.order_key)
                     RETURNING file_id""")) {
-                int p = bindNewRow(ps, feed, ref, sequencer);
+                int p = bindNewRow(ps, feed, removal, sequencer);
                 ps.setString(p, UUID.randomUUID().toString());
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
-                    return rs.getLong(1);
+                    return new Removal.Recorded(rs.getLong(1));
                 }
             }
         });
     }
 
     /** Binds feed, identity, size and sequencer of a new ledger row; returns the next parameter index. */
-    private static int bindNewRow(PreparedStatement ps, String feed, ObjectRef ref, String sequencer) throws SQLException {
+    private static int bindNewRow(PreparedStatement ps, String feed, ObjectRef ref, ObjectSequencer sequencer)
+            throws SQLException {
         int p = 1;
         ps.setString(p++, feed);
         ps.setString(p++, ref.bucket());
@@ -364,7 +418,8 @@ public final class FileLedger {
         ps.setString(p++, nz(ref.version()));
         ps.setString(p++, nz(ref.etag()));
         if (ref.size() == null) ps.setNull(p++, java.sql.Types.BIGINT); else ps.setLong(p++, ref.size());
-        ps.setString(p++, sequencer);
+        ps.setString(p++, sequencer == null ? null : sequencer.value());
+        ps.setString(p++, sequencer == null ? null : sequencer.orderKey());
         return p;
     }
 

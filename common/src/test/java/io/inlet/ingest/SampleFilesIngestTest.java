@@ -130,7 +130,7 @@ class SampleFilesIngestTest {
 
     @Test
     void aRemovalIsRecordedAndIngestsNothing() throws Exception {
-        FileReport r = inlet.recordRemoval(new ObjectRef("vendor-drop", "acme/orders.csv", "dm-1", null, null), "00A1");
+        FileReport r = inlet.recordRemoval(new ObjectRef("vendor-drop", "acme/orders.csv", "dm-1", null, null), io.inlet.source.ObjectSequencer.s3("00A1"));
         assertThat(r.outcome()).isEqualTo(FileOutcome.REMOVED);
         assertThat(rows("SELECT status FROM ingested_files")).containsExactly("REMOVED");
     }

@@ -75,7 +75,7 @@ public final class DeliveryHandler {
                 .addKeyValue("noticeId", notice.noticeId());
         switch (notice.change()) {
             case FINALIZED -> {
-                FileReport report = inlet.ingestFile(ref, objects, deadline, null, notice.trace());
+                FileReport report = inlet.ingestFile(ref, objects, deadline, notice.sequencer(), notice.trace());
                 LOG.atInfo().addKeyValue("bucket", ref.bucket()).addKeyValue("object", ref.key())
                         .addKeyValue("generation", ref.version()).addKeyValue("fileId", report.fileId())
                         .addKeyValue("feed", report.feed()).addKeyValue("outcome", report.outcome().name())
@@ -96,9 +96,10 @@ public final class DeliveryHandler {
                 };
             }
             case DELETED, ARCHIVED -> {
-                FileReport report = inlet.recordRemoval(ref, null);
-                log.addKeyValue("fileId", report == null ? null : report.fileId()).log("object {} removed: recorded", ref.displayName());
-                return new Result(Verdict.DONE, "REMOVED");
+                FileReport report = inlet.recordRemoval(ref, notice.sequencer());
+                log.addKeyValue("fileId", report == null ? null : report.fileId())
+                        .log("object {} removed: {}", ref.displayName(), report == null ? "recorded" : report.outcome());
+                return new Result(Verdict.DONE, report == null ? "REMOVED" : report.outcome().name());
             }
             case OVERWRITTEN -> {
                 log.addKeyValue("overwrittenByGeneration", notice.overwrittenByGeneration())

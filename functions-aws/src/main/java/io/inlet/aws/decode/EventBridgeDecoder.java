@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import io.inlet.aws.decode.DecodedPayload.ObjectNotices;
 import io.inlet.aws.decode.DecodedPayload.Undecodable;
 import io.inlet.source.ObjectRef;
+import io.inlet.source.ObjectSequencer;
 import java.util.List;
 import java.util.Map;
 
@@ -61,7 +62,13 @@ public final class EventBridgeDecoder {
         }
         ObjectRef ref = new ObjectRef(bucket, key, S3EventDecoder.emptyToNull(string(object.get("version-id"))),
                 S3EventDecoder.emptyToNull(string(object.get("etag"))), size);
-        return new ObjectNotices(List.of(new ObjectNotice(ref, kind, S3EventDecoder.emptyToNull(string(object.get("sequencer"))))));
+        ObjectSequencer sequencer;
+        try {
+            sequencer = ObjectSequencer.s3(string(object.get("sequencer")));
+        } catch (IllegalArgumentException e) {
+            return new Undecodable("EventBridge detail.object.sequencer: " + e.getMessage());
+        }
+        return new ObjectNotices(List.of(new ObjectNotice(ref, kind, sequencer)));
     }
 
     private static Map<?, ?> map(Object o) {

@@ -1,6 +1,7 @@
 package io.inlet.aws.decode;
 
 import io.inlet.source.ObjectRef;
+import io.inlet.source.ObjectSequencer;
 import java.util.Objects;
 
 /**
@@ -8,9 +9,9 @@ import java.util.Objects;
  *
  * @param ref       the object version (key decoded exactly once, version id kept when present)
  * @param kind      created or removed
- * @param sequencer S3's per-key ordering token (hex, compare after left-padding); null when absent
+ * @param sequencer S3's per-key ordering token (hex, compared right-padded: {@link ObjectSequencer}); null when absent
  */
-public record ObjectNotice(ObjectRef ref, Kind kind, String sequencer) {
+public record ObjectNotice(ObjectRef ref, Kind kind, ObjectSequencer sequencer) {
 
     public enum Kind { CREATED, REMOVED }
 

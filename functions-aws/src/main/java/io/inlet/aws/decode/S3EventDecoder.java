@@ -6,6 +6,7 @@ import com.amazonaws.services.lambda.runtime.events.models.s3.S3EventNotificatio
 import io.inlet.aws.decode.DecodedPayload.ObjectNotices;
 import io.inlet.aws.decode.DecodedPayload.Undecodable;
 import io.inlet.source.ObjectRef;
+import io.inlet.source.ObjectSequencer;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -49,7 +50,13 @@ public final class S3EventDecoder {
             }
             ObjectRef ref = new ObjectRef(record.getS3().getBucket().getName(), key, emptyToNull(object.getVersionId()),
                     emptyToNull(object.geteTag()), kind == ObjectNotice.Kind.CREATED ? object.getSizeAsLong() : null);
-            notices.add(new ObjectNotice(ref, kind, emptyToNull(object.getSequencer())));
+            ObjectSequencer sequencer;
+            try {
+                sequencer = ObjectSequencer.s3(object.getSequencer());
+            } catch (IllegalArgumentException e) {
+                return new Undecodable(where + ": s3.object.sequencer: " + e.getMessage());
+            }
+            notices.add(new ObjectNotice(ref, kind, sequencer));
         }
         return new ObjectNotices(notices);
     }

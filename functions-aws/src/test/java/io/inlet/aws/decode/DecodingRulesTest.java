@@ -122,4 +122,20 @@ class DecodingRulesTest {
         m.setBody(body);
         return m;
     }
+
+    @Test
+    void aRemovalCarriesItsSequencerAndASequencerThatIsNotHexIsUndecodable() {
+        String body = SamplePayloads.read(SamplePayloads.OWN.resolve("s3-put-direct.json"))
+                .replace("ObjectCreated:Put", "ObjectRemoved:Delete");
+        ObjectNotices notices = (ObjectNotices) S3EventDecoder.decode(lambdaJson.s3Event(body));
+        assertThat(notices.notices().get(0).sequencer()).isNotNull();
+        Map<String, Object> deleted = Map.of("source", "aws.s3", "detail-type", "Object Deleted",
+                "detail", Map.of("bucket", Map.of("name", "b"), "object", Map.of("key", "k", "sequencer", "00AB")));
+        assertThat(((ObjectNotices) EventBridgeDecoder.decode(deleted)).notices().get(0).sequencer())
+                .isEqualTo(io.inlet.source.ObjectSequencer.s3("00AB"));
+        Map<String, Object> notHex = Map.of("source", "aws.s3", "detail-type", "Object Created",
+                "detail", Map.of("bucket", Map.of("name", "b"), "object", Map.of("key", "k", "sequencer", "00XY")));
+        assertThat(((Undecodable) EventBridgeDecoder.decode(notHex)).reason())
+                .isEqualTo("EventBridge detail.object.sequencer: S3 sequencer is not hexadecimal: '00XY'");
+    }
 }

@@ -13,6 +13,7 @@ import io.inlet.aws.decode.DecodedPayload.Undecodable;
 import io.inlet.aws.decode.ObjectNotice.Kind;
 import io.inlet.ingest.InboundMessage;
 import io.inlet.source.ObjectRef;
+import io.inlet.source.ObjectSequencer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -209,12 +210,12 @@ class PayloadDecodingTest {
 
     static ObjectNotices created(String bucket, String key, String version, String etag, Long size, String sequencer) {
         return new ObjectNotices(List.of(new ObjectNotice(new ObjectRef(bucket, key, version, etag, size), Kind.CREATED,
-                sequencer)));
+                ObjectSequencer.s3(sequencer))));
     }
 
     static ObjectNotices removed(String bucket, String key, String version, String etag, String sequencer) {
         return new ObjectNotices(List.of(new ObjectNotice(new ObjectRef(bucket, key, version, etag, null), Kind.REMOVED,
-                sequencer)));
+                ObjectSequencer.s3(sequencer))));
     }
 
     private static BusinessMessage business(String id, String channel, String body, Map<String, String> attributes) {

@@ -2,6 +2,7 @@ package io.inlet.gcp.decode;
 
 import io.inlet.event.TraceContext;
 import io.inlet.source.ObjectRef;
+import io.inlet.source.ObjectSequencer;
 import java.util.Objects;
 
 /**
@@ -19,6 +20,14 @@ public record ObjectNotice(ObjectRef object, ObjectChange change, String noticeI
     public ObjectNotice {
         Objects.requireNonNull(object, "object");
         Objects.requireNonNull(change, "change");
+    }
+
+    /**
+     * The notice's place in its key's history: the generation, compared as a number; null when the
+     * object has none. A deletion of a generation comes after that generation's finalize.
+     */
+    public ObjectSequencer sequencer() {
+        return ObjectSequencer.gcsGeneration(object.version());
     }
 
     /** A notice that carried no trace context. */

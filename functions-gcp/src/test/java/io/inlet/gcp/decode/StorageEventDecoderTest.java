@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import io.inlet.source.ObjectRef;
+import io.inlet.source.ObjectSequencer;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
@@ -74,5 +75,15 @@ class StorageEventDecoderTest {
                 "{\"name\":\"x\",\"generation\":\"3\"}"))).change()).isEqualTo(ObjectChange.DELETED);
         assertThat(((ObjectNotice) StorageEventDecoder.decode(event(StorageEventDecoder.METADATA_UPDATED, "objects/x",
                 "{\"name\":\"x\",\"generation\":\"3\"}"))).change()).isEqualTo(ObjectChange.METADATA_UPDATED);
+    }
+
+    @Test
+    void aDeletionCarriesItsGenerationAsItsSequencerComparedAsANumber() {
+        ObjectNotice deleted = (ObjectNotice) StorageEventDecoder.decode(event(StorageEventDecoder.DELETED, "objects/x",
+                "{\"name\":\"x\",\"generation\":\"9\"}"));
+        ObjectNotice finalized = (ObjectNotice) StorageEventDecoder.decode(event(StorageEventDecoder.FINALIZED, "objects/x",
+                "{\"name\":\"x\",\"generation\":\"10\"}"));
+        assertThat(deleted.sequencer()).isEqualTo(ObjectSequencer.gcsGeneration("9"));
+        assertThat(deleted.sequencer()).as("9 < 10 as numbers, not as text").isLessThan(finalized.sequencer());
     }
 }
