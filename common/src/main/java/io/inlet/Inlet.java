@@ -68,9 +68,7 @@ public final class Inlet {
      * sequencer: a notification older than one already processed for the key ingests nothing.
      */
     public FileReport ingestFile(ObjectRef ref, ObjectSource source, Deadline deadline, String sequencer) {
-        FileReport report = files.ingest(ref, source, deadline, sequencer);
-        metrics.file(report);
-        return report;
+        return ingestFile(ref, source, deadline, sequencer, null);
     }
 
     /**
@@ -79,7 +77,10 @@ public final class Inlet {
      * when this is the first claim of the object version, so derived messages continue the trace.
      */
     public FileReport ingestFile(ObjectRef ref, ObjectSource source, Deadline deadline, String sequencer, TraceContext trace) {
-        return files.ingest(ref, source, deadline, sequencer, trace);
+        // every overload ends here, so every path (CLI and both clouds' functions) is counted once
+        FileReport report = files.ingest(ref, source, deadline, sequencer, trace);
+        metrics.file(report);
+        return report;
     }
 
     /** Records that an object version was removed (ObjectRemoved / OBJECT_DELETE); ingests nothing. */
