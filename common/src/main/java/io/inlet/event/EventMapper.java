@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.inlet.feed.MappingSpec;
 import io.inlet.feed.MappingSpec.FieldRule;
 import io.inlet.parse.RawRecord;
+import io.inlet.store.PostgresValues;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -109,13 +110,33 @@ public final class EventMapper {
         ObjectNode in = record.fields();
         String eventType = eventType(in);
         String stream = streamId(in);
+        refuse("stream_id", "stream id ", PostgresValues.indexedTextProblem(stream));
         Instant occurredAt = occurredAt(in, ctx);
         UUID id = eventId(in, positionName);
         ObjectNode payload = payload(in);
+        refuseUnstorable(payload);
         checkSchema(eventType, payload);
         long recordNumber = record.position() == null ? 0 : record.position().recordNumber();
+        String source = ctx.sourceName() + "@record=" + recordNumber;
+        refuse("source", "source ", PostgresValues.textProblem(source));
+        refuse("correlation_id", "correlation id ", PostgresValues.textProblem(ctx.correlationId()));
+        refuse("causation_id", "causation id ", PostgresValues.textProblem(ctx.causationId()));
         return new EventEnvelope(id, stream, eventType, spec.schemaVersion(), occurredAt, ctx.correlationId(),
-                ctx.causationId(), ctx.sourceName() + "@record=" + recordNumber, write(payload));
+                ctx.causationId(), source, write(payload));
+    }
+
+    /**
+     * Refuses a payload holding a value or key that jsonb cannot store as it stands (a NUL, an
+     * unpaired surrogate, a number beyond numeric), naming its path: checked before SQL, so that the
+     * record is rejected alone instead of failing its batch.
+     */
+    public static void refuseUnstorable(JsonNode payload) throws RecordRejectedException {
+        Optional<PostgresValues.JsonProblem> problem = PostgresValues.jsonProblem("", payload);
+        if (problem.isPresent()) throw new RecordRejectedException(problem.get().path(), problem.get().reason());
+    }
+
+    private static void refuse(String field, String what, String problem) throws RecordRejectedException {
+        if (problem != null) throw new RecordRejectedException(field, what + problem);
     }
 
     /** The stream id the template gives for these fields (used for CloudEvents without a subject). */
@@ -139,7 +160,10 @@ public final class EventMapper {
         if (rule.fixed() != null) return rule.fixed();
         String value = text(in.get(rule.column()));
         if (value == null || value.isBlank()) throw new RecordRejectedException(rule.column(), "event type is missing");
-        if (rule.values().isEmpty()) return value;
+        if (rule.values().isEmpty()) {
+            refuse(rule.column(), "event type ", PostgresValues.indexedTextProblem(value));
+            return value;
+        }
         String type = rule.values().get(value);
         if (type == null) {
             throw new RecordRejectedException(rule.column(), "unknown event type value " + FieldTyping.quote(value)
@@ -160,6 +184,7 @@ public final class EventMapper {
             throw new RecordRejectedException(column, "not a timestamp in any of the formats " + occurredFormats
                     + ": " + FieldTyping.quote(value));
         }
+        refuse(column, "occurred_at ", PostgresValues.timestampProblem(instant));
         return instant;
     }
 

@@ -18,6 +18,7 @@ import io.inlet.feed.MessageFeed;
 import io.inlet.ingest.InboundMessage;
 import io.inlet.parse.RawRecord;
 import io.inlet.parse.RecordPosition;
+import io.inlet.store.PostgresValues;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -169,11 +170,26 @@ public final class MessageDecoder {
             }
         }
         Instant occurredAt = event.getTime() != null ? event.getTime().toInstant() : ctx.ingestedAt();
+        // checked before SQL: a value PostgreSQL refuses fails this message alone, permanently
+        refuse(msg, "type", PostgresValues.indexedTextProblem(event.getType()));
+        refuse(msg, event.getSubject() == null || event.getSubject().isEmpty() ? "stream_id" : "subject",
+                PostgresValues.indexedTextProblem(stream));
+        if (event.getTime() != null) refuse(msg, "time", PostgresValues.timestampProblem(occurredAt));
+        if (correlation != null) refuse(msg, "correlationid", PostgresValues.textProblem(correlation.toString()));
+        try {
+            EventMapper.refuseUnstorable(data);
+        } catch (RecordRejectedException e) {
+            throw fail(msg, "field 'data." + e.field() + "': " + e.reason());
+        }
         return new EventEnvelope(
                 EventIds.of(EventIds.cloudEventName(event.getSource().toString(), event.getId())),
                 stream, event.getType(), schemaVersion, occurredAt,
                 correlation != null ? correlation.toString() : ctx.correlationId(),
                 ctx.causationId(), ctx.sourceName(), EventMapper.write(data));
+    }
+
+    private static void refuse(InboundMessage msg, String field, String problem) {
+        if (problem != null) throw fail(msg, "field '" + field + "': " + problem);
     }
 
     /** The {@code ce-*} attributes (binary mode), keyed by attribute name in lower case. */

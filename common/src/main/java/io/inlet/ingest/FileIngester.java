@@ -29,6 +29,7 @@ import io.inlet.store.AppendOutcome;
 import io.inlet.store.EventOutcome;
 import io.inlet.store.EventStore;
 import io.inlet.store.RejectedRecords;
+import io.inlet.store.StoreDataException;
 import io.inlet.store.Rejection;
 import io.inlet.store.TransactionRunner;
 import io.inlet.store.Transactions;
@@ -46,6 +47,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -172,8 +174,28 @@ public final class FileIngester {
         } catch (IOException e) {
             releaseQuietly(a);
             throw new RetryableException("reading " + a.ref().displayName() + " failed: " + e.getMessage(), e);
-        } catch (RuntimeException e) {
+        } catch (RetryableException e) {
             if (!(e instanceof io.inlet.ledger.LeaseLostException)) releaseQuietly(a);
+            throw e;
+        } catch (RuntimeException e) {
+            return rejectForGood(a, e);
+        }
+    }
+
+    /**
+     * A failure that is not worth retrying (permanent, or a defect no retry would cure) and that no
+     * single record accounts for: the file is recorded REJECTED with the reason, so that it never
+     * comes back in an endless retry. What earlier batches committed stays (events are append-only);
+     * the ledger's counts say how far it got. If even that cannot be recorded, the failure surfaces.
+     */
+    private FileReport rejectForGood(Attempt a, RuntimeException e) {
+        LOG.error("file {}: permanent failure, recording it as REJECTED", a.ref().displayName(), e);
+        String reason = "permanent failure: " + e.getMessage();
+        try {
+            return finish(a, "REJECTED", null, null, reason, a.claim().resumeFrom(), List.of());
+        } catch (RuntimeException again) {
+            e.addSuppressed(again);
+            releaseQuietly(a);
             throw e;
         }
     }
@@ -297,23 +319,56 @@ public final class FileIngester {
             } catch (RecordRejectedException e) {
                 return new Mapped(null, null, new Rejection(pos.recordNumber(), pos.lineNumber(), Rejection.Kind.INVALID,
                         e.field(), e.getMessage(), raw.rawText(), null));
+            } catch (RuntimeException e) {
+                // a defect of the mapper, met by this record only: the record is rejected, its file goes on
+                LOG.warn("record {} (line {}) of {}: unexpected failure while mapping; rejected", pos.recordNumber(),
+                        pos.lineNumber(), ctx.sourceName(), e);
+                return new Mapped(null, null, new Rejection(pos.recordNumber(), pos.lineNumber(), Rejection.Kind.INVALID,
+                        null, "unexpected failure while mapping the record: " + e, raw.rawText(), null));
             }
         }
     }
 
-    /** Commits one lane's share of a batch through {@code db}, with the lane's position ({@code next}) and counts. */
+    /**
+     * Commits one lane's share of a batch through {@code db}, with the lane's position ({@code next}) and
+     * counts. When PostgreSQL refuses the share's data ({@link StoreDataException}, values the mapper's
+     * checks did not foresee), the share is committed again with each event appended on its own, and
+     * only the events PostgreSQL refuses are rejected.
+     */
     private void commit(Attempt a, TransactionRunner db, int lane, LaneBatch share, ResumePoint next) {
+        try {
+            commit(a, db, lane, share, next, false);
+        } catch (StoreDataException e) {
+            LOG.warn("file {} lane {}: the database refused a value of the batch ({}); appending its events one by one",
+                    a.claim().fileId(), lane, e.getMessage());
+            commit(a, db, lane, share, next, true);
+        }
+    }
+
+    private void commit(Attempt a, TransactionRunner db, int lane, LaneBatch share, ResumePoint next, boolean eachAlone) {
         Counts delta = db.inTransaction(c -> {
-            AppendOutcome outcome = store.append(c, a.feed().table(), share.events, a.feed().derived());
+            Map<Integer, String> refusals = Map.of();
+            AppendOutcome outcome;
+            if (eachAlone) {
+                EventStore.IsolatedAppend isolated = store.appendEach(c, a.feed().table(), share.events, a.feed().derived());
+                outcome = isolated.outcome();
+                refusals = isolated.refusals();
+            } else {
+                outcome = store.append(c, a.feed().table(), share.events, a.feed().derived());
+            }
             List<Rejection> rejections = new ArrayList<>(share.rejections);
             for (int i = 0; i < share.events.size(); i++) {
-                if (outcome.outcomes().get(i) == EventOutcome.CONFLICT) {
-                    LaneBatch.Origin origin = share.origins.get(i);
-                    EventEnvelope e = share.events.get(i);
-                    rejections.add(new Rejection(origin.position().recordNumber(), origin.position().lineNumber(),
-                            Rejection.Kind.CONFLICT, null, "event " + e.eventId()
-                            + " already exists with a different payload", origin.rawText(), e.eventId()));
-                }
+                EventOutcome o = outcome.outcomes().get(i);
+                if (o != EventOutcome.CONFLICT && o != EventOutcome.REFUSED) continue;
+                LaneBatch.Origin origin = share.origins.get(i);
+                EventEnvelope e = share.events.get(i);
+                rejections.add(o == EventOutcome.CONFLICT
+                        ? new Rejection(origin.position().recordNumber(), origin.position().lineNumber(),
+                                Rejection.Kind.CONFLICT, null, "event " + e.eventId()
+                                + " already exists with a different payload", origin.rawText(), e.eventId())
+                        : new Rejection(origin.position().recordNumber(), origin.position().lineNumber(),
+                                Rejection.Kind.INVALID, null, "the database refused the event: " + refusals.get(i),
+                                origin.rawText(), e.eventId()));
             }
             rejected.forFile(c, a.claim().fileId(), a.feed().name(), rejections);
             // the earliest record's (conflicts come after the other rejections in the list): the file's
@@ -321,7 +376,7 @@ public final class FileIngester {
             Rejection first = rejections.stream().min(Comparator.comparingLong(Rejection::recordNumber)).orElse(null);
             String firstError = first == null ? null : "line " + first.lineNumber() + ": " + first.reason();
             Counts d = new Counts(share.read, outcome.appended(), outcome.duplicates(), outcome.conflicts(),
-                    share.rejections.size());
+                    share.rejections.size() + outcome.refused());
             ledger.checkpoint(c, a.claim().fileId(), a.owner(), lane, a.claim().lanes(), next, d, firstError,
                     first == null ? null : first.recordNumber(), lease);
             return d;
@@ -339,6 +394,7 @@ public final class FileIngester {
                               List<Rejection> rejections, Counts validationCounts) {
         Duration spent = since(a.started());
         SliceRecord slice = new SliceRecord(0, a.claim().resumeFrom(), to, a.started());
+        String[] firstError = {error};
         Counts total = a.db().inTransaction(c -> {
             rejected.forFile(c, a.claim().fileId(), a.feed().name(), rejections);
             if (validationCounts != null) {
@@ -347,9 +403,11 @@ public final class FileIngester {
                         lease);
             }
             Counts counts = ledger.finish(c, a.claim().fileId(), a.owner(), status, sha, duplicateOf, error, spent, slice);
+            // a completed file with rejected records reports its first error (the earliest record's)
+            firstError[0] = error != null || !status.equals("COMPLETED") ? error : ledger.firstError(c, a.claim().fileId());
             if (!status.equals("IN_PROGRESS")) {
                 FileSummary summary = new FileSummary(a.claim().fileId(), a.feed().name(), a.ref(), status, counts,
-                        error, spent.toMillis(), a.claim().correlationId());
+                        firstError[0], spent.toMillis(), a.claim().correlationId());
                 for (DerivedRoute r : a.feed().derived()) {
                     if (r.kind() == DerivedRoute.Kind.SUMMARY) {
                         outbox.enqueue(c, r.destination(), summary.eventId(), summary.eventType(), summary.streamId(),
@@ -365,7 +423,7 @@ public final class FileIngester {
             case "DUPLICATE_CONTENT" -> FileOutcome.DUPLICATE_CONTENT_SKIPPED;
             default -> FileOutcome.SUSPENDED;
         };
-        return new FileReport(a.claim().fileId(), a.ref(), a.feed().name(), outcome, total, spent, error,
+        return new FileReport(a.claim().fileId(), a.ref(), a.feed().name(), outcome, total, spent, firstError[0],
                 outcome == FileOutcome.SUSPENDED ? to : null);
     }
 
