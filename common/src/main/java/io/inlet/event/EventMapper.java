@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.inlet.feed.MappingSpec;
 import io.inlet.feed.MappingSpec.FieldRule;
@@ -33,9 +32,11 @@ import java.util.UUID;
  */
 public final class EventMapper {
 
+    // Decimals are written as BigDecimal prints them (1E+400, 12.50): PostgreSQL reads either form,
+    // and plain notation would refuse a scale beyond +-9999 (1e131071 is a valid numeric) and spell
+    // out 131,072 digits.
     static final ObjectMapper JSON = JsonMapper.builder()
             .nodeFactory(FieldTyping.NODES)
-            .enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN)
             .disable(SerializationFeature.INDENT_OUTPUT)
             .build();
 

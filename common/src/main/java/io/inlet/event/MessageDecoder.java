@@ -86,6 +86,10 @@ public final class MessageDecoder {
                 events.add(mapper.map(record, ctx, EventIds.messagePositionName(msg.channel(), msg.messageId(), n)));
             } catch (RecordRejectedException e) {
                 throw fail(msg, where + ": " + e.getMessage());
+            } catch (RuntimeException e) {
+                // a defect met by this message only: it fails permanently instead of being redelivered for ever
+                throw new PermanentException("message " + msg.messageId() + " on channel '" + msg.channel() + "': "
+                        + where + ": unexpected failure while mapping: " + e, e);
             }
         }
         return events;
