@@ -89,6 +89,22 @@ public final class EventMapper {
     }
 
     /**
+     * The record columns this mapping reads, in a stable order: the event type's column, the stream
+     * id template's, occurred_at's (unless it may fall back to the ingestion time), the id's and each
+     * declared payload field's. A file whose header lacks one of them is refused as a whole: every
+     * record would lack the value (a vendor renamed a column).
+     */
+    public Set<String> mappedColumns() {
+        Set<String> columns = new java.util.LinkedHashSet<>();
+        if (spec.eventType().column() != null) columns.add(spec.eventType().column());
+        for (String name : streamId.names()) columns.add(columnByFieldName.getOrDefault(name, name));
+        if (!spec.occurredAt().fallbackToIngestionTime()) columns.add(spec.occurredAt().column());
+        columns.addAll(spec.id().columns());
+        for (FieldTyping f : fields) columns.add(f.rule().from());
+        return columns;
+    }
+
+    /**
      * Maps a record read from a file. With id strategy {@code position} the context must name the
      * object ({@link RecordContext#object()}).
      */

@@ -209,6 +209,7 @@ public final class FileIngester {
         DigestingOpener opener = new DigestingOpener(a);
         ResumePoint end;
         try (RecordReader reader = RecordReaders.open(a.feed().format(), a.ref().displayName(), opener, ResumePoint.START)) {
+            requireMappedColumns(a, reader, mapper);
             ReadItem item;
             while ((item = reader.next()) != null) {
                 records++;
@@ -229,10 +230,23 @@ public final class FileIngester {
         RecordContext ctx = context(a);
         ResumePoint from = a.claim().resumeFrom();
         DigestingOpener opener = new DigestingOpener(a);
-        ResumePoint at = from;
         String name = "inlet-file-" + a.claim().fileId();
-        try (RecordReader reader = RecordReaders.open(a.feed().format(), a.ref().displayName(), opener, from);
-             FileLanes lanes = new FileLanes(a.claim().lanes(), a.db(), tx, name);
+        try (RecordReader reader = RecordReaders.open(a.feed().format(), a.ref().displayName(), opener, from)) {
+            requireMappedColumns(a, reader, mapper);
+            if (reader.emptyFile()) {
+                // not like a file with a header and no records: a vendor's export that wrote nothing says so
+                boolean header = a.feed().format().kind() == io.inlet.parse.FormatSpec.Kind.CSV && a.feed().format().csv().header();
+                return finish(a, "COMPLETED", opener.hex(), null, header ? "empty file: no header" : "empty file: 0 bytes",
+                        reader.checkpoint(), List.of());
+            }
+            return load(a, reader, mapper, ctx, from, opener, name);
+        }
+    }
+
+    private FileReport load(Attempt a, RecordReader reader, EventMapper mapper, RecordContext ctx, ResumePoint from,
+                            DigestingOpener opener, String name) throws IOException {
+        ResumePoint at = from;
+        try (FileLanes lanes = new FileLanes(a.claim().lanes(), a.db(), tx, name);
              ReadAhead batches = new ReadAhead(name + "-read", () -> assemble(reader, mapper, ctx, a))) {
             for (FileBatch batch; (batch = batches.next()) != null; ) {
                 ResumePoint next = batch.next;
@@ -247,6 +261,16 @@ public final class FileIngester {
             // stopped at the deadline: record the slice first, while the reader thread winds down
             return finish(a, "IN_PROGRESS", null, null, null, at, List.of());
         }
+    }
+
+    /** Refuses a file whose columns (CSV header or declared) lack one the mapping reads, naming it. */
+    private static void requireMappedColumns(Attempt a, RecordReader reader, EventMapper mapper) {
+        if (reader.columns().isEmpty()) return; // JSON records carry their own keys; an empty file has none
+        List<String> missing = mapper.mappedColumns().stream().filter(c -> !reader.columns().contains(c)).toList();
+        if (missing.isEmpty()) return;
+        throw new FileFormatException(a.ref().displayName() + ": " + (missing.size() == 1 ? "column '" + missing.get(0)
+                + "' is" : "columns " + missing.stream().map(c -> "'" + c + "'").toList() + " are")
+                + " mapped by feed '" + a.feed().name() + "' but not in the file's header " + reader.columns());
     }
 
     /**
