@@ -33,6 +33,7 @@ import io.inlet.store.StoreDataException;
 import io.inlet.store.Rejection;
 import io.inlet.store.TransactionRunner;
 import io.inlet.store.Transactions;
+import io.inlet.failure.PermanentException;
 import io.inlet.failure.RetryableException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -174,21 +175,24 @@ public final class FileIngester {
         } catch (IOException e) {
             releaseQuietly(a);
             throw new RetryableException("reading " + a.ref().displayName() + " failed: " + e.getMessage(), e);
-        } catch (RetryableException e) {
+        } catch (PermanentException e) {
+            return rejectForGood(a, e);
+        } catch (RuntimeException e) {
+            // retryable, or not known to be permanent (an unclassified database error such as a missing
+            // grant, which the operator can fix): released, and the platform tries again
             if (!(e instanceof io.inlet.ledger.LeaseLostException)) releaseQuietly(a);
             throw e;
-        } catch (RuntimeException e) {
-            return rejectForGood(a, e);
         }
     }
 
     /**
-     * A failure that is not worth retrying (permanent, or a defect no retry would cure) and that no
-     * single record accounts for: the file is recorded REJECTED with the reason, so that it never
-     * comes back in an endless retry. What earlier batches committed stays (events are append-only);
-     * the ledger's counts say how far it got. If even that cannot be recorded, the failure surfaces.
+     * A failure known to be permanent (a {@link PermanentException}: the database refusing data
+     * outside the append, which batch isolation cannot pin on a record) that no single record
+     * accounts for: the file is recorded REJECTED with the reason, so that it never comes back in an
+     * endless retry. What earlier batches committed stays (events are append-only); the ledger's
+     * counts say how far it got. If even that cannot be recorded, the failure surfaces.
      */
-    private FileReport rejectForGood(Attempt a, RuntimeException e) {
+    private FileReport rejectForGood(Attempt a, PermanentException e) {
         LOG.error("file {}: permanent failure, recording it as REJECTED", a.ref().displayName(), e);
         String reason = "permanent failure: " + e.getMessage();
         try {

@@ -200,6 +200,41 @@ class PoisonRecordsTest {
     }
 
     @Test
+    void aDataErrorNoRecordAccountsForRecordsTheFileRejectedInsteadOfRetryingForEver() throws Exception {
+        try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+            s.execute("""
+                    CREATE FUNCTION inlet.refuse_rejection() RETURNS trigger LANGUAGE plpgsql AS $$
+                    BEGIN
+                        IF NEW.raw_text LIKE '%refuse-my-rejection%' THEN
+                            RAISE EXCEPTION 'no rejection of that one' USING ERRCODE = '22023';
+                        END IF;
+                        RETURN NEW;
+                    END $$""");
+            s.execute("CREATE TRIGGER refuse_rejection BEFORE INSERT ON inlet.rejected_records "
+                    + "FOR EACH ROW EXECUTE FUNCTION inlet.refuse_rejection()");
+        }
+        try {
+            List<String> lines = new ArrayList<>();
+            for (int i = 1; i <= 25; i++) lines.add(good("whole", i));
+            lines.set(13, line("whole-bad", "\"T\"", "\"s\"", "\"not a time\"", "\"note\":\"refuse-my-rejection\""));
+            ObjectRef ref = write("lines/whole.jsonl", String.join("\n", lines) + "\n");
+
+            FileReport r = inlet.ingestFile(ref, source, Deadline.none());
+
+            assertThat(r.outcome()).isEqualTo(FileOutcome.REJECTED);
+            assertThat(r.firstError()).startsWith("permanent failure: ").contains("22023").contains("no rejection of that one");
+            assertThat(rows("SELECT status || '|' || records_read FROM ingested_files WHERE file_id = " + r.fileId()))
+                    .containsExactly("REJECTED|10");
+            // a redelivery does not try again
+            assertThat(inlet.ingestFile(ref, source, Deadline.none()).outcome()).isEqualTo(FileOutcome.ALREADY_COMPLETED);
+        } finally {
+            try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+                s.execute("DROP TRIGGER refuse_rejection ON inlet.rejected_records");
+            }
+        }
+    }
+
+    @Test
     void aMessageWithAValuePostgresWouldRefuseIsAPermanentFailureNamingTheField() {
         InboundMessage m = new InboundMessage("m-nul", "billing",
                 "{\"id\":\"x1\",\"type\":\"Billed\",\"stream\":\"a-1\",\"at\":\"2026-11-20T10:00:00Z\",\"memo\":\"x\\u0000y\"}",
