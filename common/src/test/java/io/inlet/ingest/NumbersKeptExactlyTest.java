@@ -37,7 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
 class NumbersKeptExactlyTest {
 
     static final long SEED = Long.getLong("inlet.numbers.seed", 20261206L);
-    static final int COUNT = Integer.getInteger("inlet.numbers.count", 400);
+    static final int COUNT = Integer.getInteger("inlet.numbers.count", 150);
 
     static final String FEEDS = """
             version: 1
@@ -142,7 +142,7 @@ class NumbersKeptExactlyTest {
     @Test
     void messagesKeepEveryNumberExactlyOrFailPermanently() throws Exception {
         Set<Integer> failed = new HashSet<>();
-        int n = Math.min(numbers.size(), 150);
+        int n = Math.min(numbers.size(), 60);
         for (int i = 0; i < n; i++) {
             String body = "{\"i\":\"M" + i + "\",\"v\":" + numbers.get(i) + ",\"d\":" + numbers.get(i) + "}";
             try {
