@@ -243,6 +243,14 @@ class PoisonRecordsTest {
                 .hasMessageContaining("memo").hasMessageContaining("NUL");
     }
 
+    @Test
+    void aMessageFailureWhoseReasonQuotesANulIsRecordedVisiblyEscaped() throws Exception {
+        InboundMessage m = new InboundMessage("m-reason", "billing", "{}", Map.of());
+        inlet.recordFailedMessage(m, "unknown event type value \"x\u0000y\"");
+        assertThat(rows("SELECT status || '|' || reason FROM processed_messages WHERE message_id = 'm-reason'"))
+                .containsExactly("FAILED|unknown event type value \"x\\u0000y\"");
+    }
+
     ObjectRef write(String key, String content) throws Exception {
         Path file = dir.resolve(key);
         Files.createDirectories(file.getParent());
