@@ -69,9 +69,7 @@ public final class Inlet {
      * key ingests nothing.
      */
     public FileReport ingestFile(ObjectRef ref, ObjectSource source, Deadline deadline, ObjectSequencer sequencer) {
-        FileReport report = files.ingest(ref, source, deadline, sequencer);
-        metrics.file(report);
-        return report;
+        return ingestFile(ref, source, deadline, sequencer, null);
     }
 
     /**
@@ -80,7 +78,10 @@ public final class Inlet {
      * when this is the first claim of the object version, so derived messages continue the trace.
      */
     public FileReport ingestFile(ObjectRef ref, ObjectSource source, Deadline deadline, ObjectSequencer sequencer, TraceContext trace) {
-        return files.ingest(ref, source, deadline, sequencer, trace);
+        // every overload ends here, so every path (CLI and both clouds' functions) is counted once
+        FileReport report = files.ingest(ref, source, deadline, sequencer, trace);
+        metrics.file(report);
+        return report;
     }
 
     /**

@@ -5,11 +5,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.inlet.feed.MappingSpec;
 import io.inlet.feed.MappingSpec.FieldRule;
 import io.inlet.parse.RawRecord;
+import io.inlet.store.PostgresValues;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -32,9 +32,11 @@ import java.util.UUID;
  */
 public final class EventMapper {
 
+    // Decimals are written as BigDecimal prints them (1E+400, 12.50): PostgreSQL reads either form,
+    // and plain notation would refuse a scale beyond +-9999 (1e131071 is a valid numeric) and spell
+    // out 131,072 digits.
     static final ObjectMapper JSON = JsonMapper.builder()
             .nodeFactory(FieldTyping.NODES)
-            .enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN)
             .disable(SerializationFeature.INDENT_OUTPUT)
             .build();
 
@@ -87,6 +89,22 @@ public final class EventMapper {
     }
 
     /**
+     * The record columns this mapping reads, in a stable order: the event type's column, the stream
+     * id template's, occurred_at's (unless it may fall back to the ingestion time), the id's and each
+     * declared payload field's. A file whose header lacks one of them is refused as a whole: every
+     * record would lack the value (a vendor renamed a column).
+     */
+    public Set<String> mappedColumns() {
+        Set<String> columns = new java.util.LinkedHashSet<>();
+        if (spec.eventType().column() != null) columns.add(spec.eventType().column());
+        for (String name : streamId.names()) columns.add(columnByFieldName.getOrDefault(name, name));
+        if (!spec.occurredAt().fallbackToIngestionTime()) columns.add(spec.occurredAt().column());
+        columns.addAll(spec.id().columns());
+        for (FieldTyping f : fields) columns.add(f.rule().from());
+        return columns;
+    }
+
+    /**
      * Maps a record read from a file. With id strategy {@code position} the context must name the
      * object ({@link RecordContext#object()}).
      */
@@ -109,13 +127,33 @@ public final class EventMapper {
         ObjectNode in = record.fields();
         String eventType = eventType(in);
         String stream = streamId(in);
+        refuse("stream_id", "stream id ", PostgresValues.indexedTextProblem(stream));
         Instant occurredAt = occurredAt(in, ctx);
         UUID id = eventId(in, positionName);
         ObjectNode payload = payload(in);
+        refuseUnstorable(payload);
         checkSchema(eventType, payload);
         long recordNumber = record.position() == null ? 0 : record.position().recordNumber();
+        String source = ctx.sourceName() + "@record=" + recordNumber;
+        refuse("source", "source ", PostgresValues.textProblem(source));
+        refuse("correlation_id", "correlation id ", PostgresValues.textProblem(ctx.correlationId()));
+        refuse("causation_id", "causation id ", PostgresValues.textProblem(ctx.causationId()));
         return new EventEnvelope(id, stream, eventType, spec.schemaVersion(), occurredAt, ctx.correlationId(),
-                ctx.causationId(), ctx.sourceName() + "@record=" + recordNumber, write(payload));
+                ctx.causationId(), source, write(payload));
+    }
+
+    /**
+     * Refuses a payload holding a value or key that jsonb cannot store as it stands (a NUL, an
+     * unpaired surrogate, a number beyond numeric), naming its path: checked before SQL, so that the
+     * record is rejected alone instead of failing its batch.
+     */
+    public static void refuseUnstorable(JsonNode payload) throws RecordRejectedException {
+        Optional<PostgresValues.JsonProblem> problem = PostgresValues.jsonProblem("", payload);
+        if (problem.isPresent()) throw new RecordRejectedException(problem.get().path(), problem.get().reason());
+    }
+
+    private static void refuse(String field, String what, String problem) throws RecordRejectedException {
+        if (problem != null) throw new RecordRejectedException(field, what + problem);
     }
 
     /** The stream id the template gives for these fields (used for CloudEvents without a subject). */
@@ -139,7 +177,10 @@ public final class EventMapper {
         if (rule.fixed() != null) return rule.fixed();
         String value = text(in.get(rule.column()));
         if (value == null || value.isBlank()) throw new RecordRejectedException(rule.column(), "event type is missing");
-        if (rule.values().isEmpty()) return value;
+        if (rule.values().isEmpty()) {
+            refuse(rule.column(), "event type ", PostgresValues.indexedTextProblem(value));
+            return value;
+        }
         String type = rule.values().get(value);
         if (type == null) {
             throw new RecordRejectedException(rule.column(), "unknown event type value " + FieldTyping.quote(value)
@@ -160,6 +201,7 @@ public final class EventMapper {
             throw new RecordRejectedException(column, "not a timestamp in any of the formats " + occurredFormats
                     + ": " + FieldTyping.quote(value));
         }
+        refuse(column, "occurred_at ", PostgresValues.timestampProblem(instant));
         return instant;
     }
 

@@ -2,7 +2,9 @@ package io.inlet.event;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.NullNode;
 import io.inlet.feed.MappingSpec.FieldRule;
@@ -25,7 +27,9 @@ import java.util.regex.Pattern;
 final class FieldTyping {
 
     static final JsonNodeFactory NODES = JsonNodeFactory.withExactBigDecimals(true);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Exact numbers: a JSON cell's 1e400 stays 1E+400, never a double's Infinity. */
+    private static final ObjectMapper JSON = JsonMapper.builder().nodeFactory(NODES)
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS).build();
     private static final Pattern INTEGER = Pattern.compile("[+-]?\\d+");
     private static final Pattern PLAIN_DECIMAL = Pattern.compile("[+-]?\\d+(\\.\\d+)?");
 
@@ -88,7 +92,13 @@ final class FieldTyping {
     }
 
     private JsonNode decimal(JsonNode raw) throws RecordRejectedException {
-        if (raw.isNumber()) return NODES.numberNode(raw.decimalValue());
+        if (raw.isNumber()) {
+            // a double (only from a caller that parsed approximately) is taken as it prints; never Infinity
+            if (raw.isFloatingPointNumber() && !raw.isBigDecimal() && !Double.isFinite(raw.doubleValue())) {
+                throw wrong("not a decimal", raw);
+            }
+            return NODES.numberNode(raw.isBigDecimal() || raw.isIntegralNumber() ? raw.decimalValue() : new BigDecimal(raw.asText()));
+        }
         if (!raw.isTextual()) throw wrong("not a decimal", raw);
         String text = raw.textValue().strip();
         if (groupingSeparator != null && text.indexOf(groupingSeparator) >= 0) {
@@ -138,6 +148,9 @@ final class FieldTyping {
             return JSON.readTree(raw.textValue());
         } catch (JsonProcessingException e) {
             throw wrong("not JSON (" + e.getOriginalMessage() + ")", raw);
+        } catch (NumberFormatException e) {
+            // Jackson lets some number-range failures (huge exponents) out unwrapped
+            throw wrong("not JSON (" + e.getMessage() + ")", raw);
         }
     }
 

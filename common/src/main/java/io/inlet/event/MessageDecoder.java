@@ -18,6 +18,7 @@ import io.inlet.feed.MessageFeed;
 import io.inlet.ingest.InboundMessage;
 import io.inlet.parse.RawRecord;
 import io.inlet.parse.RecordPosition;
+import io.inlet.store.PostgresValues;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -89,6 +90,10 @@ public final class MessageDecoder {
                         e.occurredAt(), e.correlationId(), e.causationId(), e.source(), e.payloadJson()));
             } catch (RecordRejectedException e) {
                 throw fail(msg, where + ": " + e.getMessage());
+            } catch (RuntimeException e) {
+                // a defect met by this message only: it fails permanently instead of being redelivered for ever
+                throw new PermanentException("message " + msg.messageId() + " on channel '" + msg.channel() + "': "
+                        + where + ": unexpected failure while mapping: " + e, e);
             }
         }
         return events;
@@ -164,6 +169,17 @@ public final class MessageDecoder {
             }
         }
         Instant occurredAt = event.getTime() != null ? event.getTime().toInstant() : ctx.ingestedAt();
+        // checked before SQL: a value PostgreSQL refuses fails this message alone, permanently
+        refuse(msg, "type", PostgresValues.indexedTextProblem(event.getType()));
+        refuse(msg, event.getSubject() == null || event.getSubject().isEmpty() ? "stream_id" : "subject",
+                PostgresValues.indexedTextProblem(stream));
+        if (event.getTime() != null) refuse(msg, "time", PostgresValues.timestampProblem(occurredAt));
+        if (correlation != null) refuse(msg, "correlationid", PostgresValues.textProblem(correlation.toString()));
+        try {
+            EventMapper.refuseUnstorable(data);
+        } catch (RecordRejectedException e) {
+            throw fail(msg, "field 'data." + e.field() + "': " + e.reason());
+        }
         return new EventEnvelope(
                 EventIds.of(EventIds.cloudEventName(event.getSource().toString(), event.getId())),
                 stream, event.getType(), schemaVersion, occurredAt,
@@ -204,6 +220,10 @@ public final class MessageDecoder {
         } catch (IllegalArgumentException e) {
             throw fail(msg, e.getMessage());
         }
+    }
+
+    private static void refuse(InboundMessage msg, String field, String problem) {
+        if (problem != null) throw fail(msg, "field '" + field + "': " + problem);
     }
 
     /** The {@code ce-*} attributes (binary mode), keyed by attribute name in lower case. */

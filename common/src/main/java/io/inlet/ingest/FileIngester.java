@@ -31,9 +31,11 @@ import io.inlet.store.AppendOutcome;
 import io.inlet.store.EventOutcome;
 import io.inlet.store.EventStore;
 import io.inlet.store.RejectedRecords;
+import io.inlet.store.StoreDataException;
 import io.inlet.store.Rejection;
 import io.inlet.store.TransactionRunner;
 import io.inlet.store.Transactions;
+import io.inlet.failure.PermanentException;
 import io.inlet.failure.RetryableException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -48,6 +50,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -185,8 +188,31 @@ public final class FileIngester {
         } catch (IOException e) {
             releaseQuietly(a);
             throw new RetryableException("reading " + a.ref().displayName() + " failed: " + e.getMessage(), e);
+        } catch (PermanentException e) {
+            return rejectForGood(a, e);
         } catch (RuntimeException e) {
+            // retryable, or not known to be permanent (an unclassified database error such as a missing
+            // grant, which the operator can fix): released, and the platform tries again
             if (!(e instanceof io.inlet.ledger.LeaseLostException)) releaseQuietly(a);
+            throw e;
+        }
+    }
+
+    /**
+     * A failure known to be permanent (a {@link PermanentException}: the database refusing data
+     * outside the append, which batch isolation cannot pin on a record) that no single record
+     * accounts for: the file is recorded REJECTED with the reason, so that it never comes back in an
+     * endless retry. What earlier batches committed stays (events are append-only); the ledger's
+     * counts say how far it got. If even that cannot be recorded, the failure surfaces.
+     */
+    private FileReport rejectForGood(Attempt a, PermanentException e) {
+        LOG.error("file {}: permanent failure, recording it as REJECTED", a.ref().displayName(), e);
+        String reason = "permanent failure: " + e.getMessage();
+        try {
+            return finish(a, "REJECTED", null, null, reason, a.claim().resumeFrom(), List.of());
+        } catch (RuntimeException again) {
+            e.addSuppressed(again);
+            releaseQuietly(a);
             throw e;
         }
     }
@@ -200,6 +226,7 @@ public final class FileIngester {
         DigestingOpener opener = new DigestingOpener(a);
         ResumePoint end;
         try (RecordReader reader = RecordReaders.open(a.feed().format(), a.ref().displayName(), opener, ResumePoint.START)) {
+            requireMappedColumns(a, reader, mapper);
             ReadItem item;
             while ((item = reader.next()) != null) {
                 records++;
@@ -220,10 +247,23 @@ public final class FileIngester {
         RecordContext ctx = context(a);
         ResumePoint from = a.claim().resumeFrom();
         DigestingOpener opener = new DigestingOpener(a);
-        ResumePoint at = from;
         String name = "inlet-file-" + a.claim().fileId();
-        try (RecordReader reader = RecordReaders.open(a.feed().format(), a.ref().displayName(), opener, from);
-             FileLanes lanes = new FileLanes(a.claim().lanes(), a.db(), tx, name);
+        try (RecordReader reader = RecordReaders.open(a.feed().format(), a.ref().displayName(), opener, from)) {
+            requireMappedColumns(a, reader, mapper);
+            if (reader.emptyFile()) {
+                // not like a file with a header and no records: a vendor's export that wrote nothing says so
+                boolean header = a.feed().format().kind() == io.inlet.parse.FormatSpec.Kind.CSV && a.feed().format().csv().header();
+                return finish(a, "COMPLETED", opener.hex(), null, header ? "empty file: no header" : "empty file: 0 bytes",
+                        reader.checkpoint(), List.of());
+            }
+            return load(a, reader, mapper, ctx, from, opener, name);
+        }
+    }
+
+    private FileReport load(Attempt a, RecordReader reader, EventMapper mapper, RecordContext ctx, ResumePoint from,
+                            DigestingOpener opener, String name) throws IOException {
+        ResumePoint at = from;
+        try (FileLanes lanes = new FileLanes(a.claim().lanes(), a.db(), tx, name);
              ReadAhead batches = new ReadAhead(name + "-read", () -> assemble(reader, mapper, ctx, a))) {
             for (FileBatch batch; (batch = batches.next()) != null; ) {
                 ResumePoint next = batch.next;
@@ -238,6 +278,16 @@ public final class FileIngester {
             // stopped at the deadline: record the slice first, while the reader thread winds down
             return finish(a, "IN_PROGRESS", null, null, null, at, List.of());
         }
+    }
+
+    /** Refuses a file whose columns (CSV header or declared) lack one the mapping reads, naming it. */
+    private static void requireMappedColumns(Attempt a, RecordReader reader, EventMapper mapper) {
+        if (reader.columns().isEmpty()) return; // JSON records carry their own keys; an empty file has none
+        List<String> missing = mapper.mappedColumns().stream().filter(c -> !reader.columns().contains(c)).toList();
+        if (missing.isEmpty()) return;
+        throw new FileFormatException(a.ref().displayName() + ": " + (missing.size() == 1 ? "column '" + missing.get(0)
+                + "' is" : "columns " + missing.stream().map(c -> "'" + c + "'").toList() + " are")
+                + " mapped by feed '" + a.feed().name() + "' but not in the file's header " + reader.columns());
     }
 
     /**
@@ -310,23 +360,56 @@ public final class FileIngester {
             } catch (RecordRejectedException e) {
                 return new Mapped(null, null, new Rejection(pos.recordNumber(), pos.lineNumber(), Rejection.Kind.INVALID,
                         e.field(), e.getMessage(), raw.rawText(), null));
+            } catch (RuntimeException e) {
+                // a defect of the mapper, met by this record only: the record is rejected, its file goes on
+                LOG.warn("record {} (line {}) of {}: unexpected failure while mapping; rejected", pos.recordNumber(),
+                        pos.lineNumber(), ctx.sourceName(), e);
+                return new Mapped(null, null, new Rejection(pos.recordNumber(), pos.lineNumber(), Rejection.Kind.INVALID,
+                        null, "unexpected failure while mapping the record: " + e, raw.rawText(), null));
             }
         }
     }
 
-    /** Commits one lane's share of a batch through {@code db}, with the lane's position ({@code next}) and counts. */
+    /**
+     * Commits one lane's share of a batch through {@code db}, with the lane's position ({@code next}) and
+     * counts. When PostgreSQL refuses the share's data ({@link StoreDataException}, values the mapper's
+     * checks did not foresee), the share is committed again with each event appended on its own, and
+     * only the events PostgreSQL refuses are rejected.
+     */
     private void commit(Attempt a, TransactionRunner db, int lane, LaneBatch share, ResumePoint next) {
+        try {
+            commit(a, db, lane, share, next, false);
+        } catch (StoreDataException e) {
+            LOG.warn("file {} lane {}: the database refused a value of the batch ({}); appending its events one by one",
+                    a.claim().fileId(), lane, e.getMessage());
+            commit(a, db, lane, share, next, true);
+        }
+    }
+
+    private void commit(Attempt a, TransactionRunner db, int lane, LaneBatch share, ResumePoint next, boolean eachAlone) {
         Counts delta = db.inTransaction(c -> {
-            AppendOutcome outcome = store.append(c, a.feed().table(), share.events, a.feed().derived());
+            Map<Integer, String> refusals = Map.of();
+            AppendOutcome outcome;
+            if (eachAlone) {
+                EventStore.IsolatedAppend isolated = store.appendEach(c, a.feed().table(), share.events, a.feed().derived());
+                outcome = isolated.outcome();
+                refusals = isolated.refusals();
+            } else {
+                outcome = store.append(c, a.feed().table(), share.events, a.feed().derived());
+            }
             List<Rejection> rejections = new ArrayList<>(share.rejections);
             for (int i = 0; i < share.events.size(); i++) {
-                if (outcome.outcomes().get(i) == EventOutcome.CONFLICT) {
-                    LaneBatch.Origin origin = share.origins.get(i);
-                    EventEnvelope e = share.events.get(i);
-                    rejections.add(new Rejection(origin.position().recordNumber(), origin.position().lineNumber(),
-                            Rejection.Kind.CONFLICT, null, "event " + e.eventId()
-                            + " already exists with a different payload", origin.rawText(), e.eventId()));
-                }
+                EventOutcome o = outcome.outcomes().get(i);
+                if (o != EventOutcome.CONFLICT && o != EventOutcome.REFUSED) continue;
+                LaneBatch.Origin origin = share.origins.get(i);
+                EventEnvelope e = share.events.get(i);
+                rejections.add(o == EventOutcome.CONFLICT
+                        ? new Rejection(origin.position().recordNumber(), origin.position().lineNumber(),
+                                Rejection.Kind.CONFLICT, null, "event " + e.eventId()
+                                + " already exists with a different payload", origin.rawText(), e.eventId())
+                        : new Rejection(origin.position().recordNumber(), origin.position().lineNumber(),
+                                Rejection.Kind.INVALID, null, "the database refused the event: " + refusals.get(i),
+                                origin.rawText(), e.eventId()));
             }
             rejected.forFile(c, a.claim().fileId(), a.feed().name(), rejections);
             // the earliest record's (conflicts come after the other rejections in the list): the file's
@@ -334,7 +417,7 @@ public final class FileIngester {
             Rejection first = rejections.stream().min(Comparator.comparingLong(Rejection::recordNumber)).orElse(null);
             String firstError = first == null ? null : "line " + first.lineNumber() + ": " + first.reason();
             Counts d = new Counts(share.read, outcome.appended(), outcome.duplicates(), outcome.conflicts(),
-                    share.rejections.size());
+                    share.rejections.size() + outcome.refused());
             ledger.checkpoint(c, a.claim().fileId(), a.owner(), lane, a.claim().lanes(), next, d, firstError,
                     first == null ? null : first.recordNumber(), lease);
             return d;
@@ -352,6 +435,7 @@ public final class FileIngester {
                               List<Rejection> rejections, Counts validationCounts) {
         Duration spent = since(a.started());
         SliceRecord slice = new SliceRecord(0, a.claim().resumeFrom(), to, a.started());
+        String[] firstError = {error};
         Counts total = a.db().inTransaction(c -> {
             rejected.forFile(c, a.claim().fileId(), a.feed().name(), rejections);
             if (validationCounts != null) {
@@ -360,9 +444,11 @@ public final class FileIngester {
                         lease);
             }
             Counts counts = ledger.finish(c, a.claim().fileId(), a.owner(), status, sha, duplicateOf, error, spent, slice);
+            // a completed file with rejected records reports its first error (the earliest record's)
+            firstError[0] = error != null || !status.equals("COMPLETED") ? error : ledger.firstError(c, a.claim().fileId());
             if (!status.equals("IN_PROGRESS")) {
                 FileSummary summary = new FileSummary(a.claim().fileId(), a.feed().name(), a.ref(), status, counts,
-                        error, spent.toMillis(), a.claim().correlationId());
+                        firstError[0], spent.toMillis(), a.claim().correlationId());
                 for (DerivedRoute r : a.feed().derived()) {
                     if (r.kind() == DerivedRoute.Kind.SUMMARY) {
                         outbox.enqueue(c, r.destination(), summary.eventId(), summary.eventType(), summary.streamId(),
@@ -378,7 +464,7 @@ public final class FileIngester {
             case "DUPLICATE_CONTENT" -> FileOutcome.DUPLICATE_CONTENT_SKIPPED;
             default -> FileOutcome.SUSPENDED;
         };
-        return new FileReport(a.claim().fileId(), a.ref(), a.feed().name(), outcome, total, spent, error,
+        return new FileReport(a.claim().fileId(), a.ref(), a.feed().name(), outcome, total, spent, firstError[0],
                 outcome == FileOutcome.SUSPENDED ? to : null);
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.inlet.event.EventIds;
 import io.inlet.source.ObjectRef;
+import io.inlet.store.PostgresValues;
 import java.util.UUID;
 
 /** The FileIngested / FileRejected summary event of a finished file, as its outbox payload. */
@@ -38,7 +39,7 @@ record FileSummary(long fileId, String feed, ObjectRef object, String status, Co
         n.put("duplicate", counts.duplicate());
         n.put("conflict", counts.conflict());
         n.put("rejected", counts.rejected());
-        n.put("firstError", firstError);
+        n.put("firstError", PostgresValues.storable(firstError)); // jsonb refuses a NUL the error may quote
         n.put("durationMs", durationMs);
         n.put("correlationId", correlationId);
         return n.toString();

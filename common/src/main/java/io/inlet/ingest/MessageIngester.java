@@ -9,6 +9,7 @@ import io.inlet.feed.MessageFeed;
 import io.inlet.store.AppendOutcome;
 import io.inlet.store.EventOutcome;
 import io.inlet.store.EventStore;
+import io.inlet.store.PostgresValues;
 import io.inlet.store.RejectedRecords;
 import io.inlet.store.Rejection;
 import io.inlet.store.Transactions;
@@ -118,7 +119,8 @@ public final class MessageIngester {
                 ps.setString(1, m.channel());
                 ps.setString(2, m.messageId());
                 ps.setString(3, feed);
-                ps.setString(4, reason.length() > 4000 ? reason.substring(0, 4000) : reason);
+                // the reason may quote the very NUL that failed the message: stored visibly escaped
+                ps.setString(4, PostgresValues.storable(reason.length() > 4000 ? reason.substring(0, 4000) : reason));
                 return ps.executeUpdate();
             }
         });

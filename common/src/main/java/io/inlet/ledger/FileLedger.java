@@ -4,6 +4,7 @@ import io.inlet.ingest.Counts;
 import io.inlet.parse.ResumePoint;
 import io.inlet.source.ObjectRef;
 import io.inlet.source.ObjectSequencer;
+import io.inlet.store.PostgresValues;
 import io.inlet.store.TransactionRunner;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -260,10 +261,11 @@ public final class FileLedger {
             ps.setLong(p++, delta.rejected());
             // compared with the row as it stands once this lane holds its lock (another lane may just
             // have committed an earlier error), hence in the SET expressions, not a subquery
-            ps.setString(p++, firstError);
+            String storable = PostgresValues.storable(firstError); // a rejected value's NUL is often the reason
+            ps.setString(p++, storable);
             setRecord(ps, p++, firstErrorRecord);
-            ps.setString(p++, firstError);
-            ps.setString(p++, firstError);
+            ps.setString(p++, storable);
+            ps.setString(p++, storable);
             setRecord(ps, p++, firstErrorRecord);
             setRecord(ps, p++, firstErrorRecord);
             ps.setDouble(p++, lease.toMillis() / 1000.0);
@@ -284,6 +286,16 @@ public final class FileLedger {
             ps.setLong(4, next.nextLineNumber());
             ps.setLong(5, next.byteOffset());
             ps.executeUpdate();
+        }
+    }
+
+    /** The file's first error as the ledger keeps it (the earliest record's), or null. */
+    public String firstError(Connection c, long fileId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT first_error FROM ingested_files WHERE file_id = ?")) {
+            ps.setLong(1, fileId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
         }
     }
 
@@ -324,7 +336,7 @@ public final class FileLedger {
             ps.setLong(p++, spent.toMillis());
             ps.setString(p++, sha256);
             if (duplicateOf == null) ps.setNull(p++, java.sql.Types.BIGINT); else ps.setLong(p++, duplicateOf);
-            ps.setString(p++, error);
+            ps.setString(p++, PostgresValues.storable(error));
             ps.setLong(p++, fileId);
             ps.setString(p, worker);
             try (ResultSet rs = ps.executeQuery()) {

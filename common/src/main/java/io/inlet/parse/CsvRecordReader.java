@@ -128,6 +128,11 @@ final class CsvRecordReader implements RecordReader {
     }
 
     @Override
+    public List<String> columns() {
+        return columns;
+    }
+
+    @Override
     public ResumePoint checkpoint() {
         return checkpoint;
     }

@@ -18,6 +18,8 @@ final class JsonLinesRecordReader implements RecordReader {
 
     static final ObjectMapper MAPPER = JsonMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            // numbers exactly as written: 1e400 is not Infinity, 0.1 is not 0.1000000000000000055...
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .nodeFactory(RecordItems.NODES)
             .build();
 

@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 /** What the readers share: the node factory and how an oversized record is reported. */
 final class RecordItems {
 
-    /** One factory for every record's fields. */
-    static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    /** One factory for every record's fields; decimals exactly as written (12.50 stays 12.50). */
+    static final JsonNodeFactory NODES = JsonNodeFactory.withExactBigDecimals(true);
 
     /** How much of an oversized record is kept as its raw text. */
     static final int OVERSIZED_PREFIX_BYTES = 1024;

@@ -44,6 +44,9 @@ public final class RecordReaders {
             boolean compressed = decompressed.compressed();
             TextEncoding encoding = TextEncoding.detect(head, spec.charset(), fileName);
             head.skipNBytes(encoding.bomLength());
+            head.mark(1);
+            boolean empty = head.read() < 0;
+            head.reset();
             boolean resumed = !at.isStart();
             if (resumed && at.byteOffset() < encoding.bomLength()) {
                 throw new IllegalArgumentException(fileName + ": resume offset " + at.byteOffset()
@@ -55,9 +58,37 @@ public final class RecordReaders {
                 case JSON_ARRAY -> jsonArray(spec, fileName, opener, at, resumed, head, compressed, encoding);
             };
             toClose = null;
-            return reader;
+            return empty ? new EmptyFile(reader) : reader;
         } finally {
             if (toClose != null) toClose.close();
+        }
+    }
+
+    /** A reader of a file without a byte of content: it says so ({@link RecordReader#emptyFile()}). */
+    private record EmptyFile(RecordReader reader) implements RecordReader {
+        @Override
+        public ReadItem next() throws IOException {
+            return reader.next();
+        }
+
+        @Override
+        public ResumePoint checkpoint() {
+            return reader.checkpoint();
+        }
+
+        @Override
+        public boolean emptyFile() {
+            return true;
+        }
+
+        @Override
+        public List<String> columns() {
+            return reader.columns();
+        }
+
+        @Override
+        public void close() throws IOException {
+            reader.close();
         }
     }
 

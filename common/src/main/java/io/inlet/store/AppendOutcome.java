@@ -26,4 +26,8 @@ public record AppendOutcome(List<EventOutcome> outcomes) {
     public long conflicts() {
         return count(EventOutcome.CONFLICT);
     }
+
+    public long refused() {
+        return count(EventOutcome.REFUSED);
+    }
 }

@@ -7,6 +7,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -15,6 +16,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -203,6 +205,44 @@ public final class EventStore {
                     + expected + " as new");
         }
         return new AppendOutcome(List.of(outcomes));
+    }
+
+    /**
+     * The outcome of {@link #appendEach}: one outcome per event, and for each {@link EventOutcome#REFUSED}
+     * one (by its index in the batch) what PostgreSQL said.
+     */
+    public record IsolatedAppend(AppendOutcome outcome, Map<Integer, String> refusals) {
+    }
+
+    /**
+     * As {@link #append}, but each event on its own, under a savepoint: an event PostgreSQL refuses
+     * with a data error ({@link StoreDataException#isDataError}) is left out as
+     * {@link EventOutcome#REFUSED} and the others append as {@link #append} would have appended them
+     * (same versions, same outbox rows). For a batch whose append failed with a
+     * {@link StoreDataException}: the values were checked before ({@link PostgresValues}), so this is
+     * rare, and it costs a statement per event. The batch's locks are taken first, all at once and
+     * in order as {@link #append} takes them; each event's own locks are then already held.
+     */
+    public IsolatedAppend appendEach(Connection c, String table, List<EventEnvelope> events, List<DerivedRoute> routes)
+            throws SQLException {
+        if (!TABLE.matcher(table).matches()) throw new IllegalArgumentException("invalid event table name: " + table);
+        if (events.isEmpty()) return new IsolatedAppend(new AppendOutcome(List.of()), Map.of());
+        lock(c, table, events);
+        List<EventOutcome> outcomes = new ArrayList<>(events.size());
+        Map<Integer, String> refusals = new TreeMap<>();
+        for (int i = 0; i < events.size(); i++) {
+            Savepoint before = c.setSavepoint();
+            try {
+                outcomes.add(append(c, table, List.of(events.get(i)), routes).outcomes().get(0));
+                c.releaseSavepoint(before);
+            } catch (SQLException e) {
+                if (!StoreDataException.isDataError(e)) throw e;
+                c.rollback(before);
+                outcomes.add(EventOutcome.REFUSED);
+                refusals.put(i, "SQLState " + e.getSQLState() + ": " + e.getMessage());
+            }
+        }
+        return new IsolatedAppend(new AppendOutcome(outcomes), refusals);
     }
 
     /**

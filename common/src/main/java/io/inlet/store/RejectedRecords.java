@@ -8,7 +8,9 @@ import java.util.List;
 
 /**
  * Writes {@code rejected_records} in the caller's transaction. Idempotent per (file, record) and
- * (message, record): a rerun of the same file never doubles a rejection.
+ * (message, record): a rerun of the same file never doubles a rejection. The field, reason and raw
+ * text are stored through {@link PostgresValues#storable}: a NUL or an unpaired surrogate in them
+ * (often the very reason of the rejection) is written as a visible escape such as {@code \u0000}.
  */
 public final class RejectedRecords {
 
@@ -42,18 +44,13 @@ public final class RejectedRecords {
                 ps.setLong(p++, r.recordNumber());
                 if (r.lineNumber() == null) ps.setNull(p++, Types.BIGINT); else ps.setLong(p++, r.lineNumber());
                 ps.setString(p++, r.kind().name());
-                ps.setString(p++, r.field());
-                ps.setString(p++, r.reason());
-                ps.setString(p++, stripNul(r.rawText()));
+                ps.setString(p++, PostgresValues.storable(r.field()));
+                ps.setString(p++, PostgresValues.storable(r.reason()));
+                ps.setString(p++, PostgresValues.storable(r.rawText()));
                 ps.setObject(p, r.eventId());
                 ps.addBatch();
             }
             ps.executeBatch();
         }
-    }
-
-    // PostgreSQL text cannot hold NUL; keep everything else verbatim.
-    private static String stripNul(String s) {
-        return s == null ? null : s.replace("\u0000", "\\u0000");
     }
 }

@@ -163,6 +163,9 @@ public final class Transactions implements TransactionRunner {
                 || state.equals("40P01") || state.isEmpty()) {
             return new RetryableException("database unavailable or busy (SQLState " + state + "): " + e.getMessage(), e);
         }
+        if (StoreDataException.isDataError(e)) {
+            return new StoreDataException("the database refused a value (SQLState " + state + "): " + e.getMessage(), e);
+        }
         return new IllegalStateException("database error (SQLState " + state + "): " + e.getMessage(), e);
     }
 

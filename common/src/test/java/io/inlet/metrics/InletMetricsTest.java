@@ -8,6 +8,7 @@ import io.inlet.ingest.Deadline;
 import io.inlet.outbox.OutboxMessage;
 import io.inlet.outbox.PublishResult;
 import io.inlet.source.LocalFileSource;
+import io.inlet.source.ObjectSequencer;
 import io.inlet.testing.Samples;
 import io.inlet.testing.TestDatabase;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -46,5 +47,22 @@ class InletMetricsTest {
         assertThat(registry.get("inlet.relay.publish.failures").counter().count()).isEqualTo(2);
         assertThat(registry.get("inlet.outbox.pending").gauge().value()).isEqualTo(2);
         assertThat(registry.get("inlet.outbox.lag").gauge().value()).isGreaterThanOrEqualTo(0);
+    }
+
+    @Test
+    void everyIngestFileOverloadCountsTheFileAndItsRecords() throws Exception {
+        FeedRegistry feeds = Samples.feeds();
+        MeterRegistry registry = new SimpleMeterRegistry();
+        Inlet inlet = Inlet.builder().dataSource(TestDatabase.fresh(List.copyOf(feeds.eventTables()))).feeds(feeds)
+                .meterRegistry(registry).build();
+        LocalFileSource source = new LocalFileSource(Samples.files());
+        var ref = source.refFor("vendor-drop", Samples.files().resolve("acme/orders-malformed.csv"));
+        // the overload both function paths use (sequencer and trace context)
+        inlet.ingestFile(ref, source, Deadline.none(), ObjectSequencer.s3("0055AED6DCD90281E5"), null);
+        inlet.ingestFile(ref, source, Deadline.none(), null);
+
+        assertThat(registry.get("inlet.files").tag("outcome", "COMPLETED").counter().count()).isEqualTo(1);
+        assertThat(registry.get("inlet.files").tag("outcome", "ALREADY_COMPLETED").counter().count()).isEqualTo(1);
+        assertThat(registry.get("inlet.records").tag("outcome", "read").counter().count()).isPositive();
     }
 }
