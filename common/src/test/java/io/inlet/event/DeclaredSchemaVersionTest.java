@@ -34,6 +34,7 @@ class DeclaredSchemaVersionTest {
                   id: { strategy: position }
                   schema_version: 1
                 table: billing_events
+                shared_streams: true
               - name: renamed
                 channel: partners
                 schema_version_attribute: payloadVersion
@@ -44,6 +45,7 @@ class DeclaredSchemaVersionTest {
                   id: { strategy: position }
                   schema_version: 3
                 table: billing_events
+                shared_streams: true
             """, "feeds.yaml");
     private static final MessageDecoder DECODER = new MessageDecoder(REGISTRY);
     private static final MessageFeed BILLING = REGISTRY.messageFeed("billing").orElseThrow();

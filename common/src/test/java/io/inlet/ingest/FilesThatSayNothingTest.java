@@ -38,6 +38,7 @@ class FilesThatSayNothingTest {
                   id: { strategy: column, column: order_id }
                   payload: { include: all, fields: { amount: { type: decimal } } }
                 table: events
+                shared_streams: true
                 derived: [ { events: summary, destination: ops } ]
               - name: lines
                 bucket: drop
@@ -49,6 +50,7 @@ class FilesThatSayNothingTest {
                   occurred_at: { column: at, formats: ["iso"] }
                   id: { strategy: column, column: order_id }
                 table: events
+                shared_streams: true
             """;
 
     @TempDir

@@ -53,6 +53,7 @@ class NumbersKeptExactlyTest {
                   id: { strategy: position }
                   payload: { include: all, fields: { d: { type: decimal } } }
                 table: events
+                shared_streams: true
                 batch_size: 50
               - name: array
                 bucket: drop
@@ -65,6 +66,7 @@ class NumbersKeptExactlyTest {
                   id: { strategy: position }
                   payload: { include: all, fields: { d: { type: decimal } } }
                 table: events
+                shared_streams: true
                 batch_size: 50
               - name: sheet
                 bucket: drop
@@ -77,6 +79,7 @@ class NumbersKeptExactlyTest {
                   id: { strategy: position }
                   payload: { include: all, fields: { v: { type: decimal }, d: { type: decimal }, j: { type: json } } }
                 table: events
+                shared_streams: true
                 batch_size: 50
             messages:
               - name: numbers
@@ -88,6 +91,7 @@ class NumbersKeptExactlyTest {
                   id: { strategy: column, column: i }
                   payload: { include: all, fields: { d: { type: decimal } } }
                 table: events
+                shared_streams: true
             """;
 
     @TempDir

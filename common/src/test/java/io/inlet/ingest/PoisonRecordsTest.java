@@ -49,6 +49,7 @@ class PoisonRecordsTest {
                   id: { strategy: column, column: id }
                   payload: { include: all, fields: { amount: { type: decimal } } }
                 table: events
+                shared_streams: true
                 batch_size: 10
               - name: sheet
                 bucket: drop
@@ -61,6 +62,7 @@ class PoisonRecordsTest {
                   id: { strategy: column, column: order_id }
                   payload: { include: all, fields: { amount: { type: decimal }, extra: { type: json } } }
                 table: events
+                shared_streams: true
                 batch_size: 10
             messages:
               - name: billing
@@ -71,6 +73,7 @@ class PoisonRecordsTest {
                   occurred_at: { column: at, formats: ["iso"] }
                   id: { strategy: column, column: id }
                 table: events
+                shared_streams: true
             """;
 
     static final String LONG = randomLetters(3000);
