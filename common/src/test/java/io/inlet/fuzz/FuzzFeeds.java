@@ -77,6 +77,7 @@ final class FuzzFeeds {
                       .append("          due: { type: date }\n")
                       .append("          note: { type: string }\n")
                       .append("    table: ").append(TABLE).append('\n')
+                      .append("    shared_streams: true\n")
                       .append("    batch_size: ").append(BATCH_SIZE).append('\n')
                       .append(lanes ? "    lanes: 2\n    lanes_from_bytes: 0\n" : "")
                       .append("    derived: [ { events: appended, destination: fuzz-out } ]\n");
