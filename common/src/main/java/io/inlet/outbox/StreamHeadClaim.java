@@ -33,7 +33,8 @@ import java.util.UUID;
  *       candidate (a head retried later than its followers sits behind them in claim order); a follower
  *       whose head is backing off or blocked is <em>deferred</em>: its {@code available_at} is moved to
  *       the head's, so held streams leave the window instead of filling it.</li>
- *   <li>Lock the candidates {@code FOR UPDATE SKIP LOCKED}, checking again that each is a due head.</li>
+ *   <li>Lock up to a batch of the candidates {@code FOR UPDATE SKIP LOCKED} (those other relays hold
+ *       are passed over), checking again that each is a due head.</li>
  *   <li>Fill the batch with the rows that follow each locked head, in order, stopping a stream at the
  *       first row another transaction holds or that is blocked.</li>
  * </ol>
@@ -81,7 +82,7 @@ final class StreamHeadClaim {
                 deferrals.put(w.id(), w.headDue());
             }
         }
-        List<Row> claimed = lockHeads(c, heads.stream().limit(limit).toList(), dueBy);
+        List<Row> claimed = lockHeads(c, List.copyOf(heads), limit, dueBy);
         List<Row> rows = new ArrayList<>(claimed);
         if (rows.size() < limit) rows.addAll(followers(c, claimed, limit - rows.size(), dueBy));
         rows.sort((a, b) -> Long.compare(a.id(), b.id()));
@@ -116,14 +117,15 @@ final class StreamHeadClaim {
         return out;
     }
 
-    private static List<Row> lockHeads(Connection c, List<Long> ids, Timestamp dueBy) throws SQLException {
+    private static List<Row> lockHeads(Connection c, List<Long> ids, int limit, Timestamp dueBy) throws SQLException {
         if (ids.isEmpty()) return List.of();
         try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM outbox o "
                 + "WHERE o.outbox_id = ANY (?) AND o.published_at IS NULL AND o.released_at IS NULL "
                 + "AND o.blocked_at IS NULL AND o.available_at <= ? AND NOT EXISTS (" + EARLIER_UNFINISHED + ") "
-                + "ORDER BY o.outbox_id FOR UPDATE OF o SKIP LOCKED")) {
+                + "ORDER BY o.outbox_id LIMIT ? FOR UPDATE OF o SKIP LOCKED")) {
             ps.setArray(1, c.createArrayOf("bigint", ids.toArray()));
             ps.setTimestamp(2, dueBy);
+            ps.setInt(3, limit);
             return rows(ps);
         }
     }
