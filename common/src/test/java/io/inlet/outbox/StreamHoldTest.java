@@ -152,6 +152,69 @@ class StreamHoldTest {
         assertThat(last.pending()).isEqualTo(2);
     }
 
+    long blockPoison(Broker broker, UUID poison) throws Exception {
+        broker.fails = m -> m.eventId().equals(poison);
+        RelaySettings twoAttempts = new RelaySettings(10, Duration.ZERO, Duration.ZERO, Duration.ofDays(1), 2);
+        for (int run = 0; run < 3; run++) new OutboxRelay(tx, twoAttempts).run(broker, Deadline.none());
+        return count("SELECT outbox_id FROM outbox WHERE event_id = '" + poison + "'");
+    }
+
+    @Test
+    void retryingABlockedRowSendsItAgainAndThenTheRowsBehindItInOrder() throws Exception {
+        append(2, 3);
+        Broker broker = new Broker();
+        UUID poison = io.inlet.testing.Events.uuid("s0-v1");
+        long id = blockPoison(broker, poison);
+        assertThat(broker.accepted).extracting(OutboxMessage::streamId).containsOnly("stream-1");
+
+        broker.fails = m -> false; // the destination is fixed
+        OutboxOperations.Intervention i = tx.inTransaction(c -> new OutboxOperations().retry(c, id, "alice", "queue policy fixed"));
+        assertThat(i.stateBefore()).isEqualTo(OutboxOperations.RowState.BLOCKED);
+        new OutboxRelay(tx, RelaySettings.DEFAULTS).run(broker, Deadline.none());
+
+        assertThat(broker.accepted).hasSize(6);
+        assertEachStreamInVersionOrder(broker.accepted);
+        assertThat(count("SELECT count(*) FROM outbox_interventions WHERE outbox_id = " + id
+                + " AND action = 'RETRY' AND actor = 'alice' AND reason = 'queue policy fixed' AND attempts = 2"
+                + " AND last_error = 'throttled' AND database_user IS NOT NULL AND at IS NOT NULL")).isEqualTo(1);
+    }
+
+    @Test
+    void releasingABlockedRowLetsItsStreamMoveOnWithoutPublishingIt() throws Exception {
+        append(2, 3);
+        Broker broker = new Broker();
+        UUID poison = io.inlet.testing.Events.uuid("s0-v2");
+        long id = blockPoison(broker, poison);
+
+        tx.inTransaction(c -> new OutboxOperations().release(c, id, "bob", "payload rejected by the consumer's schema"));
+        broker.fails = m -> false;
+        RelayReport r = new OutboxRelay(tx, RelaySettings.DEFAULTS).run(broker, Deadline.none());
+
+        assertThat(broker.accepted).extracting(OutboxMessage::eventId).doesNotContain(poison).hasSize(5);
+        assertEachStreamInVersionOrder(broker.accepted);
+        assertThat(r.pending()).isZero();
+        assertThat(r.blocked()).isZero();
+        assertThat(count("SELECT count(*) FROM outbox WHERE outbox_id = " + id
+                + " AND released_at IS NOT NULL AND published_at IS NULL AND last_error = 'throttled'")).isEqualTo(1);
+        assertThat(count("SELECT count(*) FROM outbox_interventions WHERE action = 'RELEASE' AND actor = 'bob'")).isEqualTo(1);
+    }
+
+    @Test
+    void onlyABlockedRowCanBeReleasedAndOnlyAnUnfinishedOneRetried() throws Exception {
+        append(1, 2);
+        Broker broker = new Broker();
+        new OutboxRelay(tx, RelaySettings.DEFAULTS).run(broker, Deadline.none());
+        long published = count("SELECT min(outbox_id) FROM outbox");
+        OutboxOperations ops = new OutboxOperations();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> tx.inTransaction(c -> ops.release(c, published, "a", "r")))
+                .isInstanceOf(OutboxOperations.RowStateException.class).hasMessageContaining("is PUBLISHED");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> tx.inTransaction(c -> ops.retry(c, published, "a", "r")))
+                .isInstanceOf(OutboxOperations.RowStateException.class).hasMessageContaining("is PUBLISHED");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> tx.inTransaction(c -> ops.retry(c, 999_999, "a", "r")))
+                .isInstanceOf(OutboxOperations.RowStateException.class).hasMessageContaining("no outbox row 999999");
+        assertThat(count("SELECT count(*) FROM outbox_interventions")).isZero();
+    }
+
     long count(String sql) throws Exception {
         try (Connection c = ds.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             rs.next();
