@@ -162,6 +162,7 @@ class ConcurrentRelaysTest {
         assertThat(broker.maxInFlight.get()).as("relays published at the same time (none waited for another's batch)")
                 .isGreaterThanOrEqualTo(2);
         assertThat(broker.callers).as("relays that published").hasSizeGreaterThanOrEqualTo(2);
+        assertThat(rowsOfCheck("09-outbox-streams-in-order")).isZero();
     }
 
     @Test
@@ -174,6 +175,17 @@ class ConcurrentRelaysTest {
                 .hasSize(STREAMS * VERSIONS * ROUTES.size());
         assertEveryStreamInVersionOrderPerDestination(accepted);
         assertThat(count("SELECT count(*) FROM outbox WHERE published_at IS NULL")).isZero();
+        assertThat(rowsOfCheck("09-outbox-streams-in-order")).isZero();
+    }
+
+    /** Rows the invariant check of `inlet verify` returns (none when it holds). */
+    long rowsOfCheck(String check) throws Exception {
+        String sql;
+        try (var in = getClass().getResourceAsStream("/verify/" + check + ".sql")) {
+            sql = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+        return count("SELECT count(*) FROM (" + sql.lines().filter(l -> !l.startsWith("--")).collect(
+                java.util.stream.Collectors.joining("\n")) + ") v");
     }
 
     long count(String sql) throws Exception {
