@@ -62,10 +62,16 @@ final class StreamHeadClaim {
     private static final String COLUMNS =
             "o.outbox_id, o.destination, o.event_table, o.event_id, o.event_type, o.stream_id, o.payload::text, o.created_at";
 
-    private static final String EARLIER_UNFINISHED = """
-            SELECT 1 FROM outbox p
-            WHERE p.destination = o.destination AND p.stream_id = o.stream_id AND p.outbox_id < o.outbox_id
-              AND p.published_at IS NULL AND p.released_at IS NULL""";
+    // "Earlier rows of o's stream" is written as a range of the key of outbox_stream_hold_idx,
+    // (destination, stream_id, 0) <= key < (destination, stream_id, o.outbox_id), which only that index
+    // serves: with equalities plus "outbox_id < x" the planner walks the primary key instead, past
+    // every published row kept for the retention (1.8-10 s a claim at 100k rows, measured).
+    private static final String EARLIER_OF_O = """
+            (p.destination, p.stream_id, p.outbox_id) >= (o.destination, o.stream_id, 0)
+            AND (p.destination, p.stream_id, p.outbox_id) < (o.destination, o.stream_id, o.outbox_id)
+            AND p.published_at IS NULL AND p.released_at IS NULL""";
+
+    private static final String EARLIER_UNFINISHED = "SELECT 1 FROM outbox p WHERE " + EARLIER_OF_O;
 
     Claimed claim(Connection c, int limit, Timestamp dueBy, Timestamp blockedHoldUntil) throws SQLException {
         List<Candidate> window = window(c, limit * WINDOW_FACTOR, dueBy);
@@ -99,9 +105,8 @@ final class StreamHeadClaim {
                       ORDER BY available_at, outbox_id LIMIT ?) o
                 LEFT JOIN LATERAL (
                     SELECT p.outbox_id, p.available_at, p.blocked_at FROM outbox p
-                    WHERE p.destination = o.destination AND p.stream_id = o.stream_id AND p.outbox_id < o.outbox_id
-                      AND p.published_at IS NULL AND p.released_at IS NULL
-                    ORDER BY p.outbox_id LIMIT 1) h ON true
+                    WHERE """ + EARLIER_OF_O + """
+                    ORDER BY p.destination, p.stream_id, p.outbox_id LIMIT 1) h ON true
                 ORDER BY o.available_at, o.outbox_id""")) {
             ps.setTimestamp(1, dueBy);
             ps.setInt(2, size);
@@ -141,9 +146,10 @@ final class StreamHeadClaim {
                 FROM outbox h
                 CROSS JOIN LATERAL (
                     SELECT f.outbox_id, f.blocked_at, f.created_at FROM outbox f
-                    WHERE f.destination = h.destination AND f.stream_id = h.stream_id AND f.outbox_id > h.outbox_id
+                    WHERE (f.destination, f.stream_id, f.outbox_id) > (h.destination, h.stream_id, h.outbox_id)
+                      AND (f.destination, f.stream_id) <= (h.destination, h.stream_id)
                       AND f.published_at IS NULL AND f.released_at IS NULL
-                    ORDER BY f.outbox_id LIMIT ?) f
+                    ORDER BY f.destination, f.stream_id, f.outbox_id LIMIT ?) f
                 WHERE h.outbox_id = ANY (?)
                 ORDER BY h.outbox_id, f.outbox_id""")) {
             ps.setTimestamp(1, dueBy);
