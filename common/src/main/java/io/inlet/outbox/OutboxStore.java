@@ -114,17 +114,31 @@ public final class OutboxStore {
         return out;
     }
 
+    /**
+     * Marks rows published, all with one time read from the clock after the publish ({@code clock_timestamp()},
+     * not the transaction's start): a relay that claimed a stream's next row only after this batch
+     * committed marks it later, so publication times follow each stream's order (check 09).
+     */
     public void markPublished(Connection c, Map<Long, String> published) throws SQLException {
         if (published.isEmpty()) return;
         try (PreparedStatement ps = c.prepareStatement(
-                "UPDATE outbox SET published_at = now(), broker_message_id = ?, attempts = attempts + 1, last_error = NULL "
+                "UPDATE outbox SET published_at = ?::timestamptz, broker_message_id = ?, attempts = attempts + 1, last_error = NULL "
                         + "WHERE outbox_id = ?")) {
+            String at = clock(c);
             for (var e : published.entrySet()) {
-                ps.setString(1, e.getValue());
-                ps.setLong(2, e.getKey());
+                ps.setString(1, at);
+                ps.setString(2, e.getValue());
+                ps.setLong(3, e.getKey());
                 ps.addBatch();
             }
             ps.executeBatch();
+        }
+    }
+
+    private static String clock(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT clock_timestamp()::text"); ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getString(1);
         }
     }
 
