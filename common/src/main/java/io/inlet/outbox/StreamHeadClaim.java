@@ -99,13 +99,19 @@ final class StreamHeadClaim {
     private static List<Candidate> window(Connection c, int size, Timestamp dueBy) throws SQLException {
         List<Candidate> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("""
-                SELECT o.outbox_id, o.destination, o.stream_id, h.outbox_id, h.available_at, h.blocked_at IS NOT NULL
-                FROM (SELECT outbox_id, destination, stream_id, available_at FROM outbox
-                      WHERE published_at IS NULL AND released_at IS NULL AND blocked_at IS NULL AND available_at <= ?
-                      ORDER BY available_at, outbox_id LIMIT ?) o
-                LEFT JOIN LATERAL (""" + FIRST_OF_STREAM + """
-                ) h ON h.outbox_id < o.outbox_id
-                ORDER BY o.available_at, o.outbox_id""")) {
+                WITH w AS (
+                    SELECT outbox_id, destination, stream_id, available_at FROM outbox
+                    WHERE published_at IS NULL AND released_at IS NULL AND blocked_at IS NULL AND available_at <= ?
+                    ORDER BY available_at, outbox_id LIMIT ?),
+                -- one look-up per stream of the window, not per row (a long stream fills the window)
+                firsts AS (
+                    SELECT h.* FROM (SELECT DISTINCT destination, stream_id FROM w WHERE stream_id IS NOT NULL) o
+                    CROSS JOIN LATERAL (""" + FIRST_OF_STREAM.replace("SELECT p.outbox_id,", "SELECT p.destination, p.stream_id, p.outbox_id,") + """
+                    ) h)
+                SELECT w.outbox_id, w.destination, w.stream_id, f.outbox_id, f.available_at, f.blocked_at IS NOT NULL
+                FROM w LEFT JOIN firsts f
+                  ON f.destination = w.destination AND f.stream_id = w.stream_id AND f.outbox_id < w.outbox_id
+                ORDER BY w.available_at, w.outbox_id""")) {
             ps.setTimestamp(1, dueBy);
             ps.setInt(2, size);
             try (ResultSet rs = ps.executeQuery()) {
