@@ -125,7 +125,7 @@ resource "google_cloudfunctions2_function" "relay" {
     all_traffic_on_latest_revision   = true
     vpc_connector                    = local.vpc_connector
     vpc_connector_egress_settings    = local.vpc_connector == null ? null : "PRIVATE_RANGES_ONLY"
-    environment_variables            = merge(local.function_environment, { INLET_TIMEOUT_SECONDS = tostring(var.relay_timeout_seconds) })
+    environment_variables            = merge(local.function_environment, { INLET_TIMEOUT_SECONDS = tostring(var.relay_timeout_seconds), INLET_RELAY_MAX_ATTEMPTS = tostring(var.relay_max_attempts) })
 
     secret_environment_variables {
       key        = "INLET_DATABASE_PASSWORD"

@@ -1,5 +1,6 @@
 # Alert policies mirroring the AWS alarms: dead letters, backlog age, function errors and throttling,
-# the relay not running, and the outbox lag the functions log as outbox_lag_seconds.
+# the relay not running, the outbox lag the functions log as outbox_lag_seconds, and blocked outbox
+# rows (outbox_blocked: rows that failed relay_max_attempts times and hold their stream).
 
 resource "google_monitoring_notification_channel" "email" {
   count = var.alert_email == "" ? 0 : 1
@@ -160,6 +161,54 @@ resource "google_monitoring_alert_policy" "outbox_lag" {
       comparison      = "COMPARISON_GT"
       threshold_value = var.outbox_lag_alert_seconds
       duration        = "600s"
+      aggregations {
+        alignment_period     = "300s"
+        per_series_aligner   = "ALIGN_PERCENTILE_99"
+        cross_series_reducer = "REDUCE_MAX"
+      }
+    }
+  }
+}
+
+resource "google_logging_metric" "outbox_blocked" {
+  name   = "${var.name_prefix}/outbox_blocked"
+  filter = "resource.type=\"cloud_run_revision\" AND resource.labels.service_name=\"${var.name_prefix}-relay\" AND jsonPayload.outbox_blocked>=0"
+
+  metric_descriptor {
+    metric_kind = "DELTA"
+    value_type  = "DISTRIBUTION"
+    unit        = "1"
+  }
+
+  value_extractor = "EXTRACT(jsonPayload.outbox_blocked)"
+
+  bucket_options {
+    linear_buckets {
+      num_finite_buckets = 10
+      width              = 1
+      offset             = 0
+    }
+  }
+}
+
+resource "google_monitoring_alert_policy" "outbox_blocked" {
+  display_name          = "Inlet: outbox row blocked"
+  combiner              = "OR"
+  notification_channels = local.notification_channels
+  user_labels           = local.labels
+
+  documentation {
+    content   = "An outbox row failed ${var.relay_max_attempts} publish attempts and is blocked; its stream waits. Run `inlet outbox blocked`, then `inlet outbox retry` or `inlet outbox unblock` (docs/gcp.md)."
+    mime_type = "text/markdown"
+  }
+
+  conditions {
+    display_name = "blocked outbox rows >= 1"
+    condition_threshold {
+      filter          = "resource.type = \"cloud_run_revision\" AND metric.type = \"logging.googleapis.com/user/${google_logging_metric.outbox_blocked.name}\""
+      comparison      = "COMPARISON_GT"
+      threshold_value = 0.5
+      duration        = "0s"
       aggregations {
         alignment_period     = "300s"
         per_series_aligner   = "ALIGN_PERCENTILE_99"

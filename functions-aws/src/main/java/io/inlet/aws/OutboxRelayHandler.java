@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
  * Publishes due outbox rows to SQS until the outbox is drained or the deadline (remaining time less
  * the safety margin) passes. Invoked on a schedule (the input, an EventBridge scheduled event, is
  * ignored) or directly right after an ingestion. Each run writes its figures (outbox lag, published,
- * failed, pending) as a CloudWatch Embedded Metric Format line to stdout ({@link RelayMetrics}).
+ * failed, pending, blocked) as a CloudWatch Embedded Metric Format line to stdout ({@link RelayMetrics}).
  */
 public final class OutboxRelayHandler implements RequestHandler<Map<String, Object>, RelayReport> {
 
@@ -37,7 +37,8 @@ public final class OutboxRelayHandler implements RequestHandler<Map<String, Obje
             RelayReport report = env.inlet().relay(env.publisher(), invocation.deadline());
             log.atInfo().addKeyValue("published", report.published()).addKeyValue("failed", report.failed())
                     .addKeyValue("batches", report.batches()).addKeyValue("pending", report.pending())
-                    .addKeyValue("lagSeconds", report.oldestPendingAgeSeconds()).log("outbox relayed");
+                    .addKeyValue("lagSeconds", report.oldestPendingAgeSeconds()).addKeyValue("blocked", report.blocked())
+                    .log("outbox relayed");
             RelayMetrics.emit(report, System.out);
             return report;
         }

@@ -5,6 +5,7 @@ import io.inlet.aws.config.DatabaseCredentials;
 import io.inlet.aws.config.FeedsLocation;
 import io.inlet.aws.config.FunctionSettings;
 import io.inlet.feed.FeedRegistry;
+import io.inlet.outbox.RelaySettings;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import javax.sql.DataSource;
@@ -56,7 +57,8 @@ public final class ParallelInit {
             // only a feeds file in S3 needs the caller's client
             FeedRegistry feeds = FeedsLocation.load(settings.feeds(),
                     FeedsLocation.inS3(settings.feeds()) ? s3.join() : null);
-            Inlet inlet = Inlet.builder().dataSource(dataSource).feeds(feeds).workerId(workerId).build();
+            Inlet inlet = Inlet.builder().dataSource(dataSource).feeds(feeds).workerId(workerId)
+                    .relaySettings(RelaySettings.fromEnvironment(System.getenv())).build();
             backgroundMillis = (System.nanoTime() - started) / 1_000_000;
             core.complete(new Core(dataSource, inlet));
         } catch (CompletionException e) {

@@ -13,6 +13,7 @@ import io.inlet.gcp.pubsub.PublishSettings;
 import io.inlet.gcp.storage.GcsObjectSource;
 import io.inlet.gcp.storage.StorageFactory;
 import io.inlet.ingest.Deadline;
+import io.inlet.outbox.RelaySettings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -50,6 +51,7 @@ public final class GcpRuntime implements AutoCloseable {
                 .dataSource(dataSource)
                 .feeds(loadFeeds(settings.feeds(), storage))
                 .workerId(System.getenv().getOrDefault("K_REVISION", "gcp") + "/" + ProcessHandle.current().pid())
+                .relaySettings(RelaySettings.fromEnvironment(System.getenv()))
                 .build();
         LOG.atInfo().addKeyValue("feeds", settings.feeds()).addKeyValue("destinations", settings.destinations().keySet())
                 .log("Inlet runtime ready");

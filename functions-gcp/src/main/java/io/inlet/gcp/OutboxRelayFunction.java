@@ -18,8 +18,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Each run logs one structured line with {@code outbox_lag_seconds} (age of the oldest row still
  * unpublished after the run), {@code outbox_published}, {@code outbox_publish_failed} and
- * {@code outbox_pending}: the log-based metric {@code outbox_lag_seconds} in infra/gcp/monitoring.tf
- * extracts {@code jsonPayload.outbox_lag_seconds} from it.
+ * {@code outbox_pending} and {@code outbox_blocked} (rows blocked after the attempt limit,
+ * {@code INLET_RELAY_MAX_ATTEMPTS}): the log-based metrics {@code outbox_lag_seconds} and
+ * {@code outbox_blocked} in infra/gcp/monitoring.tf extract them, and an alert fires on a blocked row.
  */
 public final class OutboxRelayFunction implements HttpFunction {
 
@@ -60,6 +61,7 @@ public final class OutboxRelayFunction implements HttpFunction {
                 .addKeyValue("outbox_published", report.published())
                 .addKeyValue("outbox_publish_failed", report.failed())
                 .addKeyValue("outbox_pending", report.pending())
+                .addKeyValue("outbox_blocked", report.blocked())
                 .addKeyValue("outbox_batches", report.batches())
                 .log("relay published {} failed {} pending {}; outbox lag {} s", report.published(), report.failed(),
                         report.pending(), report.oldestPendingAgeSeconds());

@@ -29,6 +29,16 @@ public class RelayMetricsTest {
     }
 
     @Test
+    void blockedOutboxRowsBecomeTheMetricTheBlockedAlarmReads() throws Exception {
+        JsonNode doc = JSON.readTree(RelayMetrics.emfLine(new RelayReport(0, 1, 1, 4, 900.0, 1, 2), 1_763_700_000_000L));
+
+        assertEmf(doc, 1_763_700_000_000L);
+        assertThat(doc.path("OutboxBlocked").asLong()).isEqualTo(2);
+        assertThat(doc.path("_aws").path("CloudWatchMetrics").get(0).path("Metrics").findValuesAsText("Name"))
+                .contains("OutboxBlocked");
+    }
+
+    @Test
     void emitWritesTheDocumentAsASingleLine() throws Exception {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         RelayMetrics.emit(new RelayReport(0, 0, 0, 0, 0.0), new PrintStream(buf, true, StandardCharsets.UTF_8));
@@ -52,7 +62,7 @@ public class RelayMetricsTest {
         List<String> metrics = new ArrayList<>();
         for (JsonNode m : directive.path("Metrics")) metrics.add(m.path("Name").asText() + ":" + m.path("Unit").asText());
         assertThat(metrics).containsExactly("OutboxLagSeconds:Seconds", "OutboxPublished:Count",
-                "OutboxPublishFailed:Count", "OutboxPending:Count");
+                "OutboxPublishFailed:Count", "OutboxPending:Count", "OutboxBlocked:Count");
         // every metric named in the directive is a number on the root node
         for (JsonNode m : directive.path("Metrics")) assertThat(doc.path(m.path("Name").asText()).isNumber()).isTrue();
     }

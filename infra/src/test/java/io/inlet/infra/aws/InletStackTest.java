@@ -137,6 +137,18 @@ class InletStackTest {
     }
 
     @Test
+    void aBlockedOutboxRowRaisesAnAlarmAndTheRelayGetsTheAttemptLimit() {
+        // RelayMetrics emits Inlet/OutboxBlocked without dimensions; one blocked row is enough
+        DEFAULT.hasResourceProperties("AWS::CloudWatch::Alarm", Match.objectLike(Map.of(
+                "Namespace", "Inlet", "MetricName", "OutboxBlocked", "Statistic", "Maximum", "Threshold", 1,
+                "ComparisonOperator", "GreaterThanOrEqualToThreshold", "EvaluationPeriods", 1,
+                "AlarmActions", Match.anyValue())));
+        DEFAULT.hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of(
+                "Handler", "io.inlet.aws.OutboxRelayHandler::handleRequest",
+                "Environment", Map.of("Variables", Match.objectLike(Map.of("INLET_RELAY_MAX_ATTEMPTS", "20")))))); 
+    }
+
+    @Test
     void directLambdaDeliveryCapsConcurrencyAndSendsFailuresToAQueue() {
         Template template = Synth.cached(Synth.settings().objectDelivery(ObjectDelivery.LAMBDA).build());
 

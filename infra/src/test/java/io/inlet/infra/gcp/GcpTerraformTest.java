@@ -134,9 +134,27 @@ class GcpTerraformTest {
     @Test
     void alertPoliciesMirrorTheAwsAlarms() {
         assertThat(config.resources("google_monitoring_alert_policy")).extracting(Resource::name).containsExactlyInAnyOrder(
-                "dead_letters", "backlog_age", "function_errors", "function_throttles", "relay_not_running", "outbox_lag");
+                "dead_letters", "backlog_age", "function_errors", "function_throttles", "relay_not_running", "outbox_lag",
+                "outbox_blocked");
         assertThat(config.resource("google_logging_metric", "outbox_lag").text("value_extractor"))
                 .isEqualTo("EXTRACT(jsonPayload.outbox_lag_seconds)");
+    }
+
+    @Test
+    void aBlockedOutboxRowAlertsOnTheFieldTheRelayLogsAndTheAttemptLimitReachesTheRelay() {
+        // OutboxRelayFunction logs outbox_blocked; the metric reads that field from the relay service's lines
+        assertThat(config.resource("google_logging_metric", "outbox_blocked").text("value_extractor"))
+                .isEqualTo("EXTRACT(jsonPayload.outbox_blocked)");
+        assertThat(config.resource("google_logging_metric", "outbox_blocked").text("filter"))
+                .contains("${var.name_prefix}-relay").contains("jsonPayload.outbox_blocked>=0");
+        JsonNode condition = config.resource("google_monitoring_alert_policy", "outbox_blocked").block("conditions")
+                .path("condition_threshold").get(0);
+        assertThat(condition.path("filter").asText())
+                .contains("logging.googleapis.com/user/${google_logging_metric.outbox_blocked.name}");
+        assertThat(condition.path("comparison").asText()).isEqualTo("COMPARISON_GT");
+        assertThat(condition.path("threshold_value").asDouble()).isEqualTo(0.5);
+        assertThat(config.resource("google_cloudfunctions2_function", "relay").block("service_config")
+                .path("environment_variables").asText()).contains("INLET_RELAY_MAX_ATTEMPTS = tostring(var.relay_max_attempts)");
     }
 
     @Test

@@ -15,13 +15,15 @@ import software.constructs.Construct;
 
 /**
  * The alarms that tell an operator ingestion is in trouble, all sent to one SNS topic: a message in a
- * dead-letter queue, a backlog growing old, a function failing or throttled, the relay silent, and the
- * outbox lag the relay reports (EMF metric {@code Inlet/OutboxLagSeconds}, no dimensions).
+ * dead-letter queue, a backlog growing old, a function failing or throttled, the relay silent, the
+ * outbox lag the relay reports (EMF metric {@code Inlet/OutboxLagSeconds}, no dimensions) and a blocked
+ * outbox row ({@code Inlet/OutboxBlocked}).
  */
 public final class InletAlarms extends Construct {
 
     public static final String METRIC_NAMESPACE = "Inlet";
     public static final String OUTBOX_LAG_METRIC = "OutboxLagSeconds";
+    public static final String OUTBOX_BLOCKED_METRIC = "OutboxBlocked";
     private static final Duration PERIOD = Duration.minutes(5);
 
     private final Topic topic;
@@ -74,6 +76,22 @@ public final class InletAlarms extends Construct {
                 .build();
         return alarm("OutboxLag", lag, thresholdSeconds, ComparisonOperator.GREATER_THAN_THRESHOLD, 2, TreatMissingData.NOT_BREACHING,
                 "Derived events wait in the outbox longer than " + thresholdSeconds + " s");
+    }
+
+    /**
+     * An outbox row failed {@code maxAttempts} times and is blocked: its stream waits for a person
+     * ({@code inlet outbox blocked}, then {@code retry} or {@code unblock}; docs/aws.md).
+     */
+    public Alarm outboxBlocked(int maxAttempts) {
+        Metric blocked = Metric.Builder.create()
+                .namespace(METRIC_NAMESPACE)
+                .metricName(OUTBOX_BLOCKED_METRIC)
+                .statistic("Maximum")
+                .period(PERIOD)
+                .build();
+        return alarm("OutboxBlocked", blocked, 1, ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD, 1,
+                TreatMissingData.NOT_BREACHING, "An outbox row failed " + maxAttempts + " publish attempts and is blocked; "
+                        + "its stream waits: run `inlet outbox blocked`, then `inlet outbox retry` or `unblock` (docs/aws.md)");
     }
 
     private Alarm alarm(String id, Metric metric, double threshold, ComparisonOperator operator, int periods,

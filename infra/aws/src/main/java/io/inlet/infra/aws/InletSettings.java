@@ -41,6 +41,7 @@ public record InletSettings(
         int claimCheckExpirationDays,
         int oldestMessageAlarmSeconds,
         int outboxLagAlarmSeconds,
+        int relayMaxAttempts,
         String alarmEmail) {
 
     /** AWS: the queue's visibility timeout should be at least six times the function timeout (plus the batching window). */
@@ -86,6 +87,7 @@ public record InletSettings(
         requireWithin("claimCheckExpirationDays", claimCheckExpirationDays, 1, 365);
         requireWithin("oldestMessageAlarmSeconds", oldestMessageAlarmSeconds, 60, 1_209_600);
         requireWithin("outboxLagAlarmSeconds", outboxLagAlarmSeconds, 10, 86_400);
+        requireWithin("relayMaxAttempts", relayMaxAttempts, 1, 1_000);
         require(alarmEmail == null || alarmEmail.matches("[^@\\s]+@[^@\\s]+"), "alarmEmail '" + alarmEmail + "' is not an e-mail address");
 
         int consumers = consumerCount(inboundQueues);
@@ -174,6 +176,8 @@ public record InletSettings(
         private int claimCheckExpirationDays = 14;
         private int oldestMessageAlarmSeconds = 900;
         private int outboxLagAlarmSeconds = 300;
+        /** Failed publish attempts after which an outbox row is blocked (INLET_RELAY_MAX_ATTEMPTS). */
+        private int relayMaxAttempts = 20;
         private String alarmEmail;
 
         public Builder functionsAsset(String v) { functionsAsset = v; return this; }
@@ -200,6 +204,7 @@ public record InletSettings(
         public Builder claimCheckExpirationDays(int v) { claimCheckExpirationDays = v; return this; }
         public Builder oldestMessageAlarmSeconds(int v) { oldestMessageAlarmSeconds = v; return this; }
         public Builder outboxLagAlarmSeconds(int v) { outboxLagAlarmSeconds = v; return this; }
+        public Builder relayMaxAttempts(int v) { relayMaxAttempts = v; return this; }
         public Builder alarmEmail(String v) { alarmEmail = v; return this; }
 
         public InletSettings build() {
@@ -207,7 +212,7 @@ public record InletSettings(
                     destinations, database, databaseConnections, ingestTimeoutSeconds, relayTimeoutSeconds, memoryMb, batchSize,
                     batchingWindowSeconds, maxReceiveCount, relayEveryMinutes, safetyMarginMs, destinationConsumerTimeoutSeconds,
                     logRetention, transitionToInfrequentAccessDays, noncurrentVersionExpirationDays, claimCheckExpirationDays,
-                    oldestMessageAlarmSeconds, outboxLagAlarmSeconds, alarmEmail);
+                    oldestMessageAlarmSeconds, outboxLagAlarmSeconds, relayMaxAttempts, alarmEmail);
         }
     }
 }
