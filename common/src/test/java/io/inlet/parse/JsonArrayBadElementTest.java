@@ -144,11 +144,13 @@ class JsonArrayBadElementTest {
      * invalid in the encoding, syntax errors inside the element, truncated nesting), in UTF-8 and
      * UTF-16: every valid element is a record with its exact text and position, every corrupted
      * one exactly one malformed record starting where it starts, nothing else; and a read resumed
-     * from any checkpoint yields the rest of the full read.
+     * from any checkpoint yields the rest of the full read. A longer search:
+     * {@code -Dinlet.jsonArraySearch.seeds=100000}.
      */
     @Test
     void eachCorruptedElementCostsExactlyOneMalformedRecord() throws IOException {
-        for (long seed = 1; seed <= 400; seed++) {
+        long seeds = Long.getLong("inlet.jsonArraySearch.seeds", 400);
+        for (long seed = 1; seed <= seeds; seed++) {
             Random random = new Random(seed);
             Layout layout = Layout.draw(random);
             GeneratedArray array = GeneratedArray.draw(random, layout);
