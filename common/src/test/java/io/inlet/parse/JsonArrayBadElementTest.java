@@ -143,7 +143,8 @@ class JsonArrayBadElementTest {
      * Search: arrays of valid and corrupted objects (raw control characters in strings, bytes
      * invalid in the encoding, syntax errors inside the element, truncated nesting), in UTF-8 and
      * UTF-16: every valid element is a record with its exact text and position, every corrupted
-     * one exactly one malformed record starting where it starts, nothing else; and a read resumed
+     * one exactly one malformed record starting where it starts, every element over the size cap
+     * one "record exceeds" with its exact extent, nothing else; and a read resumed
      * from any checkpoint yields the rest of the full read. A longer search:
      * {@code -Dinlet.jsonArraySearch.seeds=100000}.
      */
@@ -165,7 +166,11 @@ class JsonArrayBadElementTest {
                 assertThat(item.position().recordNumber()).as(label).isEqualTo(i + 1);
                 assertThat(item.position().startOffset()).as(label + " element " + (i + 1)).isEqualTo(expected.start());
                 assertThat(item.position().lineNumber()).as(label + " element " + (i + 1)).isEqualTo(expected.line());
-                if (expected.corruption() == null) {
+                if (expected.corruption() == null && expected.end() - expected.start() > layout.maxRecordBytes()) {
+                    assertThat(item).as(label + " element " + (i + 1)).isInstanceOfSatisfying(MalformedRecord.class,
+                            m -> assertThat(m.reason()).isEqualTo(RecordItems.exceeds(layout.maxRecordBytes())));
+                    assertThat(item.position().endOffset()).as(label).isEqualTo(expected.end());
+                } else if (expected.corruption() == null) {
                     assertThat(item).as(label + " element " + (i + 1)).isInstanceOf(RawRecord.class);
                     assertThat(item.rawText()).as(label).isEqualTo(expected.text());
                     assertThat(item.position().endOffset()).as(label).isEqualTo(expected.end());
@@ -176,6 +181,56 @@ class JsonArrayBadElementTest {
             }
             ResumeEquivalence.assertEveryResumeMatchesFullRead(layout.spec(), "search.json",
                     Reading.opener(array.bytes()));
+        }
+    }
+
+    /**
+     * Search: the same arrays with random bytes changed, inserted or deleted (quotes, brackets and
+     * commas among them, so strings and nesting break too): the reader never fails other than with
+     * a {@link FileFormatException}, its items follow each other in the file without overlapping,
+     * and a read resumed from any checkpoint yields the rest of the full read.
+     */
+    @Test
+    void anyDamageKeepsItemsInOrderAndResumable() throws IOException {
+        byte[] structural = utf8("{}[]\",\\ \n:0a");
+        long seeds = Long.getLong("inlet.jsonArraySearch.seeds", 400);
+        for (long seed = 1; seed <= seeds; seed++) {
+            Random random = new Random(seed);
+            Layout layout = Layout.draw(random);
+            byte[] bytes = GeneratedArray.draw(random, layout).bytes().clone();
+            ByteArrayOutputStream damaged = new ByteArrayOutputStream();
+            int edits = 1 + random.nextInt(4);
+            for (int i = 0; i < bytes.length; i++) {
+                if (random.nextInt(Math.max(1, bytes.length / edits)) != 0) {
+                    damaged.write(bytes[i]);
+                    continue;
+                }
+                int b = random.nextBoolean() ? structural[random.nextInt(structural.length)] : random.nextInt(256);
+                switch (random.nextInt(3)) {
+                    case 0 -> damaged.write(b);
+                    case 1 -> {
+                        damaged.write(b);
+                        damaged.write(bytes[i]);
+                    }
+                    default -> { } // deleted
+                }
+            }
+            byte[] file = damaged.toByteArray();
+            String label = "seed " + seed + " " + layout;
+            List<ReadItem> items;
+            try {
+                items = Reading.readAll(layout.spec(), file);
+            } catch (FileFormatException notAnArray) {
+                continue;
+            }
+            long previousEnd = 0;
+            for (ReadItem item : items) {
+                RecordPosition at = item.position();
+                assertThat(at.startOffset()).as(label).isGreaterThanOrEqualTo(previousEnd);
+                assertThat(at.endOffset()).as(label).isGreaterThanOrEqualTo(at.startOffset()).isLessThanOrEqualTo(file.length);
+                previousEnd = at.endOffset();
+            }
+            ResumeEquivalence.assertEveryResumeMatchesFullRead(layout.spec(), "damaged.json", Reading.opener(file));
         }
     }
 
@@ -204,7 +259,8 @@ class JsonArrayBadElementTest {
         }
     }
 
-    private record Layout(Charset charset, boolean bom, boolean declared) {
+    /** How the file is written and read; {@code maxRecordBytes} small enough at times to cut elements. */
+    private record Layout(Charset charset, boolean bom, boolean declared, int maxRecordBytes) {
 
         static Layout draw(Random random) {
             Charset[] charsets = {StandardCharsets.UTF_8, StandardCharsets.UTF_8, StandardCharsets.UTF_16LE,
@@ -212,12 +268,13 @@ class JsonArrayBadElementTest {
             Charset charset = charsets[random.nextInt(charsets.length)];
             boolean utf16 = charset != StandardCharsets.UTF_8;
             boolean bom = random.nextBoolean();
-            return new Layout(charset, bom, utf16 && !bom);
+            int[] caps = {FormatSpec.DEFAULT_MAX_RECORD_BYTES, FormatSpec.DEFAULT_MAX_RECORD_BYTES, 100, 150, 250};
+            return new Layout(charset, bom, utf16 && !bom, caps[random.nextInt(caps.length)]);
         }
 
         FormatSpec spec() {
             return new FormatSpec(FormatSpec.Kind.JSON_ARRAY, FormatSpec.Compression.AUTO,
-                    declared ? charset.name() : "auto", null, FormatSpec.DEFAULT_MAX_RECORD_BYTES);
+                    declared ? charset.name() : "auto", null, maxRecordBytes);
         }
 
         byte[] bomBytes() {
