@@ -42,26 +42,12 @@ final class JsonArrayScanner {
 
     private enum State { IN_ARRAY, AFTER_ELEMENT, AFTER_ARRAY, DONE }
 
-    private static final int EOF = -2;
-    private static final int DANGLING = -1; // an odd last byte of a UTF-16 file
-    /** Bracket kinds are remembered this deep; deeper ones are only counted. */
-    private static final int TRACKED_DEPTH = 1 << 12;
+    private static final int EOF = CodeUnits.EOF;
 
-    private final InputStream in;
-    private final TextEncoding encoding;
+    private final CodeUnits units;
     private final int maxRecordBytes;
-
-    private final byte[] chunk = new byte[1 << 16];
-    private int chunkPos;
-    private int chunkLen;
-
-    private long position;
-    private long line;
+    private final Nesting nesting = new Nesting();
     private State state;
-    private final byte[] unitBytes = new byte[2];
-    private int unitSize;
-    private boolean pushedBack;
-    private int pushedUnit;
 
     private long resumeOffset;
     private long resumeLine;
@@ -70,16 +56,10 @@ final class JsonArrayScanner {
     private int stored;
     private long bufferStart;
 
-    private byte[] openers = new byte[64];
-    private int depth;
-
     private JsonArrayScanner(InputStream in, TextEncoding encoding, int maxRecordBytes, long position, long line,
                              State state) {
-        this.in = in;
-        this.encoding = encoding;
+        this.units = new CodeUnits(in, encoding, position, line);
         this.maxRecordBytes = maxRecordBytes;
-        this.position = position;
-        this.line = line;
         this.state = state;
         this.resumeOffset = position;
         this.resumeLine = line;
@@ -99,7 +79,7 @@ final class JsonArrayScanner {
         if (u == EOF) return null;
         if (u != '[') {
             throw new FileFormatException(fileName + ": expected a JSON array but found " + describe(u)
-                    + " at line " + scanner.line);
+                    + " at line " + scanner.units.line());
         }
         return scanner;
     }
@@ -131,7 +111,8 @@ final class JsonArrayScanner {
                         state = State.DONE;
                         return null;
                     }
-                    return rest(Kind.AFTER_ARRAY, position - unitSize, line, "content after the array's closing ']'");
+                    return rest(Kind.AFTER_ARRAY, units.position() - units.size(), units.line(),
+                            "content after the array's closing ']'");
                 }
                 case AFTER_ELEMENT -> {
                     int u = nextNonBlank();
@@ -145,7 +126,7 @@ final class JsonArrayScanner {
                         state = State.AFTER_ARRAY;
                     } else {
                         // an element's first unit: where a reader before this scanner checkpointed
-                        pushBack(u);
+                        units.pushBack(u);
                         state = State.IN_ARRAY;
                     }
                 }
@@ -167,15 +148,15 @@ final class JsonArrayScanner {
 
     /** Scans one element whose first unit {@code first} has just been read. */
     private Frame element(int first) throws IOException {
-        long start = position - unitSize;
-        long startLine = line;
+        long start = units.position() - units.size();
+        long startLine = units.line();
         startBuffer(start);
         keep();
-        depth = 0;
+        nesting.clear();
         boolean inString = false;
         boolean escaped = false;
-        long end = position;
-        long endLine = line;
+        long end = units.position();
+        long endLine = units.line();
         long commaEnd = -1; // a ',' directly in the element's object: where the element ends if no member follows
         long commaLine = 0;
         int u = first;
@@ -191,41 +172,41 @@ final class JsonArrayScanner {
             } else if (u == '"') {
                 inString = true;
             } else if (u == '{' || u == '[') {
-                push(u);
+                nesting.open(u);
             } else if (u == '}' || u == ']') {
-                pop(u);
-            } else if (u == ',' && depth == 1 && top() == '{') {
+                nesting.close(u);
+            } else if (u == ',' && nesting.depth() == 1 && nesting.innermost() == '{') {
                 commaEnd = end;
                 commaLine = endLine;
             }
-            end = position;
-            endLine = line;
+            end = units.position();
+            endLine = units.line();
 
-            u = readUnit();
+            u = units.read();
             while (!inString && isBlank(u)) {
                 keep();
-                u = readUnit();
+                u = units.read();
             }
             if (u == EOF) {
-                if (inString || depth > 0) {
+                if (inString || nesting.depth() > 0) {
                     String problem = inString ? "end of file inside a string"
-                            : "end of file inside an element (" + depth + " unclosed '{' or '[')";
+                            : "end of file inside an element (" + nesting.depth() + " unclosed '{' or '[')";
                     return rest(Kind.BROKEN, start, startLine, problem);
                 }
                 state = State.AFTER_ELEMENT;
                 return frame(start, end, startLine, endLine);
             }
             if (!inString && commaEnd >= 0) {
-                if (depth == 1 && (u == '{' || u == '[')) {
-                    pushBack(u);
+                if (nesting.depth() == 1 && (u == '{' || u == '[')) {
+                    units.pushBack(u);
                     state = State.IN_ARRAY; // the ',' was the array's
                     return frame(start, commaEnd, startLine, commaLine);
                 }
                 commaEnd = -1;
             }
-            if (!inString && depth == 0 && (u == ',' || u == ']')) {
+            if (!inString && nesting.depth() == 0 && (u == ',' || u == ']')) {
                 if (u == ']') {
-                    pushBack(u);
+                    units.pushBack(u);
                 } else {
                     keep();
                 }
@@ -255,41 +236,12 @@ final class JsonArrayScanner {
             startBuffer(start);
             keep(); // the unit just read is the first
         }
-        while (readUnit() != EOF) keep();
+        while (units.read() != EOF) keep();
         state = State.DONE;
-        resumeOffset = position;
-        resumeLine = line;
-        long length = position - start;
-        return new Frame(kind, start, position, startLine, Arrays.copyOf(buffer, stored), length, problem);
-    }
-
-    private void push(int opener) {
-        if (depth < TRACKED_DEPTH) {
-            if (depth == openers.length) openers = Arrays.copyOf(openers, depth * 2);
-            openers[depth] = (byte) opener;
-        }
-        depth++;
-    }
-
-    private int top() {
-        return depth > 0 && depth <= TRACKED_DEPTH ? openers[depth - 1] : -1;
-    }
-
-    /** Pops to the opener {@code closer} matches, or one level when none is open; at depth 0 it is stray. */
-    private void pop(int closer) {
-        if (depth == 0) return;
-        if (depth > TRACKED_DEPTH) {
-            depth--;
-            return;
-        }
-        int opener = closer == '}' ? '{' : '[';
-        for (int d = Math.min(depth, TRACKED_DEPTH); d > 0; d--) {
-            if (openers[d - 1] == opener) {
-                depth = d - 1;
-                return;
-            }
-        }
-        depth--;
+        resumeOffset = units.position();
+        resumeLine = units.line();
+        long length = resumeOffset - start;
+        return new Frame(kind, start, resumeOffset, startLine, Arrays.copyOf(buffer, stored), length, problem);
     }
 
     private void startBuffer(long offset) {
@@ -299,20 +251,21 @@ final class JsonArrayScanner {
 
     /** Keeps the last unit read, while the frame is within the cap. */
     private void keep() {
-        if (stored + unitSize > maxRecordBytes) return;
-        if (stored + unitSize > buffer.length) {
-            buffer = Arrays.copyOf(buffer, Math.max(stored + unitSize, Math.min(buffer.length * 2, maxRecordBytes)));
+        int size = units.size();
+        if (stored + size > maxRecordBytes) return;
+        if (stored + size > buffer.length) {
+            buffer = Arrays.copyOf(buffer, Math.max(stored + size, Math.min(buffer.length * 2, maxRecordBytes)));
         }
-        System.arraycopy(unitBytes, 0, buffer, stored, unitSize);
-        stored += unitSize;
+        System.arraycopy(units.bytes(), 0, buffer, stored, size);
+        stored += size;
     }
 
     /** Skips blanks (kept in the buffer) and returns the first other unit, or EOF. */
     private int nextNonBlank() throws IOException {
-        int u = readUnit();
+        int u = units.read();
         while (isBlank(u)) {
             keep();
-            u = readUnit();
+            u = units.read();
         }
         if (u != EOF) keep();
         return u;
@@ -320,48 +273,6 @@ final class JsonArrayScanner {
 
     private static boolean isBlank(int u) {
         return u == ' ' || u == '\n' || u == '\r' || u == '\t';
-    }
-
-    /** Unreads a unit other than a line feed (callers drop it from the buffer or restart the buffer). */
-    private void pushBack(int u) {
-        pushedBack = true;
-        pushedUnit = u;
-        position -= unitSize;
-    }
-
-    /** Reads one code unit into {@link #unitBytes}: its value, {@link #DANGLING} or {@link #EOF}. */
-    private int readUnit() throws IOException {
-        if (pushedBack) {
-            pushedBack = false;
-            position += unitSize;
-            return pushedUnit;
-        }
-        int b0 = readByte();
-        if (b0 < 0) return EOF;
-        unitBytes[0] = (byte) b0;
-        unitSize = 1;
-        if (encoding.unitSize() == 1) return b0;
-        int b1 = readByte();
-        if (b1 < 0) return DANGLING;
-        unitBytes[1] = (byte) b1;
-        unitSize = 2;
-        int u = encoding.bigEndian() ? (b0 << 8) | b1 : (b1 << 8) | b0;
-        if (u == '\n') line++;
-        return u;
-    }
-
-    private int readByte() throws IOException {
-        if (chunkPos == chunkLen) {
-            int n = in.read(chunk, 0, chunk.length);
-            while (n == 0) n = in.read(chunk, 0, chunk.length);
-            if (n < 0) return -1;
-            chunkPos = 0;
-            chunkLen = n;
-        }
-        position++;
-        int b = chunk[chunkPos++] & 0xff;
-        if (b == '\n' && encoding.unitSize() == 1) line++;
-        return b;
     }
 
     private static String describe(int u) {
