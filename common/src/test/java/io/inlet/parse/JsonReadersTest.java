@@ -68,6 +68,17 @@ class JsonReadersTest {
     }
 
     @Test
+    void checkpointAtAnElementsFirstByteFromTheEarlierReaderStillResumes() throws IOException {
+        // the streaming reader before JsonArrayScanner checkpointed at the next element's first byte
+        byte[] bytes = utf8("[{\"a\":1},\n{\"a\":2}, {\"a\":3}]");
+        List<ReadItem> full = Reading.readAll(ARRAY, bytes);
+
+        List<ReadItem> resumed = Reading.readFrom(ARRAY, "old.json", Reading.opener(bytes), new ResumePoint(2, 2, 10));
+
+        assertThat(resumed).isEqualTo(full.subList(1, 3));
+    }
+
+    @Test
     void topLevelObjectIsNotAnArray() {
         assertThatThrownBy(() -> Reading.readAll(ARRAY, "umbrella/one.json", Reading.opener(utf8("\n{\"a\":1}"))))
                 .isInstanceOf(FileFormatException.class)
