@@ -60,6 +60,7 @@ final class Simulation {
                   id: { strategy: column, column: id }
                   payload: { include: all, fields: { amount: { type: decimal } } }
                 table: sim_events
+                shared_streams: true
                 batch_size: 2
                 derived:
                   - { events: appended, destination: sim-out }
@@ -75,6 +76,7 @@ final class Simulation {
                   id: { strategy: column, column: id }
                   payload: { include: all, fields: { amount: { type: decimal } } }
                 table: sim_events
+                shared_streams: true
                 derived:
                   - { events: appended, destination: sim-out }
             """;
