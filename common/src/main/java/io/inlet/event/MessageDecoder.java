@@ -83,7 +83,8 @@ public final class MessageDecoder {
             long n = i + 1L;
             String where = body.isArray() ? "body[" + i + "]" : "body";
             if (!item.isObject()) throw fail(msg, where + " is not a JSON object");
-            RawRecord record = new RawRecord(new RecordPosition(n, n, 0, 0), (ObjectNode) item, item.toString());
+            ObjectNode fields = withAttributeFields(msg, feed, (ObjectNode) item, where);
+            RawRecord record = new RawRecord(new RecordPosition(n, n, 0, 0), fields, item.toString());
             try {
                 EventEnvelope e = mapper.map(record, ctx, EventIds.messagePositionName(msg.channel(), msg.messageId(), n));
                 events.add(declared == null ? e : new EventEnvelope(e.eventId(), e.streamId(), e.eventType(), declared,
@@ -97,6 +98,27 @@ public final class MessageDecoder {
             }
         }
         return events;
+    }
+
+    /**
+     * The record the mapping reads: the body's object plus the feed's {@code attribute_fields}, each
+     * attribute the message carries set as its field (absent when the message lacks it, so the mapping
+     * says what a missing value means). A body that has such a field already is refused: which of the
+     * two the producer meant cannot be known, and neither may silently win.
+     */
+    private static ObjectNode withAttributeFields(InboundMessage msg, MessageFeed feed, ObjectNode item, String where) {
+        if (feed.attributeFields().isEmpty()) return item;
+        ObjectNode fields = item.deepCopy();
+        for (Map.Entry<String, String> e : feed.attributeFields().entrySet()) {
+            String value = msg.attributes().get(e.getKey());
+            if (value == null) continue;
+            if (fields.has(e.getValue())) {
+                throw fail(msg, where + " has a field '" + e.getValue() + "' and attribute '" + e.getKey()
+                        + "' sets it too (attribute_fields of message feed '" + feed.name() + "')");
+            }
+            fields.put(e.getValue(), value);
+        }
+        return fields;
     }
 
     // ---------------------------------------------------------------- CloudEvents

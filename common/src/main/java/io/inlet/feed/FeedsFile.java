@@ -51,7 +51,7 @@ final class FeedsFile {
             "errors", "duplicate_content", "batch_size", "batch_bytes", "lanes", "lanes_from_bytes",
             "derived", "shared_streams");
     private static final Set<String> MESSAGE_KEYS = Set.of("name", "channel", "format", "mapping", "table", "derived",
-            "schema_version_attribute", "shared_streams");
+            "schema_version_attribute", "attribute_fields", "shared_streams");
     /** A name SQS (256 characters of these) and Pub/Sub (256 bytes) both carry; {@code ce-*} belongs to CloudEvents. */
     static final Pattern ATTRIBUTE = Pattern.compile("(?![cC][eE]-)[A-Za-z0-9_.-]{1,256}");
     private static final Set<String> FORMAT_KEYS = Set.of("type", "delimiter", "quote", "escape", "header", "columns",
@@ -370,7 +370,32 @@ final class FeedsFile {
             throw attributeNode.error("invalid attribute name '" + Printable.of(attribute, 60) + "' (1 to 256 letters, digits, "
                     + "'_', '.', '-'; not starting with 'ce-', which names CloudEvent attributes)");
         }
-        return new MessageFeed(name, channel, format, mapping, table, derived, attribute);
+        return new MessageFeed(name, channel, format, mapping, table, derived, attribute,
+                attributeFields(node.get("attribute_fields"), format));
+    }
+
+    /** {@code attribute_fields}: message attribute -> the record field the mapping reads it as. */
+    private static Map<String, String> attributeFields(ConfigNode node, MessageFeed.Format format) {
+        if (node.isAbsent()) return Map.of();
+        if (!node.isObject()) throw node.error("expected a map of attribute name -> field name");
+        if (format == MessageFeed.Format.CLOUDEVENT) {
+            throw node.error("applies to plain JSON messages; a cloudevent feed has no mapping to read them");
+        }
+        Map<String, String> fields = new LinkedHashMap<>();
+        Set<String> targets = new HashSet<>();
+        for (Map.Entry<String, ConfigNode> e : node.entries().entrySet()) {
+            if (!ATTRIBUTE.matcher(e.getKey()).matches()) {
+                throw e.getValue().error("invalid attribute name '" + Printable.of(e.getKey(), 60) + "' (1 to 256 letters, "
+                        + "digits, '_', '.', '-'; not starting with 'ce-')");
+            }
+            String field = e.getValue().text();
+            if (field.isBlank() || field.length() > 256 || Printable.of(field, 256).length() != field.length()) {
+                throw e.getValue().error("invalid field name '" + Printable.of(field, 60) + "' (1 to 256 printable characters)");
+            }
+            if (!targets.add(field)) throw e.getValue().error("field '" + field + "' is set from two attributes");
+            fields.put(e.getKey(), field);
+        }
+        return fields;
     }
 
     // ---------------------------------------------------------------- mapping

@@ -1,6 +1,7 @@
 package io.inlet.feed;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * A message feed: business events arriving on a queue or topic.
@@ -14,9 +15,11 @@ import java.util.List;
  * @param schemaVersionAttribute the message attribute that declares the schema version of the
  *                               message's events ({@value #DEFAULT_SCHEMA_VERSION_ATTRIBUTE} unless set:
  *                               the attribute Inlet's own publishers write)
+ * @param attributeFields        message attributes the mapping reads as record fields: attribute name ->
+ *                               field name (plain JSON only); a body that has such a field already is refused
  */
 public record MessageFeed(String name, String channel, Format format, MappingSpec mapping, String table,
-                          List<DerivedRoute> derived, String schemaVersionAttribute) {
+                          List<DerivedRoute> derived, String schemaVersionAttribute, Map<String, String> attributeFields) {
 
     public static final String DEFAULT_SCHEMA_VERSION_ATTRIBUTE = "schemaVersion";
 
@@ -26,11 +29,17 @@ public record MessageFeed(String name, String channel, Format format, MappingSpe
         derived = derived == null ? List.of() : List.copyOf(derived);
         if (format == null) format = Format.AUTO;
         if (schemaVersionAttribute == null) schemaVersionAttribute = DEFAULT_SCHEMA_VERSION_ATTRIBUTE;
+        attributeFields = attributeFields == null ? Map.of() : Map.copyOf(attributeFields);
+    }
+
+    public MessageFeed(String name, String channel, Format format, MappingSpec mapping, String table,
+                       List<DerivedRoute> derived, String schemaVersionAttribute) {
+        this(name, channel, format, mapping, table, derived, schemaVersionAttribute, null);
     }
 
     public MessageFeed(String name, String channel, Format format, MappingSpec mapping, String table,
                        List<DerivedRoute> derived) {
-        this(name, channel, format, mapping, table, derived, null);
+        this(name, channel, format, mapping, table, derived, null, null);
     }
 
     public boolean matches(String channel) {

@@ -112,6 +112,19 @@ class MessageBodiesAndAttributesTest {
         SQSBatchResponse response = new SqsIngestHandler(env).handleRequest(event, TestLambdaContext.withTimeout(60_000));
         assertThat(response.getBatchItemFailures()).isEmpty();
         assertThat(stored(received.get(0).messageId())).containsExactly("order-A-1 PLACED v2", "order-A-2 PLACED v2");
+        // the feed's attribute_fields hand the binary attribute to the mapping: it is in every element's payload
+        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT payload->>'signature' FROM " + TABLE + " WHERE causation_id = ?")) {
+            ps.setString(1, received.get(0).messageId());
+            try (ResultSet rs = ps.executeQuery()) {
+                int rows = 0;
+                while (rs.next()) {
+                    assertThat(rs.getString(1)).isEqualTo("AAEC/w==");
+                    rows++;
+                }
+                assertThat(rows).isEqualTo(2);
+            }
+        }
     }
 
     @ParameterizedTest
