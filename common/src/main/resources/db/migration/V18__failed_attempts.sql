@@ -7,3 +7,7 @@
 ALTER TABLE ingested_files
     ADD COLUMN failed_attempts integer NOT NULL DEFAULT 0 CHECK (failed_attempts >= 0),
     ADD COLUMN last_failure    text;
+COMMENT ON COLUMN ingested_files.failed_attempts IS
+    'Attempts in a row that failed, without progress, with an error neither transient nor known to be permanent; 0 after progress.';
+COMMENT ON COLUMN ingested_files.last_failure IS
+    'The reason of the last such failed attempt (kept after progress, for the record); bounded in length.';
