@@ -49,7 +49,7 @@ public final class Inlet {
     private Inlet(Builder b, Transactions tx) {
         this.feeds = b.feeds;
         this.metrics = new InletMetrics(b.meterRegistry == null ? new SimpleMeterRegistry() : b.meterRegistry);
-        this.files = new FileIngester(b.feeds, tx, b.workerId, b.leaseDuration, b.clock);
+        this.files = new FileIngester(b.feeds, tx, b.workerId, b.leaseDuration, b.clock, b.maxFailedAttempts);
         this.messages = new MessageIngester(b.feeds, tx, b.clock);
         this.relay = new OutboxRelay(tx, b.relaySettings);
     }
@@ -130,6 +130,7 @@ public final class Inlet {
         private FeedRegistry feeds;
         private String workerId;
         private Duration leaseDuration = Duration.ofMinutes(15);
+        private int maxFailedAttempts = FileIngester.DEFAULT_MAX_FAILED_ATTEMPTS;
         private RelaySettings relaySettings = RelaySettings.DEFAULTS;
         private Clock clock = Clock.systemUTC();
         private MeterRegistry meterRegistry;
@@ -153,6 +154,17 @@ public final class Inlet {
         /** How long a claim on a file lasts without a checkpoint before another worker may take over. */
         public Builder leaseDuration(Duration leaseDuration) {
             this.leaseDuration = leaseDuration;
+            return this;
+        }
+
+        /**
+         * How many attempts of a file may fail in a row, without progress, with an error that is
+         * neither transient nor known to be permanent (a missing grant, a trigger raising, a defect)
+         * before the next such failure records the file REJECTED instead of releasing it for another
+         * attempt; default {@value FileIngester#DEFAULT_MAX_FAILED_ATTEMPTS}, at least 1.
+         */
+        public Builder maxFailedAttempts(int maxFailedAttempts) {
+            this.maxFailedAttempts = maxFailedAttempts;
             return this;
         }
 
@@ -181,6 +193,9 @@ public final class Inlet {
             Objects.requireNonNull(feeds, "Inlet needs feeds");
             if (leaseDuration.compareTo(Duration.ofSeconds(1)) < 0) {
                 throw new IllegalArgumentException("lease duration must be at least 1s: " + leaseDuration);
+            }
+            if (maxFailedAttempts < 1) {
+                throw new IllegalArgumentException("max failed attempts must be at least 1: " + maxFailedAttempts);
             }
             // nothing random here: the lease owners add a random part when the first attempt begins
             // (after a SnapStart restore, not in the snapshot)

@@ -21,14 +21,14 @@ final class StatusCommand extends CliCommand {
             ctx.out.printf(fmt, "ID", "FEED", "OBJECT", "STATUS", "READ", "APPENDED", "DUPLICATE", "CONFLICT", "REJECTED", "FIRST ERROR");
             try (PreparedStatement ps = c.prepareStatement("""
                     SELECT file_id, feed, bucket || '/' || object_key, status, records_read, appended, duplicate, conflict,
-                           rejected, coalesce(first_error, '')
+                           rejected, coalesce(first_error, ''), failed_attempts, last_failure
                     FROM inlet.ingested_files ORDER BY updated_at DESC, file_id DESC LIMIT ?""")) {
                 ps.setInt(1, limit);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         ctx.out.printf(fmt, rs.getLong(1), rs.getString(2), TerminalText.escape(rs.getString(3)), rs.getString(4),
                                 rs.getLong(5), rs.getLong(6), rs.getLong(7), rs.getLong(8), rs.getLong(9),
-                                TerminalText.escape(rs.getString(10)));
+                                TerminalText.escape(errors(rs.getString(4), rs.getString(10), rs.getInt(11), rs.getString(12))));
                     }
                 }
             }
@@ -50,5 +50,15 @@ final class StatusCommand extends CliCommand {
             }
         }
         return ExitCodes.OK;
+    }
+
+    /**
+     * The last column: the first error; for a file in progress whose attempts have been failing, also
+     * how many failed in a row without progress and the last one's reason.
+     */
+    static String errors(String status, String firstError, int failedAttempts, String lastFailure) {
+        if (!status.equals("IN_PROGRESS") || failedAttempts == 0) return firstError;
+        String failures = "failed_attempts=" + failedAttempts + " last_failure: " + (lastFailure == null ? "" : lastFailure);
+        return firstError.isEmpty() ? failures : firstError + "; " + failures;
     }
 }

@@ -110,6 +110,34 @@ class HostileInputCliTest {
     }
 
     @Test
+    void statusShowsTheFailedAttemptsAndLastFailureOfAFileInProgressEscapedAndAligned() throws Exception {
+        Path root = Files.createDirectories(tmp.resolve("root"));
+        Files.createDirectories(root.resolve("acme"));
+        Files.copy(Samples.files().resolve("acme/orders-quoted.csv"), root.resolve("acme/stuck.csv"));
+        Files.copy(Samples.files().resolve("acme/orders-quoted.csv"), root.resolve("acme/fine.csv"));
+        assertThat(run("ingest", "acme", "--root", root.toString(), "--bucket", "vendor-drop", "--feeds", feeds,
+                "--database-url", url).code()).isZero();
+        // as the ledger stands after two attempts failed on a trigger quoting vendor text
+        try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+            s.execute("UPDATE inlet.ingested_files SET status = 'IN_PROGRESS', lease_owner = 'w', failed_attempts = 2, "
+                    + "last_failure = 'database error (SQLState 42501): denied " + ESC + "[2J" + RLO + "' "
+                    + "WHERE object_key = 'acme/stuck.csv'");
+        }
+
+        Run status = run("status", "--feeds", feeds, "--database-url", url);
+
+        assertThat(status.out()).doesNotContain(ESC).doesNotContain(RLO)
+                .containsPattern("acme/stuck.csv\\s+IN_PROGRESS .*failed_attempts=2 last_failure: "
+                        + "database error \\(SQLState 42501\\): denied \\\\x1b\\[2J\\\\u202e");
+        String header = status.out().lines().filter(l -> l.contains("FIRST ERROR")).findFirst().orElseThrow();
+        String stuck = status.out().lines().filter(l -> l.contains("acme/stuck.csv")).findFirst().orElseThrow();
+        String fine = status.out().lines().filter(l -> l.contains("acme/fine.csv")).findFirst().orElseThrow();
+        // the columns stay aligned: the status column starts at one offset on every line
+        assertThat(stuck.indexOf("IN_PROGRESS")).isEqualTo(header.indexOf("STATUS")).isEqualTo(fine.indexOf("COMPLETED"));
+        assertThat(fine).doesNotContain("failed_attempts");
+    }
+
+    @Test
     void migrateFailsWhenAFeedTableExistsAndIsNoEventTable() throws Exception {
         Path bad = tmp.resolve("feeds.yaml");
         Files.writeString(bad, Files.readString(Path.of(feeds)).replace("table: billing_events", "table: events_pkey"));

@@ -71,8 +71,23 @@ public final class FileIngester {
     private final LeaseOwners owners;
     private final Duration lease;
     private final Clock clock;
+    private final int maxFailedAttempts;
+
+    /** The default of {@code maxFailedAttempts}. */
+    public static final int DEFAULT_MAX_FAILED_ATTEMPTS = 5;
 
     public FileIngester(FeedRegistry feeds, Transactions tx, String worker, Duration lease, Clock clock) {
+        this(feeds, tx, worker, lease, clock, DEFAULT_MAX_FAILED_ATTEMPTS);
+    }
+
+    /**
+     * As above; after {@code maxFailedAttempts} attempts of a file failed in a row without progress,
+     * with an error not known to be transient, the next such failure records the file REJECTED.
+     */
+    public FileIngester(FeedRegistry feeds, Transactions tx, String worker, Duration lease, Clock clock,
+                        int maxFailedAttempts) {
+        if (maxFailedAttempts < 1) throw new IllegalArgumentException("max failed attempts must be at least 1: " + maxFailedAttempts);
+        this.maxFailedAttempts = maxFailedAttempts;
         this.feeds = feeds;
         this.tx = tx;
         this.ledger = new FileLedger(tx);
@@ -190,12 +205,42 @@ public final class FileIngester {
             throw new RetryableException("reading " + a.ref().displayName() + " failed: " + e.getMessage(), e);
         } catch (PermanentException e) {
             return rejectForGood(a, e);
-        } catch (RuntimeException e) {
-            // retryable, or not known to be permanent (an unclassified database error such as a missing
-            // grant, which the operator can fix): released, and the platform tries again
+        } catch (RetryableException e) {
+            // transient by classification (database unreachable or busy, lease lost): not counted
             if (!(e instanceof io.inlet.ledger.LeaseLostException)) releaseQuietly(a);
             throw e;
+        } catch (RuntimeException e) {
+            return failedAttempt(a, e);
         }
+    }
+
+    /**
+     * A failure known to be neither transient nor permanent (an unclassified database error such as
+     * a missing grant or a trigger raising, which the operator can fix; a defect outside the mapper):
+     * the ledger counts it with its reason and the file is released for another attempt, and the
+     * failure surfaces so that the platform tries again. Once {@code maxFailedAttempts} attempts
+     * failed in a row without progress, the next such failure records the file REJECTED with the
+     * reason instead: never an endless retry.
+     */
+    private FileReport failedAttempt(Attempt a, RuntimeException e) {
+        String reason = e.getClass() == IllegalStateException.class && e.getMessage() != null ? e.getMessage() : e.toString();
+        int failures;
+        try {
+            failures = a.db().inTransaction(c -> ledger.recordFailure(c, a.claim().fileId(), a.owner(), reason,
+                    maxFailedAttempts));
+        } catch (RuntimeException again) {
+            e.addSuppressed(again);
+            releaseQuietly(a);
+            throw e;
+        }
+        if (failures <= maxFailedAttempts) {
+            LOG.warn("file {}: attempt failed ({} of {} without progress before giving up), released for another attempt",
+                    a.ref().displayName(), failures, maxFailedAttempts, e);
+            throw e;
+        }
+        LOG.error("file {}: {} attempts failed in a row without progress, recording it as REJECTED",
+                a.ref().displayName(), failures, e);
+        return recordRejected(a, e, "gave up after " + failures + " failed attempts without progress: " + reason);
     }
 
     /**
@@ -207,9 +252,13 @@ public final class FileIngester {
      */
     private FileReport rejectForGood(Attempt a, PermanentException e) {
         LOG.error("file {}: permanent failure, recording it as REJECTED", a.ref().displayName(), e);
-        String reason = "permanent failure: " + e.getMessage();
+        return recordRejected(a, e, "permanent failure: " + e.getMessage());
+    }
+
+    /** Finishes the file REJECTED with {@code error}; if even that cannot be recorded, {@code e} surfaces. */
+    private FileReport recordRejected(Attempt a, RuntimeException e, String error) {
         try {
-            return finish(a, "REJECTED", null, null, reason, a.claim().resumeFrom(), List.of());
+            return finish(a, "REJECTED", null, null, error, a.claim().resumeFrom(), List.of());
         } catch (RuntimeException again) {
             e.addSuppressed(again);
             releaseQuietly(a);

@@ -245,6 +245,7 @@ public final class FileLedger {
                                           THEN ? ELSE first_error END,
                        first_error_record = CASE WHEN ?::text IS NOT NULL AND (first_error IS NULL OR ?::bigint < first_error_record)
                                                  THEN ? ELSE first_error_record END,
+                       failed_attempts = 0,
                        lease_expires_at = now() + make_interval(secs => ?), updated_at = now()
                  WHERE file_id = ? AND status = 'IN_PROGRESS' AND lease_owner = ?""")) {
             int p = 1;
@@ -319,7 +320,8 @@ public final class FileLedger {
                        completed_at = CASE WHEN ? = 'IN_PROGRESS' THEN NULL ELSE now() END,
                        duration_ms = coalesce(duration_ms, 0) + ?,
                        content_sha256 = coalesce(?, content_sha256), duplicate_of = ?,
-                       first_error = coalesce(first_error, ?), updated_at = now()
+                       first_error = coalesce(first_error, ?),
+                       failed_attempts = CASE WHEN ? = 'REJECTED' THEN failed_attempts ELSE 0 END, updated_at = now()
                  WHERE file_id = ? AND status = 'IN_PROGRESS' AND lease_owner = ?
                 RETURNING records_read, appended, duplicate, conflict, rejected, slices""")) {
             int p = 1;
@@ -337,6 +339,7 @@ public final class FileLedger {
             ps.setString(p++, sha256);
             if (duplicateOf == null) ps.setNull(p++, java.sql.Types.BIGINT); else ps.setLong(p++, duplicateOf);
             ps.setString(p++, PostgresValues.storable(error));
+            ps.setString(p++, status);
             ps.setLong(p++, fileId);
             ps.setString(p, worker);
             try (ResultSet rs = ps.executeQuery()) {
@@ -371,6 +374,46 @@ public final class FileLedger {
             ps.executeUpdate();
         }
         return total;
+    }
+
+    /** The longest reason {@link #recordFailure} keeps, in characters (the rest is cut, and says so). */
+    public static final int MAX_FAILURE_LENGTH = 2000;
+
+    /**
+     * Records, in the caller's transaction, that this worker's attempt failed with {@code reason}
+     * (an error known to be neither transient nor permanent): the file's count of failed attempts
+     * goes up by one and the reason is kept. While the count before this failure was below
+     * {@code maxFailedAttempts} the lease is released in the same statement, for another attempt;
+     * otherwise the lease is kept, for the caller to record the file REJECTED. Returns the new count;
+     * the lease lost (another worker holds the file) raises {@link LeaseLostException}.
+     */
+    public int recordFailure(Connection c, long fileId, String worker, String reason, int maxFailedAttempts)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                UPDATE ingested_files
+                   SET failed_attempts = failed_attempts + 1, last_failure = ?,
+                       lease_expires_at = CASE WHEN failed_attempts < ? THEN now() ELSE lease_expires_at END,
+                       updated_at = now()
+                 WHERE file_id = ? AND status = 'IN_PROGRESS' AND lease_owner = ?
+                RETURNING failed_attempts""")) {
+            ps.setString(1, PostgresValues.storable(bounded(reason)));
+            ps.setInt(2, maxFailedAttempts);
+            ps.setLong(3, fileId);
+            ps.setString(4, worker);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) throw new LeaseLostException(fileId, worker);
+                return rs.getInt(1);
+            }
+        }
+    }
+
+    /** {@code reason} cut to {@link #MAX_FAILURE_LENGTH} characters (never inside a surrogate pair). */
+    static String bounded(String reason) {
+        if (reason == null) return "(no reason given)";
+        if (reason.length() <= MAX_FAILURE_LENGTH) return reason;
+        int end = MAX_FAILURE_LENGTH;
+        if (Character.isHighSurrogate(reason.charAt(end - 1))) end--;
+        return reason.substring(0, end) + "... (" + (reason.length() - end) + " more characters)";
     }
 
     /** A completed file with the same content under another identity, if any. */
