@@ -320,7 +320,7 @@ public final class FileLedger {
                        completed_at = CASE WHEN ? = 'IN_PROGRESS' THEN NULL ELSE now() END,
                        duration_ms = coalesce(duration_ms, 0) + ?,
                        content_sha256 = coalesce(?, content_sha256), duplicate_of = ?,
-                       first_error = coalesce(first_error, ?),
+                       first_error = CASE WHEN ? = 'REJECTED' THEN coalesce(?, first_error) ELSE coalesce(first_error, ?) END,
                        failed_attempts = CASE WHEN ? = 'REJECTED' THEN failed_attempts ELSE 0 END, updated_at = now()
                  WHERE file_id = ? AND status = 'IN_PROGRESS' AND lease_owner = ?
                 RETURNING records_read, appended, duplicate, conflict, rejected, slices""")) {
@@ -338,7 +338,11 @@ public final class FileLedger {
             ps.setLong(p++, spent.toMillis());
             ps.setString(p++, sha256);
             if (duplicateOf == null) ps.setNull(p++, java.sql.Types.BIGINT); else ps.setLong(p++, duplicateOf);
-            ps.setString(p++, PostgresValues.storable(error));
+            // a REJECTED file's first error is why it was rejected; otherwise the earliest record's error stays
+            String storable = PostgresValues.storable(error);
+            ps.setString(p++, status);
+            ps.setString(p++, storable);
+            ps.setString(p++, storable);
             ps.setString(p++, status);
             ps.setLong(p++, fileId);
             ps.setString(p, worker);
