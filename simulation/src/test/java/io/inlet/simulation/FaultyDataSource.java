@@ -1,15 +1,12 @@
 package io.inlet.simulation;
 
-import java.io.PrintWriter;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.logging.Logger;
 import javax.sql.DataSource;
 
 /**
@@ -18,16 +15,15 @@ import javax.sql.DataSource;
  * reaches the server, wherever the code under test happens to be: claim, a batch, the finish, a
  * removal, a message.
  */
-final class FaultyDataSource implements DataSource {
+final class FaultyDataSource extends DelegatingDataSource {
 
     private static final Set<String> COUNTED = Set.of("prepareStatement", "createStatement", "prepareCall", "commit");
 
-    private final DataSource real;
     private final AtomicInteger countdown = new AtomicInteger(-1);
     private final AtomicInteger injected = new AtomicInteger();
 
     FaultyDataSource(DataSource real) {
-        this.real = real;
+        super(real);
     }
 
     /** The {@code n}-th counted call from now fails (n >= 1); one failure, then none until armed again. */
@@ -67,41 +63,6 @@ final class FaultyDataSource implements DataSource {
             }
         };
         return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class}, h);
-    }
-
-    @Override
-    public PrintWriter getLogWriter() throws SQLException {
-        return real.getLogWriter();
-    }
-
-    @Override
-    public void setLogWriter(PrintWriter out) throws SQLException {
-        real.setLogWriter(out);
-    }
-
-    @Override
-    public void setLoginTimeout(int seconds) throws SQLException {
-        real.setLoginTimeout(seconds);
-    }
-
-    @Override
-    public int getLoginTimeout() throws SQLException {
-        return real.getLoginTimeout();
-    }
-
-    @Override
-    public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-        return real.getParentLogger();
-    }
-
-    @Override
-    public <T> T unwrap(Class<T> iface) throws SQLException {
-        return real.unwrap(iface);
-    }
-
-    @Override
-    public boolean isWrapperFor(Class<?> iface) throws SQLException {
-        return real.isWrapperFor(iface);
     }
 
 }

@@ -1,6 +1,5 @@
 package io.inlet.simulation;
 
-import java.io.PrintWriter;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
@@ -8,7 +7,6 @@ import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.logging.Logger;
 import javax.sql.DataSource;
 
 /**
@@ -18,15 +16,14 @@ import javax.sql.DataSource;
  * connection; a connection the caller's code found broken is still reset and reused, since the
  * simulation's faults never reach the server.
  */
-final class PooledDataSource implements DataSource {
+final class PooledDataSource extends DelegatingDataSource {
 
     private static final int MAX_IDLE = 16;
 
-    private final DataSource real;
     private final ConcurrentLinkedDeque<Connection> idle = new ConcurrentLinkedDeque<>();
 
     PooledDataSource(DataSource real) {
-        this.real = real;
+        super(real);
     }
 
     @Override
@@ -87,40 +84,5 @@ final class PooledDataSource implements DataSource {
             return;
         }
         if (idle.size() < MAX_IDLE) idle.offerFirst(c); else c.close();
-    }
-
-    @Override
-    public PrintWriter getLogWriter() throws SQLException {
-        return real.getLogWriter();
-    }
-
-    @Override
-    public void setLogWriter(PrintWriter out) throws SQLException {
-        real.setLogWriter(out);
-    }
-
-    @Override
-    public void setLoginTimeout(int seconds) throws SQLException {
-        real.setLoginTimeout(seconds);
-    }
-
-    @Override
-    public int getLoginTimeout() throws SQLException {
-        return real.getLoginTimeout();
-    }
-
-    @Override
-    public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-        return real.getParentLogger();
-    }
-
-    @Override
-    public <T> T unwrap(Class<T> iface) throws SQLException {
-        return real.unwrap(iface);
-    }
-
-    @Override
-    public boolean isWrapperFor(Class<?> iface) throws SQLException {
-        return real.isWrapperFor(iface);
     }
 }
