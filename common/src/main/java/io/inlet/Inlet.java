@@ -2,7 +2,7 @@ package io.inlet;
 
 import io.inlet.event.TraceContext;
 import io.inlet.feed.FeedRegistry;
-import io.inlet.ingest.Deadline;
+import io.inlet.failure.Deadline;
 import io.inlet.ingest.FileIngester;
 import io.inlet.ingest.FileReport;
 import io.inlet.ingest.InboundMessage;

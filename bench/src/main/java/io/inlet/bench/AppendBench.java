@@ -2,7 +2,7 @@ package io.inlet.bench;
 
 import io.inlet.db.Database;
 import io.inlet.event.EventEnvelope;
-import io.inlet.feed.DerivedRoute;
+import io.inlet.event.DerivedRoute;
 import io.inlet.testing.TestDatabase;
 import java.sql.Connection;
 import java.sql.ResultSet;

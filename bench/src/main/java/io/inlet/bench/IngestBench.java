@@ -6,7 +6,7 @@ import io.inlet.event.RecordContext;
 import io.inlet.event.RecordRejectedException;
 import io.inlet.feed.Feed;
 import io.inlet.feed.FeedRegistry;
-import io.inlet.ingest.Deadline;
+import io.inlet.failure.Deadline;
 import io.inlet.ingest.FileOutcome;
 import io.inlet.ingest.FileReport;
 import io.inlet.parse.RawRecord;

@@ -4,7 +4,7 @@ import com.sun.management.GarbageCollectionNotificationInfo;
 import io.inlet.Inlet;
 import io.inlet.db.Database;
 import io.inlet.db.DatabaseSettings;
-import io.inlet.ingest.Deadline;
+import io.inlet.failure.Deadline;
 import io.inlet.ingest.FileReport;
 import io.inlet.source.LocalFileSource;
 import java.lang.management.ManagementFactory;

@@ -1,7 +1,7 @@
 package io.inlet.bench;
 
 import io.inlet.event.EventEnvelope;
-import io.inlet.feed.DerivedRoute;
+import io.inlet.event.DerivedRoute;
 import io.inlet.store.AppendOutcome;
 import io.inlet.store.EventStore;
 import java.io.ByteArrayInputStream;

@@ -3,7 +3,7 @@ package io.inlet.cli;
 import io.inlet.Inlet;
 import io.inlet.feed.Feed;
 import io.inlet.feed.FeedRegistry;
-import io.inlet.ingest.Deadline;
+import io.inlet.failure.Deadline;
 import io.inlet.ingest.FileOutcome;
 import io.inlet.ingest.FileReport;
 import io.inlet.ingest.NoFeedException;

@@ -1,7 +1,7 @@
 package io.inlet.cli;
 
 import io.inlet.Inlet;
-import io.inlet.ingest.Deadline;
+import io.inlet.failure.Deadline;
 import io.inlet.outbox.RelayReport;
 import java.io.FileOutputStream;
 import java.io.PrintStream;

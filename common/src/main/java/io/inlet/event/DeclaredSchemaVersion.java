@@ -8,7 +8,7 @@ import java.math.BigInteger;
  * 2<sup>31</sup>-1 (the {@code schema_version} column is an {@code int}) in ASCII digits, nothing
  * else (no sign, no spaces, no decimal point, no other script's digits).
  */
-final class DeclaredSchemaVersion {
+public final class DeclaredSchemaVersion {
 
     private static final BigInteger MAX = BigInteger.valueOf(Integer.MAX_VALUE);
 
@@ -19,7 +19,7 @@ final class DeclaredSchemaVersion {
      * @param where names the carrier for the reason, e.g. {@code attribute 'schemaVersion'}
      * @throws IllegalArgumentException with the reason, the value quoted printably
      */
-    static int parse(String where, Object declared) {
+    public static int parse(String where, Object declared) {
         String text = String.valueOf(declared);
         if (!text.isEmpty() && text.length() <= 10 && text.chars().allMatch(c -> c >= '0' && c <= '9')) {
             BigInteger n = new BigInteger(text);

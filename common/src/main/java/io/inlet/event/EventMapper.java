@@ -6,10 +6,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import io.inlet.feed.MappingSpec;
-import io.inlet.feed.MappingSpec.FieldRule;
+import io.inlet.event.MappingSpec;
+import io.inlet.event.MappingSpec.FieldRule;
 import io.inlet.parse.RawRecord;
-import io.inlet.store.PostgresValues;
+import io.inlet.event.PostgresValues;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -259,7 +259,7 @@ public final class EventMapper {
         return node.isValueNode() ? node.asText() : node.toString();
     }
 
-    static String write(JsonNode node) {
+    public static String write(JsonNode node) {
         try {
             return JSON.writeValueAsString(node);
         } catch (JsonProcessingException e) {

@@ -7,8 +7,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.NullNode;
-import io.inlet.feed.MappingSpec.FieldRule;
-import io.inlet.feed.MappingSpec.FieldType;
+import io.inlet.event.MappingSpec.FieldRule;
+import io.inlet.event.MappingSpec.FieldType;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.DateTimeException;
@@ -24,9 +24,9 @@ import java.util.regex.Pattern;
  * Turns one record value into the typed JSON value of a payload field. CSV values arrive as text
  * and are typed here; JSON values keep their type when it already fits. Thread-safe.
  */
-final class FieldTyping {
+public final class FieldTyping {
 
-    static final JsonNodeFactory NODES = JsonNodeFactory.withExactBigDecimals(true);
+    public static final JsonNodeFactory NODES = JsonNodeFactory.withExactBigDecimals(true);
     /** Exact numbers: a JSON cell's 1e400 stays 1E+400, never a double's Infinity. */
     private static final ObjectMapper JSON = JsonMapper.builder().nodeFactory(NODES)
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS).build();

@@ -1,5 +1,8 @@
 package io.inlet.feed;
 
+import io.inlet.event.MappingSpec;
+import io.inlet.event.DerivedRoute;
+
 import io.inlet.parse.FormatSpec;
 import java.util.List;
 

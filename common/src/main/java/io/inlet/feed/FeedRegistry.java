@@ -1,5 +1,7 @@
 package io.inlet.feed;
 
+import io.inlet.event.MappingSpec;
+
 import io.inlet.event.EventMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

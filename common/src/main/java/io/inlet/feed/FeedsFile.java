@@ -1,5 +1,8 @@
 package io.inlet.feed;
 
+import io.inlet.event.DerivedRoute;
+import io.inlet.event.MappingSpec;
+
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -8,13 +11,13 @@ import io.inlet.event.PayloadSchema;
 import io.inlet.event.Printable;
 import io.inlet.event.StreamTemplate;
 import io.inlet.event.TimeFormat;
-import io.inlet.feed.MappingSpec.EventTypeRule;
-import io.inlet.feed.MappingSpec.FieldRule;
-import io.inlet.feed.MappingSpec.FieldType;
-import io.inlet.feed.MappingSpec.IdRule;
-import io.inlet.feed.MappingSpec.IdStrategy;
-import io.inlet.feed.MappingSpec.OccurredAtRule;
-import io.inlet.feed.MappingSpec.PayloadRule;
+import io.inlet.event.MappingSpec.EventTypeRule;
+import io.inlet.event.MappingSpec.FieldRule;
+import io.inlet.event.MappingSpec.FieldType;
+import io.inlet.event.MappingSpec.IdRule;
+import io.inlet.event.MappingSpec.IdStrategy;
+import io.inlet.event.MappingSpec.OccurredAtRule;
+import io.inlet.event.MappingSpec.PayloadRule;
 import io.inlet.parse.CsvOptions;
 import io.inlet.parse.FormatSpec;
 import java.nio.charset.Charset;

@@ -1,5 +1,8 @@
 package io.inlet.feed;
 
+import io.inlet.event.MappingSpec;
+import io.inlet.event.DerivedRoute;
+
 import java.util.List;
 import java.util.Map;
 

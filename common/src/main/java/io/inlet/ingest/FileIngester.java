@@ -1,11 +1,14 @@
 package io.inlet.ingest;
 
+import io.inlet.ledger.Counts;
+import io.inlet.failure.Deadline;
+
 import io.inlet.event.EventEnvelope;
 import io.inlet.event.EventMapper;
 import io.inlet.event.RecordContext;
 import io.inlet.event.RecordRejectedException;
 import io.inlet.event.TraceContext;
-import io.inlet.feed.DerivedRoute;
+import io.inlet.event.DerivedRoute;
 import io.inlet.feed.DuplicateContentPolicy;
 import io.inlet.feed.Feed;
 import io.inlet.feed.FeedRegistry;

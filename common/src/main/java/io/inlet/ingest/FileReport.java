@@ -1,5 +1,7 @@
 package io.inlet.ingest;
 
+import io.inlet.ledger.Counts;
+
 import io.inlet.parse.ResumePoint;
 import io.inlet.source.ObjectRef;
 import java.time.Duration;

@@ -1,10 +1,12 @@
 package io.inlet.ingest;
 
+import io.inlet.ledger.Counts;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.inlet.event.EventIds;
 import io.inlet.source.ObjectRef;
-import io.inlet.store.PostgresValues;
+import io.inlet.event.PostgresValues;
 import java.util.UUID;
 
 /** The FileIngested / FileRejected summary event of a finished file, as its outbox payload. */

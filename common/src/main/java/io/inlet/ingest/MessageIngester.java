@@ -1,7 +1,9 @@
 package io.inlet.ingest;
 
+import io.inlet.ledger.Counts;
+
 import io.inlet.event.EventEnvelope;
-import io.inlet.event.MessageDecoder;
+import io.inlet.ingest.MessageDecoder;
 import io.inlet.event.RecordContext;
 import io.inlet.event.TraceContext;
 import io.inlet.feed.FeedRegistry;
@@ -9,7 +11,7 @@ import io.inlet.feed.MessageFeed;
 import io.inlet.store.AppendOutcome;
 import io.inlet.store.EventOutcome;
 import io.inlet.store.EventStore;
-import io.inlet.store.PostgresValues;
+import io.inlet.event.PostgresValues;
 import io.inlet.store.RejectedRecords;
 import io.inlet.store.Rejection;
 import io.inlet.store.Transactions;

@@ -1,5 +1,7 @@
 package io.inlet.ingest;
 
+import io.inlet.ledger.Counts;
+
 /**
  * The result of ingesting one message.
  *

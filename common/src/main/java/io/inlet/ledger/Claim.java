@@ -1,6 +1,6 @@
 package io.inlet.ledger;
 
-import io.inlet.ingest.Counts;
+import io.inlet.ledger.Counts;
 import io.inlet.parse.ResumePoint;
 import java.time.Instant;
 import java.util.List;

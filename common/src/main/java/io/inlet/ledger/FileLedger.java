@@ -1,10 +1,10 @@
 package io.inlet.ledger;
 
-import io.inlet.ingest.Counts;
+import io.inlet.ledger.Counts;
 import io.inlet.parse.ResumePoint;
 import io.inlet.source.ObjectRef;
 import io.inlet.source.ObjectSequencer;
-import io.inlet.store.PostgresValues;
+import io.inlet.event.PostgresValues;
 import io.inlet.store.TransactionRunner;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

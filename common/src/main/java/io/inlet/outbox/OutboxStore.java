@@ -1,5 +1,6 @@
 package io.inlet.outbox;
 
+
 import io.inlet.event.CloudEventWriter;
 import io.inlet.event.TraceContext;
 import java.sql.Connection;

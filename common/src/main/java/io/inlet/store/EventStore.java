@@ -1,7 +1,9 @@
 package io.inlet.store;
 
+import io.inlet.event.PostgresValues;
+
 import io.inlet.event.EventEnvelope;
-import io.inlet.feed.DerivedRoute;
+import io.inlet.event.DerivedRoute;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -1,5 +1,7 @@
 package io.inlet.store;
 
+import io.inlet.event.PostgresValues;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;

@@ -1,6 +1,6 @@
 package io.inlet.verify;
 
-import io.inlet.feed.DerivedRoute;
+import io.inlet.event.DerivedRoute;
 import io.inlet.feed.Feed;
 import io.inlet.feed.FeedRegistry;
 import java.io.IOException;

@@ -1,5 +1,7 @@
 package io.inlet.event;
 
+import io.inlet.ingest.MessageDecoder;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

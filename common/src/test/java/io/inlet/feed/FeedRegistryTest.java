@@ -1,5 +1,8 @@
 package io.inlet.feed;
 
+import io.inlet.event.MappingSpec;
+import io.inlet.event.DerivedRoute;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.inlet.parse.FormatSpec;

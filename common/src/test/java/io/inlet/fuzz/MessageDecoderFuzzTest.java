@@ -2,7 +2,7 @@ package io.inlet.fuzz;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import io.inlet.event.MessageDecoder;
+import io.inlet.ingest.MessageDecoder;
 import io.inlet.event.RecordContext;
 import io.inlet.failure.PermanentException;
 import io.inlet.feed.FeedRegistry;

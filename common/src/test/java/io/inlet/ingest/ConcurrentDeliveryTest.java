@@ -1,5 +1,7 @@
 package io.inlet.ingest;
 
+import io.inlet.failure.Deadline;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.inlet.Inlet;

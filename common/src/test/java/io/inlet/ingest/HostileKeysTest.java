@@ -1,5 +1,7 @@
 package io.inlet.ingest;
 
+import io.inlet.failure.Deadline;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -28,7 +30,7 @@ class HostileKeysTest {
         String key = "acme/" + "a".repeat(1100) + ".csv";
 
         assertThatThrownBy(() -> inlet.ingestFile(new ObjectRef("vendor-drop", key, null, "e", 1L), source,
-                io.inlet.ingest.Deadline.none()))
+                io.inlet.failure.Deadline.none()))
                 .isInstanceOf(NoFeedException.class)
                 .hasMessageContaining("key is 1109 bytes in UTF-8; S3 and GCS allow at most 1024")
                 .hasMessageContaining("vendor-drop/acme/aaa");

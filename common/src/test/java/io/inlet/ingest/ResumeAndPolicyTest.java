@@ -1,5 +1,8 @@
 package io.inlet.ingest;
 
+import io.inlet.ledger.Counts;
+import io.inlet.failure.Deadline;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

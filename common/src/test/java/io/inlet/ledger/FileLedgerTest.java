@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static io.inlet.source.ObjectSequencer.s3;
 
-import io.inlet.ingest.Counts;
+import io.inlet.ledger.Counts;
 import io.inlet.parse.ResumePoint;
 import io.inlet.source.ObjectRef;
 import io.inlet.store.Transactions;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.inlet.Inlet;
 import io.inlet.feed.FeedRegistry;
-import io.inlet.ingest.Deadline;
+import io.inlet.failure.Deadline;
 import io.inlet.outbox.OutboxMessage;
 import io.inlet.outbox.PublishResult;
 import io.inlet.source.LocalFileSource;

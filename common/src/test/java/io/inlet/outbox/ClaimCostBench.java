@@ -1,7 +1,7 @@
 package io.inlet.outbox;
 
 import io.inlet.event.CloudEventWriter;
-import io.inlet.ingest.Deadline;
+import io.inlet.failure.Deadline;
 import io.inlet.store.Transactions;
 import io.inlet.testing.TestDatabase;
 import java.sql.Connection;

@@ -4,8 +4,8 @@ import static io.inlet.testing.Events.event;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.inlet.event.EventEnvelope;
-import io.inlet.feed.DerivedRoute;
-import io.inlet.ingest.Deadline;
+import io.inlet.event.DerivedRoute;
+import io.inlet.failure.Deadline;
 import io.inlet.store.EventStore;
 import io.inlet.store.Transactions;
 import io.inlet.testing.TestDatabase;

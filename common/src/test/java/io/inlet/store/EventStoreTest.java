@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.inlet.event.EventEnvelope;
-import io.inlet.feed.DerivedRoute;
+import io.inlet.event.DerivedRoute;
 import io.inlet.testing.TestDatabase;
 import java.sql.Connection;
 import java.sql.ResultSet;

@@ -7,7 +7,7 @@ import io.inlet.Inlet;
 import io.inlet.db.Database;
 import io.inlet.db.DatabaseSettings;
 import io.inlet.feed.FeedRegistry;
-import io.inlet.ingest.Deadline;
+import io.inlet.failure.Deadline;
 import io.inlet.ingest.FileOutcome;
 import io.inlet.ingest.FileReport;
 import io.inlet.outbox.OutboxMessage;

@@ -6,7 +6,7 @@ import io.inlet.Inlet;
 import io.inlet.db.Database;
 import io.inlet.db.DatabaseSettings;
 import io.inlet.feed.FeedRegistry;
-import io.inlet.ingest.Deadline;
+import io.inlet.failure.Deadline;
 import io.inlet.source.LocalFileSource;
 import io.inlet.testing.Samples;
 import io.inlet.testing.TestDatabase;

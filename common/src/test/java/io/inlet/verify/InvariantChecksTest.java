@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.inlet.Inlet;
 import io.inlet.feed.FeedRegistry;
-import io.inlet.ingest.Deadline;
+import io.inlet.failure.Deadline;
 import io.inlet.source.LocalFileSource;
 import io.inlet.testing.Samples;
 import io.inlet.testing.TestDatabase;

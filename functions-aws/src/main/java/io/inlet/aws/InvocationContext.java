@@ -1,7 +1,7 @@
 package io.inlet.aws;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import io.inlet.ingest.Deadline;
+import io.inlet.failure.Deadline;
 import java.time.Duration;
 import org.slf4j.MDC;
 

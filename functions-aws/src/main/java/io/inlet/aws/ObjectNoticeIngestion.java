@@ -4,7 +4,7 @@ import io.inlet.Inlet;
 import io.inlet.aws.decode.ObjectNotice;
 import io.inlet.aws.metrics.FileMetrics;
 import io.inlet.event.TraceContext;
-import io.inlet.ingest.Deadline;
+import io.inlet.failure.Deadline;
 import io.inlet.ingest.FileOutcome;
 import io.inlet.ingest.FileReport;
 import io.inlet.source.ObjectSource;

@@ -5,7 +5,7 @@ import io.inlet.gcp.decode.BusinessMessage;
 import io.inlet.gcp.decode.Decoded;
 import io.inlet.gcp.decode.ObjectNotice;
 import io.inlet.gcp.decode.Undecodable;
-import io.inlet.ingest.Deadline;
+import io.inlet.failure.Deadline;
 import io.inlet.ingest.FileOutcome;
 import io.inlet.ingest.FileReport;
 import io.inlet.ingest.InboundMessage;

@@ -12,7 +12,7 @@ import io.inlet.gcp.pubsub.PubSubEventPublisher;
 import io.inlet.gcp.pubsub.PublishSettings;
 import io.inlet.gcp.storage.GcsObjectSource;
 import io.inlet.gcp.storage.StorageFactory;
-import io.inlet.ingest.Deadline;
+import io.inlet.failure.Deadline;
 import io.inlet.outbox.RelaySettings;
 import java.io.IOException;
 import java.io.InputStream;

@@ -9,7 +9,7 @@ import io.inlet.feed.FeedRegistry;
 import io.inlet.gcp.DeliveryHandler;
 import io.inlet.gcp.decode.PubSubMessageDecoder;
 import io.inlet.gcp.decode.StorageEventDecoder;
-import io.inlet.ingest.Deadline;
+import io.inlet.failure.Deadline;
 import io.inlet.ingest.FileOutcome;
 import io.inlet.ingest.FileReport;
 import io.inlet.outbox.RelaySettings;

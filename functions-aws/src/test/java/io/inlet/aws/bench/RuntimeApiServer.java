@@ -1,5 +1,6 @@
 package io.inlet.aws.bench;
 
+
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

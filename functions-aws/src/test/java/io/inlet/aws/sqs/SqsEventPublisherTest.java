@@ -1,5 +1,6 @@
 package io.inlet.aws.sqs;
 
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

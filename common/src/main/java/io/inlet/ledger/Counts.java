@@ -1,4 +1,4 @@
-package io.inlet.ingest;
+package io.inlet.ledger;
 
 /**
  * Record counts of one file or message. Invariant of a finished file:

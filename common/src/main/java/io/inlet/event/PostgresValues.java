@@ -1,4 +1,4 @@
-package io.inlet.store;
+package io.inlet.event;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;

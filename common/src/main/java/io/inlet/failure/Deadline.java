@@ -1,4 +1,4 @@
-package io.inlet.ingest;
+package io.inlet.failure;
 
 import java.time.Clock;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package io.inlet.feed;
+package io.inlet.event;
 
 import java.util.List;
 

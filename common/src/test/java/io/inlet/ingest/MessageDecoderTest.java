@@ -1,4 +1,9 @@
-package io.inlet.event;
+package io.inlet.ingest;
+
+import io.inlet.event.EventEnvelope;
+import io.inlet.event.RecordContext;
+
+import io.inlet.ingest.MessageDecoder;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.inlet.feed;
+package io.inlet.event;
 
 import java.nio.file.Path;
 import java.time.ZoneId;

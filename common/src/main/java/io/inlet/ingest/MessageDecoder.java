@@ -1,4 +1,13 @@
-package io.inlet.event;
+package io.inlet.ingest;
+
+import io.inlet.event.DeclaredSchemaVersion;
+import io.inlet.event.EventEnvelope;
+import io.inlet.event.EventIds;
+import io.inlet.event.EventMapper;
+import io.inlet.event.FieldTyping;
+import io.inlet.event.RecordContext;
+import io.inlet.event.RecordRejectedException;
+import io.inlet.event.TraceContext;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -18,7 +27,7 @@ import io.inlet.feed.MessageFeed;
 import io.inlet.ingest.InboundMessage;
 import io.inlet.parse.RawRecord;
 import io.inlet.parse.RecordPosition;
-import io.inlet.store.PostgresValues;
+import io.inlet.event.PostgresValues;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
