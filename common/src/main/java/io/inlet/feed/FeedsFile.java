@@ -18,9 +18,8 @@ import io.inlet.event.MappingSpec.IdRule;
 import io.inlet.event.MappingSpec.IdStrategy;
 import io.inlet.event.MappingSpec.OccurredAtRule;
 import io.inlet.event.MappingSpec.PayloadRule;
-import io.inlet.parse.CsvOptions;
 import io.inlet.parse.FormatSpec;
-import java.nio.charset.Charset;
+import io.inlet.parse.RecordFormats;
 import java.nio.file.Path;
 import java.time.DateTimeException;
 import java.time.ZoneId;
@@ -57,10 +56,6 @@ final class FeedsFile {
             "schema_version_attribute", "attribute_fields", "shared_streams");
     /** A name SQS (256 characters of these) and Pub/Sub (256 bytes) both carry; {@code ce-*} belongs to CloudEvents. */
     static final Pattern ATTRIBUTE = Pattern.compile("(?![cC][eE]-)[A-Za-z0-9_.-]{1,256}");
-    private static final Set<String> FORMAT_KEYS = Set.of("type", "delimiter", "quote", "escape", "header", "columns",
-            "trim", "skip_empty_lines", "charset", "compression", "max_record_bytes");
-    private static final List<String> CSV_ONLY_KEYS = List.of("delimiter", "quote", "escape", "header", "columns", "trim",
-            "skip_empty_lines");
     private static final Set<String> MAPPING_KEYS = Set.of("event_type", "stream_id", "occurred_at", "id",
             "decimal_separator", "grouping_separator", "payload", "schema_version", "schemas");
     private static final Set<String> EVENT_TYPE_KEYS = Set.of("column", "values");
@@ -77,11 +72,17 @@ final class FeedsFile {
 
     private final String origin;
     private final Path baseDir;
+    private final RecordFormats formats;
     private final Set<String> sharedStreams = new LinkedHashSet<>();
 
     FeedsFile(String origin, Path baseDir) {
+        this(origin, baseDir, RecordFormats.standard());
+    }
+
+    FeedsFile(String origin, Path baseDir, RecordFormats formats) {
         this.origin = origin;
         this.baseDir = baseDir;
+        this.formats = formats;
     }
 
     Contents read(String yaml) {
@@ -127,10 +128,9 @@ final class FeedsFile {
         String pattern = patternNode.text();
         checkKeyPattern(patternNode, pattern);
         ConfigNode formatNode = node.get("format");
-        if (formatNode.isAbsent()) throw formatNode.error("is required (type: csv | jsonl | json_array)");
-        FormatSpec format = format(formatNode);
-        Set<String> knownColumns = format.csv() == null || format.csv().columns().isEmpty()
-                ? null : new LinkedHashSet<>(format.csv().columns());
+        if (formatNode.isAbsent()) throw formatNode.error("is required (type: " + String.join(" | ", formats.names()) + ")");
+        FormatSpec format = FormatNode.spec(formatNode, formats);
+        Set<String> knownColumns = format.declaredColumns().isEmpty() ? null : new LinkedHashSet<>(format.declaredColumns());
         MappingSpec mapping = mapping(node.get("mapping"), knownColumns, true);
         String table = table(node.get("table"));
         if (node.get("shared_streams").bool(false)) sharedStreams.add(name);
@@ -174,64 +174,6 @@ final class FeedsFile {
             throw at.error("can never match: a matching key has at least " + minimum + " bytes of UTF-8, and S3 and GCS keys have at most "
                     + ObjectKeys.MAX_KEY_BYTES);
         }
-    }
-
-    private FormatSpec format(ConfigNode node) {
-        node.requireKeys(FORMAT_KEYS);
-        String type = node.get("type").text();
-        FormatSpec.Kind kind = switch (type) {
-            case "csv" -> FormatSpec.Kind.CSV;
-            case "jsonl" -> FormatSpec.Kind.JSON_LINES;
-            case "json_array" -> FormatSpec.Kind.JSON_ARRAY;
-            default -> throw node.get("type").error("expected csv, jsonl or json_array, found '" + type + "'");
-        };
-        CsvOptions csv = null;
-        if (kind == FormatSpec.Kind.CSV) {
-            csv = csvOptions(node);
-        } else {
-            for (String key : CSV_ONLY_KEYS) {
-                if (node.has(key)) throw node.get(key).error("only applies to type csv");
-            }
-        }
-        ConfigNode charsetNode = node.get("charset");
-        String charset = charsetNode.text("auto");
-        if (!"auto".equals(charset)) {
-            try {
-                if (!Charset.isSupported(charset)) throw charsetNode.error("unknown charset '" + charset + "'");
-            } catch (IllegalArgumentException e) {
-                throw charsetNode.error("unknown charset '" + charset + "'");
-            }
-        }
-        ConfigNode compressionNode = node.get("compression");
-        FormatSpec.Compression compression = switch (compressionNode.text("auto")) {
-            case "auto" -> FormatSpec.Compression.AUTO;
-            case "none" -> FormatSpec.Compression.NONE;
-            default -> throw compressionNode.error("expected auto or none, found '" + compressionNode.text() + "'");
-        };
-        int maxRecordBytes = (int) node.get("max_record_bytes").integer(FormatSpec.DEFAULT_MAX_RECORD_BYTES, 16, 1 << 30);
-        return new FormatSpec(kind, compression, charset, csv, maxRecordBytes);
-    }
-
-    private CsvOptions csvOptions(ConfigNode node) {
-        char delimiter = oneChar(node.get("delimiter"), ',');
-        char quote = oneChar(node.get("quote"), '"');
-        ConfigNode escapeNode = node.get("escape");
-        Character escape = escapeNode.isAbsent() ? null : oneChar(escapeNode, '\\');
-        if (delimiter == quote) throw node.get("quote").error("must differ from the delimiter");
-        if (escape != null && escape == delimiter) throw escapeNode.error("must differ from the delimiter");
-        boolean header = node.get("header").bool(true);
-        ConfigNode columnsNode = node.get("columns");
-        List<String> columns = columnsNode.texts();
-        Set<String> unique = new HashSet<>();
-        for (int i = 0; i < columns.size(); i++) {
-            String c = columns.get(i);
-            if (c.isBlank()) throw columnsNode.elements().get(i).error("column name is empty");
-            if (!unique.add(c)) throw columnsNode.elements().get(i).error("duplicate column '" + c + "'");
-        }
-        if (!header && columns.isEmpty()) throw columnsNode.error("is required when header is false");
-        boolean trim = node.get("trim").bool(false);
-        boolean skipEmpty = node.get("skip_empty_lines").bool(true);
-        return new CsvOptions(delimiter, quote, escape, header, columns, trim, skipEmpty);
     }
 
     private static char oneChar(ConfigNode node, char fallback) {

@@ -304,7 +304,7 @@ public final class FileIngester {
             requireMappedColumns(a, reader, mapper);
             if (reader.emptyFile()) {
                 // not like a file with a header and no records: a vendor's export that wrote nothing says so
-                boolean header = a.feed().format().kind() == io.inlet.parse.FormatSpec.Kind.CSV && a.feed().format().csv().header();
+                boolean header = a.feed().format().hasHeader();
                 return finish(a, "COMPLETED", opener.hex(), null, header ? "empty file: no header" : "empty file: 0 bytes",
                         reader.checkpoint(), List.of());
             }

@@ -15,11 +15,21 @@ import java.util.List;
  * @param skipEmptyLines blank lines are not records
  */
 public record CsvOptions(char delimiter, char quote, Character escape, boolean header, List<String> columns,
-                         boolean trim, boolean skipEmptyLines) {
+                         boolean trim, boolean skipEmptyLines) implements FormatSettings {
 
     public static final CsvOptions DEFAULTS = new CsvOptions(',', '"', null, true, List.of(), false, true);
 
     public CsvOptions {
         columns = columns == null ? List.of() : List.copyOf(columns);
+    }
+
+    @Override
+    public List<String> declaredColumns() {
+        return columns;
+    }
+
+    @Override
+    public boolean hasHeader() {
+        return header;
     }
 }

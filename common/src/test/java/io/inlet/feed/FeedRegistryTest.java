@@ -5,7 +5,7 @@ import io.inlet.event.DerivedRoute;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.inlet.parse.FormatSpec;
+import io.inlet.parse.RecordFormats;
 import java.nio.file.Path;
 import java.time.ZoneId;
 import java.util.List;
@@ -39,7 +39,7 @@ class FeedRegistryTest {
         assertThat(globex.errors()).isEqualTo(new ErrorPolicy(ErrorPolicy.Kind.ABORT_ABOVE, -1, 20));
         assertThat(registry.feed("initech-orders").orElseThrow().format().charset()).isEqualTo("ISO-8859-1");
         assertThat(registry.feed("initech-orders").orElseThrow().errors()).isEqualTo(ErrorPolicy.SKIP_FILE);
-        assertThat(registry.feed("umbrella-events-json").orElseThrow().format().kind()).isEqualTo(FormatSpec.Kind.JSON_ARRAY);
+        assertThat(registry.feed("umbrella-events-json").orElseThrow().format().format()).isEqualTo(RecordFormats.JSON_ARRAY);
         assertThat(registry.feed("acme-orders").orElseThrow().derived()).containsExactly(
                 new DerivedRoute(DerivedRoute.Kind.APPENDED, "orders", List.of(), null),
                 new DerivedRoute(DerivedRoute.Kind.SUMMARY, "ops", List.of(), null));

@@ -5,6 +5,8 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.inlet.parse.CsvOptions;
 import io.inlet.parse.FileFormatException;
 import io.inlet.parse.FormatSpec;
+import io.inlet.parse.RecordFormat;
+import io.inlet.parse.RecordFormats;
 import io.inlet.parse.RecordReader;
 import io.inlet.parse.RecordReaders;
 import io.inlet.parse.ResumePoint;
@@ -21,14 +23,14 @@ class RecordReadersFuzzTest {
 
     @FuzzTest(maxDuration = "20s")
     void anyBytesEndInRecordsOrAClassifiedError(FuzzedDataProvider data) throws IOException {
-        FormatSpec.Kind kind = data.pickValue(FormatSpec.Kind.values());
+        RecordFormat format = data.pickValue(RecordFormats.BUILT_IN);
         char delimiter = data.pickValue(new Character[] {',', ';', '\t', '|'});
         boolean header = data.consumeBoolean();
         CsvOptions csv = new CsvOptions(delimiter, '"', data.consumeBoolean() ? '\\' : null, header,
                 header ? List.of() : List.of("a", "b", "c"), data.consumeBoolean(), data.consumeBoolean());
         String charset = data.pickValue(new String[] {"auto", "UTF-8", "ISO-8859-1", "UTF-16"});
-        FormatSpec spec = new FormatSpec(kind, FormatSpec.Compression.AUTO, charset,
-                kind == FormatSpec.Kind.CSV ? csv : null, 1 + data.consumeInt(0, 4096));
+        FormatSpec spec = new FormatSpec(format, FormatSpec.Compression.AUTO, charset,
+                format == RecordFormats.CSV ? csv : null, 1 + data.consumeInt(0, 4096));
         byte[] bytes = data.consumeRemainingAsBytes();
         try (RecordReader reader = RecordReaders.open(spec, "fuzz.bin", from -> open(bytes, from), ResumePoint.START)) {
             int guard = 0;

@@ -111,7 +111,7 @@ class CompressionDetectionTest {
 
     @Test
     void compressionNoneReadsGzipBytesAsText() {
-        FormatSpec none = new FormatSpec(FormatSpec.Kind.CSV, FormatSpec.Compression.NONE, "auto", CsvOptions.DEFAULTS, 0);
+        FormatSpec none = new FormatSpec(RecordFormats.CSV, FormatSpec.Compression.NONE, "auto", CsvOptions.DEFAULTS, 0);
         byte[] gz = Reading.bytes(Reading.sample("acme/orders-2026-11-20.csv.gz"));
 
         // 0x8b (the second gzip magic byte) cannot start a UTF-8 character

@@ -38,7 +38,7 @@ class HostileInputTest {
     void deeplyNestedJsonIsAMalformedRecordNotAStackOverflow() throws Exception {
         String deep = "[".repeat(5_000) + "]".repeat(5_000);
         byte[] file = ("{\"ok\":1}\n{\"deep\":" + deep + "}\n{\"ok\":2}\n").getBytes(StandardCharsets.UTF_8);
-        List<ReadItem> items = Reading.readAll(FormatSpec.of(FormatSpec.Kind.JSON_LINES), "deep.jsonl", Reading.opener(file));
+        List<ReadItem> items = Reading.readAll(FormatSpec.of(RecordFormats.JSON_LINES), "deep.jsonl", Reading.opener(file));
         assertThat(items).hasSize(3);
         assertThat(items.get(0)).isInstanceOf(RawRecord.class);
         assertThat(items.get(1)).isInstanceOfSatisfying(MalformedRecord.class,

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
  */
 class JsonArrayBadElementTest {
 
-    private static final FormatSpec ARRAY = FormatSpec.of(FormatSpec.Kind.JSON_ARRAY);
+    private static final FormatSpec ARRAY = FormatSpec.of(RecordFormats.JSON_ARRAY);
 
     /** Stands for bytes that are not valid in the file's encoding (replaced when encoding). */
     private static final char BAD_BYTES = '\uE000';
@@ -273,7 +273,7 @@ class JsonArrayBadElementTest {
         }
 
         FormatSpec spec() {
-            return new FormatSpec(FormatSpec.Kind.JSON_ARRAY, FormatSpec.Compression.AUTO,
+            return new FormatSpec(RecordFormats.JSON_ARRAY, FormatSpec.Compression.AUTO,
                     declared ? charset.name() : "auto", null, maxRecordBytes);
         }
 

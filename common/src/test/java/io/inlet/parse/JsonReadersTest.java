@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 
 class JsonReadersTest {
 
-    private static final FormatSpec ARRAY = FormatSpec.of(FormatSpec.Kind.JSON_ARRAY);
-    private static final FormatSpec LINES = FormatSpec.of(FormatSpec.Kind.JSON_LINES);
+    private static final FormatSpec ARRAY = FormatSpec.of(RecordFormats.JSON_ARRAY);
+    private static final FormatSpec LINES = FormatSpec.of(RecordFormats.JSON_LINES);
 
     private static byte[] utf8(String text) {
         return text.getBytes(StandardCharsets.UTF_8);

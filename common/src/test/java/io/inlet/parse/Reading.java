@@ -67,11 +67,11 @@ final class Reading {
 
     static FormatSpec csv(char delimiter, String charset) {
         CsvOptions options = new CsvOptions(delimiter, '"', null, true, List.of(), false, true);
-        return new FormatSpec(FormatSpec.Kind.CSV, FormatSpec.Compression.AUTO, charset, options,
+        return new FormatSpec(RecordFormats.CSV, FormatSpec.Compression.AUTO, charset, options,
                 FormatSpec.DEFAULT_MAX_RECORD_BYTES);
     }
 
     static FormatSpec withCap(FormatSpec spec, int maxRecordBytes) {
-        return new FormatSpec(spec.kind(), spec.compression(), spec.charset(), spec.csv(), maxRecordBytes);
+        return spec.withMaxRecordBytes(maxRecordBytes);
     }
 }

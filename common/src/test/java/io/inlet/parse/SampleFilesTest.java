@@ -33,10 +33,15 @@ class SampleFilesTest {
     }
 
     static FormatSpec specOf(JsonNode expected) {
-        FormatSpec.Kind kind = FormatSpec.Kind.valueOf(expected.get("kind").asText());
+        RecordFormat format = switch (expected.get("kind").asText()) {
+            case "CSV" -> RecordFormats.CSV;
+            case "JSON_LINES" -> RecordFormats.JSON_LINES;
+            case "JSON_ARRAY" -> RecordFormats.JSON_ARRAY;
+            default -> throw new IllegalArgumentException("unknown kind in expected.json: " + expected.get("kind"));
+        };
         String charset = expected.get("charset").asText();
-        if (kind == FormatSpec.Kind.CSV) return Reading.csv(expected.get("delimiter").asText().charAt(0), charset);
-        return new FormatSpec(kind, FormatSpec.Compression.AUTO, charset, null, FormatSpec.DEFAULT_MAX_RECORD_BYTES);
+        if (format == RecordFormats.CSV) return Reading.csv(expected.get("delimiter").asText().charAt(0), charset);
+        return new FormatSpec(format, FormatSpec.Compression.AUTO, charset, null, FormatSpec.DEFAULT_MAX_RECORD_BYTES);
     }
 
     @ParameterizedTest(name = "{0}")

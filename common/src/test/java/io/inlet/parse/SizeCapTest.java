@@ -16,7 +16,7 @@ class SizeCapTest {
 
     @Test
     void jsonLineOverTheCapIsMalformedAndTheNextLineReads() throws IOException {
-        FormatSpec spec = Reading.withCap(FormatSpec.of(FormatSpec.Kind.JSON_LINES), 100);
+        FormatSpec spec = Reading.withCap(FormatSpec.of(RecordFormats.JSON_LINES), 100);
         String huge = "{\"blob\":\"" + "x".repeat(10_000) + "\"}";
         byte[] bytes = utf8("{\"a\":1}\n" + huge + "\n{\"a\":3}\n");
 
@@ -66,7 +66,7 @@ class SizeCapTest {
 
     @Test
     void jsonArrayElementOverTheCapIsSkipped() throws IOException {
-        FormatSpec spec = Reading.withCap(FormatSpec.of(FormatSpec.Kind.JSON_ARRAY), 100);
+        FormatSpec spec = Reading.withCap(FormatSpec.of(RecordFormats.JSON_ARRAY), 100);
         String huge = "{\"blob\":\"" + "x".repeat(200_000) + "\",\"n\":[1,2,{\"deep\":true}]}";
         byte[] bytes = utf8("[{\"a\":1},\n" + huge + ",\n{\"a\":3}]");
 
