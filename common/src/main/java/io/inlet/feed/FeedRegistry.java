@@ -3,6 +3,7 @@ package io.inlet.feed;
 import io.inlet.event.MappingSpec;
 
 import io.inlet.event.EventMapper;
+import io.inlet.parse.RecordFormats;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -72,7 +73,15 @@ public final class FeedRegistry {
 
     /** Parses feeds-file text whose schema paths are relative to {@code baseDir}. */
     public static FeedRegistry parse(String yaml, String origin, Path baseDir) {
-        FeedsFile.Contents contents = new FeedsFile(origin, baseDir).read(yaml);
+        return parse(yaml, origin, baseDir, RecordFormats.standard());
+    }
+
+    /**
+     * Parses feeds-file text whose {@code format.type} names resolve in {@code formats} (instead of
+     * the built-in and service-declared formats of {@link RecordFormats#standard()}).
+     */
+    public static FeedRegistry parse(String yaml, String origin, Path baseDir, RecordFormats formats) {
+        FeedsFile.Contents contents = new FeedsFile(origin, baseDir, formats).read(yaml);
         Map<String, EventMapper> mappers = new LinkedHashMap<>();
         Set<String> names = new LinkedHashSet<>();
         for (Feed feed : contents.feeds()) {
