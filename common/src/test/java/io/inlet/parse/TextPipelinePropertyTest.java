@@ -71,7 +71,7 @@ class TextPipelinePropertyTest {
             new Compression("none", b -> b),
             new Compression("gzip", b -> compress(b, GZIPOutputStream::new)),
             new Compression("zstd", b -> compress(b, ZstdOutputStream::new)),
-            new Compression("bzip2", b -> compress(b, BZip2CompressorOutputStream::new)));
+            new Compression("bzip2", b -> compress(b, out -> new BZip2CompressorOutputStream(out, 1))));
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"csv", "jsonl", "json_array"})
