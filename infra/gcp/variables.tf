@@ -39,7 +39,7 @@ variable "labels" {
 variable "functions_jar" {
   description = "Path of the built functions artefact (./mvnw -pl functions-gcp -am package)."
   type        = string
-  default     = "../../functions-gcp/target/inlet-functions-gcp.jar"
+  default     = "../../functions-gcp/target/deploy/inlet-functions-gcp.jar"
 
   validation {
     condition     = endswith(var.functions_jar, ".jar")

@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "inlet", mixinStandardHelpOptions = true, versionProvider = InletCli.Version.class,
         description = "Ingest vendor files and events into idempotent PostgreSQL event tables, and relay derived events.",
         subcommands = {MigrateCommand.class, IngestCommand.class, RelayCommand.class, OutboxCommand.class, StatusCommand.class,
-                RejectsCommand.class, VerifyCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
+                RejectsCommand.class, VerifyCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 findings (rejected file, broken invariant), 2 usage, 3 configuration, 4 runtime failure."})
 public final class InletCli {
 
@@ -16,8 +16,12 @@ public final class InletCli {
     }
 
     static int execute(String... args) {
-        CommandLine cl = new CommandLine(new InletCli());
-        return cl.execute(args);
+        return commandLine().execute(args);
+    }
+
+    /** The operations commands; the demo module adds {@code demo} to the same command line (InletDemo). */
+    static CommandLine commandLine() {
+        return new CommandLine(new InletCli());
     }
 
     static final class Version implements CommandLine.IVersionProvider {

@@ -1,5 +1,8 @@
 package io.inlet.gcp.pubsub;
 
+import com.google.api.gax.core.NoCredentialsProvider;
+import com.google.api.gax.grpc.GrpcTransportChannel;
+import com.google.api.gax.rpc.FixedTransportChannelProvider;
 import com.google.cloud.pubsub.v1.SubscriptionAdminClient;
 import com.google.cloud.pubsub.v1.SubscriptionAdminSettings;
 import com.google.cloud.pubsub.v1.TopicAdminClient;
@@ -11,6 +14,8 @@ import com.google.pubsub.v1.ReceivedMessage;
 import com.google.pubsub.v1.Subscription;
 import com.google.pubsub.v1.SubscriptionName;
 import com.google.pubsub.v1.TopicName;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -20,25 +25,27 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** The real Cloud Pub/Sub emulator, started as a child process on a free port. */
+/**
+ * The real Cloud Pub/Sub emulator, started as a child process on a free port; its admin clients reach
+ * it over a plaintext channel of their own (this test support depends on no Inlet module).
+ */
 final class PubSubEmulator implements PubSubBroker {
 
     private final Process process;
     private final String hostAndPort;
-    private final PubSubConnection connection;
+    private final ManagedChannel channel;
     private final TopicAdminClient topics;
     private final SubscriptionAdminClient subscriptions;
 
     private PubSubEmulator(Process process, String hostAndPort) throws IOException {
         this.process = process;
         this.hostAndPort = hostAndPort;
-        this.connection = PubSubConnection.emulator(hostAndPort);
+        this.channel = ManagedChannelBuilder.forTarget(hostAndPort).usePlaintext().build();
+        FixedTransportChannelProvider transport = FixedTransportChannelProvider.create(GrpcTransportChannel.create(channel));
         this.topics = TopicAdminClient.create(TopicAdminSettings.newBuilder()
-                .setTransportChannelProvider(connection.channelProvider())
-                .setCredentialsProvider(connection.credentialsProvider()).build());
+                .setTransportChannelProvider(transport).setCredentialsProvider(NoCredentialsProvider.create()).build());
         this.subscriptions = SubscriptionAdminClient.create(SubscriptionAdminSettings.newBuilder()
-                .setTransportChannelProvider(connection.channelProvider())
-                .setCredentialsProvider(connection.credentialsProvider()).build());
+                .setTransportChannelProvider(transport).setCredentialsProvider(NoCredentialsProvider.create()).build());
     }
 
     static PubSubEmulator start() throws Exception {
@@ -108,7 +115,8 @@ final class PubSubEmulator implements PubSubBroker {
     public void close() throws Exception {
         topics.close();
         subscriptions.close();
-        connection.close();
+        channel.shutdown();
+        channel.awaitTermination(5, TimeUnit.SECONDS);
         process.destroy();
         if (!process.waitFor(10, TimeUnit.SECONDS)) process.destroyForcibly();
     }

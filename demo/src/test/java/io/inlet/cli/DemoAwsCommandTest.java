@@ -24,7 +24,7 @@ class DemoAwsCommandTest {
         int code;
         try {
             System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
-            code = InletCli.execute("demo", "aws", "--database-url", url, "--workdir", tmp.toString());
+            code = InletDemo.execute("demo", "aws", "--database-url", url, "--workdir", tmp.toString());
         } finally {
             System.setOut(original);
         }
