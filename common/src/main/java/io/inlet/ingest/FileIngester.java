@@ -14,6 +14,7 @@ import io.inlet.feed.Feed;
 import io.inlet.feed.FeedRegistry;
 import io.inlet.ledger.Claim;
 import io.inlet.ledger.FileLedger;
+import io.inlet.ledger.FileStatus;
 import io.inlet.ledger.LeaseOwners;
 import io.inlet.ledger.Removal;
 import io.inlet.ledger.SliceRecord;
@@ -192,7 +193,7 @@ public final class FileIngester {
                     String sha = sha256(a);
                     Long dup = a.db().inTransaction(c -> ledger.completedWithContent(c, sha, a.claim().fileId()).orElse(null));
                     if (dup != null) {
-                        return finish(a, "DUPLICATE_CONTENT", sha, dup, "same content as file " + dup, a.claim().resumeFrom(), List.of());
+                        return finish(a, FileStatus.DUPLICATE_CONTENT, sha, dup, "same content as file " + dup, a.claim().resumeFrom(), List.of());
                     }
                 }
                 if (a.feed().errors().needsValidationPass()) {
@@ -202,7 +203,7 @@ public final class FileIngester {
             }
             return load(a);
         } catch (FileFormatException | ObjectGoneException e) {
-            return finish(a, "REJECTED", null, null, e.getMessage(), a.claim().resumeFrom(), List.of());
+            return finish(a, FileStatus.REJECTED, null, null, e.getMessage(), a.claim().resumeFrom(), List.of());
         } catch (IOException e) {
             releaseQuietly(a);
             throw new RetryableException("reading " + a.ref().displayName() + " failed: " + e.getMessage(), e);
@@ -261,7 +262,7 @@ public final class FileIngester {
     /** Finishes the file REJECTED with {@code error}; if even that cannot be recorded, {@code e} surfaces. */
     private FileReport recordRejected(Attempt a, RuntimeException e, String error) {
         try {
-            return finish(a, "REJECTED", null, null, error, a.claim().resumeFrom(), List.of());
+            return finish(a, FileStatus.REJECTED, null, null, error, a.claim().resumeFrom(), List.of());
         } catch (RuntimeException again) {
             e.addSuppressed(again);
             releaseQuietly(a);
@@ -290,7 +291,7 @@ public final class FileIngester {
         if (!a.feed().errors().rejectsFile(records, bad.size())) return null;
         String error = bad.size() + " of " + records + " records bad (policy " + a.feed().errors().kind()
                 + "); first: line " + bad.get(0).lineNumber() + ": " + bad.get(0).reason();
-        return finish(a, "REJECTED", opener.hex(), null, error, end,
+        return finish(a, FileStatus.REJECTED, opener.hex(), null, error, end,
                 bad, new Counts(records, 0, 0, 0, bad.size()));
     }
 
@@ -305,7 +306,7 @@ public final class FileIngester {
             if (reader.emptyFile()) {
                 // not like a file with a header and no records: a vendor's export that wrote nothing says so
                 boolean header = a.feed().format().kind() == io.inlet.parse.FormatSpec.Kind.CSV && a.feed().format().csv().header();
-                return finish(a, "COMPLETED", opener.hex(), null, header ? "empty file: no header" : "empty file: 0 bytes",
+                return finish(a, FileStatus.COMPLETED, opener.hex(), null, header ? "empty file: no header" : "empty file: 0 bytes",
                         reader.checkpoint(), List.of());
             }
             return load(a, reader, mapper, ctx, from, opener, name);
@@ -323,12 +324,12 @@ public final class FileIngester {
                 at = next;
                 if (batch.end == FileBatch.End.END_OF_FILE) {
                     String sha = from.isStart() ? opener.hex() : null;
-                    return finish(a, "COMPLETED", sha, null, null, at, List.of());
+                    return finish(a, FileStatus.COMPLETED, sha, null, null, at, List.of());
                 }
                 if (a.deadline().passed()) break;
             }
             // stopped at the deadline: record the slice first, while the reader thread winds down
-            return finish(a, "IN_PROGRESS", null, null, null, at, List.of());
+            return finish(a, FileStatus.IN_PROGRESS, null, null, null, at, List.of());
         }
     }
 
@@ -478,12 +479,12 @@ public final class FileIngester {
                 delta.appended());
     }
 
-    private FileReport finish(Attempt a, String status, String sha, Long duplicateOf, String error, ResumePoint to,
+    private FileReport finish(Attempt a, FileStatus status, String sha, Long duplicateOf, String error, ResumePoint to,
                               List<Rejection> rejections) {
         return finish(a, status, sha, duplicateOf, error, to, rejections, null);
     }
 
-    private FileReport finish(Attempt a, String status, String sha, Long duplicateOf, String error, ResumePoint to,
+    private FileReport finish(Attempt a, FileStatus status, String sha, Long duplicateOf, String error, ResumePoint to,
                               List<Rejection> rejections, Counts validationCounts) {
         Duration spent = since(a.started());
         SliceRecord slice = new SliceRecord(0, a.claim().resumeFrom(), to, a.started());
@@ -497,8 +498,8 @@ public final class FileIngester {
             }
             Counts counts = ledger.finish(c, a.claim().fileId(), a.owner(), status, sha, duplicateOf, error, spent, slice);
             // a completed file with rejected records reports its first error (the earliest record's)
-            firstError[0] = error != null || !status.equals("COMPLETED") ? error : ledger.firstError(c, a.claim().fileId());
-            if (!status.equals("IN_PROGRESS")) {
+            firstError[0] = error != null || status != FileStatus.COMPLETED ? error : ledger.firstError(c, a.claim().fileId());
+            if (status != FileStatus.IN_PROGRESS) {
                 FileSummary summary = new FileSummary(a.claim().fileId(), a.feed().name(), a.ref(), status, counts,
                         firstError[0], spent.toMillis(), a.claim().correlationId());
                 for (DerivedRoute r : a.feed().derived()) {
@@ -511,9 +512,9 @@ public final class FileIngester {
             return counts;
         });
         FileOutcome outcome = switch (status) {
-            case "COMPLETED" -> FileOutcome.COMPLETED;
-            case "REJECTED" -> FileOutcome.REJECTED;
-            case "DUPLICATE_CONTENT" -> FileOutcome.DUPLICATE_CONTENT_SKIPPED;
+            case COMPLETED -> FileOutcome.COMPLETED;
+            case REJECTED -> FileOutcome.REJECTED;
+            case DUPLICATE_CONTENT -> FileOutcome.DUPLICATE_CONTENT_SKIPPED;
             default -> FileOutcome.SUSPENDED;
         };
         return new FileReport(a.claim().fileId(), a.ref(), a.feed().name(), outcome, total, spent, firstError[0],
@@ -523,8 +524,8 @@ public final class FileIngester {
     private void releaseQuietly(Attempt a) {
         try {
             a.db().inTransaction(c -> {
-                try (var ps = c.prepareStatement("UPDATE ingested_files SET lease_expires_at = now() "
-                        + "WHERE file_id = ? AND lease_owner = ? AND status = 'IN_PROGRESS'")) {
+                try (var ps = c.prepareStatement(FileStatus.inSql("UPDATE ingested_files SET lease_expires_at = now() "
+                        + "WHERE file_id = ? AND lease_owner = ? AND status = {IN_PROGRESS}"))) {
                     ps.setLong(1, a.claim().fileId());
                     ps.setString(2, a.owner());
                     return ps.executeUpdate();

@@ -42,24 +42,24 @@ public final class FileLedger {
      * or, for a creation ({@code ?} true), a removal of the same token (GCS: the deletion of that very
      * generation; S3 never gives two notifications one sequencer).
      */
-    private static final String NEWER = """
+    private static final String NEWER = FileStatus.inSql("""
             SELECT sequencer FROM ingested_files
             WHERE bucket = ? AND object_key = ? AND order_key IS NOT NULL
-              AND (order_key > ? OR (? AND order_key = ? AND status = 'REMOVED'))
-            ORDER BY order_key DESC LIMIT 1""";
+              AND (order_key > ? OR (? AND order_key = ? AND status = {REMOVED}))
+            ORDER BY order_key DESC LIMIT 1""");
 
-    private static final String CLAIM = """
+    private static final String CLAIM = FileStatus.inSql("""
             INSERT INTO ingested_files (feed, bucket, object_key, version_id, etag, size_bytes, sequencer, order_key,
                                         status, lease_owner, lease_expires_at, attempts, correlation_id, lanes)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'IN_PROGRESS', ?, now() + make_interval(secs => ?), 1, ?, ?)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, {IN_PROGRESS}, ?, now() + make_interval(secs => ?), 1, ?, ?)
             ON CONFLICT ON CONSTRAINT ingested_files_object_identity DO UPDATE
                SET lease_owner = EXCLUDED.lease_owner, lease_expires_at = EXCLUDED.lease_expires_at,
                    attempts = ingested_files.attempts + 1, updated_at = now()
-             WHERE ingested_files.status = 'IN_PROGRESS'
+             WHERE ingested_files.status = {IN_PROGRESS}
                AND (ingested_files.lease_expires_at <= now()
                     OR (starts_with(ingested_files.lease_owner, ?) AND NOT (ingested_files.lease_owner = ANY (?::text[]))))
             RETURNING file_id, next_record, next_line, next_offset, records_read, appended, duplicate, conflict,
-                      rejected, slices, correlation_id, lanes""";
+                      rejected, slices, correlation_id, lanes""");
 
     private static final String LANE_POSITIONS = """
             SELECT lane, next_record, next_line, next_offset FROM ingest_lanes WHERE file_id = ? ORDER BY lane""";
@@ -136,8 +136,8 @@ public final class FileLedger {
                 bindIdentity(ps, ref);
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next()) throw new IllegalStateException("ledger row of " + ref.displayName() + " vanished");
-                    String status = rs.getString("status");
-                    if (status.equals("IN_PROGRESS")) {
+                    FileStatus status = FileStatus.fromDatabase(rs.getString("status"));
+                    if (status == FileStatus.IN_PROGRESS) {
                         Timestamp until = rs.getTimestamp("lease_expires_at");
                         return new Claim.Busy(rs.getLong("file_id"), rs.getString("lease_owner"),
                                 until == null ? null : until.toInstant());
@@ -234,7 +234,7 @@ public final class FileLedger {
     public void checkpoint(Connection c, long fileId, String worker, int lane, int lanes, ResumePoint next, Counts delta,
                            String firstError, Long firstErrorRecord, Duration lease) throws SQLException {
         boolean single = lanes == 1;
-        try (PreparedStatement ps = c.prepareStatement("""
+        try (PreparedStatement ps = c.prepareStatement(FileStatus.inSql("""
                 UPDATE ingested_files
                    SET next_record = CASE WHEN ? THEN ? ELSE next_record END,
                        next_line = CASE WHEN ? THEN ? ELSE next_line END,
@@ -247,7 +247,7 @@ public final class FileLedger {
                                                  THEN ? ELSE first_error_record END,
                        failed_attempts = 0,
                        lease_expires_at = now() + make_interval(secs => ?), updated_at = now()
-                 WHERE file_id = ? AND status = 'IN_PROGRESS' AND lease_owner = ?""")) {
+                 WHERE file_id = ? AND status = {IN_PROGRESS} AND lease_owner = ?"""))) {
             int p = 1;
             ps.setBoolean(p++, single);
             ps.setLong(p++, next.nextRecordNumber());
@@ -306,44 +306,44 @@ public final class FileLedger {
      * the file. The lanes' positions are dropped, except, for a suspended slice, those of lanes that
      * stand beyond its end. Returns the file's total counts.
      */
-    public Counts finish(Connection c, long fileId, String worker, String status, String sha256, Long duplicateOf,
+    public Counts finish(Connection c, long fileId, String worker, FileStatus status, String sha256, Long duplicateOf,
                          String error, Duration spent, SliceRecord slice) throws SQLException {
         Counts total;
-        try (PreparedStatement ps = c.prepareStatement("""
+        try (PreparedStatement ps = c.prepareStatement(FileStatus.inSql("""
                 UPDATE ingested_files
                    SET status = ?, slices = slices + 1,
-                       next_record = CASE WHEN ? = 'IN_PROGRESS' THEN ? ELSE next_record END,
-                       next_line = CASE WHEN ? = 'IN_PROGRESS' THEN ? ELSE next_line END,
-                       next_offset = CASE WHEN ? = 'IN_PROGRESS' THEN ? ELSE next_offset END,
-                       lease_owner = CASE WHEN ? = 'IN_PROGRESS' THEN lease_owner END,
-                       lease_expires_at = CASE WHEN ? = 'IN_PROGRESS' THEN now() END,
-                       completed_at = CASE WHEN ? = 'IN_PROGRESS' THEN NULL ELSE now() END,
+                       next_record = CASE WHEN ? = {IN_PROGRESS} THEN ? ELSE next_record END,
+                       next_line = CASE WHEN ? = {IN_PROGRESS} THEN ? ELSE next_line END,
+                       next_offset = CASE WHEN ? = {IN_PROGRESS} THEN ? ELSE next_offset END,
+                       lease_owner = CASE WHEN ? = {IN_PROGRESS} THEN lease_owner END,
+                       lease_expires_at = CASE WHEN ? = {IN_PROGRESS} THEN now() END,
+                       completed_at = CASE WHEN ? = {IN_PROGRESS} THEN NULL ELSE now() END,
                        duration_ms = coalesce(duration_ms, 0) + ?,
                        content_sha256 = coalesce(?, content_sha256), duplicate_of = ?,
-                       first_error = CASE WHEN ? = 'REJECTED' THEN coalesce(?, first_error) ELSE coalesce(first_error, ?) END,
-                       failed_attempts = CASE WHEN ? = 'REJECTED' THEN failed_attempts ELSE 0 END, updated_at = now()
-                 WHERE file_id = ? AND status = 'IN_PROGRESS' AND lease_owner = ?
-                RETURNING records_read, appended, duplicate, conflict, rejected, slices""")) {
+                       first_error = CASE WHEN ? = {REJECTED} THEN coalesce(?, first_error) ELSE coalesce(first_error, ?) END,
+                       failed_attempts = CASE WHEN ? = {REJECTED} THEN failed_attempts ELSE 0 END, updated_at = now()
+                 WHERE file_id = ? AND status = {IN_PROGRESS} AND lease_owner = ?
+                RETURNING records_read, appended, duplicate, conflict, rejected, slices"""))) {
             int p = 1;
-            ps.setString(p++, status);
-            ps.setString(p++, status);
+            ps.setString(p++, status.databaseValue());
+            ps.setString(p++, status.databaseValue());
             ps.setLong(p++, slice.to().nextRecordNumber());
-            ps.setString(p++, status);
+            ps.setString(p++, status.databaseValue());
             ps.setLong(p++, slice.to().nextLineNumber());
-            ps.setString(p++, status);
+            ps.setString(p++, status.databaseValue());
             ps.setLong(p++, slice.to().byteOffset());
-            ps.setString(p++, status);
-            ps.setString(p++, status);
-            ps.setString(p++, status);
+            ps.setString(p++, status.databaseValue());
+            ps.setString(p++, status.databaseValue());
+            ps.setString(p++, status.databaseValue());
             ps.setLong(p++, spent.toMillis());
             ps.setString(p++, sha256);
             if (duplicateOf == null) ps.setNull(p++, java.sql.Types.BIGINT); else ps.setLong(p++, duplicateOf);
             // a REJECTED file's first error is why it was rejected; otherwise the earliest record's error stays
             String storable = PostgresValues.storable(error);
-            ps.setString(p++, status);
+            ps.setString(p++, status.databaseValue());
             ps.setString(p++, storable);
             ps.setString(p++, storable);
-            ps.setString(p++, status);
+            ps.setString(p++, status.databaseValue());
             ps.setLong(p++, fileId);
             ps.setString(p, worker);
             try (ResultSet rs = ps.executeQuery()) {
@@ -355,10 +355,10 @@ public final class FileLedger {
         // A suspended slice keeps the rows of lanes that stand beyond its end: a resumed attempt whose
         // deadline struck before its lanes met again (one lane was a batch ahead) must not have that
         // lane redo, and count twice, what it committed.
-        try (PreparedStatement ps = c.prepareStatement("""
-                DELETE FROM ingest_lanes WHERE file_id = ? AND (? <> 'IN_PROGRESS' OR next_record <= ?)""")) {
+        try (PreparedStatement ps = c.prepareStatement(FileStatus.inSql("""
+                DELETE FROM ingest_lanes WHERE file_id = ? AND (? <> {IN_PROGRESS} OR next_record <= ?)"""))) {
             ps.setLong(1, fileId);
-            ps.setString(2, status);
+            ps.setString(2, status.databaseValue());
             ps.setLong(3, slice.to().nextRecordNumber());
             ps.executeUpdate();
         }
@@ -374,7 +374,7 @@ public final class FileLedger {
             ps.setLong(6, slice.from().byteOffset());
             ps.setLong(7, slice.to().byteOffset());
             ps.setTimestamp(8, Timestamp.from(slice.startedAt()));
-            ps.setString(9, status);
+            ps.setString(9, status.databaseValue());
             ps.executeUpdate();
         }
         return total;
@@ -393,13 +393,13 @@ public final class FileLedger {
      */
     public int recordFailure(Connection c, long fileId, String worker, String reason, int maxFailedAttempts)
             throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("""
+        try (PreparedStatement ps = c.prepareStatement(FileStatus.inSql("""
                 UPDATE ingested_files
                    SET failed_attempts = failed_attempts + 1, last_failure = ?,
                        lease_expires_at = CASE WHEN failed_attempts < ? THEN now() ELSE lease_expires_at END,
                        updated_at = now()
-                 WHERE file_id = ? AND status = 'IN_PROGRESS' AND lease_owner = ?
-                RETURNING failed_attempts""")) {
+                 WHERE file_id = ? AND status = {IN_PROGRESS} AND lease_owner = ?
+                RETURNING failed_attempts"""))) {
             ps.setString(1, PostgresValues.storable(bounded(reason)));
             ps.setInt(2, maxFailedAttempts);
             ps.setLong(3, fileId);
@@ -422,9 +422,9 @@ public final class FileLedger {
 
     /** A completed file with the same content under another identity, if any. */
     public Optional<Long> completedWithContent(Connection c, String sha256, long exceptFileId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("""
+        try (PreparedStatement ps = c.prepareStatement(FileStatus.inSql("""
                 SELECT file_id FROM ingested_files
-                WHERE content_sha256 = ? AND status = 'COMPLETED' AND file_id <> ? ORDER BY file_id LIMIT 1""")) {
+                WHERE content_sha256 = ? AND status = {COMPLETED} AND file_id <> ? ORDER BY file_id LIMIT 1"""))) {
             ps.setString(1, sha256);
             ps.setLong(2, exceptFileId);
             try (ResultSet rs = ps.executeQuery()) {
@@ -446,17 +446,17 @@ public final class FileLedger {
                 Optional<String> newer = newer(c, removal, sequencer, false);
                 if (newer.isPresent()) return new Removal.Stale(newer.get());
             }
-            try (PreparedStatement ps = c.prepareStatement("""
+            try (PreparedStatement ps = c.prepareStatement(FileStatus.inSql("""
                     INSERT INTO ingested_files (feed, bucket, object_key, version_id, etag, size_bytes, sequencer, order_key,
                                                 status, completed_at, correlation_id)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'REMOVED', now(), ?)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, {REMOVED}, now(), ?)
                     ON CONFLICT ON CONSTRAINT ingested_files_object_identity DO UPDATE
                        SET updated_at = now(),
                            -- removed again (an unversioned key deleted, re-created, deleted): the newest removal
                            sequencer = CASE WHEN ingested_files.order_key IS NULL OR EXCLUDED.order_key > ingested_files.order_key
                                             THEN EXCLUDED.sequencer ELSE ingested_files.sequencer END,
                            order_key = greatest(ingested_files.order_key, EXCLUDED.order_key)
-                    RETURNING file_id""")) {
+                    RETURNING file_id"""))) {
                 int p = bindNewRow(ps, feed, removal, sequencer);
                 ps.setString(p, UUID.randomUUID().toString());
                 try (ResultSet rs = ps.executeQuery()) {

@@ -68,10 +68,10 @@ class FileLedgerTest {
     @Test
     void aFinishedFileIsReportedFinishedOnRedelivery() {
         Claim.Claimed a = (Claim.Claimed) ledger.claim(REF, "acme", null, "worker-a", LEASE);
-        tx.inTransaction(c -> ledger.finish(c, a.fileId(), "worker-a", "COMPLETED", "abc", null, null,
+        tx.inTransaction(c -> ledger.finish(c, a.fileId(), "worker-a", FileStatus.COMPLETED, "abc", null, null,
                 Duration.ofMillis(5), new SliceRecord(0, ResumePoint.START, new ResumePoint(1, 1, 0), Instant.now())));
         assertThat(ledger.claim(REF, "acme", null, "worker-b", LEASE))
-                .isInstanceOfSatisfying(Claim.Finished.class, f -> assertThat(f.status()).isEqualTo("COMPLETED"));
+                .isInstanceOfSatisfying(Claim.Finished.class, f -> assertThat(f.status()).isEqualTo(FileStatus.COMPLETED));
     }
 
     @Test
