@@ -11,7 +11,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
@@ -69,35 +68,16 @@ public final class FileLedger {
                    rejected, first_error
             FROM ingested_files WHERE bucket = ? AND object_key = ? AND version_id = ? AND etag = ?""";
 
-    /** Claims {@code ref} for {@code worker}, or says why not; a first claim gets a random correlation id. */
-    public Claim claim(ObjectRef ref, String feed, ObjectSequencer sequencer, String worker, Duration lease) {
-        return claim(ref, feed, sequencer, worker, lease, null);
-    }
-
     /**
-     * As {@link #claim(ObjectRef, String, String, String, Duration)}; the first claim of the object
-     * version records {@code correlationId} (the trace id of the notification), or a random one when
-     * null. A later claim keeps the recorded one, so every slice of the file shares it.
+     * Claims the object version of {@code r} for its worker, or says why not: already finished, busy
+     * under a live lease, or a stale notification. A first claim records the correlation id (a random
+     * one when the request has none) and the lanes; every later claim of the file keeps both, so every
+     * slice shares them (the lanes' positions depend on their number).
      */
-    public Claim claim(ObjectRef ref, String feed, ObjectSequencer sequencer, String worker, Duration lease, String correlationId) {
-        return claim(ref, feed, sequencer, worker, lease, correlationId, null);
-    }
-
-    /**
-     * As above, for an attempt of {@code owners} (this process): besides an expired lease, a lease
-     * held by an attempt of this process that is no longer running is taken over at once.
-     */
-    public Claim claim(ObjectRef ref, String feed, ObjectSequencer sequencer, String worker, Duration lease, String correlationId,
-                       LeaseOwners owners) {
-        return claim(ref, feed, sequencer, worker, lease, correlationId, owners, 1);
-    }
-
-    /**
-     * As above; a first claim records that the file is appended over {@code lanes} lanes, and every
-     * later claim of the file keeps that number (its lane positions depend on it).
-     */
-    public Claim claim(ObjectRef ref, String feed, ObjectSequencer sequencer, String worker, Duration lease, String correlationId,
-                       LeaseOwners owners, int lanes) {
+    public Claim claim(ClaimRequest r) {
+        ObjectRef ref = r.ref();
+        ObjectSequencer sequencer = r.sequencer();
+        LeaseOwners owners = r.owners();
         return tx.inTransaction(c -> {
             if (sequencer != null) {
                 if (exists(c, ref)) {
@@ -110,11 +90,11 @@ public final class FileLedger {
                 }
             }
             try (PreparedStatement ps = c.prepareStatement(CLAIM)) {
-                int p = bindNewRow(ps, feed, ref, sequencer);
-                ps.setString(p++, worker);
-                ps.setDouble(p++, lease.toMillis() / 1000.0);
-                ps.setString(p++, correlationId != null ? correlationId : UUID.randomUUID().toString());
-                ps.setInt(p++, lanes);
+                int p = bindNewRow(ps, r.feed(), ref, sequencer);
+                ps.setString(p++, r.worker());
+                ps.setDouble(p++, r.lease().toMillis() / 1000.0);
+                ps.setString(p++, r.correlationId() != null ? r.correlationId() : UUID.randomUUID().toString());
+                ps.setInt(p++, r.lanes());
                 // no owners: the prefix matches no lease (owners never contain a NUL)
                 ps.setString(p++, owners == null ? "\u0001none\u0001" : owners.prefix());
                 ps.setArray(p, c.createArrayOf("text", owners == null ? new String[0] : owners.running()));
@@ -216,24 +196,19 @@ public final class FileLedger {
 
     /**
      * Records progress in the caller's transaction: the next resume point, the counts of the batch,
-     * the first error, and a renewed lease.
+     * the first error, and a renewed lease. For a file appended over more than one lane the counts
+     * and the lease go to the file's row and the position to the lane's row (the lanes commit
+     * independently, so the file's resume point is the lowest of them, worked out by the next claim,
+     * and set for good when the slice ends). The batch's first error replaces the file's if that is
+     * of a later record (the lanes commit in no fixed order); without a record number it is kept
+     * only if there is none yet. The lease lost raises {@link LeaseLostException}.
      */
-    public void checkpoint(Connection c, long fileId, String worker, ResumePoint next, Counts delta,
-                           String firstError, Duration lease) throws SQLException {
-        checkpoint(c, fileId, worker, 0, 1, next, delta, firstError, null, lease);
-    }
-
-    /**
-     * As above, for lane {@code lane} of a file appended over {@code lanes} lanes: the counts and the
-     * lease go to the file's row; with more than one lane the position goes to the lane's row (the
-     * lanes commit independently, so the file's resume point is the lowest of them, worked out by
-     * the next claim, and set for good when the slice ends). {@code firstError}, the error of record
-     * {@code firstErrorRecord}, replaces the file's first error if that is of a later record (the
-     * lanes commit in no fixed order); with the record null it is kept only if there is none yet.
-     */
-    public void checkpoint(Connection c, long fileId, String worker, int lane, int lanes, ResumePoint next, Counts delta,
-                           String firstError, Long firstErrorRecord, Duration lease) throws SQLException {
-        boolean single = lanes == 1;
+    public void checkpoint(Connection c, CheckpointRequest r) throws SQLException {
+        long fileId = r.fileId();
+        String worker = r.worker();
+        ResumePoint next = r.next();
+        Counts delta = r.delta();
+        boolean single = r.singleLane();
         try (PreparedStatement ps = c.prepareStatement(FileStatus.inSql("""
                 UPDATE ingested_files
                    SET next_record = CASE WHEN ? THEN ? ELSE next_record END,
@@ -262,14 +237,14 @@ public final class FileLedger {
             ps.setLong(p++, delta.rejected());
             // compared with the row as it stands once this lane holds its lock (another lane may just
             // have committed an earlier error), hence in the SET expressions, not a subquery
-            String storable = PostgresValues.storable(firstError); // a rejected value's NUL is often the reason
+            String storable = PostgresValues.storable(r.firstError()); // a rejected value's NUL is often the reason
             ps.setString(p++, storable);
-            setRecord(ps, p++, firstErrorRecord);
+            setLongOrNull(ps, p++, r.firstErrorRecord());
             ps.setString(p++, storable);
             ps.setString(p++, storable);
-            setRecord(ps, p++, firstErrorRecord);
-            setRecord(ps, p++, firstErrorRecord);
-            ps.setDouble(p++, lease.toMillis() / 1000.0);
+            setLongOrNull(ps, p++, r.firstErrorRecord());
+            setLongOrNull(ps, p++, r.firstErrorRecord());
+            ps.setDouble(p++, r.lease().toMillis() / 1000.0);
             ps.setLong(p++, fileId);
             ps.setString(p, worker);
             if (ps.executeUpdate() != 1) throw new LeaseLostException(fileId, worker);
@@ -282,7 +257,7 @@ public final class FileLedger {
                    SET next_record = EXCLUDED.next_record, next_line = EXCLUDED.next_line,
                        next_offset = EXCLUDED.next_offset, updated_at = now()""")) {
             ps.setLong(1, fileId);
-            ps.setInt(2, lane);
+            ps.setInt(2, r.lane());
             ps.setLong(3, next.nextRecordNumber());
             ps.setLong(4, next.nextLineNumber());
             ps.setLong(5, next.byteOffset());
@@ -301,13 +276,17 @@ public final class FileLedger {
     }
 
     /**
-     * Ends this worker's slice in the caller's transaction. {@code status} IN_PROGRESS releases the
-     * lease for the next slice (suspended), which resumes at the slice's end; a final status finishes
-     * the file. The lanes' positions are dropped, except, for a suspended slice, those of lanes that
-     * stand beyond its end. Returns the file's total counts.
+     * Ends the worker's slice in the caller's transaction. Status IN_PROGRESS releases the lease for
+     * the next slice (suspended), which resumes at the slice's end; a final status finishes the file.
+     * The lanes' positions are dropped, except, for a suspended slice, those of lanes that stand
+     * beyond its end. Returns the file's total counts; the lease lost raises {@link LeaseLostException}.
      */
-    public Counts finish(Connection c, long fileId, String worker, FileStatus status, String sha256, Long duplicateOf,
-                         String error, Duration spent, SliceRecord slice) throws SQLException {
+    public Counts finish(Connection c, FinishRequest r) throws SQLException {
+        long fileId = r.fileId();
+        String worker = r.worker();
+        FileStatus status = r.status();
+        SliceRecord slice = r.slice();
+        String error = r.error();
         Counts total;
         try (PreparedStatement ps = c.prepareStatement(FileStatus.inSql("""
                 UPDATE ingested_files
@@ -335,9 +314,9 @@ public final class FileLedger {
             ps.setString(p++, status.databaseValue());
             ps.setString(p++, status.databaseValue());
             ps.setString(p++, status.databaseValue());
-            ps.setLong(p++, spent.toMillis());
-            ps.setString(p++, sha256);
-            if (duplicateOf == null) ps.setNull(p++, java.sql.Types.BIGINT); else ps.setLong(p++, duplicateOf);
+            ps.setLong(p++, r.spent().toMillis());
+            ps.setString(p++, r.sha256());
+            setLongOrNull(ps, p++, r.duplicateOf());
             // a REJECTED file's first error is why it was rejected; otherwise the earliest record's error stays
             String storable = PostgresValues.storable(error);
             ps.setString(p++, status.databaseValue());
@@ -494,7 +473,7 @@ public final class FileLedger {
                 rs.getLong("conflict"), rs.getLong("rejected"));
     }
 
-    private static void setRecord(PreparedStatement ps, int p, Long record) throws SQLException {
+    private static void setLongOrNull(PreparedStatement ps, int p, Long record) throws SQLException {
         if (record == null) ps.setNull(p, java.sql.Types.BIGINT); else ps.setLong(p, record);
     }
 

@@ -61,13 +61,13 @@ class FileStatusTest {
         DataSource ds = TestDatabase.fresh();
         FileLedger ledger = new FileLedger(new Transactions(ds));
         ObjectRef ref = new ObjectRef("vendor-drop", "acme/held.csv", "v1", "etag-1", 10L);
-        ledger.claim(ref, "acme", null, "w", Duration.ofMinutes(5));
+        ledger.claim(ClaimRequest.builder(ref, "acme", "w", Duration.ofMinutes(5)).build());
         try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
             // as a newer version of Inlet would leave it
             s.execute("ALTER TABLE ingested_files DROP CONSTRAINT " + statusCheck(c, "ingested_files"));
             s.execute("UPDATE ingested_files SET status = 'HELD', lease_owner = NULL");
         }
-        assertThatThrownBy(() -> ledger.claim(ref, "acme", null, "w2", Duration.ofMinutes(5)))
+        assertThatThrownBy(() -> ledger.claim(ClaimRequest.builder(ref, "acme", "w2", Duration.ofMinutes(5)).build()))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("unknown file status 'HELD'");
     }
 
