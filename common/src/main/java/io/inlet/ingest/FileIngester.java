@@ -555,14 +555,7 @@ public final class FileIngester {
 
     private void releaseQuietly(Attempt a) {
         try {
-            a.db().inTransaction(c -> {
-                try (var ps = c.prepareStatement(FileStatus.inSql("UPDATE ingested_files SET lease_expires_at = now() "
-                        + "WHERE file_id = ? AND lease_owner = ? AND status = {IN_PROGRESS}"))) {
-                    ps.setLong(1, a.claim().fileId());
-                    ps.setString(2, a.owner());
-                    return ps.executeUpdate();
-                }
-            });
+            a.db().inTransaction(c -> ledger.release(c, a.claim().fileId(), a.owner()));
         } catch (RuntimeException e) {
             LOG.warn("could not release lease of file {}: {}", a.claim().fileId(), e.toString());
         }

@@ -359,6 +359,23 @@ public final class FileLedger {
         return total;
     }
 
+    /**
+     * Releases the worker's lease on the file in the caller's transaction (the lease expires now; the
+     * checkpoint stays), so that the next attempt need not wait for it. Returns whether the worker
+     * held it; a lease already lost is not an error.
+     */
+    public boolean release(Connection c, long fileId, String worker) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(RELEASE)) {
+            ps.setLong(1, fileId);
+            ps.setString(2, worker);
+            return ps.executeUpdate() == 1;
+        }
+    }
+
+    private static final String RELEASE = FileStatus.inSql("""
+            UPDATE ingested_files SET lease_expires_at = now()
+            WHERE file_id = ? AND lease_owner = ? AND status = {IN_PROGRESS}""");
+
     /** The longest reason {@link #recordFailure} keeps, in characters (the rest is cut, and says so). */
     public static final int MAX_FAILURE_LENGTH = 2000;
 

@@ -1,7 +1,5 @@
 package io.inlet.ledger;
 
-import java.util.Arrays;
-
 /**
  * The state of a file in the ledger ({@code ingested_files.status}); the database keeps each as its
  * name. Adding a status is one constant here (plus the migration that widens the column's CHECK
@@ -29,11 +27,7 @@ public enum FileStatus {
      * version wrote it, or a hand edit) is an error naming it, never a silent default.
      */
     public static FileStatus fromDatabase(String value) {
-        for (FileStatus s : values()) {
-            if (s.name().equals(value)) return s;
-        }
-        throw new IllegalStateException("unknown file status '" + value + "' in ingested_files (known: "
-                + Arrays.toString(values()) + "): written by a newer version of Inlet, or by hand?");
+        return StatusSql.parse(FileStatus.class, value, "ingested_files");
     }
 
     /**

@@ -12,6 +12,20 @@ final class StatusSql {
     private StatusSql() {
     }
 
+    /** The constant of {@code type} stored as {@code value} in {@code table}; an unknown value fails, naming it. */
+    static <E extends Enum<E>> E parse(Class<E> type, String value, String table) {
+        for (E s : type.getEnumConstants()) {
+            if (s.name().equals(value)) return s;
+        }
+        throw new IllegalStateException("unknown " + kind(type) + " '" + value + "' in " + table + " (known: "
+                + Arrays.toString(type.getEnumConstants()) + "): written by a newer version of Inlet, or by hand?");
+    }
+
+    private static String kind(Class<?> type) {
+        // FileStatus -> "file status"
+        return type.getSimpleName().replaceAll("([a-z])([A-Z])", "$1 $2").toLowerCase(java.util.Locale.ROOT);
+    }
+
     static <E extends Enum<E>> String fill(Class<E> type, String template) {
         Matcher m = TOKEN.matcher(template);
         StringBuilder sql = new StringBuilder();

@@ -83,7 +83,7 @@ class FileStatusTest {
         }
     }
 
-    private static String statusCheck(Connection c, String table) throws SQLException {
+    static String statusCheck(Connection c, String table) throws SQLException {
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("""
                 SELECT conname FROM pg_constraint
                 WHERE conrelid = '%s'::regclass AND contype = 'c' AND pg_get_constraintdef(oid) LIKE '%%(status = ANY%%'"""
