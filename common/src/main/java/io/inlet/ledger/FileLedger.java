@@ -42,10 +42,11 @@ public final class FileLedger {
      * generation; S3 never gives two notifications one sequencer).
      */
     private static final String NEWER = FileStatus.inSql("""
-            SELECT sequencer FROM ingested_files
-            WHERE bucket = ? AND object_key = ? AND order_key IS NOT NULL
-              AND (order_key > ? OR (? AND order_key = ? AND status = {REMOVED}))
-            ORDER BY order_key DESC LIMIT 1""");
+            WITH given AS (SELECT ?::text AS bucket, ?::text AS object_key, ?::text AS order_key, ?::boolean AS creation)
+            SELECT f.sequencer FROM ingested_files f, given g
+            WHERE f.bucket = g.bucket AND f.object_key = g.object_key AND f.order_key IS NOT NULL
+              AND (f.order_key > g.order_key OR (g.creation AND f.order_key = g.order_key AND f.status = {REMOVED}))
+            ORDER BY f.order_key DESC LIMIT 1""");
 
     private static final String CLAIM = FileStatus.inSql("""
             INSERT INTO ingested_files (feed, bucket, object_key, version_id, etag, size_bytes, sequencer, order_key,
@@ -161,26 +162,26 @@ public final class FileLedger {
             ps.setString(2, ref.key());
             ps.setString(3, sequencer.orderKey());
             ps.setBoolean(4, creation);
-            ps.setString(5, sequencer.orderKey());
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
             }
         }
     }
 
+    private static final String ADVANCE = """
+            WITH given AS (SELECT ?::text AS bucket, ?::text AS object_key, ?::text AS version_id, ?::text AS etag,
+                                  ?::text AS sequencer, ?::text AS order_key)
+            UPDATE ingested_files f SET sequencer = g.sequencer, order_key = g.order_key, updated_at = now()
+              FROM given g
+             WHERE f.bucket = g.bucket AND f.object_key = g.object_key AND f.version_id = g.version_id AND f.etag = g.etag
+               AND (f.order_key IS NULL OR f.order_key < g.order_key)""";
+
     /** Moves the row of {@code ref} to {@code sequencer} if that is later than the one it holds. */
     private static void advance(Connection c, ObjectRef ref, ObjectSequencer sequencer) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("""
-                UPDATE ingested_files SET sequencer = ?, order_key = ?, updated_at = now()
-                WHERE bucket = ? AND object_key = ? AND version_id = ? AND etag = ?
-                  AND (order_key IS NULL OR order_key < ?)""")) {
-            ps.setString(1, sequencer.value());
-            ps.setString(2, sequencer.orderKey());
-            ps.setString(3, ref.bucket());
-            ps.setString(4, ref.key());
-            ps.setString(5, nz(ref.version()));
-            ps.setString(6, nz(ref.etag()));
-            ps.setString(7, sequencer.orderKey());
+        try (PreparedStatement ps = c.prepareStatement(ADVANCE)) {
+            bindIdentity(ps, ref);
+            ps.setString(5, sequencer.value());
+            ps.setString(6, sequencer.orderKey());
             ps.executeUpdate();
         }
     }
@@ -193,6 +194,36 @@ public final class FileLedger {
             }
         }
     }
+
+    /**
+     * The batch's values once each, by name; the first error is compared with the row as it stands
+     * once this lane holds its lock (another lane may just have committed an earlier error), hence in
+     * the SET expressions, not a subquery.
+     */
+    private static final String CHECKPOINT = FileStatus.inSql("""
+            WITH given AS (
+                SELECT ?::bigint AS file_id, ?::text AS worker, ?::boolean AS single_lane,
+                       ?::bigint AS next_record, ?::bigint AS next_line, ?::bigint AS next_offset,
+                       ?::bigint AS records_read, ?::bigint AS appended, ?::bigint AS duplicate,
+                       ?::bigint AS conflict, ?::bigint AS rejected,
+                       ?::text AS first_error, ?::bigint AS first_error_record, ?::double precision AS lease_seconds),
+                 v AS (
+                SELECT given.*, first_error IS NOT NULL AS has_error FROM given)
+            UPDATE ingested_files f
+               SET next_record = CASE WHEN v.single_lane THEN v.next_record ELSE f.next_record END,
+                   next_line = CASE WHEN v.single_lane THEN v.next_line ELSE f.next_line END,
+                   next_offset = CASE WHEN v.single_lane THEN v.next_offset ELSE f.next_offset END,
+                   records_read = f.records_read + v.records_read, appended = f.appended + v.appended,
+                   duplicate = f.duplicate + v.duplicate, conflict = f.conflict + v.conflict,
+                   rejected = f.rejected + v.rejected,
+                   first_error = CASE WHEN v.has_error AND (f.first_error IS NULL OR v.first_error_record < f.first_error_record)
+                                      THEN v.first_error ELSE f.first_error END,
+                   first_error_record = CASE WHEN v.has_error AND (f.first_error IS NULL OR v.first_error_record < f.first_error_record)
+                                             THEN v.first_error_record ELSE f.first_error_record END,
+                   failed_attempts = 0,
+                   lease_expires_at = now() + make_interval(secs => v.lease_seconds), updated_at = now()
+              FROM v
+             WHERE f.file_id = v.file_id AND f.status = {IN_PROGRESS} AND f.lease_owner = v.worker""");
 
     /**
      * Records progress in the caller's transaction: the next resume point, the counts of the batch,
@@ -209,44 +240,22 @@ public final class FileLedger {
         ResumePoint next = r.next();
         Counts delta = r.delta();
         boolean single = r.singleLane();
-        try (PreparedStatement ps = c.prepareStatement(FileStatus.inSql("""
-                UPDATE ingested_files
-                   SET next_record = CASE WHEN ? THEN ? ELSE next_record END,
-                       next_line = CASE WHEN ? THEN ? ELSE next_line END,
-                       next_offset = CASE WHEN ? THEN ? ELSE next_offset END,
-                       records_read = records_read + ?, appended = appended + ?, duplicate = duplicate + ?,
-                       conflict = conflict + ?, rejected = rejected + ?,
-                       first_error = CASE WHEN ?::text IS NOT NULL AND (first_error IS NULL OR ?::bigint < first_error_record)
-                                          THEN ? ELSE first_error END,
-                       first_error_record = CASE WHEN ?::text IS NOT NULL AND (first_error IS NULL OR ?::bigint < first_error_record)
-                                                 THEN ? ELSE first_error_record END,
-                       failed_attempts = 0,
-                       lease_expires_at = now() + make_interval(secs => ?), updated_at = now()
-                 WHERE file_id = ? AND status = {IN_PROGRESS} AND lease_owner = ?"""))) {
+        try (PreparedStatement ps = c.prepareStatement(CHECKPOINT)) {
             int p = 1;
+            ps.setLong(p++, fileId);
+            ps.setString(p++, worker);
             ps.setBoolean(p++, single);
             ps.setLong(p++, next.nextRecordNumber());
-            ps.setBoolean(p++, single);
             ps.setLong(p++, next.nextLineNumber());
-            ps.setBoolean(p++, single);
             ps.setLong(p++, next.byteOffset());
             ps.setLong(p++, delta.read());
             ps.setLong(p++, delta.appended());
             ps.setLong(p++, delta.duplicate());
             ps.setLong(p++, delta.conflict());
             ps.setLong(p++, delta.rejected());
-            // compared with the row as it stands once this lane holds its lock (another lane may just
-            // have committed an earlier error), hence in the SET expressions, not a subquery
-            String storable = PostgresValues.storable(r.firstError()); // a rejected value's NUL is often the reason
-            ps.setString(p++, storable);
+            ps.setString(p++, PostgresValues.storable(r.firstError())); // a rejected value's NUL is often the reason
             setLongOrNull(ps, p++, r.firstErrorRecord());
-            ps.setString(p++, storable);
-            ps.setString(p++, storable);
-            setLongOrNull(ps, p++, r.firstErrorRecord());
-            setLongOrNull(ps, p++, r.firstErrorRecord());
-            ps.setDouble(p++, r.lease().toMillis() / 1000.0);
-            ps.setLong(p++, fileId);
-            ps.setString(p, worker);
+            ps.setDouble(p, r.lease().toMillis() / 1000.0);
             if (ps.executeUpdate() != 1) throw new LeaseLostException(fileId, worker);
         }
         if (single) return;
@@ -276,6 +285,34 @@ public final class FileLedger {
     }
 
     /**
+     * The slice's values once each, by name. A suspended slice (IN_PROGRESS) keeps its lease owner
+     * with the lease expired now; a REJECTED file's first error is why it was rejected, otherwise the
+     * earliest record's error stays.
+     */
+    private static final String FINISH = FileStatus.inSql("""
+            WITH given AS (
+                SELECT ?::bigint AS file_id, ?::text AS worker, ?::text AS status,
+                       ?::bigint AS next_record, ?::bigint AS next_line, ?::bigint AS next_offset,
+                       ?::bigint AS spent_ms, ?::text AS content_sha256, ?::bigint AS duplicate_of, ?::text AS error),
+                 v AS (
+                SELECT given.*, status = {IN_PROGRESS} AS suspends, status = {REJECTED} AS rejects FROM given)
+            UPDATE ingested_files f
+               SET status = v.status, slices = f.slices + 1,
+                   next_record = CASE WHEN v.suspends THEN v.next_record ELSE f.next_record END,
+                   next_line = CASE WHEN v.suspends THEN v.next_line ELSE f.next_line END,
+                   next_offset = CASE WHEN v.suspends THEN v.next_offset ELSE f.next_offset END,
+                   lease_owner = CASE WHEN v.suspends THEN f.lease_owner END,
+                   lease_expires_at = CASE WHEN v.suspends THEN now() END,
+                   completed_at = CASE WHEN v.suspends THEN NULL ELSE now() END,
+                   duration_ms = coalesce(f.duration_ms, 0) + v.spent_ms,
+                   content_sha256 = coalesce(v.content_sha256, f.content_sha256), duplicate_of = v.duplicate_of,
+                   first_error = CASE WHEN v.rejects THEN coalesce(v.error, f.first_error) ELSE coalesce(f.first_error, v.error) END,
+                   failed_attempts = CASE WHEN v.rejects THEN f.failed_attempts ELSE 0 END, updated_at = now()
+              FROM v
+             WHERE f.file_id = v.file_id AND f.status = {IN_PROGRESS} AND f.lease_owner = v.worker
+            RETURNING f.records_read, f.appended, f.duplicate, f.conflict, f.rejected, f.slices""");
+
+    /**
      * Ends the worker's slice in the caller's transaction. Status IN_PROGRESS releases the lease for
      * the next slice (suspended), which resumes at the slice's end; a final status finishes the file.
      * The lanes' positions are dropped, except, for a suspended slice, those of lanes that stand
@@ -288,43 +325,18 @@ public final class FileLedger {
         SliceRecord slice = r.slice();
         String error = r.error();
         Counts total;
-        try (PreparedStatement ps = c.prepareStatement(FileStatus.inSql("""
-                UPDATE ingested_files
-                   SET status = ?, slices = slices + 1,
-                       next_record = CASE WHEN ? = {IN_PROGRESS} THEN ? ELSE next_record END,
-                       next_line = CASE WHEN ? = {IN_PROGRESS} THEN ? ELSE next_line END,
-                       next_offset = CASE WHEN ? = {IN_PROGRESS} THEN ? ELSE next_offset END,
-                       lease_owner = CASE WHEN ? = {IN_PROGRESS} THEN lease_owner END,
-                       lease_expires_at = CASE WHEN ? = {IN_PROGRESS} THEN now() END,
-                       completed_at = CASE WHEN ? = {IN_PROGRESS} THEN NULL ELSE now() END,
-                       duration_ms = coalesce(duration_ms, 0) + ?,
-                       content_sha256 = coalesce(?, content_sha256), duplicate_of = ?,
-                       first_error = CASE WHEN ? = {REJECTED} THEN coalesce(?, first_error) ELSE coalesce(first_error, ?) END,
-                       failed_attempts = CASE WHEN ? = {REJECTED} THEN failed_attempts ELSE 0 END, updated_at = now()
-                 WHERE file_id = ? AND status = {IN_PROGRESS} AND lease_owner = ?
-                RETURNING records_read, appended, duplicate, conflict, rejected, slices"""))) {
+        try (PreparedStatement ps = c.prepareStatement(FINISH)) {
             int p = 1;
-            ps.setString(p++, status.databaseValue());
+            ps.setLong(p++, fileId);
+            ps.setString(p++, worker);
             ps.setString(p++, status.databaseValue());
             ps.setLong(p++, slice.to().nextRecordNumber());
-            ps.setString(p++, status.databaseValue());
             ps.setLong(p++, slice.to().nextLineNumber());
-            ps.setString(p++, status.databaseValue());
             ps.setLong(p++, slice.to().byteOffset());
-            ps.setString(p++, status.databaseValue());
-            ps.setString(p++, status.databaseValue());
-            ps.setString(p++, status.databaseValue());
             ps.setLong(p++, r.spent().toMillis());
             ps.setString(p++, r.sha256());
             setLongOrNull(ps, p++, r.duplicateOf());
-            // a REJECTED file's first error is why it was rejected; otherwise the earliest record's error stays
-            String storable = PostgresValues.storable(error);
-            ps.setString(p++, status.databaseValue());
-            ps.setString(p++, storable);
-            ps.setString(p++, storable);
-            ps.setString(p++, status.databaseValue());
-            ps.setLong(p++, fileId);
-            ps.setString(p, worker);
+            ps.setString(p, PostgresValues.storable(error));
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) throw new LeaseLostException(fileId, worker);
                 total = counts(rs);
