@@ -12,8 +12,12 @@ import io.inlet.event.DerivedRoute;
 import io.inlet.feed.DuplicateContentPolicy;
 import io.inlet.feed.Feed;
 import io.inlet.feed.FeedRegistry;
+import io.inlet.ledger.CheckpointRequest;
 import io.inlet.ledger.Claim;
+import io.inlet.ledger.ClaimRequest;
 import io.inlet.ledger.FileLedger;
+import io.inlet.ledger.FileStatus;
+import io.inlet.ledger.FinishRequest;
 import io.inlet.ledger.LeaseOwners;
 import io.inlet.ledger.Removal;
 import io.inlet.ledger.SliceRecord;
@@ -158,8 +162,9 @@ public final class FileIngester {
     /** One attempt under its own lease owner: claim, then run or say why not. */
     private FileReport attempt(ObjectRef ref, ObjectSource source, Deadline deadline, ObjectSequencer sequencer, TraceContext trace,
                                Feed feed, String owner, Instant started, Transactions.Session db) {
-        Claim claim = new FileLedger(db).claim(ref, feed.name(), sequencer, owner, lease,
-                trace == null ? null : trace.traceId(), owners, feed.lanesFor(ref.size()));
+        Claim claim = new FileLedger(db).claim(ClaimRequest.builder(ref, feed.name(), owner, lease).sequencer(sequencer)
+                .correlationId(trace == null ? null : trace.traceId()).owners(owners).lanes(feed.lanesFor(ref.size()))
+                .build());
         FileReport report;
         if (claim instanceof Claim.Finished f) {
             report = new FileReport(f.fileId(), ref, feed.name(), FileOutcome.ALREADY_COMPLETED, f.counts(),
@@ -192,7 +197,7 @@ public final class FileIngester {
                     String sha = sha256(a);
                     Long dup = a.db().inTransaction(c -> ledger.completedWithContent(c, sha, a.claim().fileId()).orElse(null));
                     if (dup != null) {
-                        return finish(a, "DUPLICATE_CONTENT", sha, dup, "same content as file " + dup, a.claim().resumeFrom(), List.of());
+                        return finish(a, Ending.duplicateOf(dup, sha, a.claim().resumeFrom()));
                     }
                 }
                 if (a.feed().errors().needsValidationPass()) {
@@ -202,7 +207,7 @@ public final class FileIngester {
             }
             return load(a);
         } catch (FileFormatException | ObjectGoneException e) {
-            return finish(a, "REJECTED", null, null, e.getMessage(), a.claim().resumeFrom(), List.of());
+            return finish(a, Ending.rejected(e.getMessage(), a.claim().resumeFrom()));
         } catch (IOException e) {
             releaseQuietly(a);
             throw new RetryableException("reading " + a.ref().displayName() + " failed: " + e.getMessage(), e);
@@ -261,7 +266,7 @@ public final class FileIngester {
     /** Finishes the file REJECTED with {@code error}; if even that cannot be recorded, {@code e} surfaces. */
     private FileReport recordRejected(Attempt a, RuntimeException e, String error) {
         try {
-            return finish(a, "REJECTED", null, null, error, a.claim().resumeFrom(), List.of());
+            return finish(a, Ending.rejected(error, a.claim().resumeFrom()));
         } catch (RuntimeException again) {
             e.addSuppressed(again);
             releaseQuietly(a);
@@ -290,8 +295,7 @@ public final class FileIngester {
         if (!a.feed().errors().rejectsFile(records, bad.size())) return null;
         String error = bad.size() + " of " + records + " records bad (policy " + a.feed().errors().kind()
                 + "); first: line " + bad.get(0).lineNumber() + ": " + bad.get(0).reason();
-        return finish(a, "REJECTED", opener.hex(), null, error, end,
-                bad, new Counts(records, 0, 0, 0, bad.size()));
+        return finish(a, Ending.rejectedByValidation(opener.hex(), error, end, bad, new Counts(records, 0, 0, 0, bad.size())));
     }
 
     private FileReport load(Attempt a) throws IOException {
@@ -305,8 +309,8 @@ public final class FileIngester {
             if (reader.emptyFile()) {
                 // not like a file with a header and no records: a vendor's export that wrote nothing says so
                 boolean header = a.feed().format().hasHeader();
-                return finish(a, "COMPLETED", opener.hex(), null, header ? "empty file: no header" : "empty file: 0 bytes",
-                        reader.checkpoint(), List.of());
+                return finish(a, Ending.completed(opener.hex(), header ? "empty file: no header" : "empty file: 0 bytes",
+                        reader.checkpoint()));
             }
             return load(a, reader, mapper, ctx, from, opener, name);
         }
@@ -323,12 +327,12 @@ public final class FileIngester {
                 at = next;
                 if (batch.end == FileBatch.End.END_OF_FILE) {
                     String sha = from.isStart() ? opener.hex() : null;
-                    return finish(a, "COMPLETED", sha, null, null, at, List.of());
+                    return finish(a, Ending.completed(sha, null, at));
                 }
                 if (a.deadline().passed()) break;
             }
             // stopped at the deadline: record the slice first, while the reader thread winds down
-            return finish(a, "IN_PROGRESS", null, null, null, at, List.of());
+            return finish(a, Ending.suspended(at));
         }
     }
 
@@ -470,35 +474,64 @@ public final class FileIngester {
             String firstError = first == null ? null : "line " + first.lineNumber() + ": " + first.reason();
             Counts d = new Counts(share.read, outcome.appended(), outcome.duplicates(), outcome.conflicts(),
                     share.rejections.size() + outcome.refused());
-            ledger.checkpoint(c, a.claim().fileId(), a.owner(), lane, a.claim().lanes(), next, d, firstError,
-                    first == null ? null : first.recordNumber(), lease);
+            ledger.checkpoint(c, CheckpointRequest.builder(a.claim().fileId(), a.owner(), next, d, lease)
+                    .lane(lane, a.claim().lanes()).firstError(firstError, first == null ? null : first.recordNumber())
+                    .build());
             return d;
         });
         LOG.debug("batch committed fileId={} lane={} read={} appended={}", a.claim().fileId(), lane, delta.read(),
                 delta.appended());
     }
 
-    private FileReport finish(Attempt a, String status, String sha, Long duplicateOf, String error, ResumePoint to,
-                              List<Rejection> rejections) {
-        return finish(a, status, sha, duplicateOf, error, to, rejections, null);
+    /**
+     * How an attempt ends: the status it records, the content hash when known, the file it
+     * duplicates, its error, where the slice ends, the rejects still to store (a validation pass's)
+     * and, after a validation pass, the counts it read (else null).
+     */
+    private record Ending(FileStatus status, String sha, Long duplicateOf, String error, ResumePoint to,
+                          List<Rejection> rejections, Counts validationCounts) {
+        static Ending completed(String sha, String error, ResumePoint to) {
+            return new Ending(FileStatus.COMPLETED, sha, null, error, to, List.of(), null);
+        }
+
+        static Ending suspended(ResumePoint to) {
+            return new Ending(FileStatus.IN_PROGRESS, null, null, null, to, List.of(), null);
+        }
+
+        static Ending rejected(String error, ResumePoint to) {
+            return new Ending(FileStatus.REJECTED, null, null, error, to, List.of(), null);
+        }
+
+        static Ending rejectedByValidation(String sha, String error, ResumePoint end, List<Rejection> bad, Counts read) {
+            return new Ending(FileStatus.REJECTED, sha, null, error, end, bad, read);
+        }
+
+        static Ending duplicateOf(long fileId, String sha, ResumePoint to) {
+            return new Ending(FileStatus.DUPLICATE_CONTENT, sha, fileId, "same content as file " + fileId, to, List.of(), null);
+        }
     }
 
-    private FileReport finish(Attempt a, String status, String sha, Long duplicateOf, String error, ResumePoint to,
-                              List<Rejection> rejections, Counts validationCounts) {
+    private FileReport finish(Attempt a, Ending end) {
+        FileStatus status = end.status();
+        String error = end.error();
+        List<Rejection> rejections = end.rejections();
         Duration spent = since(a.started());
-        SliceRecord slice = new SliceRecord(0, a.claim().resumeFrom(), to, a.started());
+        SliceRecord slice = new SliceRecord(0, a.claim().resumeFrom(), end.to(), a.started());
         String[] firstError = {error};
         Counts total = a.db().inTransaction(c -> {
             rejected.forFile(c, a.claim().fileId(), a.feed().name(), rejections);
-            if (validationCounts != null) {
-                ledger.checkpoint(c, a.claim().fileId(), a.owner(), a.claim().resumeFrom(), validationCounts,
-                        rejections.isEmpty() ? null : "line " + rejections.get(0).lineNumber() + ": " + rejections.get(0).reason(),
-                        lease);
+            if (end.validationCounts() != null) {
+                ledger.checkpoint(c, CheckpointRequest.builder(a.claim().fileId(), a.owner(), a.claim().resumeFrom(),
+                                end.validationCounts(), lease)
+                        .firstError(rejections.isEmpty() ? null
+                                : "line " + rejections.get(0).lineNumber() + ": " + rejections.get(0).reason(), null)
+                        .build());
             }
-            Counts counts = ledger.finish(c, a.claim().fileId(), a.owner(), status, sha, duplicateOf, error, spent, slice);
+            Counts counts = ledger.finish(c, FinishRequest.builder(a.claim().fileId(), a.owner(), status, spent, slice)
+                    .sha256(end.sha()).duplicateOf(end.duplicateOf()).error(error).build());
             // a completed file with rejected records reports its first error (the earliest record's)
-            firstError[0] = error != null || !status.equals("COMPLETED") ? error : ledger.firstError(c, a.claim().fileId());
-            if (!status.equals("IN_PROGRESS")) {
+            firstError[0] = error != null || status != FileStatus.COMPLETED ? error : ledger.firstError(c, a.claim().fileId());
+            if (status != FileStatus.IN_PROGRESS) {
                 FileSummary summary = new FileSummary(a.claim().fileId(), a.feed().name(), a.ref(), status, counts,
                         firstError[0], spent.toMillis(), a.claim().correlationId());
                 for (DerivedRoute r : a.feed().derived()) {
@@ -511,25 +544,18 @@ public final class FileIngester {
             return counts;
         });
         FileOutcome outcome = switch (status) {
-            case "COMPLETED" -> FileOutcome.COMPLETED;
-            case "REJECTED" -> FileOutcome.REJECTED;
-            case "DUPLICATE_CONTENT" -> FileOutcome.DUPLICATE_CONTENT_SKIPPED;
+            case COMPLETED -> FileOutcome.COMPLETED;
+            case REJECTED -> FileOutcome.REJECTED;
+            case DUPLICATE_CONTENT -> FileOutcome.DUPLICATE_CONTENT_SKIPPED;
             default -> FileOutcome.SUSPENDED;
         };
         return new FileReport(a.claim().fileId(), a.ref(), a.feed().name(), outcome, total, spent, firstError[0],
-                outcome == FileOutcome.SUSPENDED ? to : null);
+                outcome == FileOutcome.SUSPENDED ? end.to() : null);
     }
 
     private void releaseQuietly(Attempt a) {
         try {
-            a.db().inTransaction(c -> {
-                try (var ps = c.prepareStatement("UPDATE ingested_files SET lease_expires_at = now() "
-                        + "WHERE file_id = ? AND lease_owner = ? AND status = 'IN_PROGRESS'")) {
-                    ps.setLong(1, a.claim().fileId());
-                    ps.setString(2, a.owner());
-                    return ps.executeUpdate();
-                }
-            });
+            a.db().inTransaction(c -> ledger.release(c, a.claim().fileId(), a.owner()));
         } catch (RuntimeException e) {
             LOG.warn("could not release lease of file {}: {}", a.claim().fileId(), e.toString());
         }

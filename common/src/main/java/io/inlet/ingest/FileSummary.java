@@ -1,6 +1,7 @@
 package io.inlet.ingest;
 
 import io.inlet.ledger.Counts;
+import io.inlet.ledger.FileStatus;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -10,13 +11,13 @@ import io.inlet.event.PostgresValues;
 import java.util.UUID;
 
 /** The FileIngested / FileRejected summary event of a finished file, as its outbox payload. */
-record FileSummary(long fileId, String feed, ObjectRef object, String status, Counts counts, String firstError,
+record FileSummary(long fileId, String feed, ObjectRef object, FileStatus status, Counts counts, String firstError,
                    long durationMs, String correlationId) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     String eventType() {
-        return status.equals("COMPLETED") ? "FileIngested" : "FileRejected";
+        return status == FileStatus.COMPLETED ? "FileIngested" : "FileRejected";
     }
 
     UUID eventId() {
@@ -35,7 +36,7 @@ record FileSummary(long fileId, String feed, ObjectRef object, String status, Co
         n.put("key", object.key());
         n.put("version", object.version());
         n.put("etag", object.etag());
-        n.put("status", status);
+        n.put("status", status.databaseValue());
         n.put("recordsRead", counts.read());
         n.put("appended", counts.appended());
         n.put("duplicate", counts.duplicate());

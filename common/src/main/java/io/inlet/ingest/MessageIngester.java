@@ -1,6 +1,8 @@
 package io.inlet.ingest;
 
 import io.inlet.ledger.Counts;
+import io.inlet.ledger.MessageKey;
+import io.inlet.ledger.MessageLedger;
 
 import io.inlet.event.EventEnvelope;
 import io.inlet.ingest.MessageDecoder;
@@ -11,12 +13,9 @@ import io.inlet.feed.MessageFeed;
 import io.inlet.store.AppendOutcome;
 import io.inlet.store.EventOutcome;
 import io.inlet.store.EventStore;
-import io.inlet.event.PostgresValues;
 import io.inlet.store.RejectedRecords;
 import io.inlet.store.Rejection;
 import io.inlet.store.Transactions;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,7 +24,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The message path: a queue-borne business event is decoded by its message feed and appended in
- * one transaction with its {@code processed_messages} row, so a redelivered message appends nothing.
+ * one transaction with its row in the {@link MessageLedger}, so a redelivered message appends nothing.
  */
 public final class MessageIngester {
 
@@ -40,6 +39,7 @@ public final class MessageIngester {
     private final EventStore store = new EventStore();
     private final RejectedRecords rejected = new RejectedRecords();
     private final MessageDecoder decoder;
+    private final MessageLedger ledger = new MessageLedger();
 
     public MessageIngester(FeedRegistry feeds, Transactions tx, Clock clock) {
         this.feeds = feeds;
@@ -61,21 +61,10 @@ public final class MessageIngester {
         RecordContext ctx = new RecordContext(feed.name(), null, m.channel() + "/" + m.messageId(), correlationId,
                 m.messageId(), clock.instant());
         List<EventEnvelope> events = decoder.decode(m, feed, ctx);
+        MessageKey key = new MessageKey(m.channel(), m.messageId());
         MessageOutcome outcome = tx.inTransaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement("""
-                    INSERT INTO processed_messages (channel, message_id, status, feed)
-                    VALUES (?, ?, 'PROCESSED', ?)
-                    ON CONFLICT (channel, message_id) DO UPDATE
-                       SET status = 'PROCESSED', attempts = processed_messages.attempts + 1, last_seen = now(),
-                           feed = EXCLUDED.feed
-                     WHERE processed_messages.status = 'FAILED'
-                    RETURNING 1""")) {
-                ps.setString(1, m.channel());
-                ps.setString(2, m.messageId());
-                ps.setString(3, feed.name());
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) return new MessageOutcome(m.messageId(), MessageOutcome.Status.ALREADY_PROCESSED, Counts.ZERO);
-                }
+            if (!ledger.putProcessed(c, key, feed.name())) {
+                return new MessageOutcome(m.messageId(), MessageOutcome.Status.ALREADY_PROCESSED, Counts.ZERO);
             }
             AppendOutcome appended = store.append(c, feed.table(), events, feed.derived());
             List<Rejection> conflicts = new ArrayList<>();
@@ -87,18 +76,9 @@ public final class MessageIngester {
                 }
             }
             rejected.forMessage(c, m.channel(), m.messageId(), feed.name(), conflicts);
-            try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE processed_messages SET appended = ?, duplicate = ?, conflict = ?, reason = NULL "
-                            + "WHERE channel = ? AND message_id = ?")) {
-                ps.setLong(1, appended.appended());
-                ps.setLong(2, appended.duplicates());
-                ps.setLong(3, appended.conflicts());
-                ps.setString(4, m.channel());
-                ps.setString(5, m.messageId());
-                ps.executeUpdate();
-            }
-            return new MessageOutcome(m.messageId(), MessageOutcome.Status.APPENDED, new Counts(events.size(),
-                    appended.appended(), appended.duplicates(), appended.conflicts(), 0));
+            Counts counts = new Counts(events.size(), appended.appended(), appended.duplicates(), appended.conflicts(), 0);
+            ledger.updateCounts(c, key, counts);
+            return new MessageOutcome(m.messageId(), MessageOutcome.Status.APPENDED, counts);
         });
         LOG.atInfo().setMessage("message {}: {}").addArgument(m.messageId()).addArgument(outcome.status())
                 .addKeyValue("channel", m.channel()).addKeyValue("messageId", m.messageId())
@@ -111,21 +91,7 @@ public final class MessageIngester {
     /** Records a permanent failure of a message (attempts counted, reason kept) unless it was processed. */
     public void recordFailure(InboundMessage m, String reason) {
         String feed = feeds.matchMessage(m.channel()).map(MessageFeed::name).orElse(null);
-        tx.inTransaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement("""
-                    INSERT INTO processed_messages (channel, message_id, status, feed, reason)
-                    VALUES (?, ?, 'FAILED', ?, ?)
-                    ON CONFLICT (channel, message_id) DO UPDATE
-                       SET attempts = processed_messages.attempts + 1, last_seen = now(), reason = EXCLUDED.reason
-                     WHERE processed_messages.status = 'FAILED'""")) {
-                ps.setString(1, m.channel());
-                ps.setString(2, m.messageId());
-                ps.setString(3, feed);
-                // the reason may quote the very NUL that failed the message: stored visibly escaped
-                ps.setString(4, PostgresValues.storable(reason.length() > 4000 ? reason.substring(0, 4000) : reason));
-                return ps.executeUpdate();
-            }
-        });
+        tx.inTransaction(c -> ledger.putFailed(c, new MessageKey(m.channel(), m.messageId()), feed, reason));
         LOG.atWarn().setMessage("message {} failed permanently: {}").addArgument(m.messageId()).addArgument(reason)
                 .addKeyValue("channel", m.channel()).addKeyValue("messageId", m.messageId()).log();
     }

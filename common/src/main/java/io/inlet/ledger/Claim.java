@@ -30,7 +30,7 @@ public sealed interface Claim {
     }
 
     /** Already finished (completed, rejected, skipped as duplicate content, or removed). */
-    record Finished(long fileId, String status, Counts counts, String firstError) implements Claim {
+    record Finished(long fileId, FileStatus status, Counts counts, String firstError) implements Claim {
     }
 
     /** Another worker holds a live lease. */

@@ -11,7 +11,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
@@ -42,24 +41,25 @@ public final class FileLedger {
      * or, for a creation ({@code ?} true), a removal of the same token (GCS: the deletion of that very
      * generation; S3 never gives two notifications one sequencer).
      */
-    private static final String NEWER = """
-            SELECT sequencer FROM ingested_files
-            WHERE bucket = ? AND object_key = ? AND order_key IS NOT NULL
-              AND (order_key > ? OR (? AND order_key = ? AND status = 'REMOVED'))
-            ORDER BY order_key DESC LIMIT 1""";
+    private static final String NEWER = FileStatus.inSql("""
+            WITH given AS (SELECT ?::text AS bucket, ?::text AS object_key, ?::text AS order_key, ?::boolean AS creation)
+            SELECT f.sequencer FROM ingested_files f, given g
+            WHERE f.bucket = g.bucket AND f.object_key = g.object_key AND f.order_key IS NOT NULL
+              AND (f.order_key > g.order_key OR (g.creation AND f.order_key = g.order_key AND f.status = {REMOVED}))
+            ORDER BY f.order_key DESC LIMIT 1""");
 
-    private static final String CLAIM = """
+    private static final String CLAIM = FileStatus.inSql("""
             INSERT INTO ingested_files (feed, bucket, object_key, version_id, etag, size_bytes, sequencer, order_key,
                                         status, lease_owner, lease_expires_at, attempts, correlation_id, lanes)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'IN_PROGRESS', ?, now() + make_interval(secs => ?), 1, ?, ?)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, {IN_PROGRESS}, ?, now() + make_interval(secs => ?), 1, ?, ?)
             ON CONFLICT ON CONSTRAINT ingested_files_object_identity DO UPDATE
                SET lease_owner = EXCLUDED.lease_owner, lease_expires_at = EXCLUDED.lease_expires_at,
                    attempts = ingested_files.attempts + 1, updated_at = now()
-             WHERE ingested_files.status = 'IN_PROGRESS'
+             WHERE ingested_files.status = {IN_PROGRESS}
                AND (ingested_files.lease_expires_at <= now()
                     OR (starts_with(ingested_files.lease_owner, ?) AND NOT (ingested_files.lease_owner = ANY (?::text[]))))
             RETURNING file_id, next_record, next_line, next_offset, records_read, appended, duplicate, conflict,
-                      rejected, slices, correlation_id, lanes""";
+                      rejected, slices, correlation_id, lanes""");
 
     private static final String LANE_POSITIONS = """
             SELECT lane, next_record, next_line, next_offset FROM ingest_lanes WHERE file_id = ? ORDER BY lane""";
@@ -69,35 +69,16 @@ public final class FileLedger {
                    rejected, first_error
             FROM ingested_files WHERE bucket = ? AND object_key = ? AND version_id = ? AND etag = ?""";
 
-    /** Claims {@code ref} for {@code worker}, or says why not; a first claim gets a random correlation id. */
-    public Claim claim(ObjectRef ref, String feed, ObjectSequencer sequencer, String worker, Duration lease) {
-        return claim(ref, feed, sequencer, worker, lease, null);
-    }
-
     /**
-     * As {@link #claim(ObjectRef, String, String, String, Duration)}; the first claim of the object
-     * version records {@code correlationId} (the trace id of the notification), or a random one when
-     * null. A later claim keeps the recorded one, so every slice of the file shares it.
+     * Claims the object version of {@code r} for its worker, or says why not: already finished, busy
+     * under a live lease, or a stale notification. A first claim records the correlation id (a random
+     * one when the request has none) and the lanes; every later claim of the file keeps both, so every
+     * slice shares them (the lanes' positions depend on their number).
      */
-    public Claim claim(ObjectRef ref, String feed, ObjectSequencer sequencer, String worker, Duration lease, String correlationId) {
-        return claim(ref, feed, sequencer, worker, lease, correlationId, null);
-    }
-
-    /**
-     * As above, for an attempt of {@code owners} (this process): besides an expired lease, a lease
-     * held by an attempt of this process that is no longer running is taken over at once.
-     */
-    public Claim claim(ObjectRef ref, String feed, ObjectSequencer sequencer, String worker, Duration lease, String correlationId,
-                       LeaseOwners owners) {
-        return claim(ref, feed, sequencer, worker, lease, correlationId, owners, 1);
-    }
-
-    /**
-     * As above; a first claim records that the file is appended over {@code lanes} lanes, and every
-     * later claim of the file keeps that number (its lane positions depend on it).
-     */
-    public Claim claim(ObjectRef ref, String feed, ObjectSequencer sequencer, String worker, Duration lease, String correlationId,
-                       LeaseOwners owners, int lanes) {
+    public Claim claim(ClaimRequest r) {
+        ObjectRef ref = r.ref();
+        ObjectSequencer sequencer = r.sequencer();
+        LeaseOwners owners = r.owners();
         return tx.inTransaction(c -> {
             if (sequencer != null) {
                 if (exists(c, ref)) {
@@ -110,11 +91,11 @@ public final class FileLedger {
                 }
             }
             try (PreparedStatement ps = c.prepareStatement(CLAIM)) {
-                int p = bindNewRow(ps, feed, ref, sequencer);
-                ps.setString(p++, worker);
-                ps.setDouble(p++, lease.toMillis() / 1000.0);
-                ps.setString(p++, correlationId != null ? correlationId : UUID.randomUUID().toString());
-                ps.setInt(p++, lanes);
+                int p = bindNewRow(ps, r.feed(), ref, sequencer);
+                ps.setString(p++, r.worker());
+                ps.setDouble(p++, r.lease().toMillis() / 1000.0);
+                ps.setString(p++, r.correlationId() != null ? r.correlationId() : UUID.randomUUID().toString());
+                ps.setInt(p++, r.lanes());
                 // no owners: the prefix matches no lease (owners never contain a NUL)
                 ps.setString(p++, owners == null ? "\u0001none\u0001" : owners.prefix());
                 ps.setArray(p, c.createArrayOf("text", owners == null ? new String[0] : owners.running()));
@@ -136,8 +117,8 @@ public final class FileLedger {
                 bindIdentity(ps, ref);
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next()) throw new IllegalStateException("ledger row of " + ref.displayName() + " vanished");
-                    String status = rs.getString("status");
-                    if (status.equals("IN_PROGRESS")) {
+                    FileStatus status = FileStatus.fromDatabase(rs.getString("status"));
+                    if (status == FileStatus.IN_PROGRESS) {
                         Timestamp until = rs.getTimestamp("lease_expires_at");
                         return new Claim.Busy(rs.getLong("file_id"), rs.getString("lease_owner"),
                                 until == null ? null : until.toInstant());
@@ -181,26 +162,26 @@ public final class FileLedger {
             ps.setString(2, ref.key());
             ps.setString(3, sequencer.orderKey());
             ps.setBoolean(4, creation);
-            ps.setString(5, sequencer.orderKey());
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
             }
         }
     }
 
+    private static final String ADVANCE = """
+            WITH given AS (SELECT ?::text AS bucket, ?::text AS object_key, ?::text AS version_id, ?::text AS etag,
+                                  ?::text AS sequencer, ?::text AS order_key)
+            UPDATE ingested_files f SET sequencer = g.sequencer, order_key = g.order_key, updated_at = now()
+              FROM given g
+             WHERE f.bucket = g.bucket AND f.object_key = g.object_key AND f.version_id = g.version_id AND f.etag = g.etag
+               AND (f.order_key IS NULL OR f.order_key < g.order_key)""";
+
     /** Moves the row of {@code ref} to {@code sequencer} if that is later than the one it holds. */
     private static void advance(Connection c, ObjectRef ref, ObjectSequencer sequencer) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("""
-                UPDATE ingested_files SET sequencer = ?, order_key = ?, updated_at = now()
-                WHERE bucket = ? AND object_key = ? AND version_id = ? AND etag = ?
-                  AND (order_key IS NULL OR order_key < ?)""")) {
-            ps.setString(1, sequencer.value());
-            ps.setString(2, sequencer.orderKey());
-            ps.setString(3, ref.bucket());
-            ps.setString(4, ref.key());
-            ps.setString(5, nz(ref.version()));
-            ps.setString(6, nz(ref.etag()));
-            ps.setString(7, sequencer.orderKey());
+        try (PreparedStatement ps = c.prepareStatement(ADVANCE)) {
+            bindIdentity(ps, ref);
+            ps.setString(5, sequencer.value());
+            ps.setString(6, sequencer.orderKey());
             ps.executeUpdate();
         }
     }
@@ -215,63 +196,66 @@ public final class FileLedger {
     }
 
     /**
-     * Records progress in the caller's transaction: the next resume point, the counts of the batch,
-     * the first error, and a renewed lease.
+     * The batch's values once each, by name; the first error is compared with the row as it stands
+     * once this lane holds its lock (another lane may just have committed an earlier error), hence in
+     * the SET expressions, not a subquery.
      */
-    public void checkpoint(Connection c, long fileId, String worker, ResumePoint next, Counts delta,
-                           String firstError, Duration lease) throws SQLException {
-        checkpoint(c, fileId, worker, 0, 1, next, delta, firstError, null, lease);
-    }
+    private static final String CHECKPOINT = FileStatus.inSql("""
+            WITH given AS (
+                SELECT ?::bigint AS file_id, ?::text AS worker, ?::boolean AS single_lane,
+                       ?::bigint AS next_record, ?::bigint AS next_line, ?::bigint AS next_offset,
+                       ?::bigint AS records_read, ?::bigint AS appended, ?::bigint AS duplicate,
+                       ?::bigint AS conflict, ?::bigint AS rejected,
+                       ?::text AS first_error, ?::bigint AS first_error_record, ?::double precision AS lease_seconds),
+                 v AS (
+                SELECT given.*, first_error IS NOT NULL AS has_error FROM given)
+            UPDATE ingested_files f
+               SET next_record = CASE WHEN v.single_lane THEN v.next_record ELSE f.next_record END,
+                   next_line = CASE WHEN v.single_lane THEN v.next_line ELSE f.next_line END,
+                   next_offset = CASE WHEN v.single_lane THEN v.next_offset ELSE f.next_offset END,
+                   records_read = f.records_read + v.records_read, appended = f.appended + v.appended,
+                   duplicate = f.duplicate + v.duplicate, conflict = f.conflict + v.conflict,
+                   rejected = f.rejected + v.rejected,
+                   first_error = CASE WHEN v.has_error AND (f.first_error IS NULL OR v.first_error_record < f.first_error_record)
+                                      THEN v.first_error ELSE f.first_error END,
+                   first_error_record = CASE WHEN v.has_error AND (f.first_error IS NULL OR v.first_error_record < f.first_error_record)
+                                             THEN v.first_error_record ELSE f.first_error_record END,
+                   failed_attempts = 0,
+                   lease_expires_at = now() + make_interval(secs => v.lease_seconds), updated_at = now()
+              FROM v
+             WHERE f.file_id = v.file_id AND f.status = {IN_PROGRESS} AND f.lease_owner = v.worker""");
 
     /**
-     * As above, for lane {@code lane} of a file appended over {@code lanes} lanes: the counts and the
-     * lease go to the file's row; with more than one lane the position goes to the lane's row (the
-     * lanes commit independently, so the file's resume point is the lowest of them, worked out by
-     * the next claim, and set for good when the slice ends). {@code firstError}, the error of record
-     * {@code firstErrorRecord}, replaces the file's first error if that is of a later record (the
-     * lanes commit in no fixed order); with the record null it is kept only if there is none yet.
+     * Records progress in the caller's transaction: the next resume point, the counts of the batch,
+     * the first error, and a renewed lease. For a file appended over more than one lane the counts
+     * and the lease go to the file's row and the position to the lane's row (the lanes commit
+     * independently, so the file's resume point is the lowest of them, worked out by the next claim,
+     * and set for good when the slice ends). The batch's first error replaces the file's if that is
+     * of a later record (the lanes commit in no fixed order); without a record number it is kept
+     * only if there is none yet. The lease lost raises {@link LeaseLostException}.
      */
-    public void checkpoint(Connection c, long fileId, String worker, int lane, int lanes, ResumePoint next, Counts delta,
-                           String firstError, Long firstErrorRecord, Duration lease) throws SQLException {
-        boolean single = lanes == 1;
-        try (PreparedStatement ps = c.prepareStatement("""
-                UPDATE ingested_files
-                   SET next_record = CASE WHEN ? THEN ? ELSE next_record END,
-                       next_line = CASE WHEN ? THEN ? ELSE next_line END,
-                       next_offset = CASE WHEN ? THEN ? ELSE next_offset END,
-                       records_read = records_read + ?, appended = appended + ?, duplicate = duplicate + ?,
-                       conflict = conflict + ?, rejected = rejected + ?,
-                       first_error = CASE WHEN ?::text IS NOT NULL AND (first_error IS NULL OR ?::bigint < first_error_record)
-                                          THEN ? ELSE first_error END,
-                       first_error_record = CASE WHEN ?::text IS NOT NULL AND (first_error IS NULL OR ?::bigint < first_error_record)
-                                                 THEN ? ELSE first_error_record END,
-                       failed_attempts = 0,
-                       lease_expires_at = now() + make_interval(secs => ?), updated_at = now()
-                 WHERE file_id = ? AND status = 'IN_PROGRESS' AND lease_owner = ?""")) {
+    public void checkpoint(Connection c, CheckpointRequest r) throws SQLException {
+        long fileId = r.fileId();
+        String worker = r.worker();
+        ResumePoint next = r.next();
+        Counts delta = r.delta();
+        boolean single = r.singleLane();
+        try (PreparedStatement ps = c.prepareStatement(CHECKPOINT)) {
             int p = 1;
+            ps.setLong(p++, fileId);
+            ps.setString(p++, worker);
             ps.setBoolean(p++, single);
             ps.setLong(p++, next.nextRecordNumber());
-            ps.setBoolean(p++, single);
             ps.setLong(p++, next.nextLineNumber());
-            ps.setBoolean(p++, single);
             ps.setLong(p++, next.byteOffset());
             ps.setLong(p++, delta.read());
             ps.setLong(p++, delta.appended());
             ps.setLong(p++, delta.duplicate());
             ps.setLong(p++, delta.conflict());
             ps.setLong(p++, delta.rejected());
-            // compared with the row as it stands once this lane holds its lock (another lane may just
-            // have committed an earlier error), hence in the SET expressions, not a subquery
-            String storable = PostgresValues.storable(firstError); // a rejected value's NUL is often the reason
-            ps.setString(p++, storable);
-            setRecord(ps, p++, firstErrorRecord);
-            ps.setString(p++, storable);
-            ps.setString(p++, storable);
-            setRecord(ps, p++, firstErrorRecord);
-            setRecord(ps, p++, firstErrorRecord);
-            ps.setDouble(p++, lease.toMillis() / 1000.0);
-            ps.setLong(p++, fileId);
-            ps.setString(p, worker);
+            ps.setString(p++, PostgresValues.storable(r.firstError())); // a rejected value's NUL is often the reason
+            setLongOrNull(ps, p++, r.firstErrorRecord());
+            ps.setDouble(p, r.lease().toMillis() / 1000.0);
             if (ps.executeUpdate() != 1) throw new LeaseLostException(fileId, worker);
         }
         if (single) return;
@@ -282,7 +266,7 @@ public final class FileLedger {
                    SET next_record = EXCLUDED.next_record, next_line = EXCLUDED.next_line,
                        next_offset = EXCLUDED.next_offset, updated_at = now()""")) {
             ps.setLong(1, fileId);
-            ps.setInt(2, lane);
+            ps.setInt(2, r.lane());
             ps.setLong(3, next.nextRecordNumber());
             ps.setLong(4, next.nextLineNumber());
             ps.setLong(5, next.byteOffset());
@@ -301,51 +285,58 @@ public final class FileLedger {
     }
 
     /**
-     * Ends this worker's slice in the caller's transaction. {@code status} IN_PROGRESS releases the
-     * lease for the next slice (suspended), which resumes at the slice's end; a final status finishes
-     * the file. The lanes' positions are dropped, except, for a suspended slice, those of lanes that
-     * stand beyond its end. Returns the file's total counts.
+     * The slice's values once each, by name. A suspended slice (IN_PROGRESS) keeps its lease owner
+     * with the lease expired now; a REJECTED file's first error is why it was rejected, otherwise the
+     * earliest record's error stays.
      */
-    public Counts finish(Connection c, long fileId, String worker, String status, String sha256, Long duplicateOf,
-                         String error, Duration spent, SliceRecord slice) throws SQLException {
+    private static final String FINISH = FileStatus.inSql("""
+            WITH given AS (
+                SELECT ?::bigint AS file_id, ?::text AS worker, ?::text AS status,
+                       ?::bigint AS next_record, ?::bigint AS next_line, ?::bigint AS next_offset,
+                       ?::bigint AS spent_ms, ?::text AS content_sha256, ?::bigint AS duplicate_of, ?::text AS error),
+                 v AS (
+                SELECT given.*, status = {IN_PROGRESS} AS suspends, status = {REJECTED} AS rejects FROM given)
+            UPDATE ingested_files f
+               SET status = v.status, slices = f.slices + 1,
+                   next_record = CASE WHEN v.suspends THEN v.next_record ELSE f.next_record END,
+                   next_line = CASE WHEN v.suspends THEN v.next_line ELSE f.next_line END,
+                   next_offset = CASE WHEN v.suspends THEN v.next_offset ELSE f.next_offset END,
+                   lease_owner = CASE WHEN v.suspends THEN f.lease_owner END,
+                   lease_expires_at = CASE WHEN v.suspends THEN now() END,
+                   completed_at = CASE WHEN v.suspends THEN NULL ELSE now() END,
+                   duration_ms = coalesce(f.duration_ms, 0) + v.spent_ms,
+                   content_sha256 = coalesce(v.content_sha256, f.content_sha256), duplicate_of = v.duplicate_of,
+                   first_error = CASE WHEN v.rejects THEN coalesce(v.error, f.first_error) ELSE coalesce(f.first_error, v.error) END,
+                   failed_attempts = CASE WHEN v.rejects THEN f.failed_attempts ELSE 0 END, updated_at = now()
+              FROM v
+             WHERE f.file_id = v.file_id AND f.status = {IN_PROGRESS} AND f.lease_owner = v.worker
+            RETURNING f.records_read, f.appended, f.duplicate, f.conflict, f.rejected, f.slices""");
+
+    /**
+     * Ends the worker's slice in the caller's transaction. Status IN_PROGRESS releases the lease for
+     * the next slice (suspended), which resumes at the slice's end; a final status finishes the file.
+     * The lanes' positions are dropped, except, for a suspended slice, those of lanes that stand
+     * beyond its end. Returns the file's total counts; the lease lost raises {@link LeaseLostException}.
+     */
+    public Counts finish(Connection c, FinishRequest r) throws SQLException {
+        long fileId = r.fileId();
+        String worker = r.worker();
+        FileStatus status = r.status();
+        SliceRecord slice = r.slice();
+        String error = r.error();
         Counts total;
-        try (PreparedStatement ps = c.prepareStatement("""
-                UPDATE ingested_files
-                   SET status = ?, slices = slices + 1,
-                       next_record = CASE WHEN ? = 'IN_PROGRESS' THEN ? ELSE next_record END,
-                       next_line = CASE WHEN ? = 'IN_PROGRESS' THEN ? ELSE next_line END,
-                       next_offset = CASE WHEN ? = 'IN_PROGRESS' THEN ? ELSE next_offset END,
-                       lease_owner = CASE WHEN ? = 'IN_PROGRESS' THEN lease_owner END,
-                       lease_expires_at = CASE WHEN ? = 'IN_PROGRESS' THEN now() END,
-                       completed_at = CASE WHEN ? = 'IN_PROGRESS' THEN NULL ELSE now() END,
-                       duration_ms = coalesce(duration_ms, 0) + ?,
-                       content_sha256 = coalesce(?, content_sha256), duplicate_of = ?,
-                       first_error = CASE WHEN ? = 'REJECTED' THEN coalesce(?, first_error) ELSE coalesce(first_error, ?) END,
-                       failed_attempts = CASE WHEN ? = 'REJECTED' THEN failed_attempts ELSE 0 END, updated_at = now()
-                 WHERE file_id = ? AND status = 'IN_PROGRESS' AND lease_owner = ?
-                RETURNING records_read, appended, duplicate, conflict, rejected, slices""")) {
+        try (PreparedStatement ps = c.prepareStatement(FINISH)) {
             int p = 1;
-            ps.setString(p++, status);
-            ps.setString(p++, status);
-            ps.setLong(p++, slice.to().nextRecordNumber());
-            ps.setString(p++, status);
-            ps.setLong(p++, slice.to().nextLineNumber());
-            ps.setString(p++, status);
-            ps.setLong(p++, slice.to().byteOffset());
-            ps.setString(p++, status);
-            ps.setString(p++, status);
-            ps.setString(p++, status);
-            ps.setLong(p++, spent.toMillis());
-            ps.setString(p++, sha256);
-            if (duplicateOf == null) ps.setNull(p++, java.sql.Types.BIGINT); else ps.setLong(p++, duplicateOf);
-            // a REJECTED file's first error is why it was rejected; otherwise the earliest record's error stays
-            String storable = PostgresValues.storable(error);
-            ps.setString(p++, status);
-            ps.setString(p++, storable);
-            ps.setString(p++, storable);
-            ps.setString(p++, status);
             ps.setLong(p++, fileId);
-            ps.setString(p, worker);
+            ps.setString(p++, worker);
+            ps.setString(p++, status.databaseValue());
+            ps.setLong(p++, slice.to().nextRecordNumber());
+            ps.setLong(p++, slice.to().nextLineNumber());
+            ps.setLong(p++, slice.to().byteOffset());
+            ps.setLong(p++, r.spent().toMillis());
+            ps.setString(p++, r.sha256());
+            setLongOrNull(ps, p++, r.duplicateOf());
+            ps.setString(p, PostgresValues.storable(error));
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) throw new LeaseLostException(fileId, worker);
                 total = counts(rs);
@@ -355,10 +346,10 @@ public final class FileLedger {
         // A suspended slice keeps the rows of lanes that stand beyond its end: a resumed attempt whose
         // deadline struck before its lanes met again (one lane was a batch ahead) must not have that
         // lane redo, and count twice, what it committed.
-        try (PreparedStatement ps = c.prepareStatement("""
-                DELETE FROM ingest_lanes WHERE file_id = ? AND (? <> 'IN_PROGRESS' OR next_record <= ?)""")) {
+        try (PreparedStatement ps = c.prepareStatement(FileStatus.inSql("""
+                DELETE FROM ingest_lanes WHERE file_id = ? AND (? <> {IN_PROGRESS} OR next_record <= ?)"""))) {
             ps.setLong(1, fileId);
-            ps.setString(2, status);
+            ps.setString(2, status.databaseValue());
             ps.setLong(3, slice.to().nextRecordNumber());
             ps.executeUpdate();
         }
@@ -374,11 +365,28 @@ public final class FileLedger {
             ps.setLong(6, slice.from().byteOffset());
             ps.setLong(7, slice.to().byteOffset());
             ps.setTimestamp(8, Timestamp.from(slice.startedAt()));
-            ps.setString(9, status);
+            ps.setString(9, status.databaseValue());
             ps.executeUpdate();
         }
         return total;
     }
+
+    /**
+     * Releases the worker's lease on the file in the caller's transaction (the lease expires now; the
+     * checkpoint stays), so that the next attempt need not wait for it. Returns whether the worker
+     * held it; a lease already lost is not an error.
+     */
+    public boolean release(Connection c, long fileId, String worker) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(RELEASE)) {
+            ps.setLong(1, fileId);
+            ps.setString(2, worker);
+            return ps.executeUpdate() == 1;
+        }
+    }
+
+    private static final String RELEASE = FileStatus.inSql("""
+            UPDATE ingested_files SET lease_expires_at = now()
+            WHERE file_id = ? AND lease_owner = ? AND status = {IN_PROGRESS}""");
 
     /** The longest reason {@link #recordFailure} keeps, in characters (the rest is cut, and says so). */
     public static final int MAX_FAILURE_LENGTH = 2000;
@@ -393,13 +401,13 @@ public final class FileLedger {
      */
     public int recordFailure(Connection c, long fileId, String worker, String reason, int maxFailedAttempts)
             throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("""
+        try (PreparedStatement ps = c.prepareStatement(FileStatus.inSql("""
                 UPDATE ingested_files
                    SET failed_attempts = failed_attempts + 1, last_failure = ?,
                        lease_expires_at = CASE WHEN failed_attempts < ? THEN now() ELSE lease_expires_at END,
                        updated_at = now()
-                 WHERE file_id = ? AND status = 'IN_PROGRESS' AND lease_owner = ?
-                RETURNING failed_attempts""")) {
+                 WHERE file_id = ? AND status = {IN_PROGRESS} AND lease_owner = ?
+                RETURNING failed_attempts"""))) {
             ps.setString(1, PostgresValues.storable(bounded(reason)));
             ps.setInt(2, maxFailedAttempts);
             ps.setLong(3, fileId);
@@ -422,9 +430,9 @@ public final class FileLedger {
 
     /** A completed file with the same content under another identity, if any. */
     public Optional<Long> completedWithContent(Connection c, String sha256, long exceptFileId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("""
+        try (PreparedStatement ps = c.prepareStatement(FileStatus.inSql("""
                 SELECT file_id FROM ingested_files
-                WHERE content_sha256 = ? AND status = 'COMPLETED' AND file_id <> ? ORDER BY file_id LIMIT 1""")) {
+                WHERE content_sha256 = ? AND status = {COMPLETED} AND file_id <> ? ORDER BY file_id LIMIT 1"""))) {
             ps.setString(1, sha256);
             ps.setLong(2, exceptFileId);
             try (ResultSet rs = ps.executeQuery()) {
@@ -446,17 +454,17 @@ public final class FileLedger {
                 Optional<String> newer = newer(c, removal, sequencer, false);
                 if (newer.isPresent()) return new Removal.Stale(newer.get());
             }
-            try (PreparedStatement ps = c.prepareStatement("""
+            try (PreparedStatement ps = c.prepareStatement(FileStatus.inSql("""
                     INSERT INTO ingested_files (feed, bucket, object_key, version_id, etag, size_bytes, sequencer, order_key,
                                                 status, completed_at, correlation_id)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'REMOVED', now(), ?)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, {REMOVED}, now(), ?)
                     ON CONFLICT ON CONSTRAINT ingested_files_object_identity DO UPDATE
                        SET updated_at = now(),
                            -- removed again (an unversioned key deleted, re-created, deleted): the newest removal
                            sequencer = CASE WHEN ingested_files.order_key IS NULL OR EXCLUDED.order_key > ingested_files.order_key
                                             THEN EXCLUDED.sequencer ELSE ingested_files.sequencer END,
                            order_key = greatest(ingested_files.order_key, EXCLUDED.order_key)
-                    RETURNING file_id""")) {
+                    RETURNING file_id"""))) {
                 int p = bindNewRow(ps, feed, removal, sequencer);
                 ps.setString(p, UUID.randomUUID().toString());
                 try (ResultSet rs = ps.executeQuery()) {
@@ -494,7 +502,7 @@ public final class FileLedger {
                 rs.getLong("conflict"), rs.getLong("rejected"));
     }
 
-    private static void setRecord(PreparedStatement ps, int p, Long record) throws SQLException {
+    private static void setLongOrNull(PreparedStatement ps, int p, Long record) throws SQLException {
         if (record == null) ps.setNull(p, java.sql.Types.BIGINT); else ps.setLong(p, record);
     }
 

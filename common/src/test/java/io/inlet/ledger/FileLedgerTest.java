@@ -39,46 +39,48 @@ class FileLedgerTest {
 
     @Test
     void aSecondClaimerIsTurnedAwayWhileTheLeaseLives() {
-        Claim first = ledger.claim(REF, "acme", null, "worker-a", LEASE);
-        Claim second = ledger.claim(REF, "acme", null, "worker-b", LEASE);
+        Claim first = ledger.claim(ClaimRequest.builder(REF, "acme", "worker-a", LEASE).build());
+        Claim second = ledger.claim(ClaimRequest.builder(REF, "acme", "worker-b", LEASE).build());
         assertThat(first).isInstanceOf(Claim.Claimed.class);
         assertThat(second).isInstanceOfSatisfying(Claim.Busy.class, b -> assertThat(b.leaseOwner()).isEqualTo("worker-a"));
     }
 
     @Test
     void anExpiredLeaseIsTakenOverFromTheCheckpointAndTheOldWorkerCannotCommit() {
-        Claim.Claimed a = (Claim.Claimed) ledger.claim(REF, "acme", null, "worker-a", Duration.ofSeconds(1));
+        Claim.Claimed a = (Claim.Claimed) ledger.claim(ClaimRequest.builder(REF, "acme",
+                "worker-a", Duration.ofSeconds(1)).build());
         tx.inTransaction(c -> {
-            ledger.checkpoint(c, a.fileId(), "worker-a", new ResumePoint(11, 12, 500), new Counts(10, 9, 0, 0, 1),
-                    "line 3: bad", Duration.ofMillis(1));
+            ledger.checkpoint(c, CheckpointRequest.builder(a.fileId(), "worker-a", new ResumePoint(11, 12, 500),
+                    new Counts(10, 9, 0, 0, 1), Duration.ofMillis(1)).firstError("line 3: bad", null).build());
             return null;
         });
-        Claim.Claimed b = (Claim.Claimed) ledger.claim(REF, "acme", null, "worker-b", LEASE);
+        Claim.Claimed b = (Claim.Claimed) ledger.claim(ClaimRequest.builder(REF, "acme", "worker-b", LEASE).build());
         assertThat(b.fileId()).isEqualTo(a.fileId());
         assertThat(b.resumeFrom()).isEqualTo(new ResumePoint(11, 12, 500));
         assertThat(b.countsSoFar()).isEqualTo(new Counts(10, 9, 0, 0, 1));
         assertThat(b.resumed()).isTrue();
         assertThatThrownBy(() -> tx.inTransaction(c -> {
-            ledger.checkpoint(c, a.fileId(), "worker-a", new ResumePoint(21, 22, 900), new Counts(10, 10, 0, 0, 0),
-                    null, LEASE);
+            ledger.checkpoint(c, CheckpointRequest.builder(a.fileId(), "worker-a", new ResumePoint(21, 22, 900),
+                    new Counts(10, 10, 0, 0, 0), LEASE).build());
             return null;
         })).isInstanceOf(LeaseLostException.class).hasMessageContaining("worker-a");
     }
 
     @Test
     void aFinishedFileIsReportedFinishedOnRedelivery() {
-        Claim.Claimed a = (Claim.Claimed) ledger.claim(REF, "acme", null, "worker-a", LEASE);
-        tx.inTransaction(c -> ledger.finish(c, a.fileId(), "worker-a", "COMPLETED", "abc", null, null,
-                Duration.ofMillis(5), new SliceRecord(0, ResumePoint.START, new ResumePoint(1, 1, 0), Instant.now())));
-        assertThat(ledger.claim(REF, "acme", null, "worker-b", LEASE))
-                .isInstanceOfSatisfying(Claim.Finished.class, f -> assertThat(f.status()).isEqualTo("COMPLETED"));
+        Claim.Claimed a = (Claim.Claimed) ledger.claim(ClaimRequest.builder(REF, "acme", "worker-a", LEASE).build());
+        tx.inTransaction(c -> ledger.finish(c, FinishRequest.builder(a.fileId(), "worker-a", FileStatus.COMPLETED,
+                Duration.ofMillis(5), new SliceRecord(0, ResumePoint.START, new ResumePoint(1, 1, 0), Instant.now()))
+                .sha256("abc").build()));
+        assertThat(ledger.claim(ClaimRequest.builder(REF, "acme", "worker-b", LEASE).build()))
+                .isInstanceOfSatisfying(Claim.Finished.class, f -> assertThat(f.status()).isEqualTo(FileStatus.COMPLETED));
     }
 
     @Test
     void theSameKeyWithNewContentIsANewVersion() {
-        Claim.Claimed a = (Claim.Claimed) ledger.claim(REF, "acme", null, "worker-a", LEASE);
-        Claim b = ledger.claim(new ObjectRef("vendor-drop", "acme/orders.csv", "v2", "etag-2", 120L), "acme", null,
-                "worker-a", LEASE);
+        Claim.Claimed a = (Claim.Claimed) ledger.claim(ClaimRequest.builder(REF, "acme", "worker-a", LEASE).build());
+        Claim b = ledger.claim(ClaimRequest.builder(new ObjectRef("vendor-drop", "acme/orders.csv", "v2", "etag-2", 120L), "acme",
+                "worker-a", LEASE).build());
         assertThat(b).isInstanceOfSatisfying(Claim.Claimed.class, c -> assertThat(c.fileId()).isNotEqualTo(a.fileId()));
     }
 
@@ -86,14 +88,16 @@ class FileLedgerTest {
     void anOlderNotificationBySequencerIsStale() {
         ObjectRef newer = new ObjectRef("vendor-drop", "acme/x.csv", null, "etag-new", 1L);
         ObjectRef older = new ObjectRef("vendor-drop", "acme/x.csv", null, "etag-old", 1L);
-        assertThat(ledger.claim(newer, "acme", s3("0055AED6DCD90281E6"), "w", LEASE)).isInstanceOf(Claim.Claimed.class);
-        assertThat(ledger.claim(older, "acme", s3("0055AED6DCD90281E5"), "w", LEASE)).isInstanceOf(Claim.Stale.class);
+        assertThat(ledger.claim(ClaimRequest.builder(newer, "acme", "w", LEASE)
+                .sequencer(s3("0055AED6DCD90281E6")).build())).isInstanceOf(Claim.Claimed.class);
+        assertThat(ledger.claim(ClaimRequest.builder(older, "acme", "w", LEASE)
+                .sequencer(s3("0055AED6DCD90281E5")).build())).isInstanceOf(Claim.Stale.class);
         // S3's rule right-pads the shorter one: "0055AED6DCD90281E" -> "0055AED6DCD90281E0" < "...E6", older although
         // left-padding would call it newer; "55AED6DCD90281E7" -> "55AED6DCD90281E700" > "0055...", newer
-        assertThat(ledger.claim(new ObjectRef("vendor-drop", "acme/x.csv", null, "etag-2", 1L), "acme",
-                s3("0055AED6DCD90281E"), "w", LEASE)).isInstanceOf(Claim.Stale.class);
-        assertThat(ledger.claim(new ObjectRef("vendor-drop", "acme/x.csv", null, "etag-3", 1L), "acme",
-                s3("55AED6DCD90281E7"), "w", LEASE)).isInstanceOf(Claim.Claimed.class);
+        assertThat(ledger.claim(ClaimRequest.builder(new ObjectRef("vendor-drop", "acme/x.csv", null, "etag-2", 1L), "acme", "w", LEASE)
+                .sequencer(s3("0055AED6DCD90281E")).build())).isInstanceOf(Claim.Stale.class);
+        assertThat(ledger.claim(ClaimRequest.builder(new ObjectRef("vendor-drop", "acme/x.csv", null, "etag-3", 1L), "acme", "w", LEASE)
+                .sequencer(s3("55AED6DCD90281E7")).build())).isInstanceOf(Claim.Claimed.class);
     }
 
     @Test
@@ -101,15 +105,16 @@ class FileLedgerTest {
         LeaseOwners owners = new LeaseOwners("instance-1");
         LeaseOwners otherProcess = new LeaseOwners("instance-1"); // same worker name, another JVM
         String first = owners.begin();
-        assertThat(ledger.claim(REF, "acme", null, first, LEASE, null, owners)).isInstanceOf(Claim.Claimed.class);
+        assertThat(ledger.claim(ClaimRequest.builder(REF, "acme", first, LEASE)
+                .owners(owners).build())).isInstanceOf(Claim.Claimed.class);
         String second = owners.begin();
-        assertThat(ledger.claim(REF, "acme", null, second, LEASE, null, owners))
+        assertThat(ledger.claim(ClaimRequest.builder(REF, "acme", second, LEASE).owners(owners).build()))
                 .as("the first attempt is still running").isInstanceOf(Claim.Busy.class);
         owners.end(first); // it failed and could not release its lease (say, the database was down)
         String fromElsewhere = otherProcess.begin();
-        assertThat(ledger.claim(REF, "acme", null, fromElsewhere, LEASE, null, otherProcess))
+        assertThat(ledger.claim(ClaimRequest.builder(REF, "acme", fromElsewhere, LEASE).owners(otherProcess).build()))
                 .as("another process waits for the expiry").isInstanceOf(Claim.Busy.class);
-        assertThat(ledger.claim(REF, "acme", null, second, LEASE, null, owners))
+        assertThat(ledger.claim(ClaimRequest.builder(REF, "acme", second, LEASE).owners(owners).build()))
                 .as("this process knows the attempt ended").isInstanceOf(Claim.Claimed.class);
     }
 
@@ -119,15 +124,18 @@ class FileLedgerTest {
         // "0055AED6DCD90282" pads to "0055AED6DCD9028200" > "0055AED6DCD90281E6": newer although shorter
         ObjectRef older = new ObjectRef("vendor-drop", "acme/y.csv", null, "etag-old", 1L);
         ObjectRef newer = new ObjectRef("vendor-drop", "acme/y.csv", null, "etag-new", 1L);
-        assertThat(ledger.claim(older, "acme", s3("0055AED6DCD90281E6"), "w", LEASE)).isInstanceOf(Claim.Claimed.class);
-        assertThat(ledger.claim(newer, "acme", s3("0055AED6DCD90282"), "w", LEASE)).isInstanceOf(Claim.Claimed.class);
+        assertThat(ledger.claim(ClaimRequest.builder(older, "acme", "w", LEASE)
+                .sequencer(s3("0055AED6DCD90281E6")).build())).isInstanceOf(Claim.Claimed.class);
+        assertThat(ledger.claim(ClaimRequest.builder(newer, "acme", "w", LEASE)
+                .sequencer(s3("0055AED6DCD90282")).build())).isInstanceOf(Claim.Claimed.class);
     }
 
     @Test
     void aRemovalOlderThanTheStoredCreateIsNotRecorded() {
         ObjectRef create = new ObjectRef("vendor-drop", "acme/z.csv", null, "etag-1", 1L);
         ObjectRef removal = new ObjectRef("vendor-drop", "acme/z.csv", null, null, null);
-        assertThat(ledger.claim(create, "acme", s3("0055AED6DCD90281E6"), "w", LEASE)).isInstanceOf(Claim.Claimed.class);
+        assertThat(ledger.claim(ClaimRequest.builder(create, "acme", "w", LEASE)
+                .sequencer(s3("0055AED6DCD90281E6")).build())).isInstanceOf(Claim.Claimed.class);
         assertThat(ledger.recordRemoval(removal, "acme", s3("0055AED6DCD90281E5"))).isInstanceOf(Removal.Stale.class);
         long removed = tx.inTransaction(c -> {
             try (var ps = c.prepareStatement("SELECT count(*) FROM ingested_files WHERE status = 'REMOVED'");
@@ -169,7 +177,7 @@ class FileLedgerTest {
                         removal ? null : "etag-" + (!gcs && v > 0 && r.nextInt(4) == 0 ? r.nextInt(v) : v), removal ? null : 1L);
                 identities.add((removal ? "REMOVED " : "created ") + (removal ? "" : ref.etag()) + " " + t.value());
                 Runnable delivery = removal ? () -> ledger.recordRemoval(ref, "acme", t)
-                        : () -> ledger.claim(ref, "acme", t, "w", LEASE);
+                        : () -> ledger.claim(ClaimRequest.builder(ref, "acme", "w", LEASE).sequencer(t).build());
                 deliveries.add(delivery);
                 if (r.nextBoolean()) deliveries.add(delivery);
             }

@@ -59,10 +59,11 @@ class SnapshotRestoreTest {
 
         b.end(b.begin()); // B already handled a file since its restore
         String ownerA = a.begin();
-        assertThat(ledger.claim(REF, "acme", null, ownerA, LEASE, null, a)).isInstanceOf(Claim.Claimed.class);
+        assertThat(ledger.claim(ClaimRequest.builder(REF, "acme", ownerA, LEASE)
+                .owners(a).build())).isInstanceOf(Claim.Claimed.class);
         String ownerB = b.begin();
 
-        assertThat(ledger.claim(REF, "acme", null, ownerB, LEASE, null, b))
+        assertThat(ledger.claim(ClaimRequest.builder(REF, "acme", ownerB, LEASE).owners(b).build()))
                 .as("environment A's attempt is running: B must not take its lease over")
                 .isInstanceOf(Claim.Busy.class);
     }
