@@ -75,6 +75,8 @@ public final class FileIngester {
     private final Duration lease;
     private final Clock clock;
     private final int maxFailedAttempts;
+    /** The files this process holds a claim on right now, by lease owner (for {@link #releaseActive}). */
+    private final Map<String, Long> active = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** The default of {@code maxFailedAttempts}. */
     public static final int DEFAULT_MAX_FAILED_ATTEMPTS = 5;
@@ -143,6 +145,7 @@ public final class FileIngester {
         try (Transactions.Session db = tx.session()) {
             report = attempt(ref, source, deadline, sequencer, trace, feed, owner, started, db);
         } finally {
+            active.remove(owner);
             owners.end(owner);
         }
         LOG.atInfo().setMessage("file {}: {}").addArgument(ref.displayName()).addArgument(report.outcome())
@@ -160,6 +163,7 @@ public final class FileIngester {
                                Feed feed, String owner, Instant started, Transactions.Session db) {
         Claim claim = new FileLedger(db).claim(ref, feed.name(), sequencer, owner, lease,
                 trace == null ? null : trace.traceId(), owners, feed.lanesFor(ref.size()));
+        if (claim instanceof Claim.Claimed c) active.put(owner, c.fileId());
         FileReport report;
         if (claim instanceof Claim.Finished f) {
             report = new FileReport(f.fileId(), ref, feed.name(), FileOutcome.ALREADY_COMPLETED, f.counts(),
@@ -518,6 +522,25 @@ public final class FileIngester {
         };
         return new FileReport(a.claim().fileId(), a.ref(), a.feed().name(), outcome, total, spent, firstError[0],
                 outcome == FileOutcome.SUSPENDED ? to : null);
+    }
+
+    /**
+     * Gives up the claims of every attempt of this process still running (Ctrl-C, SIGTERM): each
+     * lease is released through the ledger, audited, and its checkpoint stays, so the next run
+     * resumes at once. The attempts themselves can commit nothing more (their owner no longer holds
+     * the row). Returns the ids of the files released.
+     */
+    public List<Long> releaseActive(String reason) {
+        List<Long> released = new ArrayList<>();
+        io.inlet.ledger.Leases leases = new io.inlet.ledger.Leases(tx);
+        for (Map.Entry<String, Long> e : Map.copyOf(active).entrySet()) {
+            try {
+                if (leases.releaseOwn(e.getValue(), e.getKey(), reason)) released.add(e.getValue());
+            } catch (RuntimeException ex) {
+                LOG.warn("could not release the lease of file {}: {}", e.getValue(), ex.toString());
+            }
+        }
+        return released;
     }
 
     private void releaseQuietly(Attempt a) {

@@ -53,11 +53,14 @@ public final class FileLedger {
                                         status, lease_owner, lease_expires_at, attempts, correlation_id, lanes)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'IN_PROGRESS', ?, now() + make_interval(secs => ?), 1, ?, ?)
             ON CONFLICT ON CONSTRAINT ingested_files_object_identity DO UPDATE
-               SET lease_owner = EXCLUDED.lease_owner, lease_expires_at = EXCLUDED.lease_expires_at,
+               SET status = 'IN_PROGRESS', lease_owner = EXCLUDED.lease_owner, lease_expires_at = EXCLUDED.lease_expires_at,
                    attempts = ingested_files.attempts + 1, updated_at = now()
-             WHERE ingested_files.status = 'IN_PROGRESS'
+             -- a HELD version (held while its feed was paused) is claimed like a new one: the caller
+             -- (Inlet) holds it again instead while its feed is paused
+             WHERE ingested_files.status = 'HELD'
+                OR (ingested_files.status = 'IN_PROGRESS'
                AND (ingested_files.lease_expires_at <= now()
-                    OR (starts_with(ingested_files.lease_owner, ?) AND NOT (ingested_files.lease_owner = ANY (?::text[]))))
+                    OR (starts_with(ingested_files.lease_owner, ?) AND NOT (ingested_files.lease_owner = ANY (?::text[])))))
             RETURNING file_id, next_record, next_line, next_offset, records_read, appended, duplicate, conflict,
                       rejected, slices, correlation_id, lanes""";
 
