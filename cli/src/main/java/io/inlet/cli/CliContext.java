@@ -86,7 +86,7 @@ final class CliContext implements AutoCloseable {
 
     Inlet inlet(java.time.Duration lease) {
         return Inlet.builder().dataSource(dataSource()).feeds(feeds()).leaseDuration(lease).meterRegistry(meters)
-                .workerId("cli-" + ProcessHandle.current().pid()).build();
+                .workerId(Operator.workerId()).build();
     }
 
     @Override
