@@ -74,20 +74,14 @@ final class IngestCommand extends CliCommand {
         List<String> refused = new ArrayList<>();
         List<String> failed = new ArrayList<>();
         // Ctrl-C, SIGTERM: give up the claim of the file in progress (its checkpoint stays) so the next run goes on at once
-        Thread release = new Thread(() -> {
+        ctx.onInterrupt(() -> {
             List<Long> ids = inlet.releaseClaims("interrupted (signal)");
             if (!ids.isEmpty()) ctx.err.println("inlet ingest: interrupted; released the claim of file(s) " + ids
                     + " at their last checkpoint");
-        }, "inlet-release-claims");
-        Runtime.getRuntime().addShutdownHook(release);
+        });
         try {
             ingestEach(ctx, inlet, local, theBucket, feeds, files, reports, refused, failed);
         } finally {
-            try {
-                Runtime.getRuntime().removeShutdownHook(release);
-            } catch (IllegalStateException shuttingDown) {
-                // the hook runs now
-            }
             // every file gets its line, whatever happened to the others
             Reports.files(ctx.out, reports);
             refused.forEach(r -> ctx.out.println("refused: " + TerminalText.escape(r)));
