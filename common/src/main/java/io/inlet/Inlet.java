@@ -19,8 +19,6 @@ import io.inlet.source.ObjectRef;
 import io.inlet.source.ObjectSequencer;
 import io.inlet.source.ObjectSource;
 import io.inlet.source.SourceResolver;
-import io.inlet.feed.Feed;
-import io.inlet.ingest.FileOutcome;
 import io.inlet.ingest.HeldFileResult;
 import io.inlet.ingest.ReprocessReport;
 import io.inlet.ledger.Counts;
@@ -31,7 +29,6 @@ import io.inlet.ledger.Reprocessing;
 import io.inlet.ledger.Retention;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Predicate;
 import io.inlet.store.Transactions;
 import java.sql.Connection;
@@ -77,6 +74,7 @@ public final class Inlet {
         this.files = new FileIngester(b.feeds, tx, b.workerId, b.leaseDuration, b.clock, b.maxFailedAttempts);
         this.messages = new MessageIngester(b.feeds, tx, b.clock);
         this.relay = new OutboxRelay(tx, b.relaySettings);
+        files.onPausedFeeds(metrics::pausedFeeds);
     }
 
     public static Builder builder() {
@@ -104,27 +102,10 @@ public final class Inlet {
      */
     public FileReport ingestFile(ObjectRef ref, ObjectSource source, Deadline deadline, ObjectSequencer sequencer, TraceContext trace) {
         // every overload ends here, so every path (CLI and both clouds' functions) is counted once
-        FileReport report = held(ref, sequencer);
-        if (report == null) report = files.ingest(ref, source, deadline, sequencer, trace);
+        // a paused feed's new versions are held, not loaded (FileIngester, on the attempt's connection)
+        FileReport report = files.ingest(ref, source, deadline, sequencer, trace);
         metrics.file(report);
         return report;
-    }
-
-    /**
-     * While the object's feed is paused, a version the ledger has not seen, or holds already, is
-     * recorded HELD and nothing is loaded: the report says HELD (the trigger is answered as done).
-     * Null when the feed runs, or the ledger has the version in another state (handled as usual).
-     */
-    private FileReport held(ObjectRef ref, ObjectSequencer sequencer) {
-        Set<String> paused = pauses.pausedNames();
-        metrics.pausedFeeds(paused.size());
-        if (paused.isEmpty()) return null;
-        Feed feed = files.feedFor(ref);
-        if (!paused.contains(feed.name())) return null;
-        return pauses.hold(ref, feed.name(), sequencer)
-                .map(id -> new FileReport(id, ref, feed.name(), FileOutcome.HELD, Counts.ZERO, Duration.ZERO,
-                        "feed " + feed.name() + " is paused", null))
-                .orElse(null);
     }
 
     /**

@@ -47,21 +47,21 @@ final class UnlockCommand extends CliCommand {
         String text;
         int code;
         if (result instanceof Leases.Unlock.Released r) {
-                doc.put("result", "released").put("holder", r.holder()).put("lease_expires_at", String.valueOf(r.expiresAt()))
-                        .put("was_live", r.wasLive()).put("resumes_at_record", r.nextRecord());
-                text = "released the lease of " + TerminalText.escape(r.holder()) + " on file #" + r.fileId()
-                        + (r.wasLive() ? " (live until " + r.expiresAt() + "; forced)" : "")
-                        + "; the next run resumes at record " + r.nextRecord();
-                code = ExitCodes.OK;
+            doc.put("result", "released").put("holder", r.holder()).put("lease_expires_at", String.valueOf(r.expiresAt()))
+                    .put("was_live", r.wasLive()).put("resumes_at_record", r.nextRecord());
+            text = "released the lease of " + TerminalText.escape(r.holder()) + " on file #" + r.fileId()
+                    + (r.wasLive() ? " (live until " + r.expiresAt() + "; forced)" : "")
+                    + "; the next run resumes at record " + r.nextRecord();
+            code = ExitCodes.OK;
         } else if (result instanceof Leases.Unlock.RefusedLive r) {
-                doc.put("result", "refused").put("holder", r.holder()).put("lease_expires_at", String.valueOf(r.expiresAt()));
-                text = "refused: file #" + r.fileId() + " is held by " + TerminalText.escape(r.holder()) + " with a live lease until "
-                        + r.expiresAt() + "; wait for it, or give --force if you know the holder is gone";
-                code = ExitCodes.FINDINGS;
+            doc.put("result", "refused").put("holder", r.holder()).put("lease_expires_at", String.valueOf(r.expiresAt()));
+            text = "refused: file #" + r.fileId() + " is held by " + TerminalText.escape(r.holder()) + " with a live lease until "
+                    + r.expiresAt() + "; wait for it, or give --force if you know the holder is gone";
+            code = ExitCodes.FINDINGS;
         } else if (result instanceof Leases.Unlock.NotLeased n) {
-                doc.put("result", "not_leased").put("status", n.status());
-                text = "file #" + n.fileId() + " is " + n.status() + ": there is no lease to release";
-                code = ExitCodes.OK;
+            doc.put("result", "not_leased").put("status", n.status());
+            text = "file #" + n.fileId() + " is " + n.status() + ": there is no lease to release";
+            code = ExitCodes.OK;
         } else {
             throw new CliException(ExitCodes.USAGE, "no ledger file with id " + t.entry().fileId());
         }

@@ -77,6 +77,7 @@ public final class FileIngester {
     private final int maxFailedAttempts;
     /** The files this process holds a claim on right now, by lease owner (for {@link #releaseActive}). */
     private final Map<String, Long> active = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile java.util.function.IntConsumer pausedFeeds = n -> { };
 
     /** The default of {@code maxFailedAttempts}. */
     public static final int DEFAULT_MAX_FAILED_ATTEMPTS = 5;
@@ -161,6 +162,8 @@ public final class FileIngester {
     /** One attempt under its own lease owner: claim, then run or say why not. */
     private FileReport attempt(ObjectRef ref, ObjectSource source, Deadline deadline, ObjectSequencer sequencer, TraceContext trace,
                                Feed feed, String owner, Instant started, Transactions.Session db) {
+        FileReport held = holdIfPaused(ref, sequencer, feed, db);
+        if (held != null) return held;
         Claim claim = new FileLedger(db).claim(ref, feed.name(), sequencer, owner, lease,
                 trace == null ? null : trace.traceId(), owners, feed.lanesFor(ref.size()));
         if (claim instanceof Claim.Claimed c) active.put(owner, c.fileId());
@@ -178,6 +181,27 @@ public final class FileIngester {
             report = run(new Attempt(ref, source, feed, (Claim.Claimed) claim, deadline, started, owner, db));
         }
         return report;
+    }
+
+    /**
+     * While the feed is paused, a version the ledger has not seen, or holds already, is recorded
+     * HELD and nothing is loaded (the trigger is answered as done); null when the feed runs or the
+     * ledger has the version in another state (handled as usual). On the attempt's connection.
+     */
+    private FileReport holdIfPaused(ObjectRef ref, ObjectSequencer sequencer, Feed feed, Transactions.Session db) {
+        io.inlet.ledger.FeedPauses pauses = new io.inlet.ledger.FeedPauses(db);
+        java.util.Set<String> paused = pauses.pausedNames();
+        pausedFeeds.accept(paused.size());
+        if (!paused.contains(feed.name())) return null;
+        return pauses.hold(ref, feed.name(), sequencer)
+                .map(id -> new FileReport(id, ref, feed.name(), FileOutcome.HELD, Counts.ZERO, Duration.ZERO,
+                        "feed " + feed.name() + " is paused", null))
+                .orElse(null);
+    }
+
+    /** Told the number of paused feeds whenever an attempt reads it (the metrics gauge). */
+    public void onPausedFeeds(java.util.function.IntConsumer listener) {
+        this.pausedFeeds = listener;
     }
 
     /** Everything one claimed attempt needs; {@code db} is the attempt's connection. */
