@@ -18,6 +18,18 @@ import io.inlet.outbox.RelaySettings;
 import io.inlet.source.ObjectRef;
 import io.inlet.source.ObjectSequencer;
 import io.inlet.source.ObjectSource;
+import io.inlet.source.SourceResolver;
+import io.inlet.ingest.HeldFileResult;
+import io.inlet.ingest.ReprocessReport;
+import io.inlet.ledger.Counts;
+import io.inlet.ledger.FeedPauses;
+import io.inlet.ledger.LedgerEntry;
+import io.inlet.ledger.Leases;
+import io.inlet.ledger.Reprocessing;
+import io.inlet.ledger.Retention;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Predicate;
 import io.inlet.store.Transactions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -45,13 +57,24 @@ public final class Inlet {
     private final MessageIngester messages;
     private final OutboxRelay relay;
     private final InletMetrics metrics;
+    private final FeedPauses pauses;
+    private final Reprocessing reprocessing;
+    private final Leases leases;
+    private final Retention retention;
+    private final Transactions tx;
 
     private Inlet(Builder b, Transactions tx) {
+        this.tx = tx;
+        this.pauses = new FeedPauses(tx);
+        this.reprocessing = new Reprocessing(tx);
+        this.leases = new Leases(tx);
+        this.retention = new Retention(tx);
         this.feeds = b.feeds;
         this.metrics = new InletMetrics(b.meterRegistry == null ? new SimpleMeterRegistry() : b.meterRegistry);
         this.files = new FileIngester(b.feeds, tx, b.workerId, b.leaseDuration, b.clock, b.maxFailedAttempts);
         this.messages = new MessageIngester(b.feeds, tx, b.clock);
         this.relay = new OutboxRelay(tx, b.relaySettings);
+        files.onPausedFeeds(metrics::pausedFeeds);
     }
 
     public static Builder builder() {
@@ -79,9 +102,112 @@ public final class Inlet {
      */
     public FileReport ingestFile(ObjectRef ref, ObjectSource source, Deadline deadline, ObjectSequencer sequencer, TraceContext trace) {
         // every overload ends here, so every path (CLI and both clouds' functions) is counted once
+        // a paused feed's new versions are held, not loaded (FileIngester, on the attempt's connection)
         FileReport report = files.ingest(ref, source, deadline, sequencer, trace);
         metrics.file(report);
         return report;
+    }
+
+    /**
+     * Pauses a file feed: from now on its new object versions are held in the ledger, not loaded
+     * (see {@link #resumeFeed}). Message feeds are not paused here (see the operations guide).
+     */
+    public FeedPauses.Pause pauseFeed(String feed, String operator, String reason) {
+        requireFileFeed(feed);
+        FeedPauses.Pause pause = pauses.pause(feed, operator, reason);
+        metrics.pausedFeeds(pauses.pausedNames().size());
+        return pause;
+    }
+
+    /**
+     * Resumes a feed and loads the versions it held, in arrival order, each read through
+     * {@code sources}; one failing version never stops the others (its result says why, and it stays
+     * HELD for the next resume or redelivery). Also loads what a feed that is no longer paused still
+     * holds (an earlier resume interrupted).
+     */
+    public List<HeldFileResult> resumeFeed(String feed, String operator, SourceResolver sources, Deadline deadline) {
+        requireFileFeed(feed);
+        pauses.resume(feed, operator);
+        metrics.pausedFeeds(pauses.pausedNames().size());
+        List<HeldFileResult> results = new ArrayList<>();
+        for (LedgerEntry held : pauses.held(feed)) {
+            try {
+                results.add(new HeldFileResult(held, ingestFile(held.ref(), sources.sourceFor(held.ref()), deadline), null));
+            } catch (RuntimeException e) {
+                results.add(new HeldFileResult(held, null, e.getMessage() == null ? e.toString() : e.getMessage()));
+            }
+        }
+        return results;
+    }
+
+    /** The open pauses, by feed name. */
+    public List<FeedPauses.Pause> pausedFeeds() {
+        List<FeedPauses.Pause> paused = pauses.paused();
+        metrics.pausedFeeds(paused.size());
+        return paused;
+    }
+
+    /** How many versions each feed holds (feeds holding none are left out). */
+    public Map<String, Long> heldFiles() {
+        return pauses.heldCounts();
+    }
+
+    private void requireFileFeed(String feed) {
+        if (feeds.feed(feed).isPresent()) return;
+        if (feeds.messageFeed(feed).isPresent()) {
+            throw new IllegalArgumentException("feed " + feed + " is a message feed: pause its queue or subscription at the "
+                    + "broker instead (held here, its bodies would have to be stored; left on the queue they would be "
+                    + "redelivered and dead-lettered)");
+        }
+        throw new IllegalArgumentException("no feed named " + feed);
+    }
+
+    /**
+     * Runs a COMPLETED or REJECTED object version again (after a feed fix), audited in
+     * {@code reprocess_runs}: the version is reopened at its start, keeping its ledger row and claim
+     * history, and ingested once more through {@code sources}; records already stored count as
+     * duplicates, changed ones follow the feed's conflict handling. The run's outcome and counts go
+     * into its audit row. A version in any other state is not reopened (the report says which).
+     */
+    public ReprocessReport reprocess(Reprocessing.Request request, SourceResolver sources, Deadline deadline) {
+        Optional<LedgerEntry> entry = tx.inTransaction(c -> LedgerEntry.byId(c, request.fileId()));
+        if (entry.isEmpty()) return new ReprocessReport(new Reprocessing.Reopen.Unknown(request.fileId()), null);
+        // what could fail without a change, fails before one: the feed, the source
+        files.feedFor(entry.get().ref());
+        ObjectSource source = sources.sourceFor(entry.get().ref());
+        Reprocessing.Reopen reopen = reprocessing.reopen(request);
+        if (!(reopen instanceof Reprocessing.Reopen.Reopened opened)) return new ReprocessReport(reopen, null);
+        FileReport report;
+        try {
+            report = files.ingest(opened.before().ref(), source, deadline, null, null);
+        } catch (RuntimeException e) {
+            reprocessing.record(opened.runId(), "FAILED", Counts.ZERO, String.valueOf(e.getMessage()));
+            throw e;
+        }
+        metrics.file(report);
+        reprocessing.record(opened.runId(), report.outcome().name(), report.counts(), report.firstError());
+        return new ReprocessReport(reopen, report);
+    }
+
+    /**
+     * Releases a file's lease for an operator: a dead holder's (expired, or {@code knownDead}) at
+     * once; a live one only with force, audited as FORCED. The checkpoint stays.
+     */
+    public Leases.Unlock unlock(Leases.UnlockRequest request, Predicate<String> knownDead) {
+        return leases.unlock(request, knownDead);
+    }
+
+    /**
+     * Gives up the claim of every file this process is ingesting now (for a shutdown hook: Ctrl-C,
+     * SIGTERM): released and audited, checkpoints kept; returns the ids released.
+     */
+    public List<Long> releaseClaims(String reason) {
+        return files.releaseActive(reason);
+    }
+
+    /** Deletes old bookkeeping rows in bounded batches (see {@link Retention}); never events. */
+    public Retention.Report purge(Retention.Request request) {
+        return retention.purge(request);
     }
 
     /**

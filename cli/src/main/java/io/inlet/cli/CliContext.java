@@ -24,6 +24,31 @@ final class CliContext implements AutoCloseable {
     private FeedRegistry feeds;
     final io.micrometer.core.instrument.simple.SimpleMeterRegistry meters = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
 
+    /** What runs when the process is interrupted (Ctrl-C, SIGTERM), in order, before the embedded server stops. */
+    private final java.util.List<Runnable> onInterrupt = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private volatile boolean closed;
+    private final Thread interruptHook = new Thread(() -> {
+        if (closed) return;
+        onInterrupt.forEach(Runnable::run);
+        if (embedded != null) embedded.close();
+    }, "inlet-interrupted");
+    private boolean hookRegistered;
+
+    /**
+     * Runs {@code action} if the process is interrupted (Ctrl-C, SIGTERM) before this context closes;
+     * while the database is still up (an embedded server is stopped after it).
+     */
+    void onInterrupt(Runnable action) {
+        onInterrupt.add(action);
+        registerHook();
+    }
+
+    private synchronized void registerHook() {
+        if (hookRegistered) return;
+        Runtime.getRuntime().addShutdownHook(interruptHook);
+        hookRegistered = true;
+    }
+
     CliContext(GlobalOptions options, PrintStream out, PrintStream err) {
         this.options = options;
         this.out = out;
@@ -38,7 +63,9 @@ final class CliContext implements AutoCloseable {
             if (settings == null) {
                 Path dir = dataDir();
                 err.println("inlet: no INLET_DATABASE_URL; starting embedded PostgreSQL with data in " + dir);
-                embedded = EmbeddedDatabase.start(dir);
+                // stopped by this context (close, or the interrupt hook below after the claims are released)
+                embedded = EmbeddedDatabase.start(dir, false);
+                registerHook();
                 settings = embedded.settings();
             }
             dataSource = Database.dataSource(settings);
@@ -86,12 +113,19 @@ final class CliContext implements AutoCloseable {
 
     Inlet inlet(java.time.Duration lease) {
         return Inlet.builder().dataSource(dataSource()).feeds(feeds()).leaseDuration(lease).meterRegistry(meters)
-                .workerId("cli-" + ProcessHandle.current().pid()).build();
+                .workerId(Operator.workerId()).build();
     }
 
     @Override
     public void close() {
+        closed = true;
+        onInterrupt.clear();
         if (options.metrics) MetricsReport.print(err, meters);
-        if (embedded != null) embedded.close();
+        try {
+            Runtime.getRuntime().removeShutdownHook(interruptHook);
+        } catch (IllegalStateException | IllegalArgumentException e) {
+            // shutting down already (the hook runs), or never registered
+        }
+        if (embedded != null && !interruptHook.isAlive()) embedded.close();
     }
 }

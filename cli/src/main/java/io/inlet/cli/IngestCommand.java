@@ -7,6 +7,8 @@ import io.inlet.failure.Deadline;
 import io.inlet.ingest.FileOutcome;
 import io.inlet.ingest.FileReport;
 import io.inlet.ingest.NoFeedException;
+import io.inlet.failure.TransientRetry;
+import io.inlet.ledger.Leases;
 import io.inlet.source.LocalFileSource;
 import io.inlet.source.ObjectRef;
 import io.inlet.source.OutsideRootException;
@@ -49,6 +51,14 @@ final class IngestCommand extends CliCommand {
                     + "can be taken over after it (default: ${DEFAULT-VALUE}).")
     long leaseSeconds;
 
+    @Option(names = "--take-over",
+            description = "Take over a file another run holds when that holder is dead (its lease expired, or it is an "
+                    + "`inlet` process of this host that no longer runs); audited. A live holder is refused unless --force.")
+    boolean takeOver;
+
+    @Option(names = "--force", description = "With --take-over: take over a live holder's file too (you know it is gone).")
+    boolean force;
+
     @Override
     int run(CliContext ctx) throws IOException {
         FeedRegistry feeds = ctx.feeds();
@@ -57,10 +67,38 @@ final class IngestCommand extends CliCommand {
         List<Path> files = expand(base);
         if (files.isEmpty()) throw new CliException(ExitCodes.USAGE, "no files match " + targets);
         AutoMigrate.ifEmbedded(ctx);
+        if (force && !takeOver) throw new CliException(ExitCodes.USAGE, "--force goes with --take-over");
         Inlet inlet = ctx.inlet(java.time.Duration.ofSeconds(leaseSeconds));
         LocalFileSource local = new LocalFileSource(base);
         List<FileReport> reports = new ArrayList<>();
         List<String> refused = new ArrayList<>();
+        List<String> failed = new ArrayList<>();
+        // Ctrl-C, SIGTERM: give up the claim of the file in progress (its checkpoint stays) so the next run goes on at once
+        ctx.onInterrupt(() -> {
+            List<Long> ids = inlet.releaseClaims("interrupted (signal)");
+            if (!ids.isEmpty()) ctx.err.println("inlet ingest: interrupted; released the claim of file(s) " + ids
+                    + " at their last checkpoint");
+        });
+        try {
+            ingestEach(ctx, inlet, local, theBucket, feeds, files, reports, refused, failed);
+        } finally {
+            // every file gets its line, whatever happened to the others
+            Reports.files(ctx.out, reports);
+            refused.forEach(r -> ctx.out.println("refused: " + TerminalText.escape(r)));
+            failed.forEach(f -> ctx.out.println("failed: " + TerminalText.escape(f)));
+        }
+        if (!failed.isEmpty()) return ExitCodes.FAILURE;
+        boolean bad = !refused.isEmpty() || reports.stream().anyMatch(r -> r.outcome() == FileOutcome.REJECTED
+                || r.outcome() == FileOutcome.IN_PROGRESS_ELSEWHERE);
+        return bad ? ExitCodes.FINDINGS : ExitCodes.OK;
+    }
+
+    /**
+     * Ingests each file on its own: a failing file (a database blip that outlasts the in-process
+     * retries, an unreadable file) is recorded in {@code failed} and the run goes on with the next.
+     */
+    private void ingestEach(CliContext ctx, Inlet inlet, LocalFileSource local, String theBucket, FeedRegistry feeds,
+                            List<Path> files, List<FileReport> reports, List<String> refused, List<String> failed) throws IOException {
         for (Path file : files) {
             ObjectRef ref;
             try {
@@ -75,16 +113,27 @@ final class IngestCommand extends CliCommand {
             }
             ProgressSource source = new ProgressSource(local);
             try (ProgressBar bar = new ProgressBar(ctx.err, TerminalText.escape(ref.key()), ref.size(), source.bytes::get, ProgressBar.onTerminal())) {
-                reports.add(inlet.ingestFile(ref, source, Deadline.none()));
+                FileReport report = TransientRetry.DEFAULT.run(() -> inlet.ingestFile(ref, source, Deadline.none()));
+                if (report.outcome() == FileOutcome.IN_PROGRESS_ELSEWHERE && takeOver) report = takeOver(ctx, inlet, ref, source, report);
+                reports.add(report);
             } catch (NoFeedException e) {
                 refused.add(e.getMessage());
+            } catch (RuntimeException e) {
+                failed.add(ref.key() + ": " + e.getMessage() + (e instanceof io.inlet.failure.RetryableException ? " (retrying may help)" : ""));
             }
         }
-        Reports.files(ctx.out, reports);
-        refused.forEach(r -> ctx.out.println("refused: " + TerminalText.escape(r)));
-        boolean bad = !refused.isEmpty() || reports.stream().anyMatch(r -> r.outcome() == FileOutcome.REJECTED
-                || r.outcome() == FileOutcome.IN_PROGRESS_ELSEWHERE);
-        return bad ? ExitCodes.FINDINGS : ExitCodes.OK;
+    }
+
+    /** {@code --take-over}: releases a dead (or, with --force, live) holder's lease, audited, and ingests the file. */
+    private FileReport takeOver(CliContext ctx, Inlet inlet, ObjectRef ref, ProgressSource source, FileReport busy) {
+        Leases.Unlock unlock = inlet.unlock(new Leases.UnlockRequest(busy.fileId(), Operator.name(null), "inlet ingest --take-over",
+                force, Leases.Kind.TAKE_OVER), Operator::knownDead);
+        if (unlock instanceof Leases.Unlock.RefusedLive r) {
+            ctx.err.println("inlet ingest: not taking over " + TerminalText.escape(ref.key()) + ": " + TerminalText.escape(r.holder())
+                    + " holds a live lease until " + r.expiresAt() + " (add --force if you know it is gone)");
+            return busy;
+        }
+        return TransientRetry.DEFAULT.run(() -> inlet.ingestFile(ref, source, Deadline.none()));
     }
 
     private String bucket(FeedRegistry feeds) {

@@ -53,6 +53,14 @@ final class OutboxCommand {
         return b.toString();
     }
 
+    static ObjectNode jsonObject() {
+        return JSON.createObjectNode();
+    }
+
+    static com.fasterxml.jackson.databind.JsonNode toJson(Object value) {
+        return JSON.valueToTree(value);
+    }
+
     static void printJson(CliContext ctx, Object node) throws Exception {
         ctx.out.println(JSON.writeValueAsString(node));
     }

@@ -21,14 +21,16 @@ final class StatusCommand extends CliCommand {
             ctx.out.printf(fmt, "ID", "FEED", "OBJECT", "STATUS", "READ", "APPENDED", "DUPLICATE", "CONFLICT", "REJECTED", "FIRST ERROR");
             try (PreparedStatement ps = c.prepareStatement("""
                     SELECT file_id, feed, bucket || '/' || object_key, status, records_read, appended, duplicate, conflict,
-                           rejected, coalesce(first_error, ''), failed_attempts, last_failure
+                           rejected, coalesce(first_error, ''), failed_attempts, last_failure, lease_owner,
+                           to_char(lease_expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), lease_expires_at > now()
                     FROM inlet.ingested_files ORDER BY updated_at DESC, file_id DESC LIMIT ?""")) {
                 ps.setInt(1, limit);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         ctx.out.printf(fmt, rs.getLong(1), rs.getString(2), TerminalText.escape(rs.getString(3)), rs.getString(4),
                                 rs.getLong(5), rs.getLong(6), rs.getLong(7), rs.getLong(8), rs.getLong(9),
-                                TerminalText.escape(errors(rs.getString(4), rs.getString(10), rs.getInt(11), rs.getString(12))));
+                                TerminalText.escape(lease(rs.getString(4), rs.getString(13), rs.getString(14), rs.getBoolean(15),
+                                        errors(rs.getString(4), rs.getString(10), rs.getInt(11), rs.getString(12)))));
                     }
                 }
             }
@@ -48,8 +50,30 @@ final class StatusCommand extends CliCommand {
                 while (rs.next()) sb.append(' ').append(rs.getLong(2)).append(' ').append(rs.getString(1).toLowerCase());
                 ctx.out.println(sb.length() == 9 ? "messages: none" : sb.toString());
             }
+            try (PreparedStatement ps = c.prepareStatement("""
+                    SELECT p.feed, p.paused_by, p.paused_at, p.reason,
+                           (SELECT count(*) FROM inlet.ingested_files f WHERE f.feed = p.feed AND f.status = 'HELD')
+                    FROM inlet.feed_pauses p WHERE p.resumed_at IS NULL ORDER BY p.feed""");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ctx.out.printf("paused feed %s: by %s since %s, %d file(s) held: %s%n", TerminalText.escape(rs.getString(1)),
+                            TerminalText.escape(rs.getString(2)), rs.getTimestamp(3).toInstant(), rs.getLong(5),
+                            TerminalText.escape(rs.getString(4)));
+                }
+            }
         }
         return ExitCodes.OK;
+    }
+
+    /**
+     * For a file in progress, who holds its lease and until when (live or expired: an expired one is
+     * taken over by the next run; `inlet unlock` releases a dead holder's), before the errors.
+     */
+    static String lease(String status, String owner, String until, boolean live, String errors) {
+        if (!status.equals("IN_PROGRESS") || owner == null) return errors;
+        String lease = owner.startsWith("released:") ? "lease released (" + owner.substring("released:".length()) + ")"
+                : "leased by " + owner + " until " + until + (live ? "" : " (expired)");
+        return errors == null || errors.isEmpty() ? lease : lease + "; " + errors;
     }
 
     /**

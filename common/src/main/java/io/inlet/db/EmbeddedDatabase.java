@@ -22,8 +22,17 @@ public final class EmbeddedDatabase implements AutoCloseable {
 
     /** Starts a server over {@code dataDir} (kept), or over a fresh temporary directory when null. */
     public static EmbeddedDatabase start(Path dataDir) {
+        return start(dataDir, true);
+    }
+
+    /**
+     * As above; without {@code shutdownHook} the server is not stopped by a JVM shutdown hook of its
+     * own: the caller stops it ({@link #close()}), e.g. from its own hook, after work that still
+     * needs the database when the process is interrupted (the CLI releasing its claims).
+     */
+    public static EmbeddedDatabase start(Path dataDir, boolean shutdownHook) {
         try {
-            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
+            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder().setRegisterShutdownHook(shutdownHook)
                     .setPGStartupWait(Duration.ofSeconds(60))
                     .setServerConfig("fsync", dataDir == null ? "off" : "on")
                     .setServerConfig("max_connections", "200");

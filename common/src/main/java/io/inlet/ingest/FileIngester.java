@@ -79,6 +79,9 @@ public final class FileIngester {
     private final Duration lease;
     private final Clock clock;
     private final int maxFailedAttempts;
+    /** The files this process holds a claim on right now, by lease owner (for {@link #releaseActive}). */
+    private final Map<String, Long> active = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile java.util.function.IntConsumer pausedFeeds = n -> { };
 
     /** The default of {@code maxFailedAttempts}. */
     public static final int DEFAULT_MAX_FAILED_ATTEMPTS = 5;
@@ -147,6 +150,7 @@ public final class FileIngester {
         try (Transactions.Session db = tx.session()) {
             report = attempt(ref, source, deadline, sequencer, trace, feed, owner, started, db);
         } finally {
+            active.remove(owner);
             owners.end(owner);
         }
         LOG.atInfo().setMessage("file {}: {}").addArgument(ref.displayName()).addArgument(report.outcome())
@@ -162,9 +166,12 @@ public final class FileIngester {
     /** One attempt under its own lease owner: claim, then run or say why not. */
     private FileReport attempt(ObjectRef ref, ObjectSource source, Deadline deadline, ObjectSequencer sequencer, TraceContext trace,
                                Feed feed, String owner, Instant started, Transactions.Session db) {
+        FileReport held = holdIfPaused(ref, sequencer, feed, db);
+        if (held != null) return held;
         Claim claim = new FileLedger(db).claim(ClaimRequest.builder(ref, feed.name(), owner, lease).sequencer(sequencer)
                 .correlationId(trace == null ? null : trace.traceId()).owners(owners).lanes(feed.lanesFor(ref.size()))
                 .build());
+        if (claim instanceof Claim.Claimed c) active.put(owner, c.fileId());
         FileReport report;
         if (claim instanceof Claim.Finished f) {
             report = new FileReport(f.fileId(), ref, feed.name(), FileOutcome.ALREADY_COMPLETED, f.counts(),
@@ -179,6 +186,27 @@ public final class FileIngester {
             report = run(new Attempt(ref, source, feed, (Claim.Claimed) claim, deadline, started, owner, db));
         }
         return report;
+    }
+
+    /**
+     * While the feed is paused, a version the ledger has not seen, or holds already, is recorded
+     * HELD and nothing is loaded (the trigger is answered as done); null when the feed runs or the
+     * ledger has the version in another state (handled as usual). On the attempt's connection.
+     */
+    private FileReport holdIfPaused(ObjectRef ref, ObjectSequencer sequencer, Feed feed, Transactions.Session db) {
+        io.inlet.ledger.FeedPauses pauses = new io.inlet.ledger.FeedPauses(db);
+        java.util.Set<String> paused = pauses.pausedNames();
+        pausedFeeds.accept(paused.size());
+        if (!paused.contains(feed.name())) return null;
+        return pauses.hold(ref, feed.name(), sequencer)
+                .map(id -> new FileReport(id, ref, feed.name(), FileOutcome.HELD, Counts.ZERO, Duration.ZERO,
+                        "feed " + feed.name() + " is paused", null))
+                .orElse(null);
+    }
+
+    /** Told the number of paused feeds whenever an attempt reads it (the metrics gauge). */
+    public void onPausedFeeds(java.util.function.IntConsumer listener) {
+        this.pausedFeeds = listener;
     }
 
     /** Everything one claimed attempt needs; {@code db} is the attempt's connection. */
@@ -551,6 +579,25 @@ public final class FileIngester {
         };
         return new FileReport(a.claim().fileId(), a.ref(), a.feed().name(), outcome, total, spent, firstError[0],
                 outcome == FileOutcome.SUSPENDED ? end.to() : null);
+    }
+
+    /**
+     * Gives up the claims of every attempt of this process still running (Ctrl-C, SIGTERM): each
+     * lease is released through the ledger, audited, and its checkpoint stays, so the next run
+     * resumes at once. The attempts themselves can commit nothing more (their owner no longer holds
+     * the row). Returns the ids of the files released.
+     */
+    public List<Long> releaseActive(String reason) {
+        List<Long> released = new ArrayList<>();
+        io.inlet.ledger.Leases leases = new io.inlet.ledger.Leases(tx);
+        for (Map.Entry<String, Long> e : Map.copyOf(active).entrySet()) {
+            try {
+                if (leases.releaseOwn(e.getValue(), e.getKey(), reason)) released.add(e.getValue());
+            } catch (RuntimeException ex) {
+                LOG.warn("could not release the lease of file {}: {}", e.getValue(), ex.toString());
+            }
+        }
+        return released;
     }
 
     private void releaseQuietly(Attempt a) {

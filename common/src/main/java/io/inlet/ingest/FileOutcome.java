@@ -17,5 +17,7 @@ public enum FileOutcome {
     /** An ObjectRemoved notification, recorded in the ledger. */
     REMOVED,
     /** A notification older (by sequencer) than one already processed for the key. */
-    STALE_NOTIFICATION
+    STALE_NOTIFICATION,
+    /** The feed is paused: the version is held in the ledger (status HELD) and loaded on resume. */
+    HELD
 }

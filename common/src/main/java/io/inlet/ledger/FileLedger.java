@@ -53,11 +53,14 @@ public final class FileLedger {
                                         status, lease_owner, lease_expires_at, attempts, correlation_id, lanes)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, {IN_PROGRESS}, ?, now() + make_interval(secs => ?), 1, ?, ?)
             ON CONFLICT ON CONSTRAINT ingested_files_object_identity DO UPDATE
-               SET lease_owner = EXCLUDED.lease_owner, lease_expires_at = EXCLUDED.lease_expires_at,
+               SET status = {IN_PROGRESS}, lease_owner = EXCLUDED.lease_owner, lease_expires_at = EXCLUDED.lease_expires_at,
                    attempts = ingested_files.attempts + 1, updated_at = now()
-             WHERE ingested_files.status = {IN_PROGRESS}
+             -- a HELD version (held while its feed was paused) is claimed like a new one: the caller
+             -- (Inlet) holds it again instead while its feed is paused
+             WHERE ingested_files.status = {HELD}
+                OR (ingested_files.status = {IN_PROGRESS}
                AND (ingested_files.lease_expires_at <= now()
-                    OR (starts_with(ingested_files.lease_owner, ?) AND NOT (ingested_files.lease_owner = ANY (?::text[]))))
+                    OR (starts_with(ingested_files.lease_owner, ?) AND NOT (ingested_files.lease_owner = ANY (?::text[])))))
             RETURNING file_id, next_record, next_line, next_offset, records_read, appended, duplicate, conflict,
                       rejected, slices, correlation_id, lanes""");
 
@@ -381,6 +384,69 @@ public final class FileLedger {
             ps.setLong(1, fileId);
             ps.setString(2, worker);
             return ps.executeUpdate() == 1;
+        }
+    }
+
+    /**
+     * Notes the object version as HELD for {@code feed} (its feed is paused), in the caller's
+     * transaction, unless the ledger has the version already (then nothing changes: a redelivery of
+     * a held version is still one row).
+     */
+    public void hold(Connection c, ObjectRef ref, String feed, ObjectSequencer sequencer) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(FileStatus.inSql("""
+                INSERT INTO ingested_files (feed, bucket, object_key, version_id, etag, size_bytes, sequencer, order_key,
+                                            status, correlation_id)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, {HELD}, ?)
+                ON CONFLICT ON CONSTRAINT ingested_files_object_identity DO NOTHING"""))) {
+            int p = 1;
+            ps.setString(p++, feed);
+            ps.setString(p++, ref.bucket());
+            ps.setString(p++, ref.key());
+            ps.setString(p++, ref.version() == null ? "" : ref.version());
+            ps.setString(p++, ref.etag() == null ? "" : ref.etag());
+            if (ref.size() == null) ps.setNull(p++, java.sql.Types.BIGINT); else ps.setLong(p++, ref.size());
+            ps.setString(p++, sequencer == null ? null : sequencer.value());
+            ps.setString(p++, sequencer == null ? null : sequencer.orderKey());
+            ps.setString(p, java.util.UUID.randomUUID().toString());
+            ps.executeUpdate();
+        }
+    }
+
+    /**
+     * Hands an IN_PROGRESS file's lease over to {@code newOwner}, expiring now (an operator's
+     * release or unlock, audited by the caller); the checkpoint stays, so the next attempt resumes.
+     */
+    public void handOver(Connection c, long fileId, String newOwner) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(FileStatus.inSql("""
+                UPDATE ingested_files SET lease_owner = ?, lease_expires_at = now(), updated_at = now()
+                 WHERE file_id = ? AND status = {IN_PROGRESS}"""))) {
+            ps.setString(1, newOwner);
+            ps.setLong(2, fileId);
+            ps.executeUpdate();
+        }
+    }
+
+    /**
+     * Reopens a finished version for one more run from its first record (a forced reprocess): IN_PROGRESS
+     * under {@code owner} with an expired lease, counts and first error cleared, its lanes' positions
+     * dropped. Its history (claims, slices, correlation id) stays.
+     */
+    public void reopen(Connection c, long fileId, String owner) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(FileStatus.inSql("""
+                UPDATE ingested_files
+                   SET status = {IN_PROGRESS}, lease_owner = ?, lease_expires_at = now(),
+                       next_record = 1, next_line = 1, next_offset = 0,
+                       records_read = 0, appended = 0, duplicate = 0, conflict = 0, rejected = 0,
+                       first_error = NULL, first_error_record = NULL, failed_attempts = 0, duplicate_of = NULL,
+                       completed_at = NULL, updated_at = now()
+                 WHERE file_id = ?"""))) {
+            ps.setString(1, owner);
+            ps.setLong(2, fileId);
+            ps.executeUpdate();
+        }
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM ingest_lanes WHERE file_id = ?")) {
+            ps.setLong(1, fileId);
+            ps.executeUpdate();
         }
     }
 

@@ -15,7 +15,9 @@ public enum FileStatus {
     /** Skipped: a completed file under another identity has the same content. */
     DUPLICATE_CONTENT,
     /** A removal notice of the object version. */
-    REMOVED;
+    REMOVED,
+    /** Noted while its feed was paused; loaded, in arrival order, when the feed resumes. */
+    HELD;
 
     /** The value stored in the database. */
     public String databaseValue() {

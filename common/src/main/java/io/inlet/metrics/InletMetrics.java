@@ -20,6 +20,7 @@ public final class InletMetrics {
     private final AtomicLong pending = new AtomicLong();
     private final AtomicLong lagMillis = new AtomicLong();
     private final AtomicLong blocked = new AtomicLong();
+    private final AtomicLong paused = new AtomicLong();
 
     public InletMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -29,6 +30,13 @@ public final class InletMetrics {
         Gauge.builder("inlet.outbox.blocked", blocked, AtomicLong::get)
                 .description("outbox rows blocked after the relay's attempt limit; each holds its stream until retried or released")
                 .register(registry);
+        Gauge.builder("inlet.feeds.paused", paused, AtomicLong::get)
+                .description("feeds paused by an operator (their new files are held, not loaded)").register(registry);
+    }
+
+    /** The number of paused feeds, as last read. */
+    public void pausedFeeds(int n) {
+        paused.set(n);
     }
 
     public MeterRegistry registry() {

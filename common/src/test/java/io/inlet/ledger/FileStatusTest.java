@@ -31,7 +31,7 @@ class FileStatusTest {
 
     @Test
     void anUnknownDatabaseValueIsAnErrorNamingIt() {
-        for (String unknown : new String[] {"HELD", "completed", "", " COMPLETED", null}) {
+        for (String unknown : new String[] {"PARKED", "completed", "", " COMPLETED", null}) {
             assertThatThrownBy(() -> FileStatus.fromDatabase(unknown))
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("unknown file status '" + unknown + "'")
@@ -65,10 +65,10 @@ class FileStatusTest {
         try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
             // as a newer version of Inlet would leave it
             s.execute("ALTER TABLE ingested_files DROP CONSTRAINT " + statusCheck(c, "ingested_files"));
-            s.execute("UPDATE ingested_files SET status = 'HELD', lease_owner = NULL");
+            s.execute("UPDATE ingested_files SET status = 'PARKED', lease_owner = NULL");
         }
         assertThatThrownBy(() -> ledger.claim(ClaimRequest.builder(ref, "acme", "w2", Duration.ofMinutes(5)).build()))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("unknown file status 'HELD'");
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("unknown file status 'PARKED'");
     }
 
     static Set<String> checkedValues(DataSource ds, String table) throws SQLException {
