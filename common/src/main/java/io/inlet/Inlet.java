@@ -19,6 +19,9 @@ import io.inlet.source.ObjectRef;
 import io.inlet.source.ObjectSequencer;
 import io.inlet.source.ObjectSource;
 import io.inlet.store.Transactions;
+import io.inlet.trigger.DeliveryHandler;
+import io.inlet.trigger.Ingestion;
+import io.inlet.trigger.VerdictObserver;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -38,7 +41,7 @@ import javax.sql.DataSource;
  * unreachable, lease lost); {@link io.inlet.failure.PermanentException} when it cannot (no feed for
  * the key, malformed message). An unreadable file is not an exception: it is recorded as REJECTED.
  */
-public final class Inlet {
+public final class Inlet implements Ingestion {
 
     private final FeedRegistry feeds;
     private final FileIngester files;
@@ -77,6 +80,7 @@ public final class Inlet {
      * notification carried (may be null): its trace id becomes the correlation id of the file's events
      * when this is the first claim of the object version, so derived messages continue the trace.
      */
+    @Override
     public FileReport ingestFile(ObjectRef ref, ObjectSource source, Deadline deadline, ObjectSequencer sequencer, TraceContext trace) {
         // every overload ends here, so every path (CLI and both clouds' functions) is counted once
         FileReport report = files.ingest(ref, source, deadline, sequencer, trace);
@@ -89,6 +93,7 @@ public final class Inlet {
      * removal older (by {@code sequencer}) than a notification already processed for the key is
      * discarded: STALE_NOTIFICATION.
      */
+    @Override
     public FileReport recordRemoval(ObjectRef ref, ObjectSequencer sequencer) {
         FileReport report = files.recordRemoval(ref, sequencer);
         metrics.file(report);
@@ -96,6 +101,7 @@ public final class Inlet {
     }
 
     /** Appends the events a message carries, once per message id and once per event id. */
+    @Override
     public MessageOutcome ingestMessage(InboundMessage message) {
         MessageOutcome outcome = messages.ingest(message);
         metrics.message(outcome);
@@ -103,9 +109,15 @@ public final class Inlet {
     }
 
     /** Records a message that failed permanently, with the reason, before it goes to the dead-letter path. */
+    @Override
     public void recordFailedMessage(InboundMessage message, String reason) {
         messages.recordFailure(message, reason);
         metrics.messageFailed();
+    }
+
+    /** What every cloud's entry points hand a decoded delivery to: this core over the cloud's object source. */
+    public DeliveryHandler deliveryHandler(ObjectSource objects, VerdictObserver observer) {
+        return new DeliveryHandler(this, objects, observer);
     }
 
     /** Publishes due outbox rows until the outbox is drained or the deadline passes. */
