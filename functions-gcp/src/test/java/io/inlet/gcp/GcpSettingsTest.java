@@ -47,9 +47,9 @@ class GcpSettingsTest {
 
     private static void failsNaming(Map<String, String> env, String variable, String message) {
         assertThatThrownBy(() -> GcpSettings.fromEnvironment(env))
-                .isInstanceOf(GcpSettings.SettingsException.class)
+                .isInstanceOf(io.inlet.trigger.SettingException.class)
                 .hasMessage(message)
-                .extracting(e -> ((GcpSettings.SettingsException) e).variable()).isEqualTo(variable);
+                .extracting(e -> ((io.inlet.trigger.SettingException) e).variable()).isEqualTo(variable);
     }
 
     @Test

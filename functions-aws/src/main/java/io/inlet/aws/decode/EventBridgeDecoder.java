@@ -30,6 +30,14 @@ public final class EventBridgeDecoder {
         return decode(event, null, trace);
     }
 
+    /** As a {@code RequestHandler<Map<String, Object>, ?>} receives it. */
+    public static Delivery decode(Map<String, ?> event, TraceContext trace) {
+        if (event == null) return poison("EventBridge event is empty", null, null, "");
+        Object detail = event.get("detail");
+        return decode(string(event.get("id")), string(event.get("source")), string(event.get("detail-type")),
+                detail instanceof Map<?, ?> m ? m : null, null, trace);
+    }
+
     /** @param original the message that carried the event (an SQS record), or null for a direct invocation */
     public static Delivery decode(ScheduledEvent event, InboundMessage original, TraceContext trace) {
         if (event == null) return poison("EventBridge event is empty", original, null, "");

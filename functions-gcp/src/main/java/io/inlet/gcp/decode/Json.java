@@ -7,10 +7,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
+import io.inlet.trigger.PayloadDigest;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 
 /** The JSON and text reading every decoder shares: strict, with errors that say what was expected. */
 final class Json {
@@ -63,11 +61,6 @@ final class Json {
 
     /** A stable id for a payload that carries none, so a poison payload can still be recorded once. */
     static String digestId(byte[] payload) {
-        try {
-            byte[] d = MessageDigest.getInstance("SHA-256").digest(payload);
-            return "sha256:" + HexFormat.of().formatHex(d);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JVM", e);
-        }
+        return PayloadDigest.id(payload);
     }
 }
