@@ -168,7 +168,7 @@ class GcpEndToEndTest {
         assertThat(relayLine.get("outbox_published").asLong()).isEqualTo(3);
         assertThat(relayLine.get("outbox_publish_failed").asLong()).isZero();
         assertThat(relayLine.get("outbox_pending").asLong()).isZero();
-        JsonNode fileLine = logLine(gcs.output(), "io.inlet.gcp.DeliveryHandler", "records_appended");
+        JsonNode fileLine = logLine(gcs.output(), "io.inlet.trigger.DeliveryHandler", "records_appended");
         assertThat(fileLine.get("outcome").asText()).isEqualTo("COMPLETED");
         assertThat(fileLine.get("files_ingested").asInt()).isEqualTo(1);
         assertThat(fileLine.get("records_read").asLong()).isEqualTo(3);
