@@ -108,7 +108,7 @@ public final class DeliveryHandler {
         } catch (RuntimeException e) {
             if (Disposition.of(e) == Disposition.GIVE_UP) return giveUp(original, describe(e));
             LOG.atWarn().setCause(e).addKeyValue("messageId", original.messageId())
-                    .log("transient failure on {}: to be delivered again", original.messageId());
+                    .log("transient failure on {}: will be redelivered", original.messageId());
             return Verdict.retry(describe(e));
         }
     }
@@ -118,7 +118,7 @@ public final class DeliveryHandler {
             core.recordFailedMessage(original, reason);
         } catch (RuntimeException e) {
             LOG.atWarn().setCause(e).addKeyValue("messageId", original.messageId())
-                    .log("could not record the permanent failure of {}: to be delivered again", original.messageId());
+                    .log("could not record the permanent failure of {}: will be redelivered", original.messageId());
             return Verdict.retry("recording the failure failed: " + describe(e));
         }
         LOG.atError().addKeyValue("messageId", original.messageId()).addKeyValue("channel", original.channel())

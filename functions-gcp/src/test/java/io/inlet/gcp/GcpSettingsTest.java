@@ -79,7 +79,7 @@ class GcpSettingsTest {
 
         env = minimal();
         env.put("INLET_TIMEOUT_SECONDS", "1m");
-        failsNaming(env, "INLET_TIMEOUT_SECONDS", "INLET_TIMEOUT_SECONDS must be whole seconds between 1 and 3600 (was '1m')");
+        failsNaming(env, "INLET_TIMEOUT_SECONDS", "INLET_TIMEOUT_SECONDS '1m' is not a whole number (1..3600)");
 
         env = minimal();
         env.put("PUBSUB_EMULATOR_HOST", "http://localhost:8085");
