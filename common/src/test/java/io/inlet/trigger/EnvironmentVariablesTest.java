@@ -66,7 +66,8 @@ class EnvironmentVariablesTest {
                 .hasMessage("INLET_FEEDS resource 'nope.yaml' is not in the package");
         assertThatThrownBy(() -> new FeedsLocation(dir.resolve("none.yaml").toString()).load(null))
                 .isInstanceOf(SettingException.class);
-        Path feeds = Files.writeString(dir.resolve("feeds.yaml"), "version: 1\nfeeds: []\n");
+        Path feeds = Files.copy(io.inlet.testing.Samples.files().resolveSibling("feeds.yaml"), dir.resolve("feeds.yaml"));
+        int expected = io.inlet.testing.Samples.feeds().feeds().size();
         BucketReader fromDisk = new BucketReader() {
             public String scheme() {
                 return "gs";
@@ -80,7 +81,7 @@ class EnvironmentVariablesTest {
                 }
             }
         };
-        assertThat(new FeedsLocation("gs://b/feeds.yaml").load(fromDisk).feeds()).isEmpty();
-        assertThat(new FeedsLocation(feeds.toString()).load(null).feeds()).isEmpty();
+        assertThat(new FeedsLocation("gs://b/feeds.yaml").load(fromDisk).feeds()).hasSize(expected);
+        assertThat(new FeedsLocation(feeds.toString()).load(null).feeds()).hasSize(expected);
     }
 }

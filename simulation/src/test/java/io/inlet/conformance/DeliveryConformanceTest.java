@@ -50,8 +50,17 @@ class DeliveryConformanceTest {
     static {
         FOLDERS.put("own/aws", REPO.resolve("events-samples/aws"));
         FOLDERS.put("own/gcp", REPO.resolve("events-samples/gcp"));
-        FOLDERS.put("shared/aws", REPO.resolve("../shared/samples/aws").normalize());
-        FOLDERS.put("shared/gcp", REPO.resolve("../shared/samples/gcp").normalize());
+        FOLDERS.put("shared/aws", beside("aws"));
+        FOLDERS.put("shared/gcp", beside("gcp"));
+    }
+
+    /** {@code shared/samples/<cloud>} in the nearest folder above the checkout that has it (CI puts it beside). */
+    private static Path beside(String cloud) {
+        for (Path dir = REPO; dir != null; dir = dir.getParent()) {
+            Path candidate = dir.resolve("shared").resolve("samples").resolve(cloud);
+            if (Files.isDirectory(candidate)) return candidate;
+        }
+        return REPO.resolve("../shared/samples").resolve(cloud).normalize();
     }
 
     static final Map<String, List<String>> EXPECTED = ConformanceTable.EXPECTED;
