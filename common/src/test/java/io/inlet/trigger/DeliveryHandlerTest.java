@@ -3,8 +3,8 @@ package io.inlet.trigger;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.inlet.Inlet;
-import io.inlet.feed.FeedRegistry;
 import io.inlet.failure.Deadline;
+import io.inlet.feed.FeedRegistry;
 import io.inlet.ingest.FileOutcome;
 import io.inlet.ingest.InboundMessage;
 import io.inlet.source.LocalFileSource;

@@ -3,9 +3,9 @@ package io.inlet.gcp;
 import com.google.cloud.functions.CloudEventsFunction;
 import io.cloudevents.CloudEvent;
 import io.inlet.failure.RetryableException;
+import io.inlet.gcp.decode.StorageEventDecoder;
 import io.inlet.trigger.Verdict;
 import java.util.function.Supplier;
-import io.inlet.gcp.decode.StorageEventDecoder;
 
 /**
  * Entry point {@code io.inlet.gcp.GcsObjectFunction}: Eventarc trigger

@@ -3,8 +3,8 @@ package io.inlet.conformance;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.inlet.Inlet;
-import io.inlet.feed.FeedRegistry;
 import io.inlet.failure.Deadline;
+import io.inlet.feed.FeedRegistry;
 import io.inlet.testing.TestDatabase;
 import io.inlet.trigger.Delivery;
 import io.inlet.trigger.DeliveryHandler;

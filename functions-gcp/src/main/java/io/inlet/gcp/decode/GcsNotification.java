@@ -1,10 +1,10 @@
 package io.inlet.gcp.decode;
 
-import io.inlet.trigger.Delivery.ObjectNotice;
-import io.inlet.trigger.ObjectChange;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.inlet.event.TraceContext;
+import io.inlet.trigger.Delivery.ObjectNotice;
+import io.inlet.trigger.ObjectChange;
 import java.util.Map;
 
 /**

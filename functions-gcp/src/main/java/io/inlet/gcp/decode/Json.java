@@ -4,10 +4,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.inlet.trigger.PayloadDigest;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
-import io.inlet.trigger.PayloadDigest;
 import java.nio.charset.StandardCharsets;
 
 /** The JSON and text reading every decoder shares: strict, with errors that say what was expected. */
@@ -28,21 +28,6 @@ final class Json {
         }
         if (node == null || !node.isObject()) {
             throw new DecodeException(what + " is not a JSON object" + (node == null ? " (empty)" : ": " + node.getNodeType()));
-        }
-        return node;
-    }
-
-    /** A JSON object or array (the two shapes business events come in); anything else is refused. */
-    static JsonNode objectOrArray(String text, String what) throws DecodeException {
-        JsonNode node;
-        try {
-            node = MAPPER.readTree(text);
-        } catch (JsonProcessingException e) {
-            throw new DecodeException(what + " is not JSON: " + e.getOriginalMessage());
-        }
-        if (node == null || !(node.isObject() || node.isArray())) {
-            throw new DecodeException(what + " is not a JSON object or array"
-                    + (node == null ? " (empty)" : ": " + node.getNodeType()));
         }
         return node;
     }

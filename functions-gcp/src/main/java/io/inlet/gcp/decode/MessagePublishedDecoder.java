@@ -3,8 +3,8 @@ package io.inlet.gcp.decode;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cloudevents.CloudEvent;
 import io.inlet.ingest.InboundMessage;
-import io.inlet.trigger.Delivery;
 import io.inlet.trigger.Delivery.Undecodable;
+import io.inlet.trigger.Delivery;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 

@@ -1,12 +1,12 @@
 package io.inlet.gcp.decode;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.inlet.ingest.InboundMessage;
+import io.inlet.source.ObjectRef;
 import io.inlet.source.ObjectSequencer;
 import io.inlet.trigger.ObjectChange;
-import java.util.Map;
-import com.fasterxml.jackson.databind.JsonNode;
-import io.inlet.source.ObjectRef;
 import java.math.BigInteger;
+import java.util.Map;
 
 /**
  * Reads the GCS object resource ({@code storage#object} JSON, the data of storage CloudEvents and
