@@ -31,6 +31,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
 import io.inlet.store.Transactions;
+import io.inlet.trigger.DeliveryHandler;
+import io.inlet.trigger.Ingestion;
+import io.inlet.trigger.VerdictObserver;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -50,7 +53,7 @@ import javax.sql.DataSource;
  * unreachable, lease lost); {@link io.inlet.failure.PermanentException} when it cannot (no feed for
  * the key, malformed message). An unreadable file is not an exception: it is recorded as REJECTED.
  */
-public final class Inlet {
+public final class Inlet implements Ingestion {
 
     private final FeedRegistry feeds;
     private final FileIngester files;
@@ -100,6 +103,7 @@ public final class Inlet {
      * notification carried (may be null): its trace id becomes the correlation id of the file's events
      * when this is the first claim of the object version, so derived messages continue the trace.
      */
+    @Override
     public FileReport ingestFile(ObjectRef ref, ObjectSource source, Deadline deadline, ObjectSequencer sequencer, TraceContext trace) {
         // every overload ends here, so every path (CLI and both clouds' functions) is counted once
         // a paused feed's new versions are held, not loaded (FileIngester, on the attempt's connection)
@@ -215,6 +219,7 @@ public final class Inlet {
      * removal older (by {@code sequencer}) than a notification already processed for the key is
      * discarded: STALE_NOTIFICATION.
      */
+    @Override
     public FileReport recordRemoval(ObjectRef ref, ObjectSequencer sequencer) {
         FileReport report = files.recordRemoval(ref, sequencer);
         metrics.file(report);
@@ -222,6 +227,7 @@ public final class Inlet {
     }
 
     /** Appends the events a message carries, once per message id and once per event id. */
+    @Override
     public MessageOutcome ingestMessage(InboundMessage message) {
         MessageOutcome outcome = messages.ingest(message);
         metrics.message(outcome);
@@ -229,9 +235,15 @@ public final class Inlet {
     }
 
     /** Records a message that failed permanently, with the reason, before it goes to the dead-letter path. */
+    @Override
     public void recordFailedMessage(InboundMessage message, String reason) {
         messages.recordFailure(message, reason);
         metrics.messageFailed();
+    }
+
+    /** What every cloud's entry points hand a decoded delivery to: this core over the cloud's object source. */
+    public DeliveryHandler deliveryHandler(ObjectSource objects, VerdictObserver observer) {
+        return new DeliveryHandler(this, objects, observer);
     }
 
     /** Publishes due outbox rows until the outbox is drained or the deadline passes. */

@@ -5,6 +5,8 @@ import io.inlet.aws.config.DatabaseCredentials;
 import io.inlet.aws.config.FunctionSettings;
 import io.inlet.aws.decode.LambdaEventJson;
 import io.inlet.aws.decode.SqsBodyDecoder;
+import io.inlet.aws.metrics.FileMetrics;
+import io.inlet.trigger.DeliveryHandler;
 import io.inlet.aws.s3.S3ObjectSource;
 import io.inlet.aws.sqs.ClaimCheck;
 import io.inlet.aws.sqs.Continuations;
@@ -179,6 +181,15 @@ public final class FunctionEnvironment {
 
     public SqsEventPublisher publisher() {
         return publisher;
+    }
+
+    private volatile DeliveryHandler deliveries;
+
+    /** Hands decoded deliveries to the core; its verdicts feed the EMF file metrics. */
+    public DeliveryHandler deliveries() {
+        DeliveryHandler d = deliveries;
+        if (d == null) deliveries = d = inlet.deliveryHandler(objectSource, FileMetrics.observer(System.out));
+        return d;
     }
 
     public LambdaEventJson lambdaJson() {

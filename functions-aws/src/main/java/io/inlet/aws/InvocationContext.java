@@ -1,6 +1,7 @@
 package io.inlet.aws;
 
 import com.amazonaws.services.lambda.runtime.Context;
+import io.inlet.event.TraceContext;
 import io.inlet.failure.Deadline;
 import java.time.Duration;
 import org.slf4j.MDC;
@@ -26,6 +27,15 @@ final class InvocationContext implements AutoCloseable {
     Deadline deadline() {
         if (context == null) return Deadline.none();
         return Deadline.after(Duration.ofMillis(context.getRemainingTimeInMillis()), safetyMargin);
+    }
+
+    /**
+     * The trace of a direct invocation: the X-Ray trace header the Lambda runtime gives it, as a W3C
+     * trace context; null when there is none. (A queued notification carries its own.)
+     */
+    TraceContext trace() {
+        String header = System.getProperty("com.amazonaws.xray.traceHeader", System.getenv("_X_AMZN_TRACE_ID"));
+        return header == null ? null : TraceContext.fromXRay(header).orElse(null);
     }
 
     /** True while more than the safety margin remains. */

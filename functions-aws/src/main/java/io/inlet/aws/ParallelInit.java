@@ -2,8 +2,10 @@ package io.inlet.aws;
 
 import io.inlet.Inlet;
 import io.inlet.aws.config.DatabaseCredentials;
-import io.inlet.aws.config.FeedsLocation;
 import io.inlet.aws.config.FunctionSettings;
+import io.inlet.aws.s3.S3BucketReader;
+import io.inlet.trigger.EnvironmentVariables;
+import io.inlet.trigger.FeedsLocation;
 import io.inlet.feed.FeedRegistry;
 import io.inlet.outbox.RelaySettings;
 import java.util.concurrent.CompletableFuture;
@@ -55,9 +57,10 @@ public final class ParallelInit {
         try {
             DataSource dataSource = FunctionEnvironment.dataSource(settings.databaseUrl(), credentials(settings));
             // only a feeds file in S3 needs the caller's client
-            FeedRegistry feeds = FeedsLocation.load(settings.feeds(),
-                    FeedsLocation.inS3(settings.feeds()) ? s3.join() : null);
+            FeedsLocation location = new FeedsLocation(settings.feeds());
+            FeedRegistry feeds = location.load(location.bucketScheme() == null ? null : new S3BucketReader(s3.join()));
             Inlet inlet = Inlet.builder().dataSource(dataSource).feeds(feeds).workerId(workerId)
+                    .maxFailedAttempts(EnvironmentVariables.system().maxFailedAttempts())
                     .relaySettings(RelaySettings.fromEnvironment(System.getenv())).build();
             backgroundMillis = (System.nanoTime() - started) / 1_000_000;
             core.complete(new Core(dataSource, inlet));

@@ -109,8 +109,8 @@ public final class SnapStartPriming implements Resource {
      * fails: a snapshot of an environment that cannot reach its database is not worth taking.
      */
     public static void prime(FunctionEnvironment env) {
-        S3EventDecoder.decode(env.lambdaJson().s3Event(PRIMING_S3_EVENT));
-        EventBridgeDecoder.decode(env.lambdaJson().scheduledEvent(PRIMING_EVENTBRIDGE_EVENT));
+        S3EventDecoder.decode(env.lambdaJson().s3Event(PRIMING_S3_EVENT), null);
+        EventBridgeDecoder.decode(env.lambdaJson().scheduledEvent(PRIMING_EVENTBRIDGE_EVENT), null);
         env.lambdaJson().sqsEvent("{\"Records\":[]}");
         env.bodyDecoder().decode(primingMessage(), "priming");
         primeFeeds(env.inlet().feeds());

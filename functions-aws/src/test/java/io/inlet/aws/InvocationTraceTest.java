@@ -13,10 +13,10 @@ class InvocationTraceTest {
         try {
             System.setProperty("com.amazonaws.xray.traceHeader",
                     "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1");
-            assertThat(ObjectNoticeIngestion.invocationTrace()).get().extracting(TraceContext::traceId)
+            assertThat(java.util.Optional.ofNullable(InvocationContext.open(null, java.time.Duration.ZERO).trace())).get().extracting(TraceContext::traceId)
                     .isEqualTo("5759e988bd862e3fe1be46a994272793");
             System.setProperty("com.amazonaws.xray.traceHeader", "garbage");
-            assertThat(ObjectNoticeIngestion.invocationTrace()).isEmpty();
+            assertThat(java.util.Optional.ofNullable(InvocationContext.open(null, java.time.Duration.ZERO).trace())).isEmpty();
         } finally {
             if (before == null) System.clearProperty("com.amazonaws.xray.traceHeader");
             else System.setProperty("com.amazonaws.xray.traceHeader", before);

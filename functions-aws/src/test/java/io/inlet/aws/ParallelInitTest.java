@@ -6,9 +6,10 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.inlet.Inlet;
 import io.inlet.aws.config.DatabaseCredentials;
-import io.inlet.aws.config.FeedsLocation;
+import io.inlet.aws.s3.S3BucketReader;
+import io.inlet.trigger.FeedsLocation;
 import io.inlet.aws.config.FunctionSettings;
-import io.inlet.aws.config.InvalidSettingException;
+import io.inlet.trigger.SettingException;
 import io.inlet.aws.emulator.S3Emulator;
 import io.inlet.db.DatabaseSettings;
 import io.inlet.failure.RetryableException;
@@ -71,10 +72,10 @@ class ParallelInitTest {
     @Test
     void aMissingFeedsResourceFailsStartUpAsBefore() {
         FunctionSettings settings = settings("classpath:no-such-feeds.yaml", migrated());
-        Throwable sequential = catchThrowable(() -> FeedsLocation.load(settings.feeds(), null));
+        Throwable sequential = catchThrowable(() -> new FeedsLocation(settings.feeds()).load(null));
 
         assertThatThrownBy(() -> FunctionEnvironment.fromSettings(settings))
-                .isExactlyInstanceOf(InvalidSettingException.class)
+                .isExactlyInstanceOf(SettingException.class)
                 .hasMessage("INLET_FEEDS resource 'no-such-feeds.yaml' is not in the package")
                 .hasMessage(sequential.getMessage());
         assertNoInitThreadLeft();
@@ -85,7 +86,7 @@ class ParallelInitTest {
         Path file = dir.resolve("feeds.yaml");
         Files.writeString(file, e2eFeeds().replace("    table: order_events\n", "    table: Order-Events\n"));
         FunctionSettings settings = settings(file.toString(), migrated());
-        Throwable sequential = catchThrowable(() -> FeedsLocation.load(settings.feeds(), null));
+        Throwable sequential = catchThrowable(() -> new FeedsLocation(settings.feeds()).load(null));
 
         assertThat(sequential).isExactlyInstanceOf(FeedConfigException.class).hasMessage("feeds.yaml: feed 'acme-orders': "
                 + "table: invalid table name 'Order-Events' (a plain SQL identifier: [a-z_][a-z0-9_]{0,62})");
@@ -137,15 +138,15 @@ class ParallelInitTest {
     @Test
     void aMissingFeedsObjectInS3FailsAsBefore() {
         FunctionSettings settings = settings("s3://" + FEEDS_BUCKET + "/feeds/absent.yaml", migrated());
-        Throwable sequential = catchThrowable(() -> FeedsLocation.load(settings.feeds(), S3.client()));
+        Throwable sequential = catchThrowable(() -> new FeedsLocation(settings.feeds()).load(new S3BucketReader(S3.client())));
         ParallelInit init = ParallelInit.start(settings, "test");
 
         init.s3Ready(S3.client());
 
-        assertThat(sequential).isExactlyInstanceOf(InvalidSettingException.class)
+        assertThat(sequential).isExactlyInstanceOf(SettingException.class)
                 .hasMessageStartingWith("INLET_FEEDS 's3://inlet-config/feeds/absent.yaml' could not be read: ");
         Throwable parallel = catchThrowable(init::join);
-        assertThat(parallel).isExactlyInstanceOf(InvalidSettingException.class);
+        assertThat(parallel).isExactlyInstanceOf(SettingException.class);
         // the same message but for S3's request id, which differs per request
         assertThat(withoutRequestId(parallel.getMessage())).isEqualTo(withoutRequestId(sequential.getMessage()))
                 .isEqualTo("INLET_FEEDS 's3://inlet-config/feeds/absent.yaml' could not be read: The specified key does not exist. "
@@ -168,7 +169,7 @@ class ParallelInitTest {
     static Inlet sequentialCore(FunctionSettings settings) {
         DataSource ds = FunctionEnvironment.dataSource(settings.databaseUrl(),
                 new DatabaseCredentials(settings.databaseUser(), settings.databasePassword()));
-        return Inlet.builder().dataSource(ds).feeds(FeedsLocation.load(settings.feeds(), null)).workerId("sequential").build();
+        return Inlet.builder().dataSource(ds).feeds(new FeedsLocation(settings.feeds()).load(null)).workerId("sequential").build();
     }
 
     static String withoutRequestId(String message) {

@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.inlet.Inlet;
-import io.inlet.aws.config.FeedsLocation;
+import io.inlet.aws.s3.S3BucketReader;
+import io.inlet.trigger.FeedsLocation;
 import io.inlet.aws.config.FunctionSettings;
 import io.inlet.aws.sqs.SqsEventPublisher;
 import io.inlet.ledger.LeaseOwners;
@@ -102,7 +103,7 @@ class SnapStartPrimingTest {
         FunctionSettings settings = new FunctionSettings("classpath:aws-e2e-feeds.yaml", "jdbc:postgresql://test/inlet",
                 "test", "test", null, Map.of(), null, "claim-checks/", null, Duration.ofSeconds(2),
                 SqsEventPublisher.DEFAULT_SEND_CONCURRENCY);
-        Inlet inlet = Inlet.builder().dataSource(db).feeds(FeedsLocation.load(settings.feeds(), s3)).workerId("priming-test").build();
+        Inlet inlet = Inlet.builder().dataSource(db).feeds(new FeedsLocation(settings.feeds()).load(new S3BucketReader(s3))).workerId("priming-test").build();
         return new FunctionEnvironment(settings, s3, sqs, db, inlet);
     }
 

@@ -1,24 +1,22 @@
 package io.inlet.gcp;
 
-import com.google.cloud.storage.BlobId;
 import com.google.cloud.storage.Storage;
 import io.inlet.Inlet;
 import io.inlet.db.Database;
 import io.inlet.db.DatabaseSettings;
-import io.inlet.feed.FeedConfigException;
-import io.inlet.feed.FeedRegistry;
 import io.inlet.gcp.pubsub.PubSubConnection;
 import io.inlet.gcp.pubsub.PubSubEventPublisher;
 import io.inlet.gcp.pubsub.PublishSettings;
+import io.inlet.gcp.storage.GcsBucketReader;
 import io.inlet.gcp.storage.GcsObjectSource;
 import io.inlet.gcp.storage.StorageFactory;
 import io.inlet.failure.Deadline;
 import io.inlet.outbox.RelaySettings;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
+import io.inlet.trigger.DeliveryHandler;
+import io.inlet.trigger.EnvironmentVariables;
+import io.inlet.trigger.FeedsLocation;
+import io.inlet.trigger.SettingException;
+import io.inlet.trigger.VerdictObserver;
 import java.time.Duration;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -41,6 +39,7 @@ public final class GcpRuntime implements AutoCloseable {
     private final Storage storage;
     private final GcsObjectSource objects;
     private final Inlet inlet;
+    private final DeliveryHandler deliveries;
     private volatile PubSubEventPublisher publisher;
 
     private GcpRuntime(GcpSettings settings, Storage storage, DataSource dataSource) {
@@ -49,10 +48,12 @@ public final class GcpRuntime implements AutoCloseable {
         this.objects = new GcsObjectSource(storage);
         this.inlet = Inlet.builder()
                 .dataSource(dataSource)
-                .feeds(loadFeeds(settings.feeds(), storage))
+                .feeds(new FeedsLocation(settings.feeds()).load(new GcsBucketReader(storage)))
+                .maxFailedAttempts(EnvironmentVariables.system().maxFailedAttempts())
                 .workerId(System.getenv().getOrDefault("K_REVISION", "gcp") + "/" + ProcessHandle.current().pid())
                 .relaySettings(RelaySettings.fromEnvironment(System.getenv()))
                 .build();
+        this.deliveries = inlet.deliveryHandler(objects, VerdictObserver.NONE);
         LOG.atInfo().addKeyValue("feeds", settings.feeds()).addKeyValue("destinations", settings.destinations().keySet())
                 .log("Inlet runtime ready");
     }
@@ -105,6 +106,14 @@ public final class GcpRuntime implements AutoCloseable {
         return objects;
     }
 
+    /**
+     * Hands decoded deliveries to the core. Its verdicts reach GCP's metrics through the handler's log
+     * line (log-based metrics read its flat numeric fields), so no observer is needed here.
+     */
+    public DeliveryHandler deliveries() {
+        return deliveries;
+    }
+
     /** How long this invocation may work: the configured timeout less a safety margin, from now. */
     public Deadline deadline() {
         return Deadline.after(settings.timeout(), SAFETY_MARGIN);
@@ -118,7 +127,7 @@ public final class GcpRuntime implements AutoCloseable {
                 p = publisher;
                 if (p == null) {
                     if (settings.destinations().isEmpty()) {
-                        throw new GcpSettings.SettingsException("INLET_DESTINATIONS", "is not set: the relay needs name=projects/P/topics/T,...");
+                        throw new SettingException(EnvironmentVariables.DESTINATIONS, "is not set: the relay needs name=projects/P/topics/T,...");
                     }
                     PubSubConnection connection = settings.emulatorHost() == null
                             ? PubSubConnection.google() : PubSubConnection.emulator(settings.emulatorHost());
@@ -140,24 +149,5 @@ public final class GcpRuntime implements AutoCloseable {
     public void close() {
         PubSubEventPublisher p = publisher;
         if (p != null) p.close();
-    }
-
-    static FeedRegistry loadFeeds(String location, Storage storage) {
-        if (location.startsWith("classpath:")) {
-            String resource = location.substring("classpath:".length());
-            try (InputStream in = GcpRuntime.class.getClassLoader().getResourceAsStream(resource)) {
-                if (in == null) throw new FeedConfigException("INLET_FEEDS: " + location + " is not on the classpath");
-                return FeedRegistry.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), location);
-            } catch (IOException e) {
-                throw new UncheckedIOException("INLET_FEEDS: cannot read " + location, e);
-            }
-        }
-        if (location.startsWith("gs://")) {
-            String path = location.substring("gs://".length());
-            int slash = path.indexOf('/');
-            byte[] bytes = storage.readAllBytes(BlobId.of(path.substring(0, slash), path.substring(slash + 1)));
-            return FeedRegistry.parse(new String(bytes, StandardCharsets.UTF_8), location);
-        }
-        return FeedRegistry.load(Path.of(location));
     }
 }

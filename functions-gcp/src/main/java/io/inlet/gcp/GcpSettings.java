@@ -1,16 +1,19 @@
 package io.inlet.gcp;
 
 import com.google.pubsub.v1.TopicName;
+import io.inlet.trigger.EnvironmentVariables;
+import io.inlet.trigger.FeedsLocation;
+import io.inlet.trigger.SettingException;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * Everything the functions read from their environment, validated once at start-up: a wrong or
- * missing variable fails the instance with a message naming it, before any event is taken.
+ * Everything the functions read from their environment, validated once at start-up through the core's
+ * {@link EnvironmentVariables}: a wrong or missing variable fails the instance with a
+ * {@link SettingException} naming it, before any event is taken. INLET_MAX_FAILED_ATTEMPTS is read by
+ * {@code GcpRuntime}.
  *
  * @param feeds               INLET_FEEDS: {@code classpath:feeds.yaml}, a file path, or {@code gs://bucket/key}
  * @param databaseUrl         INLET_DATABASE_URL: {@code jdbc:postgresql://host:port/db}
@@ -33,91 +36,43 @@ public record GcpSettings(String feeds, String databaseUrl, String databaseUser,
         orderedDestinations = Set.copyOf(orderedDestinations);
     }
 
-    /** Reads and validates the variables; throws {@link SettingsException} naming the first wrong one. */
-    public static GcpSettings fromEnvironment(Map<String, String> env) {
-        String feeds = required(env, "INLET_FEEDS", "where the feeds file is: classpath:feeds.yaml, a path, or gs://bucket/key");
-        if (feeds.startsWith("gs://") && feeds.substring(5).indexOf('/') <= 0) {
-            throw new SettingsException("INLET_FEEDS", "'" + feeds + "' is not gs://bucket/key");
+    /** Reads and validates the variables; throws {@link SettingException} naming the first wrong one. */
+    public static GcpSettings fromEnvironment(Map<String, String> variables) {
+        EnvironmentVariables env = new EnvironmentVariables(variables);
+        FeedsLocation feeds = FeedsLocation.from(env);
+        if (feeds.bucketScheme() != null && !"gs".equals(feeds.bucketScheme())) {
+            throw new SettingException(EnvironmentVariables.FEEDS, "'" + feeds.location() + "' is not gs://bucket/key, a path or classpath:");
         }
-        String url = required(env, "INLET_DATABASE_URL", "the PostgreSQL JDBC URL, e.g. jdbc:postgresql://10.0.0.3:5432/inlet");
+        String url = env.required(EnvironmentVariables.DATABASE_URL, "the PostgreSQL JDBC URL, e.g. jdbc:postgresql://10.0.0.3:5432/inlet");
         if (!url.startsWith("jdbc:postgresql:")) {
-            throw new SettingsException("INLET_DATABASE_URL", "must start with jdbc:postgresql: (was '" + url.split("\\?")[0] + "')");
+            throw new SettingException(EnvironmentVariables.DATABASE_URL, "must start with jdbc:postgresql: (was '" + url.split("\\?")[0] + "')");
         }
-        Map<String, TopicName> destinations = destinations(optional(env, "INLET_DESTINATIONS"));
-        Set<String> ordered = names(optional(env, "INLET_ORDERED_DESTINATIONS"));
+        Map<String, TopicName> destinations = destinations(env);
+        Set<String> ordered = env.names("INLET_ORDERED_DESTINATIONS");
         for (String name : ordered) {
             if (!destinations.containsKey(name)) {
-                throw new SettingsException("INLET_ORDERED_DESTINATIONS", "names '" + name + "', which INLET_DESTINATIONS does not define");
+                throw new SettingException("INLET_ORDERED_DESTINATIONS", "names '" + name + "', which INLET_DESTINATIONS does not define");
             }
         }
-        String emulator = optional(env, "PUBSUB_EMULATOR_HOST");
+        String emulator = env.optional("PUBSUB_EMULATOR_HOST");
         if (emulator != null && !emulator.matches("[^:/\\s]+:\\d{1,5}")) {
-            throw new SettingsException("PUBSUB_EMULATOR_HOST", "must be host:port (was '" + emulator + "')");
+            throw new SettingException("PUBSUB_EMULATOR_HOST", "must be host:port (was '" + emulator + "')");
         }
-        return new GcpSettings(feeds, url, optional(env, "INLET_DATABASE_USER"), optional(env, "INLET_DATABASE_PASSWORD"),
-                destinations, ordered, optional(env, "INLET_CHANNEL"), emulator, timeout(optional(env, "INLET_TIMEOUT_SECONDS")));
+        return new GcpSettings(feeds.location(), url, env.optional(EnvironmentVariables.DATABASE_USER),
+                env.optional(EnvironmentVariables.DATABASE_PASSWORD), destinations, ordered,
+                env.optional(EnvironmentVariables.CHANNEL), emulator,
+                Duration.ofSeconds(env.integer("INLET_TIMEOUT_SECONDS", (int) DEFAULT_TIMEOUT.toSeconds(), 1, 3600)));
     }
 
-    private static String required(Map<String, String> env, String name, String what) {
-        String v = optional(env, name);
-        if (v == null) throw new SettingsException(name, "is not set: " + what);
-        return v;
-    }
-
-    private static String optional(Map<String, String> env, String name) {
-        String v = env.get(name);
-        return v == null || v.isBlank() ? null : v.trim();
-    }
-
-    private static Map<String, TopicName> destinations(String text) {
+    private static Map<String, TopicName> destinations(EnvironmentVariables env) {
         Map<String, TopicName> map = new LinkedHashMap<>();
-        if (text == null) return map;
-        for (String entry : text.split(",")) {
-            String e = entry.trim();
-            if (e.isEmpty()) continue;
-            int eq = e.indexOf('=');
-            if (eq <= 0) throw new SettingsException("INLET_DESTINATIONS", "entry '" + e + "' is not name=projects/P/topics/T");
-            String name = e.substring(0, eq).trim();
-            String topic = e.substring(eq + 1).trim();
+        env.pairs(EnvironmentVariables.DESTINATIONS, "name=projects/P/topics/T").forEach((name, topic) -> {
             if (!TopicName.isParsableFrom(topic)) {
-                throw new SettingsException("INLET_DESTINATIONS", "topic of '" + name + "' is not projects/P/topics/T: '" + topic + "'");
+                throw new SettingException(EnvironmentVariables.DESTINATIONS,
+                        "topic of '" + name + "' is not projects/P/topics/T: '" + topic + "'");
             }
-            if (map.put(name, TopicName.parse(topic)) != null) {
-                throw new SettingsException("INLET_DESTINATIONS", "names '" + name + "' twice");
-            }
-        }
+            map.put(name, TopicName.parse(topic));
+        });
         return map;
-    }
-
-    private static Set<String> names(String text) {
-        Set<String> set = new LinkedHashSet<>();
-        if (text == null) return set;
-        Arrays.stream(text.split(",")).map(String::trim).filter(s -> !s.isEmpty()).forEach(set::add);
-        return set;
-    }
-
-    private static Duration timeout(String text) {
-        if (text == null) return DEFAULT_TIMEOUT;
-        try {
-            long seconds = Long.parseLong(text);
-            if (seconds < 1 || seconds > 3600) throw new NumberFormatException();
-            return Duration.ofSeconds(seconds);
-        } catch (NumberFormatException e) {
-            throw new SettingsException("INLET_TIMEOUT_SECONDS", "must be whole seconds between 1 and 3600 (was '" + text + "')");
-        }
-    }
-
-    /** A missing or malformed environment variable; the message starts with its name. */
-    public static final class SettingsException extends IllegalStateException {
-        private final String variable;
-
-        public SettingsException(String variable, String problem) {
-            super(variable + " " + problem);
-            this.variable = variable;
-        }
-
-        public String variable() {
-            return variable;
-        }
     }
 }

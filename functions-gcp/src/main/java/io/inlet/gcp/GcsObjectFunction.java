@@ -3,8 +3,9 @@ package io.inlet.gcp;
 import com.google.cloud.functions.CloudEventsFunction;
 import io.cloudevents.CloudEvent;
 import io.inlet.failure.RetryableException;
-import java.util.function.Supplier;
 import io.inlet.gcp.decode.StorageEventDecoder;
+import io.inlet.trigger.Verdict;
+import java.util.function.Supplier;
 
 /**
  * Entry point {@code io.inlet.gcp.GcsObjectFunction}: Eventarc trigger
@@ -29,8 +30,7 @@ public final class GcsObjectFunction implements CloudEventsFunction {
     @Override
     public void accept(CloudEvent event) {
         GcpRuntime runtime = this.runtime.get();
-        DeliveryHandler.Result result = new DeliveryHandler(runtime.inlet(), runtime.objects())
-                .handle(StorageEventDecoder.decode(event), runtime.deadline());
-        if (!result.verdict().acknowledges()) throw new RetryableException(result.detail());
+        Verdict verdict = runtime.deliveries().handle(StorageEventDecoder.decode(event), runtime.deadline());
+        if (!verdict.acknowledges()) throw new RetryableException(verdict.detail());
     }
 }

@@ -5,6 +5,7 @@ import com.google.cloud.functions.HttpFunction;
 import com.google.cloud.functions.HttpRequest;
 import com.google.cloud.functions.HttpResponse;
 import io.inlet.outbox.RelayReport;
+import io.inlet.trigger.Disposition;
 import java.io.IOException;
 import java.util.function.Supplier;
 import org.slf4j.Logger;

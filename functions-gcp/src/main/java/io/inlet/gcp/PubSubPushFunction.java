@@ -7,6 +7,7 @@ import com.google.cloud.functions.HttpRequest;
 import com.google.cloud.functions.HttpResponse;
 import io.inlet.gcp.decode.PushDelivery;
 import io.inlet.gcp.decode.PushEnvelopeDecoder;
+import io.inlet.trigger.Verdict;
 import java.io.IOException;
 import java.io.Writer;
 
@@ -44,10 +45,9 @@ public final class PubSubPushFunction implements HttpFunction {
             return;
         }
         PushDelivery delivery = PushEnvelopeDecoder.decode(request.getInputStream().readAllBytes(), runtime.settings().channel());
-        DeliveryHandler.Result result = new DeliveryHandler(runtime.inlet(), runtime.objects())
-                .handle(delivery.content(), runtime.deadline());
-        ObjectNode body = JSON.createObjectNode().put("detail", result.detail()).put("deliveryAttempt", delivery.deliveryAttempt());
-        switch (result.verdict()) {
+        Verdict verdict = runtime.deliveries().handle(delivery.content(), runtime.deadline());
+        ObjectNode body = JSON.createObjectNode().put("detail", verdict.detail()).put("deliveryAttempt", delivery.deliveryAttempt());
+        switch (verdict.outcome()) {
             case DONE -> write(response, 200, body.put("result", "done"));
             case GAVE_UP -> write(response, 200, body.put("result", "gave-up"));
             case RETRY_LATER -> write(response, 429, body.put("result", "retry-later"));

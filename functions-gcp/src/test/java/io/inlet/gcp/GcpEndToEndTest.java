@@ -168,7 +168,7 @@ class GcpEndToEndTest {
         assertThat(relayLine.get("outbox_published").asLong()).isEqualTo(3);
         assertThat(relayLine.get("outbox_publish_failed").asLong()).isZero();
         assertThat(relayLine.get("outbox_pending").asLong()).isZero();
-        JsonNode fileLine = logLine(gcs.output(), "io.inlet.gcp.DeliveryHandler", "records_appended");
+        JsonNode fileLine = logLine(gcs.output(), "io.inlet.trigger.DeliveryHandler", "records_appended");
         assertThat(fileLine.get("outcome").asText()).isEqualTo("COMPLETED");
         assertThat(fileLine.get("files_ingested").asInt()).isEqualTo(1);
         assertThat(fileLine.get("records_read").asLong()).isEqualTo(3);
@@ -236,7 +236,8 @@ class GcpEndToEndTest {
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(JSON.readTree(r.body()).get("result").asText()).isEqualTo("gave-up");
         assertThat(count("SELECT count(*) FROM processed_messages WHERE message_id = '13000000004' AND status = 'FAILED' "
-                + "AND reason LIKE 'Pub/Sub message 13000000004: message data is not JSON%'")).isEqualTo(1);
+                // the body reaches the core unclassified: the core refuses it, once, naming message and channel
+                + "AND reason LIKE 'message 13000000004 on channel ''inlet-orders-push'': body is not JSON%'")).isEqualTo(1);
     }
 
     @Test

@@ -47,9 +47,9 @@ class GcpSettingsTest {
 
     private static void failsNaming(Map<String, String> env, String variable, String message) {
         assertThatThrownBy(() -> GcpSettings.fromEnvironment(env))
-                .isInstanceOf(GcpSettings.SettingsException.class)
+                .isInstanceOf(io.inlet.trigger.SettingException.class)
                 .hasMessage(message)
-                .extracting(e -> ((GcpSettings.SettingsException) e).variable()).isEqualTo(variable);
+                .extracting(e -> ((io.inlet.trigger.SettingException) e).variable()).isEqualTo(variable);
     }
 
     @Test
@@ -79,7 +79,7 @@ class GcpSettingsTest {
 
         env = minimal();
         env.put("INLET_TIMEOUT_SECONDS", "1m");
-        failsNaming(env, "INLET_TIMEOUT_SECONDS", "INLET_TIMEOUT_SECONDS must be whole seconds between 1 and 3600 (was '1m')");
+        failsNaming(env, "INLET_TIMEOUT_SECONDS", "INLET_TIMEOUT_SECONDS '1m' is not a whole number (1..3600)");
 
         env = minimal();
         env.put("PUBSUB_EMULATOR_HOST", "http://localhost:8085");

@@ -130,10 +130,11 @@ class SamplesThroughFunctionsTest {
             assertThat(r.statusCode()).as("%s -> %s%n%s", file.getFileName(), r.body(), gcs.output()).isEqualTo(200);
         }
 
-        assertThat(failureReason("12000000004")).startsWith("Pub/Sub message 12000000004: message data is not JSON");
+        // bodies reach the core unclassified: it refuses them once, naming message and channel
+        assertThat(failureReason("12000000004")).startsWith("message 12000000004 on channel 'orders': body is not JSON");
         assertThat(failureReason("12000000005")).startsWith("Pub/Sub message 12000000005: message.data is not base64");
-        assertThat(failureReason("12000000006")).startsWith("Pub/Sub message 12000000006: message data is a malformed CloudEvent");
-        assertThat(failureReason("13000000004")).startsWith("Pub/Sub message 13000000004: message data is not JSON");
+        assertThat(failureReason("12000000006")).startsWith("message 12000000006 on channel 'orders': is not a valid structured CloudEvent");
+        assertThat(failureReason("13000000004")).startsWith("message 13000000004 on channel 'inlet-orders-push': body is not JSON");
         assertThat(failureReason("12000000001")).isNull();
         // plain JSON arrays: one event per element, with the schema version the message's attribute declares
         assertThat(failureReason("12000000008")).isNull();
@@ -144,7 +145,7 @@ class SamplesThroughFunctionsTest {
                 + "'schemaVersion': must be a whole number from 1 to 2147483647, found \"2\\u0000\"");
         assertThat(stored("12000000009")).isEmpty();
         if (Samples.shared().isPresent()) {
-            assertThat(failureReason("message-id")).startsWith("Pub/Sub message message-id: message data is not JSON");
+            assertThat(failureReason("message-id")).startsWith("message message-id on channel 'my-topic': body is not JSON");
         }
     }
 }

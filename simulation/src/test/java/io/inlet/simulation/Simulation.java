@@ -1,18 +1,16 @@
 package io.inlet.simulation;
 
 import io.inlet.Inlet;
-import io.inlet.aws.decode.DecodedPayload;
 import io.inlet.aws.decode.LambdaEventJson;
-import io.inlet.aws.decode.ObjectNotice;
 import io.inlet.aws.decode.SqsBodyDecoder;
 import io.inlet.feed.FeedRegistry;
-import io.inlet.gcp.DeliveryHandler;
 import io.inlet.gcp.decode.PubSubMessageDecoder;
 import io.inlet.gcp.decode.StorageEventDecoder;
 import io.inlet.failure.Deadline;
-import io.inlet.ingest.FileOutcome;
-import io.inlet.ingest.FileReport;
 import io.inlet.outbox.RelaySettings;
+import io.inlet.trigger.Delivery;
+import io.inlet.trigger.DeliveryHandler;
+import io.inlet.trigger.Verdict;
 import io.inlet.simulation.Scenario.Cloud;
 import io.inlet.simulation.Scenario.Message;
 import io.inlet.simulation.Scenario.Notice;
@@ -116,7 +114,7 @@ final class Simulation {
                 if (!v.delete()) objects.put(Scenario.BUCKET, k.key(), v.version(), v.csv().getBytes(StandardCharsets.UTF_8));
             }
         }
-        DeliveryHandler gcs = new DeliveryHandler(ingest, objects);
+        DeliveryHandler deliveries = ingest.deliveryHandler(objects, io.inlet.trigger.VerdictObserver.NONE);
         MemoryBroker broker = new MemoryBroker(seed, s.publishFaults());
         List<Inlet> relays = relays(s.relays(), s.relayBatch());
         List<String> problems = new ArrayList<>();
@@ -136,7 +134,7 @@ final class Simulation {
             if (fault) faulty.failAfter(1 + r.nextInt(8));
             boolean done;
             try {
-                done = deliver(n, s, gcs, objects, deadline, "n" + sequence++, problems);
+                done = deliver(n, s, deliveries, objects, deadline, "n" + sequence++, problems);
             } catch (RuntimeException e) {
                 if (!fault) problems.add("delivery of " + describe(n) + " threw without an injected fault: " + e);
                 done = false;
@@ -151,7 +149,7 @@ final class Simulation {
         ExecutorService pool = Executors.newFixedThreadPool(3);
         try {
             List<Future<?>> futures = new ArrayList<>();
-            for (Message m : s.messages()) futures.add(pool.submit(() -> deliverMessage(m, gcs, problems)));
+            for (Message m : s.messages()) futures.add(pool.submit(() -> deliverMessage(m, deliveries, problems)));
             for (Future<?> f : futures) f.get();
         } catch (Exception e) {
             problems.add("message delivery failed: " + e);
@@ -223,7 +221,7 @@ final class Simulation {
     }
 
     /** Delivers one notification as its cloud would; true when it needs no redelivery. */
-    private boolean deliver(Notice n, Scenario s, DeliveryHandler gcs, MemoryObjects objects, Deadline deadline,
+    private boolean deliver(Notice n, Scenario s, DeliveryHandler deliveries, MemoryObjects objects, Deadline deadline,
                             String id, List<String> problems) {
         String key = n.key().key();
         Version v = n.version();
@@ -231,18 +229,19 @@ final class Simulation {
             case S3_EVENT, EVENTBRIDGE -> {
                 String body = n.route() == Scenario.Route.S3_EVENT ? Payloads.s3Event(key, v)
                         : Payloads.eventBridge(key, v, "eb-" + s.seed() + "-" + id);
-                DecodedPayload decoded = sqsDecoder.decode(Payloads.sqs("sqs-" + s.seed() + "-" + id, body), "sim-msgs");
-                if (!(decoded instanceof DecodedPayload.ObjectNotices notices)) {
-                    problems.add("AWS decoder did not read " + describe(n) + ": " + decoded);
-                    yield true;
-                }
+                List<Delivery> decoded = sqsDecoder.decode(Payloads.sqs("sqs-" + s.seed() + "-" + id, body), "sim-msgs");
                 boolean allDone = true;
-                for (ObjectNotice notice : notices.notices()) {
-                    // what ObjectNoticeIngestion does with a notice
-                    FileReport report = notice.kind() == ObjectNotice.Kind.CREATED
-                            ? ingest.ingestFile(notice.ref(), objects, deadline, notice.sequencer(), null)
-                            : ingest.recordRemoval(notice.ref(), notice.sequencer());
-                    allDone &= report.outcome() != FileOutcome.SUSPENDED && report.outcome() != FileOutcome.IN_PROGRESS_ELSEWHERE;
+                for (Delivery d : decoded) {
+                    if (!(d instanceof Delivery.ObjectNotice)) {
+                        problems.add("AWS decoder did not read " + describe(n) + ": " + d);
+                        continue;
+                    }
+                    // the one handler both clouds' entry points use
+                    Verdict verdict = deliveries.handle(d, deadline);
+                    if (verdict.outcome() == Verdict.Outcome.GAVE_UP) {
+                        problems.add("AWS handler gave up on " + describe(n) + ": " + verdict.detail());
+                    }
+                    allDone &= verdict.acknowledges();
                 }
                 yield allDone;
             }
@@ -250,25 +249,29 @@ final class Simulation {
                 var decoded = n.route() == Scenario.Route.STORAGE_CLOUDEVENT
                         ? StorageEventDecoder.decode(Payloads.storageCloudEvent(key, v, "ce-" + s.seed() + "-" + id))
                         : PubSubMessageDecoder.decode(Payloads.pubSubNotification(n, "ps-" + s.seed() + "-" + id), "sim-msgs");
-                DeliveryHandler.Result result = gcs.handle(decoded, deadline);
-                if (result.verdict() == DeliveryHandler.Verdict.GAVE_UP) {
-                    problems.add("GCS handler gave up on " + describe(n) + ": " + result.detail());
+                Verdict verdict = deliveries.handle(decoded, deadline);
+                if (verdict.outcome() == Verdict.Outcome.GAVE_UP) {
+                    problems.add("GCS handler gave up on " + describe(n) + ": " + verdict.detail());
                 }
-                yield result.verdict().acknowledges();
+                yield verdict.acknowledges();
             }
         };
     }
 
-    private void deliverMessage(Message m, DeliveryHandler gcs, List<String> problems) {
+    private void deliverMessage(Message m, DeliveryHandler deliveries, List<String> problems) {
         String failure = null;
         if (m.cloud() == Cloud.AWS) {
-            DecodedPayload decoded = sqsDecoder.decode(Payloads.sqs(m.messageId(), m.body()), "sim-msgs");
-            if (decoded instanceof DecodedPayload.BusinessMessage b) ingest.ingestMessage(b.message());
-            else failure = "AWS decoder did not read business message " + m + ": " + decoded;
+            List<Delivery> decoded = sqsDecoder.decode(Payloads.sqs(m.messageId(), m.body()), "sim-msgs");
+            if (decoded.size() == 1 && decoded.get(0) instanceof Delivery.BusinessMessage) {
+                Verdict verdict = deliveries.handle(decoded.get(0), Deadline.none());
+                if (!verdict.acknowledges()) failure = "AWS business message " + m + " not taken: " + verdict;
+            } else {
+                failure = "AWS decoder did not read business message " + m + ": " + decoded;
+            }
         } else {
-            DeliveryHandler.Result result = gcs.handle(PubSubMessageDecoder.decode(Payloads.pubSubMessage(m.messageId(), m.body()),
+            Verdict verdict = deliveries.handle(PubSubMessageDecoder.decode(Payloads.pubSubMessage(m.messageId(), m.body()),
                     "sim-msgs"), Deadline.none());
-            if (!result.verdict().acknowledges()) failure = "GCS handler did not take business message " + m + ": " + result;
+            if (!verdict.acknowledges()) failure = "GCS handler did not take business message " + m + ": " + verdict;
         }
         if (failure != null) {
             synchronized (problems) {

@@ -2,6 +2,7 @@ package io.inlet.aws.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.inlet.trigger.SettingException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
@@ -18,7 +19,7 @@ public record DatabaseCredentials(String user, String password) {
         try {
             secret = secrets.getSecretValue(b -> b.secretId(secretArn)).secretString();
         } catch (SdkException e) {
-            throw new InvalidSettingException(FunctionSettings.DATABASE_SECRET_ARN,
+            throw new SettingException(FunctionSettings.DATABASE_SECRET_ARN,
                     "'" + secretArn + "' could not be read: " + e.getMessage());
         }
         try {
@@ -26,12 +27,12 @@ public record DatabaseCredentials(String user, String password) {
             String user = json == null ? null : json.path("username").asText(null);
             String password = json == null ? null : json.path("password").asText(null);
             if (user == null || password == null) {
-                throw new InvalidSettingException(FunctionSettings.DATABASE_SECRET_ARN,
+                throw new SettingException(FunctionSettings.DATABASE_SECRET_ARN,
                         "'" + secretArn + "' has no 'username' and 'password' fields");
             }
             return new DatabaseCredentials(user, password);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new InvalidSettingException(FunctionSettings.DATABASE_SECRET_ARN,
+            throw new SettingException(FunctionSettings.DATABASE_SECRET_ARN,
                     "'" + secretArn + "' is not a JSON secret");
         }
     }

@@ -1,13 +1,16 @@
 package io.inlet.aws.config;
 
 import io.inlet.aws.sqs.SqsEventPublisher;
+import io.inlet.trigger.EnvironmentVariables;
+import io.inlet.trigger.FeedsLocation;
+import io.inlet.trigger.SettingException;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * Everything the functions read from their environment, validated once at cold start. A wrong or
- * missing value fails start-up with an {@link InvalidSettingException} naming the variable.
+ * missing value fails start-up with a {@link SettingException} naming the variable (read through the core's
+ * {@link EnvironmentVariables}, as on every cloud). INLET_MAX_FAILED_ATTEMPTS is read by {@code ParallelInit}.
  *
  * @param feeds             INLET_FEEDS: {@code classpath:feeds.yaml}, a file path, or {@code s3://bucket/key}
  * @param databaseUrl       INLET_DATABASE_URL: a {@code jdbc:postgresql://} URL
@@ -28,15 +31,15 @@ public record FunctionSettings(String feeds, String databaseUrl, String database
                                String claimCheckPrefix, String channel, Duration safetyMargin,
                                int relaySendConcurrency) {
 
-    public static final String FEEDS = "INLET_FEEDS";
-    public static final String DATABASE_URL = "INLET_DATABASE_URL";
-    public static final String DATABASE_USER = "INLET_DATABASE_USER";
-    public static final String DATABASE_PASSWORD = "INLET_DATABASE_PASSWORD";
+    public static final String FEEDS = EnvironmentVariables.FEEDS;
+    public static final String DATABASE_URL = EnvironmentVariables.DATABASE_URL;
+    public static final String DATABASE_USER = EnvironmentVariables.DATABASE_USER;
+    public static final String DATABASE_PASSWORD = EnvironmentVariables.DATABASE_PASSWORD;
     public static final String DATABASE_SECRET_ARN = "INLET_DATABASE_SECRET_ARN";
-    public static final String DESTINATIONS = "INLET_DESTINATIONS";
+    public static final String DESTINATIONS = EnvironmentVariables.DESTINATIONS;
     public static final String CLAIM_CHECK_BUCKET = "INLET_CLAIM_CHECK_BUCKET";
     public static final String CLAIM_CHECK_PREFIX = "INLET_CLAIM_CHECK_PREFIX";
-    public static final String CHANNEL = "INLET_CHANNEL";
+    public static final String CHANNEL = EnvironmentVariables.CHANNEL;
     public static final String SAFETY_MARGIN_MS = "INLET_SAFETY_MARGIN_MS";
     public static final String RELAY_SEND_CONCURRENCY = "INLET_RELAY_SEND_CONCURRENCY";
 
@@ -44,90 +47,45 @@ public record FunctionSettings(String feeds, String databaseUrl, String database
         destinations = Map.copyOf(destinations);
     }
 
-    public static FunctionSettings fromEnvironment(Map<String, String> env) {
-        String feeds = required(env, FEEDS);
-        if (feeds.startsWith("s3://") && feeds.substring(5).indexOf('/') < 1) {
-            throw new InvalidSettingException(FEEDS, "'" + feeds + "' is not s3://bucket/key");
+    public static FunctionSettings fromEnvironment(Map<String, String> variables) {
+        EnvironmentVariables env = new EnvironmentVariables(variables);
+        String feeds = FeedsLocation.from(env).location();
+        if (FeedsLocation.from(env).bucketScheme() != null && !feeds.startsWith("s3://")) {
+            throw new SettingException(FEEDS, "'" + feeds + "' is not s3://bucket/key, a path or classpath:");
         }
-        String url = required(env, DATABASE_URL);
+        String url = env.required(DATABASE_URL, "a jdbc:postgresql:// URL");
         if (!url.startsWith("jdbc:postgresql://")) {
-            throw new InvalidSettingException(DATABASE_URL, "must start with jdbc:postgresql:// (was '" + url + "')");
+            throw new SettingException(DATABASE_URL, "must start with jdbc:postgresql:// (was '" + url + "')");
         }
-        String secretArn = optional(env, DATABASE_SECRET_ARN);
-        String user = optional(env, DATABASE_USER);
-        String password = optional(env, DATABASE_PASSWORD);
+        String secretArn = env.optional(DATABASE_SECRET_ARN);
+        String user = env.optional(DATABASE_USER);
+        String password = env.optional(DATABASE_PASSWORD);
         if (secretArn != null && password != null) {
-            throw new InvalidSettingException(DATABASE_PASSWORD, "set either it or " + DATABASE_SECRET_ARN + ", not both");
+            throw new SettingException(DATABASE_PASSWORD, "set either it or " + DATABASE_SECRET_ARN + ", not both");
         }
         if (secretArn == null) {
             if (password == null) {
-                throw new InvalidSettingException(DATABASE_PASSWORD, "is not set (nor is " + DATABASE_SECRET_ARN + ")");
+                throw new SettingException(DATABASE_PASSWORD, "is not set (nor is " + DATABASE_SECRET_ARN + ")");
             }
-            if (user == null) throw new InvalidSettingException(DATABASE_USER, "is not set");
+            if (user == null) throw new SettingException(DATABASE_USER, "is not set");
         } else if (!secretArn.startsWith("arn:")) {
-            throw new InvalidSettingException(DATABASE_SECRET_ARN, "'" + secretArn + "' is not an ARN");
+            throw new SettingException(DATABASE_SECRET_ARN, "'" + secretArn + "' is not an ARN");
         }
-        String prefix = optional(env, CLAIM_CHECK_PREFIX);
-        return new FunctionSettings(feeds, url, user, password, secretArn, destinations(optional(env, DESTINATIONS)),
-                optional(env, CLAIM_CHECK_BUCKET), prefix == null ? "claim-checks/" : prefix, optional(env, CHANNEL),
-                safetyMargin(optional(env, SAFETY_MARGIN_MS)), relaySendConcurrency(optional(env, RELAY_SEND_CONCURRENCY)));
+        String prefix = env.optional(CLAIM_CHECK_PREFIX);
+        return new FunctionSettings(feeds, url, user, password, secretArn, destinations(env),
+                env.optional(CLAIM_CHECK_BUCKET), prefix == null ? "claim-checks/" : prefix, env.optional(CHANNEL),
+                env.millis(SAFETY_MARGIN_MS, Duration.ofSeconds(10)),
+                env.integer(RELAY_SEND_CONCURRENCY, SqsEventPublisher.DEFAULT_SEND_CONCURRENCY, 1,
+                        SqsEventPublisher.MAX_SEND_CONCURRENCY));
     }
 
-    static Map<String, String> destinations(String value) {
-        Map<String, String> out = new LinkedHashMap<>();
-        if (value == null) return out;
-        for (String pair : value.split(",")) {
-            if (pair.isBlank()) continue;
-            int eq = pair.indexOf('=');
-            if (eq < 1 || eq == pair.length() - 1) {
-                throw new InvalidSettingException(DESTINATIONS, "'" + pair.trim() + "' is not name=queueUrl");
-            }
-            String name = pair.substring(0, eq).trim();
-            String queueUrl = pair.substring(eq + 1).trim();
+    static Map<String, String> destinations(EnvironmentVariables env) {
+        Map<String, String> out = env.pairs(DESTINATIONS, "name=queueUrl");
+        out.forEach((name, queueUrl) -> {
             if (!queueUrl.startsWith("https://") && !queueUrl.startsWith("http://")) {
-                throw new InvalidSettingException(DESTINATIONS, "queue URL of '" + name + "' is not a URL: '" + queueUrl + "'");
+                throw new SettingException(DESTINATIONS, "queue URL of '" + name + "' is not a URL: '" + queueUrl + "'");
             }
-            if (out.put(name, queueUrl) != null) {
-                throw new InvalidSettingException(DESTINATIONS, "destination '" + name + "' is given twice");
-            }
-        }
+        });
         return out;
-    }
-
-    private static Duration safetyMargin(String value) {
-        if (value == null) return Duration.ofSeconds(10);
-        try {
-            long ms = Long.parseLong(value);
-            if (ms < 0) throw new InvalidSettingException(SAFETY_MARGIN_MS, "must not be negative (was " + ms + ")");
-            return Duration.ofMillis(ms);
-        } catch (NumberFormatException e) {
-            throw new InvalidSettingException(SAFETY_MARGIN_MS, "'" + value + "' is not a whole number of milliseconds");
-        }
-    }
-
-    private static int relaySendConcurrency(String value) {
-        if (value == null) return SqsEventPublisher.DEFAULT_SEND_CONCURRENCY;
-        int max = SqsEventPublisher.MAX_SEND_CONCURRENCY;
-        int n;
-        try {
-            n = Integer.parseInt(value);
-        } catch (NumberFormatException e) {
-            throw new InvalidSettingException(RELAY_SEND_CONCURRENCY, "'" + value + "' is not a whole number (1.." + max + ")");
-        }
-        if (n < 1 || n > max) {
-            throw new InvalidSettingException(RELAY_SEND_CONCURRENCY, "must be 1.." + max + " (was " + n + ")");
-        }
-        return n;
-    }
-
-    private static String required(Map<String, String> env, String name) {
-        String v = optional(env, name);
-        if (v == null) throw new InvalidSettingException(name, "is not set");
-        return v;
-    }
-
-    private static String optional(Map<String, String> env, String name) {
-        String v = env.get(name);
-        return v == null || v.isBlank() ? null : v.trim();
     }
 }

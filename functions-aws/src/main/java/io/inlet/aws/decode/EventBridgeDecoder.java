@@ -1,11 +1,15 @@
 package io.inlet.aws.decode;
 
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
-import io.inlet.aws.decode.DecodedPayload.ObjectNotices;
-import io.inlet.aws.decode.DecodedPayload.Undecodable;
+import io.inlet.event.TraceContext;
+import io.inlet.ingest.InboundMessage;
 import io.inlet.source.ObjectRef;
 import io.inlet.source.ObjectSequencer;
-import java.util.List;
+import io.inlet.trigger.Delivery.ObjectNotice;
+import io.inlet.trigger.Delivery.Undecodable;
+import io.inlet.trigger.Delivery;
+import io.inlet.trigger.ObjectChange;
+import io.inlet.trigger.PayloadDigest;
 import java.util.Map;
 
 /**
@@ -15,49 +19,59 @@ import java.util.Map;
  */
 public final class EventBridgeDecoder {
 
+    /** The channel direct EventBridge events are recorded under when they fail permanently. */
+    public static final String CHANNEL = "eventbridge";
+
     private EventBridgeDecoder() {
     }
 
-    /** As the runtime hands it to a {@code RequestHandler<ScheduledEvent, ?>}. */
-    public static DecodedPayload decode(ScheduledEvent event) {
-        if (event == null) return new Undecodable("EventBridge event is empty");
-        return decode(event.getSource(), event.getDetailType(), event.getDetail());
+    /** As the runtime hands it to a {@code RequestHandler<ScheduledEvent, ?>}: the event id names it. */
+    public static Delivery decode(ScheduledEvent event, TraceContext trace) {
+        return decode(event, null, trace);
     }
 
     /** As a {@code RequestHandler<Map<String, Object>, ?>} receives it. */
-    public static DecodedPayload decode(Map<String, ?> event) {
-        if (event == null) return new Undecodable("EventBridge event is empty");
+    public static Delivery decode(Map<String, ?> event, TraceContext trace) {
+        if (event == null) return poison("EventBridge event is empty", null, null, "");
         Object detail = event.get("detail");
-        return decode(string(event.get("source")), string(event.get("detail-type")),
-                detail instanceof Map<?, ?> m ? m : null);
+        return decode(string(event.get("id")), string(event.get("source")), string(event.get("detail-type")),
+                detail instanceof Map<?, ?> m ? m : null, null, trace);
     }
 
-    static DecodedPayload decode(String source, String detailType, Map<?, ?> detail) {
+    /** @param original the message that carried the event (an SQS record), or null for a direct invocation */
+    public static Delivery decode(ScheduledEvent event, InboundMessage original, TraceContext trace) {
+        if (event == null) return poison("EventBridge event is empty", original, null, "");
+        return decode(event.getId(), event.getSource(), event.getDetailType(), event.getDetail(), original, trace);
+    }
+
+    static Delivery decode(String id, String source, String detailType, Map<?, ?> detail, InboundMessage original,
+                           TraceContext trace) {
+        String text = source + " " + detailType + " " + detail;
         if (!"aws.s3".equals(source)) {
-            return new Undecodable("EventBridge source '" + source + "' is not aws.s3");
+            return poison("EventBridge source '" + source + "' is not aws.s3", original, id, text);
         }
-        ObjectNotice.Kind kind;
+        ObjectChange change;
         if ("Object Created".equals(detailType)) {
-            kind = ObjectNotice.Kind.CREATED;
+            change = ObjectChange.CREATED;
         } else if ("Object Deleted".equals(detailType)) {
-            kind = ObjectNotice.Kind.REMOVED;
+            change = ObjectChange.REMOVED;
         } else {
-            return new Undecodable("unsupported EventBridge detail-type '" + detailType + "'");
+            return poison("unsupported EventBridge detail-type '" + detailType + "'", original, id, text);
         }
-        if (detail == null) return new Undecodable("EventBridge event has no detail");
+        if (detail == null) return poison("EventBridge event has no detail", original, id, text);
         String bucket = string(map(detail.get("bucket")).get("name"));
         Map<?, ?> object = map(detail.get("object"));
         String key = string(object.get("key"));
         if (bucket == null || bucket.isBlank() || key == null || key.isEmpty()) {
-            return new Undecodable("EventBridge detail.bucket.name or detail.object.key missing");
+            return poison("EventBridge detail.bucket.name or detail.object.key missing", original, id, text);
         }
         Long size = null;
         Object rawSize = object.get("size");
-        if (kind == ObjectNotice.Kind.CREATED && rawSize != null) {
+        if (change == ObjectChange.CREATED && rawSize != null) {
             try {
                 size = rawSize instanceof Number n ? n.longValue() : Long.parseLong(rawSize.toString());
             } catch (NumberFormatException e) {
-                return new Undecodable("EventBridge detail.object.size '" + rawSize + "' is not a number");
+                return poison("EventBridge detail.object.size '" + rawSize + "' is not a number", original, id, text);
             }
         }
         ObjectRef ref = new ObjectRef(bucket, key, S3EventDecoder.emptyToNull(string(object.get("version-id"))),
@@ -66,9 +80,16 @@ public final class EventBridgeDecoder {
         try {
             sequencer = ObjectSequencer.s3(string(object.get("sequencer")));
         } catch (IllegalArgumentException e) {
-            return new Undecodable("EventBridge detail.object.sequencer: " + e.getMessage());
+            return poison("EventBridge detail.object.sequencer: " + e.getMessage(), original, id, text);
         }
-        return new ObjectNotices(List.of(new ObjectNotice(ref, kind, sequencer)));
+        return new ObjectNotice(ref, change, sequencer, trace, original != null ? original
+                : new InboundMessage(id != null ? id : PayloadDigest.id(text), CHANNEL, "s3://" + ref.displayName(),
+                        Map.of("detailType", detailType)));
+    }
+
+    private static Undecodable poison(String reason, InboundMessage original, String id, String text) {
+        return new Undecodable(reason, original != null ? original
+                : new InboundMessage(id != null ? id : PayloadDigest.id(text), CHANNEL, text, Map.of()));
     }
 
     private static Map<?, ?> map(Object o) {

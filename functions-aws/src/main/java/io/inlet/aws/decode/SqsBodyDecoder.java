@@ -5,14 +5,16 @@ import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.inlet.aws.decode.DecodedPayload.BusinessMessage;
-import io.inlet.aws.decode.DecodedPayload.TestEvent;
-import io.inlet.aws.decode.DecodedPayload.Undecodable;
 import io.inlet.event.TraceContext;
 import io.inlet.ingest.InboundMessage;
+import io.inlet.trigger.Delivery.BusinessMessage;
+import io.inlet.trigger.Delivery.NothingToDo;
+import io.inlet.trigger.Delivery.Undecodable;
+import io.inlet.trigger.Delivery;
 import java.nio.ByteBuffer;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -27,7 +29,8 @@ import java.util.Map;
  *   <li>any other JSON object, or a JSON array: business events (plain JSON, one per array element,
  *       or a structured CloudEvent), left to the message feeds.</li>
  * </ol>
- * Anything else (not JSON, a JSON scalar, a broken notification) is {@link Undecodable}.
+ * Anything else (not JSON, a JSON scalar, a broken notification) is {@link Undecodable}: the SQS record
+ * itself (id, channel, body, receive count) is what is recorded when a delivery fails permanently.
  *
  * <p>Every message attribute goes with the message: String and Number ones (and custom types such as
  * {@code String.x}, {@code Number.y}) as their text, Binary ones as base64 (padded, RFC 4648).
@@ -41,57 +44,70 @@ public final class SqsBodyDecoder {
         this.lambdaJson = lambdaJson;
     }
 
-    /** @param channel the logical channel business events on this queue belong to */
-    public DecodedPayload decode(SQSMessage message, String channel) {
-        String body = message.getBody();
-        if (body == null || body.isBlank()) return new Undecodable("message body is empty");
-        Map<String, String> attributes = attributes(message);
-        return decode(message.getMessageId(), channel, body, attributes, false);
+    /**
+     * @param channel the logical channel business events on this queue belong to
+     * @return one delivery, or one per record when the body is an S3 event with several records
+     */
+    public List<Delivery> decode(SQSMessage message, String channel) {
+        String body = message.getBody() == null ? "" : message.getBody();
+        SqsDelivery facts = SqsDelivery.of(message);
+        // what is recorded if the message fails permanently: the body as it came, with its receive count
+        InboundMessage original = new InboundMessage(message.getMessageId(), channel, body,
+                Map.of("receiveCount", Integer.toString(facts.receiveCount())));
+        if (body.isBlank()) return List.of(new Undecodable("message body is empty", original));
+        TraceContext trace = SqsDelivery.traceContext(message).orElse(null);
+        return decode(original, body, attributes(message), trace, false);
     }
 
-    private DecodedPayload decode(String messageId, String channel, String body, Map<String, String> attributes,
-                                  boolean insideSns) {
+    private List<Delivery> decode(InboundMessage original, String body, Map<String, String> attributes,
+                                  TraceContext trace, boolean insideSns) {
         JsonNode root;
         try {
             root = json.readTree(body);
         } catch (JsonProcessingException e) {
-            return new Undecodable((insideSns ? "SNS Message" : "message body") + " is not JSON: "
-                    + e.getOriginalMessage());
+            return List.of(new Undecodable((insideSns ? "SNS Message" : "message body") + " is not JSON: "
+                    + e.getOriginalMessage(), original));
         }
         if (root != null && root.isArray()) {
-            // plain JSON events, one per element: the core maps (or refuses) each
-            return new BusinessMessage(new InboundMessage(messageId, channel, body, attributes));
+            return List.of(business(original, body, attributes, trace));
         }
         if (root == null || !root.isObject()) {
-            return new Undecodable((insideSns ? "SNS Message" : "message body") + " is not a JSON object or array");
+            return List.of(new Undecodable((insideSns ? "SNS Message" : "message body") + " is not a JSON object or array",
+                    original));
         }
         if (!insideSns && "Notification".equals(root.path("Type").asText(null)) && root.path("Message").isTextual()
                 && root.has("TopicArn")) {
             Map<String, String> withSns = new LinkedHashMap<>(attributes);
             withSns.put("snsMessageId", root.path("MessageId").asText(""));
             withSns.put("snsTopicArn", root.path("TopicArn").asText(""));
-            return decode(messageId, channel, root.path("Message").asText(), withSns, true);
+            return decode(original, root.path("Message").asText(), withSns, trace, true);
         }
         if ("s3:TestEvent".equals(root.path("Event").asText(null))) {
-            return new TestEvent(root.path("Bucket").asText(null));
+            return List.of(new NothingToDo("s3:TestEvent for bucket " + root.path("Bucket").asText(null)));
         }
         JsonNode records = root.get("Records");
         if (records != null && records.isArray() && records.size() > 0
                 && "aws:s3".equals(records.get(0).path("eventSource").asText(null))) {
             try {
-                return S3EventDecoder.decode(lambdaJson.s3Event(body));
+                return S3EventDecoder.decode(lambdaJson.s3Event(body), original, trace);
             } catch (RuntimeException e) {
-                return new Undecodable("S3 notification could not be read: " + e.getMessage());
+                return List.of(new Undecodable("S3 notification could not be read: " + e.getMessage(), original));
             }
         }
         if ("aws.s3".equals(root.path("source").asText(null)) && root.has("detail-type")) {
             try {
-                return EventBridgeDecoder.decode(lambdaJson.scheduledEvent(body));
+                return List.of(EventBridgeDecoder.decode(lambdaJson.scheduledEvent(body), original, trace));
             } catch (RuntimeException e) {
-                return new Undecodable("EventBridge event could not be read: " + e.getMessage());
+                return List.of(new Undecodable("EventBridge event could not be read: " + e.getMessage(), original));
             }
         }
-        return new BusinessMessage(new InboundMessage(messageId, channel, body, attributes));
+        return List.of(business(original, body, attributes, trace));
+    }
+
+    /** Plain JSON (one object, or an array of them) or a CloudEvent: the core tells which. */
+    private static BusinessMessage business(InboundMessage original, String body, Map<String, String> attributes,
+                                            TraceContext trace) {
+        return new BusinessMessage(new InboundMessage(original.messageId(), original.channel(), body, attributes), trace);
     }
 
     /**

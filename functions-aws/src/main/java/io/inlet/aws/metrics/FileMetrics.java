@@ -2,6 +2,9 @@ package io.inlet.aws.metrics;
 
 import io.inlet.ingest.FileOutcome;
 import io.inlet.ingest.FileReport;
+import io.inlet.trigger.Delivery.ObjectNotice;
+import io.inlet.trigger.ObjectChange;
+import io.inlet.trigger.VerdictObserver;
 import java.io.PrintStream;
 
 /**
@@ -12,6 +15,18 @@ import java.io.PrintStream;
 public final class FileMetrics {
 
     private FileMetrics() {
+    }
+
+    /**
+     * The verdict observer of the AWS functions: one EMF line per object notice the core ingested (any
+     * outcome, a suspended one included), to stdout where CloudWatch picks it up.
+     */
+    public static VerdictObserver observer(PrintStream stdout) {
+        return (delivery, verdict) -> {
+            if (delivery instanceof ObjectNotice notice && notice.change() == ObjectChange.CREATED && verdict.file() != null) {
+                emit(verdict.file(), stdout);
+            }
+        };
     }
 
     public static String emfLine(FileReport report, long epochMillis) {

@@ -9,7 +9,8 @@ import io.inlet.aws.ParallelInit;
 import io.inlet.aws.S3ObjectHandler;
 import io.inlet.aws.SnapStartPriming;
 import io.inlet.aws.config.DatabaseCredentials;
-import io.inlet.aws.config.FeedsLocation;
+import io.inlet.aws.s3.S3BucketReader;
+import io.inlet.trigger.FeedsLocation;
 import io.inlet.aws.config.FunctionSettings;
 import io.inlet.feed.FeedRegistry;
 import java.net.URI;
@@ -118,7 +119,7 @@ public final class BenchHandler implements RequestHandler<S3Event, List<String>>
         FunctionSettings settings = settings();
         DataSource dataSource = FunctionEnvironment.dataSource(settings.databaseUrl(),
                 new DatabaseCredentials(settings.databaseUser(), settings.databasePassword()));
-        FeedRegistry feeds = FeedsLocation.load(settings.feeds(), s3);
+        FeedRegistry feeds = new FeedsLocation(settings.feeds()).load(new S3BucketReader(s3));
         phases.end("feeds");
         Inlet inlet = Inlet.builder().dataSource(dataSource).feeds(feeds).workerId("bench").build();
         phases.end("core");

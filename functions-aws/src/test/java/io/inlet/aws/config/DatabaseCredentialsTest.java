@@ -1,5 +1,6 @@
 package io.inlet.aws.config;
 
+import io.inlet.trigger.SettingException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -69,7 +70,7 @@ class DatabaseCredentialsTest {
     void aSecretWithoutPasswordNamesTheVariable() throws IOException {
         try (SecretsManagerClient secrets = secretsAnswering(200, "{\"SecretString\":\"{\\\"username\\\":\\\"u\\\"}\"}")) {
             assertThatThrownBy(() -> DatabaseCredentials.fromSecret(secrets, "arn:aws:secretsmanager:eu-west-1:1:secret:s"))
-                    .isInstanceOf(InvalidSettingException.class)
+                    .isInstanceOf(SettingException.class)
                     .hasMessage("INLET_DATABASE_SECRET_ARN 'arn:aws:secretsmanager:eu-west-1:1:secret:s' has no 'username'"
                             + " and 'password' fields");
         }
@@ -80,7 +81,7 @@ class DatabaseCredentialsTest {
         try (SecretsManagerClient secrets = secretsAnswering(400,
                 "{\"__type\":\"ResourceNotFoundException\",\"message\":\"Secrets Manager can't find the specified secret.\"}")) {
             assertThatThrownBy(() -> DatabaseCredentials.fromSecret(secrets, "arn:aws:secretsmanager:eu-west-1:1:secret:gone"))
-                    .isInstanceOf(InvalidSettingException.class)
+                    .isInstanceOf(SettingException.class)
                     .hasMessageStartingWith("INLET_DATABASE_SECRET_ARN 'arn:aws:secretsmanager:eu-west-1:1:secret:gone' could"
                             + " not be read: Secrets Manager can't find the specified secret.");
         }

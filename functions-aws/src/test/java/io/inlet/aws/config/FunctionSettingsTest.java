@@ -1,5 +1,6 @@
 package io.inlet.aws.config;
 
+import io.inlet.trigger.SettingException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -56,14 +57,14 @@ class FunctionSettingsTest {
     void missingFeedsNamesTheVariable() {
         Map<String, String> env = minimal();
         env.remove("INLET_FEEDS");
-        assertRejected(env, "INLET_FEEDS", "INLET_FEEDS is not set");
+        assertRejected(env, "INLET_FEEDS", "INLET_FEEDS is not set: where the feeds file is: classpath:feeds.yaml, a path, s3://bucket/key or gs://bucket/key");
     }
 
     @Test
     void missingDatabaseUrlNamesTheVariable() {
         Map<String, String> env = minimal();
         env.put("INLET_DATABASE_URL", " ");
-        assertRejected(env, "INLET_DATABASE_URL", "INLET_DATABASE_URL is not set");
+        assertRejected(env, "INLET_DATABASE_URL", "INLET_DATABASE_URL is not set: a jdbc:postgresql:// URL");
     }
 
     @Test
@@ -96,7 +97,7 @@ class FunctionSettingsTest {
         env.put("INLET_DESTINATIONS", "orders=sqs-orders");
         assertRejected(env, "INLET_DESTINATIONS", "INLET_DESTINATIONS queue URL of 'orders' is not a URL: 'sqs-orders'");
         env.put("INLET_DESTINATIONS", "orders=https://q/1,orders=https://q/2");
-        assertRejected(env, "INLET_DESTINATIONS", "INLET_DESTINATIONS destination 'orders' is given twice");
+        assertRejected(env, "INLET_DESTINATIONS", "INLET_DESTINATIONS names 'orders' twice");
     }
 
     @Test
@@ -129,7 +130,7 @@ class FunctionSettingsTest {
 
     private static void assertRejected(Map<String, String> env, String variable, String message) {
         assertThatThrownBy(() -> FunctionSettings.fromEnvironment(env))
-                .isInstanceOfSatisfying(InvalidSettingException.class, e -> assertThat(e.variable()).isEqualTo(variable))
+                .isInstanceOfSatisfying(SettingException.class, e -> assertThat(e.variable()).isEqualTo(variable))
                 .hasMessage(message);
     }
 }

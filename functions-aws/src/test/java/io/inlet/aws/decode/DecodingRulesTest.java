@@ -5,8 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
 import io.inlet.aws.SamplePayloads;
-import io.inlet.aws.decode.DecodedPayload.ObjectNotices;
-import io.inlet.aws.decode.DecodedPayload.Undecodable;
+import io.inlet.ingest.InboundMessage;
+import io.inlet.trigger.Delivery;
+import io.inlet.trigger.Delivery.BusinessMessage;
+import io.inlet.trigger.Delivery.ObjectNotice;
+import io.inlet.trigger.Delivery.Undecodable;
+import io.inlet.trigger.ObjectChange;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +37,7 @@ class DecodingRulesTest {
     void brokenPercentEscapeIsUndecodableNamingTheKey() {
         String body = SamplePayloads.read(SamplePayloads.OWN.resolve("s3-put-direct.json"))
                 .replace("acme/orders/2024-05-01.csv", "acme/100%zz.csv");
-        DecodedPayload decoded = S3EventDecoder.decode(lambdaJson.s3Event(body));
+        Delivery decoded = S3EventDecoder.decode(lambdaJson.s3Event(body), null).get(0);
         assertThat(decoded).isInstanceOf(Undecodable.class);
         assertThat(((Undecodable) decoded).reason()).startsWith("Records[0]: s3.object.key 'acme/100%zz.csv'");
     }
@@ -42,8 +46,8 @@ class DecodingRulesTest {
     void unsupportedEventNameIsUndecodable() {
         String body = SamplePayloads.read(SamplePayloads.OWN.resolve("s3-put-direct.json"))
                 .replace("ObjectCreated:Put", "ObjectRestore:Completed");
-        assertThat(S3EventDecoder.decode(lambdaJson.s3Event(body)))
-                .isEqualTo(new Undecodable("Records[0]: unsupported S3 eventName 'ObjectRestore:Completed'"));
+        assertThat(reason(S3EventDecoder.decode(lambdaJson.s3Event(body), null).get(0)))
+                .isEqualTo("Records[0]: unsupported S3 eventName 'ObjectRestore:Completed'");
     }
 
     @Test
@@ -66,20 +70,20 @@ class DecodingRulesTest {
     @Test
     void jsonArrayBodyIsABusinessMessageTheCoreMapsElementByElement() {
         assertThat(bodies.decode(message("m1", "[1,2,3]"), "q"))
-                .isEqualTo(new DecodedPayload.BusinessMessage(new io.inlet.ingest.InboundMessage("m1", "q", "[1,2,3]", Map.of())));
+                .containsExactly(new BusinessMessage(new InboundMessage("m1", "q", "[1,2,3]", Map.of()), null));
     }
 
     @Test
     void jsonScalarBodyIsUndecodable() {
-        assertThat(bodies.decode(message("m1", "42"), "q"))
-                .isEqualTo(new Undecodable("message body is not a JSON object or array"));
+        assertThat(bodies.decode(message("m1", "42"), "q")).containsExactly(new Undecodable(
+                "message body is not a JSON object or array", new InboundMessage("m1", "q", "42", Map.of("receiveCount", "1"))));
     }
 
     @Test
     void snsEnvelopeAroundNonJsonIsUndecodable() {
         String body = "{\"Type\":\"Notification\",\"MessageId\":\"x\",\"TopicArn\":\"arn:aws:sns:eu-west-1:1:t\","
                 + "\"Message\":\"hello\"}";
-        DecodedPayload decoded = bodies.decode(message("m2", body), "q");
+        Delivery decoded = bodies.decode(message("m2", body), "q").get(0);
         assertThat(((Undecodable) decoded).reason()).startsWith("SNS Message is not JSON");
     }
 
@@ -87,12 +91,12 @@ class DecodingRulesTest {
     void s3NotificationWithoutBucketIsUndecodable() {
         String body = SamplePayloads.read(SamplePayloads.OWN.resolve("s3-put-direct.json"))
                 .replace("\"name\": \"inlet-vendor-drop\"", "\"name\": \"\"");
-        assertThat(bodies.decode(message("m3", body), "q"))
-                .isEqualTo(new Undecodable("Records[0]: s3.bucket.name or s3.object.key missing"));
+        assertThat(reason(bodies.decode(message("m3", body), "q").get(0)))
+                .isEqualTo("Records[0]: s3.bucket.name or s3.object.key missing");
         // with no bucket object at all the runtime's own deserialiser gives up: still undecodable, not thrown
         String noBucket = "{\"Records\":[{\"eventSource\":\"aws:s3\",\"eventName\":\"ObjectCreated:Put\","
                 + "\"s3\":{\"object\":{\"key\":\"k\"}}}]}";
-        assertThat(((Undecodable) bodies.decode(message("m4", noBucket), "q")).reason())
+        assertThat(reason(bodies.decode(message("m4", noBucket), "q").get(0)))
                 .startsWith("S3 notification could not be read");
     }
 
@@ -101,19 +105,24 @@ class DecodingRulesTest {
         Map<String, Object> event = Map.of("source", "aws.s3", "detail-type", "Object Created",
                 "detail", Map.of("bucket", Map.of("name", "b"),
                         "object", Map.of("key", "a+b.csv", "size", 12, "sequencer", "00AA")));
-        assertThat(EventBridgeDecoder.decode(event)).isEqualTo(PayloadDecodingTest.created("b", "a+b.csv", null, null,
-                12L, "00AA"));
-        assertThat(EventBridgeDecoder.decode(Map.of("source", "aws.ec2", "detail-type", "x")))
-                .isEqualTo(new Undecodable("EventBridge source 'aws.ec2' is not aws.s3"));
+        PayloadDecodingTest.assertDecoded(List.of(EventBridgeDecoder.decode(event, null)),
+                List.of(PayloadDecodingTest.created("b", "a+b.csv", null, null, 12L, "00AA")));
+        assertThat(reason(EventBridgeDecoder.decode(Map.of("source", "aws.ec2", "detail-type", "x"), null)))
+                .isEqualTo("EventBridge source 'aws.ec2' is not aws.s3");
     }
 
     @Test
     void removalCarriesNoSize() {
         String body = SamplePayloads.read(SamplePayloads.OWN.resolve("s3-put-direct.json"))
                 .replace("ObjectCreated:Put", "ObjectRemoved:Delete");
-        ObjectNotices notices = (ObjectNotices) S3EventDecoder.decode(lambdaJson.s3Event(body));
-        assertThat(notices.notices().get(0).ref().size()).isNull();
-        assertThat(notices.notices().get(0).kind()).isEqualTo(ObjectNotice.Kind.REMOVED);
+        ObjectNotice notice = (ObjectNotice) S3EventDecoder.decode(lambdaJson.s3Event(body), null).get(0);
+        assertThat(notice.ref().size()).isNull();
+        assertThat(notice.change()).isEqualTo(ObjectChange.REMOVED);
+    }
+
+    private static String reason(Delivery delivery) {
+        assertThat(delivery).isInstanceOf(Undecodable.class);
+        return ((Undecodable) delivery).reason();
     }
 
     private static SQSMessage message(String id, String body) {
@@ -127,15 +136,15 @@ class DecodingRulesTest {
     void aRemovalCarriesItsSequencerAndASequencerThatIsNotHexIsUndecodable() {
         String body = SamplePayloads.read(SamplePayloads.OWN.resolve("s3-put-direct.json"))
                 .replace("ObjectCreated:Put", "ObjectRemoved:Delete");
-        ObjectNotices notices = (ObjectNotices) S3EventDecoder.decode(lambdaJson.s3Event(body));
-        assertThat(notices.notices().get(0).sequencer()).isNotNull();
+        ObjectNotice notice = (ObjectNotice) S3EventDecoder.decode(lambdaJson.s3Event(body), null).get(0);
+        assertThat(notice.sequencer()).isNotNull();
         Map<String, Object> deleted = Map.of("source", "aws.s3", "detail-type", "Object Deleted",
                 "detail", Map.of("bucket", Map.of("name", "b"), "object", Map.of("key", "k", "sequencer", "00AB")));
-        assertThat(((ObjectNotices) EventBridgeDecoder.decode(deleted)).notices().get(0).sequencer())
+        assertThat(((ObjectNotice) EventBridgeDecoder.decode(deleted, null)).sequencer())
                 .isEqualTo(io.inlet.source.ObjectSequencer.s3("00AB"));
         Map<String, Object> notHex = Map.of("source", "aws.s3", "detail-type", "Object Created",
                 "detail", Map.of("bucket", Map.of("name", "b"), "object", Map.of("key", "k", "sequencer", "00XY")));
-        assertThat(((Undecodable) EventBridgeDecoder.decode(notHex)).reason())
+        assertThat(reason(EventBridgeDecoder.decode(notHex, null)))
                 .isEqualTo("EventBridge detail.object.sequencer: S3 sequencer is not hexadecimal: '00XY'");
     }
 }

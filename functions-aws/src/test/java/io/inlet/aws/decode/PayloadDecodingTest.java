@@ -6,11 +6,12 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
 import io.inlet.aws.SamplePayloads;
-import io.inlet.aws.decode.DecodedPayload.BusinessMessage;
-import io.inlet.aws.decode.DecodedPayload.ObjectNotices;
-import io.inlet.aws.decode.DecodedPayload.TestEvent;
-import io.inlet.aws.decode.DecodedPayload.Undecodable;
-import io.inlet.aws.decode.ObjectNotice.Kind;
+import io.inlet.trigger.Delivery;
+import io.inlet.trigger.Delivery.BusinessMessage;
+import io.inlet.trigger.Delivery.NothingToDo;
+import io.inlet.trigger.Delivery.ObjectNotice;
+import io.inlet.trigger.Delivery.Undecodable;
+import io.inlet.trigger.ObjectChange;
 import io.inlet.ingest.InboundMessage;
 import io.inlet.source.ObjectRef;
 import io.inlet.source.ObjectSequencer;
@@ -34,13 +35,15 @@ class PayloadDecodingTest {
     /** How the payload reaches Inlet: the runtime type it is deserialised into. */
     enum Route { S3_EVENT, EVENTBRIDGE, SQS, SQS_BODY }
 
-    record Case(Route route, List<DecodedPayload> expected) {
+    record Case(Route route, List<Delivery> expected) {
     }
 
     private static final LambdaEventJson LAMBDA_JSON = new LambdaEventJson();
     private static final SqsBodyDecoder SQS_BODIES = new SqsBodyDecoder(LAMBDA_JSON);
 
     private static final String DROP = "inlet-vendor-drop";
+    /** What the comparison ignores: the original a notice would be recorded as. */
+    private static final InboundMessage ANY = new InboundMessage("any", "any", "", Map.of());
 
     static final Map<String, Case> OWN = new LinkedHashMap<>();
     static final Map<String, Case> SHARED = new LinkedHashMap<>();
@@ -60,11 +63,11 @@ class PayloadDecodingTest {
         OWN.put("s3-object-removed-delete-marker.json", s3(removed(DROP, "acme/orders/2024-05-02.csv",
                 "null.marker.7fQ2", null, "0062E99A88DC4074A0")));
         // S3 sends the test event to queues and topics only; as an SQS body it is acknowledged.
-        OWN.put("s3-test-event.json", new Case(Route.SQS_BODY, List.of(new TestEvent(DROP))));
+        OWN.put("s3-test-event.json", new Case(Route.SQS_BODY, List.of(new NothingToDo("s3:TestEvent for bucket " + DROP))));
         OWN.put("sqs-s3-notification.json", sqs(created(DROP, "acme/orders/2024-05-03 final.csv", null,
                 "c4ca4238a0b923820dcc509a6f75849b", 1024L, "0062E99A88DC4074B0")));
-        OWN.put("sqs-s3-test-event.json", new Case(Route.SQS, List.of(new TestEvent(DROP))));
-        ObjectNotices copied = created(DROP, "globex/shipments/2024-05-03.csv", "Av9lWbq7Q3.eGkV0f6QvKU6v1mKpJmFo",
+        OWN.put("sqs-s3-test-event.json", new Case(Route.SQS, List.of(new NothingToDo("s3:TestEvent for bucket " + DROP))));
+        ObjectNotice copied = created(DROP, "globex/shipments/2024-05-03.csv", "Av9lWbq7Q3.eGkV0f6QvKU6v1mKpJmFo",
                 "c81e728d9d4c2f636f067f89cc14862c", 512L, "0062E99A88DC4074C0");
         OWN.put("sqs-sns-s3-notification.json", sqs(copied));
         OWN.put("sqs-sns-raw-s3-notification.json", sqs(copied));
@@ -92,7 +95,7 @@ class PayloadDecodingTest {
                 fifo(2, "{\"orderId\": \"ORD-2002\", \"status\": \"PLACED\"}"),
                 fifo(3, "{\"orderId\": \"ORD-2001\", \"status\": \"PAID\"}"),
                 fifo(4, "{\"orderId\": \"ORD-2002\", \"status\": \"PAID\"}")));
-        OWN.put("sqs-poison.json", sqs(new Undecodable("message body is not JSON")));
+        OWN.put("sqs-poison.json", sqs(undecodable("message body is not JSON")));
         // a JSON array is a business message too (the core maps each element); every attribute reaches
         // the core: Number and custom types as their text, Binary as base64
         OWN.put("sqs-business-array-attributes.json", sqs(business("7b0e4c1a-0009-4f2b-8c3d-000000000009", "orders-events",
@@ -122,10 +125,10 @@ class PayloadDecodingTest {
                 "0C0F6F405D6ED209E1")));
         SHARED.put("s3-put-lambda-direct.json", s3(created("mybucket", "HappyFace.jpg",
                 "096fKKXTRTtl3on89fVO.nfljtsv6qko", "d41d8cd98f00b204e9800998ecf8427e", 1024L, "0055AED6DCD90281E5")));
-        SHARED.put("s3-test-event.json", new Case(Route.SQS_BODY, List.of(new TestEvent("bucketname"))));
+        SHARED.put("s3-test-event.json", new Case(Route.SQS_BODY, List.of(new NothingToDo("s3:TestEvent for bucket bucketname"))));
         SHARED.put("sqs-eventbridge-s3-object-created-captured.json", sqs(created("s3-eb-unwrap-sourcebucket",
                 "__init__.py", null, "d41d8cd98f00b204e9800998ecf8427e", 0L, "0066030E82E2A48DFE")));
-        SHARED.put("sqs-fifo-lambda-docs.json", sqs(new Undecodable("message body is not JSON")));
+        SHARED.put("sqs-fifo-lambda-docs.json", sqs(undecodable("message body is not JSON")));
         SHARED.put("sqs-s3-notification-captured.json", sqs(created("sqs-s3-unwrap-bucket", "samconfig.toml", null,
                 "8f6c039f567cc53694be2a275e452743", 221L, "0065F349D4F05B5827")));
         SHARED.put("sqs-s3-notification.json", sqs(created("xxx", "test.pdf", "yd3d4HaWOT2zguDLvIQLU6ptDTwKBnQV",
@@ -138,8 +141,8 @@ class PayloadDecodingTest {
                 "samconfig.toml", null, "9cc7da5febb07868706f59ab70d89981", 221L, "0065FA186CC08E810D")));
         SHARED.put("sqs-sns-s3-notification.json", sqs(created("unwraptestevents-bucket",
                 "firehose-s3-template.json", null, "e77dffcd1756d6e8e5123ef1e0ce7c54", 4314L, "0065FA0B4B104A6DAB")));
-        SHARED.put("sqs-standard-lambda-docs.json", sqs(new Undecodable("message body is not JSON"),
-                new Undecodable("message body is not JSON")));
+        SHARED.put("sqs-standard-lambda-docs.json", sqs(undecodable("message body is not JSON"),
+                undecodable("message body is not JSON")));
     }
 
     @TestFactory
@@ -161,65 +164,80 @@ class PayloadDecodingTest {
                 .as("every payload in %s has an expectation", dir).containsExactlyInAnyOrderElementsOf(table.keySet());
         return files.stream().map(file -> DynamicTest.dynamicTest(file.getFileName().toString(), () -> {
             Case c = table.get(file.getFileName().toString());
-            List<DecodedPayload> actual = decode(c.route(), SamplePayloads.read(file));
+            List<Delivery> actual = decode(c.route(), SamplePayloads.read(file));
             assertDecoded(actual, c.expected());
         }));
     }
 
-    static List<DecodedPayload> decode(Route route, String json) {
+    static List<Delivery> decode(Route route, String json) {
         return switch (route) {
-            case S3_EVENT -> List.of(S3EventDecoder.decode(LAMBDA_JSON.s3Event(json)));
-            case EVENTBRIDGE -> List.of(EventBridgeDecoder.decode(LAMBDA_JSON.scheduledEvent(json)));
+            case S3_EVENT -> S3EventDecoder.decode(LAMBDA_JSON.s3Event(json), null);
+            case EVENTBRIDGE -> List.of(EventBridgeDecoder.decode(LAMBDA_JSON.scheduledEvent(json), null));
             case SQS_BODY -> {
                 SQSMessage m = new SQSMessage();
                 m.setMessageId("raw-body");
                 m.setBody(json);
-                yield List.of(SQS_BODIES.decode(m, "raw"));
+                yield SQS_BODIES.decode(m, "raw");
             }
             case SQS -> {
                 SQSEvent event = LAMBDA_JSON.sqsEvent(json);
-                List<DecodedPayload> out = new ArrayList<>();
+                List<Delivery> out = new ArrayList<>();
                 for (SQSMessage m : event.getRecords()) {
-                    out.add(SQS_BODIES.decode(m, SqsDelivery.queueName(m.getEventSourceArn())));
+                    out.addAll(SQS_BODIES.decode(m, SqsDelivery.queueName(m.getEventSourceArn())));
                 }
                 yield out;
             }
         };
     }
 
-    /** Exact equality, except that an expected Undecodable gives the start of the reason. */
-    static void assertDecoded(List<DecodedPayload> actual, List<DecodedPayload> expected) {
+    /**
+     * Exact equality of what the core acts on (a notice's ref, change and sequencer; a message; the reason
+     * there is nothing to do), except that an expected Undecodable gives the start of the reason.
+     */
+    static void assertDecoded(List<Delivery> actual, List<Delivery> expected) {
         assertThat(actual).hasSameSizeAs(expected);
         for (int i = 0; i < expected.size(); i++) {
-            if (expected.get(i) instanceof Undecodable u) {
-                assertThat(actual.get(i)).isInstanceOf(Undecodable.class);
-                assertThat(((Undecodable) actual.get(i)).reason()).startsWith(u.reason());
+            Delivery e = expected.get(i);
+            Delivery a = actual.get(i);
+            assertThat(a).isInstanceOf(e.getClass());
+            if (e instanceof Undecodable u) {
+                assertThat(((Undecodable) a).reason()).startsWith(u.reason());
+            } else if (e instanceof ObjectNotice n) {
+                ObjectNotice got = (ObjectNotice) a;
+                assertThat(List.of(got.ref(), got.change(), String.valueOf(got.sequencer())))
+                        .isEqualTo(List.of(n.ref(), n.change(), String.valueOf(n.sequencer())));
+            } else if (e instanceof BusinessMessage m) {
+                assertThat(((BusinessMessage) a).message()).isEqualTo(m.message());
             } else {
-                assertThat(actual.get(i)).isEqualTo(expected.get(i));
+                assertThat(a).isEqualTo(e);
             }
         }
     }
 
-    private static Case s3(DecodedPayload expected) {
+    private static Undecodable undecodable(String reasonStart) {
+        return new Undecodable(reasonStart, ANY);
+    }
+
+    private static Case s3(Delivery expected) {
         return new Case(Route.S3_EVENT, List.of(expected));
     }
 
-    private static Case sqs(DecodedPayload... expected) {
+    private static Case sqs(Delivery... expected) {
         return new Case(Route.SQS, List.of(expected));
     }
 
-    static ObjectNotices created(String bucket, String key, String version, String etag, Long size, String sequencer) {
-        return new ObjectNotices(List.of(new ObjectNotice(new ObjectRef(bucket, key, version, etag, size), Kind.CREATED,
-                ObjectSequencer.s3(sequencer))));
+    static ObjectNotice created(String bucket, String key, String version, String etag, Long size, String sequencer) {
+        return new ObjectNotice(new ObjectRef(bucket, key, version, etag, size), ObjectChange.CREATED,
+                ObjectSequencer.s3(sequencer), null, ANY);
     }
 
-    static ObjectNotices removed(String bucket, String key, String version, String etag, String sequencer) {
-        return new ObjectNotices(List.of(new ObjectNotice(new ObjectRef(bucket, key, version, etag, null), Kind.REMOVED,
-                ObjectSequencer.s3(sequencer))));
+    static ObjectNotice removed(String bucket, String key, String version, String etag, String sequencer) {
+        return new ObjectNotice(new ObjectRef(bucket, key, version, etag, null), ObjectChange.REMOVED,
+                ObjectSequencer.s3(sequencer), null, ANY);
     }
 
     private static BusinessMessage business(String id, String channel, String body, Map<String, String> attributes) {
-        return new BusinessMessage(new InboundMessage(id, channel, body, attributes));
+        return new BusinessMessage(new InboundMessage(id, channel, body, attributes), null);
     }
 
     private static BusinessMessage fifo(int n, String body) {

@@ -10,9 +10,10 @@ import io.inlet.Inlet;
 import io.inlet.aws.FunctionEnvironment;
 import io.inlet.aws.SqsIngestHandler;
 import io.inlet.aws.TestLambdaContext;
-import io.inlet.aws.config.FeedsLocation;
+import io.inlet.aws.s3.S3BucketReader;
+import io.inlet.trigger.FeedsLocation;
 import io.inlet.aws.config.FunctionSettings;
-import io.inlet.aws.decode.DecodedPayload;
+import io.inlet.trigger.Delivery;
 import io.inlet.aws.emulator.S3Emulator;
 import io.inlet.aws.emulator.SqsEmulator;
 import io.inlet.aws.sqs.ReceivedMessages;
@@ -63,7 +64,7 @@ class MessageBodiesAndAttributesTest {
         db = TestDatabase.fresh(TABLE, "sample_orders");
         FunctionSettings settings = new FunctionSettings("classpath:aws-samples-feeds.yaml", "jdbc:postgresql://test/inlet",
                 "test", "test", null, Map.of(), null, "claim-checks/", null, Duration.ofSeconds(2), 4);
-        Inlet inlet = Inlet.builder().dataSource(db).feeds(FeedsLocation.load(settings.feeds(), S3.client()))
+        Inlet inlet = Inlet.builder().dataSource(db).feeds(new FeedsLocation(settings.feeds()).load(new S3BucketReader(S3.client())))
                 .workerId("bodies").build();
         env = new FunctionEnvironment(settings, S3.client(), SQS.client(), db, inlet);
     }
@@ -104,9 +105,9 @@ class MessageBodiesAndAttributesTest {
                 .messageAttributeNames("All").messageSystemAttributeNames(MessageSystemAttributeName.ALL)).messages();
         SQSEvent event = ReceivedMessages.asSqsEvent(received, arn, env.lambdaJson());
 
-        DecodedPayload decoded = env.bodyDecoder().decode(event.getRecords().get(0), "orders-events");
-        assertThat(decoded).isInstanceOf(DecodedPayload.BusinessMessage.class);
-        assertThat(((DecodedPayload.BusinessMessage) decoded).message().attributes())
+        Delivery decoded = env.bodyDecoder().decode(event.getRecords().get(0), "orders-events").get(0);
+        assertThat(decoded).isInstanceOf(Delivery.BusinessMessage.class);
+        assertThat(((Delivery.BusinessMessage) decoded).message().attributes())
                 .containsEntry("signature", "AAEC/w==").containsEntry("schemaVersion", "2").containsEntry("tenant", "eu-1");
 
         SQSBatchResponse response = new SqsIngestHandler(env).handleRequest(event, TestLambdaContext.withTimeout(60_000));

@@ -12,7 +12,8 @@ import io.inlet.aws.S3ObjectHandler;
 import io.inlet.aws.SamplePayloads;
 import io.inlet.aws.SqsIngestHandler;
 import io.inlet.aws.TestLambdaContext;
-import io.inlet.aws.config.FeedsLocation;
+import io.inlet.aws.s3.S3BucketReader;
+import io.inlet.trigger.FeedsLocation;
 import io.inlet.aws.config.FunctionSettings;
 import io.inlet.aws.emulator.S3Emulator;
 import io.inlet.aws.emulator.SqsEmulator;
@@ -130,12 +131,14 @@ class PayloadHandlingTest {
 
         String noFeed = "no feed matches ";
         SHARED.put("eventbridge-s3-object-created-captured.json", new Expect(Handler.EVENTBRIDGE,
-                List.of("FAILED s3-eb-unwrap-sourcebucket/s3-eb-template.yaml: " + noFeed + "s3-eb-unwrap-sourcebucket/s3-eb-template.yaml"),
-                Map.of("s3-eb-unwrap-sourcebucket/s3-eb-template.yaml", "(no ledger row)"), Map.of(), Map.of(ORDERS, 0L)));
+                List.of("GAVE_UP " + noFeed + "s3-eb-unwrap-sourcebucket/s3-eb-template.yaml"),
+                Map.of("s3-eb-unwrap-sourcebucket/s3-eb-template.yaml", "(no ledger row)"),
+                // recorded under the event id, as a queued notice is under its message id
+                Map.of("78eac3e6-798f-c27e-49ec-bbe3be7bab7d", "FAILED " + noFeed), Map.of(ORDERS, 0L)));
         SHARED.put("eventbridge-s3-object-created.json", new Expect(Handler.EVENTBRIDGE,
-                List.of("FAILED DOC-EXAMPLE-BUCKET1/example-key#IYV3p45BT0ac8hjHg1houSdS1a.Mro8e: " + noFeed
-                        + "DOC-EXAMPLE-BUCKET1/example-key#IYV3p45BT0ac8hjHg1houSdS1a.Mro8e"),
-                Map.of("DOC-EXAMPLE-BUCKET1/example-key", "(no ledger row)"), Map.of(), Map.of(ORDERS, 0L)));
+                List.of("GAVE_UP " + noFeed + "DOC-EXAMPLE-BUCKET1/example-key#IYV3p45BT0ac8hjHg1houSdS1a.Mro8e"),
+                Map.of("DOC-EXAMPLE-BUCKET1/example-key", "(no ledger row)"),
+                Map.of("17793124-05d4-b198-2fde-7ededc63b103", "FAILED " + noFeed), Map.of(ORDERS, 0L)));
         // a removal is recorded in the ledger even without a feed (feed '-')
         SHARED.put("eventbridge-s3-object-deleted.json", new Expect(Handler.EVENTBRIDGE,
                 List.of("REMOVED DOC-EXAMPLE-BUCKET1/example-key#1QW9g1Z99LUNbvaaYVpW9xDlOLU.qxgF"),
@@ -152,13 +155,16 @@ class PayloadHandlingTest {
                 List.of("COMPLETED test-fb-ks/year=2020/month=05/test1.txt"),
                 Map.of("test-fb-ks/year=2020/month=05/test1.txt", "COMPLETED"), Map.of(), Map.of(ORDERS, 1L)));
         SHARED.put("s3-put-lambda-direct-lambda-docs.json", new Expect(Handler.S3,
-                List.of("FAILED DOC-EXAMPLE-BUCKET/b21b84d653bb07b05b1e6b33684dc11b: " + noFeed
-                        + "DOC-EXAMPLE-BUCKET/b21b84d653bb07b05b1e6b33684dc11b"),
-                Map.of("DOC-EXAMPLE-BUCKET/b21b84d653bb07b05b1e6b33684dc11b", "(no ledger row)"), Map.of(), Map.of(ORDERS, 0L)));
+                List.of("GAVE_UP " + noFeed + "DOC-EXAMPLE-BUCKET/b21b84d653bb07b05b1e6b33684dc11b"),
+                Map.of("DOC-EXAMPLE-BUCKET/b21b84d653bb07b05b1e6b33684dc11b", "(no ledger row)"),
+                // a direct notice is recorded under its object version and sequencer, as on every path
+                Map.of("s3://DOC-EXAMPLE-BUCKET/b21b84d653bb07b05b1e6b33684dc11b@0C0F6F405D6ED209E1", "FAILED " + noFeed),
+                Map.of(ORDERS, 0L)));
         SHARED.put("s3-put-lambda-direct.json", new Expect(Handler.S3,
-                List.of("FAILED mybucket/HappyFace.jpg#096fKKXTRTtl3on89fVO.nfljtsv6qko: " + noFeed
-                        + "mybucket/HappyFace.jpg#096fKKXTRTtl3on89fVO.nfljtsv6qko"),
-                Map.of("mybucket/HappyFace.jpg", "(no ledger row)"), Map.of(), Map.of(ORDERS, 0L)));
+                List.of("GAVE_UP " + noFeed + "mybucket/HappyFace.jpg#096fKKXTRTtl3on89fVO.nfljtsv6qko"),
+                Map.of("mybucket/HappyFace.jpg", "(no ledger row)"),
+                Map.of("s3://mybucket/HappyFace.jpg#096fKKXTRTtl3on89fVO.nfljtsv6qko@0055AED6DCD90281E5", "FAILED " + noFeed),
+                Map.of(ORDERS, 0L)));
         SHARED.put("s3-test-event.json", new Expect(Handler.SQS_BODY, List.of(), Map.of(), Map.of(), Map.of(ORDERS, 0L)));
         // an S3 notice without a feed through a queue: a permanent failure, recorded, left to the redrive policy
         SHARED.put("sqs-eventbridge-s3-object-created-captured.json", new Expect(Handler.SQS,
@@ -207,7 +213,7 @@ class PayloadHandlingTest {
         db = TestDatabase.fresh(ORDERS, MESSAGES);
         FunctionSettings settings = new FunctionSettings("classpath:aws-samples-feeds.yaml", "jdbc:postgresql://test/inlet",
                 "test", "test", null, Map.of(), null, "claim-checks/", null, Duration.ofSeconds(2), 8);
-        Inlet inlet = Inlet.builder().dataSource(db).feeds(FeedsLocation.load(settings.feeds(), S3.client()))
+        Inlet inlet = Inlet.builder().dataSource(db).feeds(new FeedsLocation(settings.feeds()).load(new S3BucketReader(S3.client())))
                 .workerId("samples").build();
         env = new FunctionEnvironment(settings, S3.client(), SQS.client(), db, inlet);
     }

@@ -8,7 +8,8 @@ import io.inlet.aws.FunctionEnvironment;
 import io.inlet.aws.SamplePayloads;
 import io.inlet.aws.SqsIngestHandler;
 import io.inlet.aws.TestLambdaContext;
-import io.inlet.aws.config.FeedsLocation;
+import io.inlet.aws.s3.S3BucketReader;
+import io.inlet.trigger.FeedsLocation;
 import io.inlet.aws.config.FunctionSettings;
 import io.inlet.aws.emulator.S3Emulator;
 import io.inlet.aws.emulator.SqsEmulator;
@@ -57,7 +58,7 @@ class SqsContinuationTest {
         DataSource db = TestDatabase.fresh("order_events", "downstream_events");
         FunctionSettings settings = new FunctionSettings("classpath:aws-e2e-feeds.yaml", "jdbc:postgresql://test/inlet",
                 "test", "test", null, Map.of(), null, "claim-checks/", null, Duration.ofSeconds(2), 8);
-        Inlet inlet = Inlet.builder().dataSource(db).feeds(FeedsLocation.load(settings.feeds(), S3.client())).workerId("lambda").build();
+        Inlet inlet = Inlet.builder().dataSource(db).feeds(new FeedsLocation(settings.feeds()).load(new S3BucketReader(S3.client()))).workerId("lambda").build();
         FunctionEnvironment env = new FunctionEnvironment(settings, S3.client(), SQS.client(), db, inlet);
         long size = S3.client().headObject(b -> b.bucket("vendor-drop").key("acme/big.csv")).contentLength();
         String notification = SamplePayloads.read(SamplePayloads.OWN.resolve("s3-put-direct.json"))

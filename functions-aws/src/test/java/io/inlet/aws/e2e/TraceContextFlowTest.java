@@ -10,7 +10,8 @@ import io.inlet.aws.OutboxRelayHandler;
 import io.inlet.aws.SamplePayloads;
 import io.inlet.aws.SqsIngestHandler;
 import io.inlet.aws.TestLambdaContext;
-import io.inlet.aws.config.FeedsLocation;
+import io.inlet.aws.s3.S3BucketReader;
+import io.inlet.trigger.FeedsLocation;
 import io.inlet.aws.config.FunctionSettings;
 import io.inlet.aws.emulator.S3Emulator;
 import io.inlet.aws.emulator.SqsEmulator;
@@ -66,7 +67,7 @@ class TraceContextFlowTest {
         db = TestDatabase.fresh("order_events", "downstream_events");
         FunctionSettings settings = new FunctionSettings("classpath:aws-e2e-feeds.yaml", "jdbc:postgresql://test/inlet",
                 "test", "test", null, Map.of("orders", outUrl), null, "claim-checks/", null, Duration.ofSeconds(2), 4);
-        Inlet inlet = Inlet.builder().dataSource(db).feeds(FeedsLocation.load(settings.feeds(), S3.client()))
+        Inlet inlet = Inlet.builder().dataSource(db).feeds(new FeedsLocation(settings.feeds()).load(new S3BucketReader(S3.client())))
                 .workerId("trace").build();
         env = new FunctionEnvironment(settings, S3.client(), SQS.client(), db, inlet);
     }

@@ -4,14 +4,15 @@ import com.amazonaws.services.lambda.runtime.events.SQSEvent.MessageAttribute;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import io.inlet.aws.decode.DecodedPayload;
+import io.inlet.trigger.Delivery;
+import java.util.List;
 import io.inlet.aws.decode.LambdaEventJson;
 import io.inlet.aws.decode.SqsBodyDecoder;
 import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Any SQS body (raw, S3/SNS/EventBridge-shaped or not) decodes to a {@link DecodedPayload}:
+ * Any SQS body (raw, S3/SNS/EventBridge-shaped or not) decodes to a list of {@link Delivery}:
  * decoding never throws, so one bad body can never crash a batch.
  */
 class SqsBodyDecoderFuzzTest {
@@ -40,7 +41,9 @@ class SqsBodyDecoderFuzzTest {
         m.setMessageAttributes(attributes);
         String body = (data.consumeBoolean() ? data.pickValue(SEEDS) : "") + data.consumeRemainingAsString();
         m.setBody(body);
-        DecodedPayload decoded = DECODER.decode(m, "ingest");
-        if (decoded == null) throw new IllegalStateException("decoder returned null");
+        List<Delivery> decoded = DECODER.decode(m, "ingest");
+        if (decoded == null || decoded.isEmpty() || decoded.stream().anyMatch(java.util.Objects::isNull)) {
+            throw new IllegalStateException("decoder returned no delivery: " + decoded);
+        }
     }
 }

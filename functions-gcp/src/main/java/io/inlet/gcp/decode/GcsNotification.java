@@ -3,6 +3,8 @@ package io.inlet.gcp.decode;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.inlet.event.TraceContext;
+import io.inlet.trigger.Delivery.ObjectNotice;
+import io.inlet.trigger.ObjectChange;
 import java.util.Map;
 
 /**
@@ -25,10 +27,9 @@ final class GcsNotification {
         String overwrittenBy = attributes.get("overwrittenByGeneration");
         if (overwrittenBy != null) ObjectResource.digits("overwrittenByGeneration", overwrittenBy);
         ObjectChange change = switch (eventType) {
-            case "OBJECT_FINALIZE" -> ObjectChange.FINALIZED;
+            case "OBJECT_FINALIZE" -> ObjectChange.CREATED;
             case "OBJECT_METADATA_UPDATE" -> ObjectChange.METADATA_UPDATED;
-            case "OBJECT_DELETE" -> overwrittenBy != null ? ObjectChange.OVERWRITTEN : ObjectChange.DELETED;
-            case "OBJECT_ARCHIVE" -> overwrittenBy != null ? ObjectChange.OVERWRITTEN : ObjectChange.ARCHIVED;
+            case "OBJECT_DELETE", "OBJECT_ARCHIVE" -> overwrittenBy != null ? ObjectChange.OVERWRITTEN : ObjectChange.REMOVED;
             default -> throw new DecodeException("unknown GCS notification eventType '" + eventType + "'");
         };
         String generation = attributes.get("objectGeneration");
@@ -44,6 +45,7 @@ final class GcsNotification {
                     + " but attributes name " + attributes.get("bucketId") + "/" + attributes.get("objectId"));
         }
         // traceparent, or googclient_traceparent when the publisher's client library traces
-        return new ObjectNotice(ref, change, messageId, overwrittenBy, TraceContext.fromAttributes(attributes).orElse(null));
+        return new ObjectNotice(ref, change, ObjectResource.generation(ref), TraceContext.fromAttributes(attributes).orElse(null),
+                ObjectResource.original(messageId, ref, change));
     }
 }

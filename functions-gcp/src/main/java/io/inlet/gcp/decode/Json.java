@@ -4,13 +4,11 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.inlet.trigger.PayloadDigest;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 
 /** The JSON and text reading every decoder shares: strict, with errors that say what was expected. */
 final class Json {
@@ -34,21 +32,6 @@ final class Json {
         return node;
     }
 
-    /** A JSON object or array (the two shapes business events come in); anything else is refused. */
-    static JsonNode objectOrArray(String text, String what) throws DecodeException {
-        JsonNode node;
-        try {
-            node = MAPPER.readTree(text);
-        } catch (JsonProcessingException e) {
-            throw new DecodeException(what + " is not JSON: " + e.getOriginalMessage());
-        }
-        if (node == null || !(node.isObject() || node.isArray())) {
-            throw new DecodeException(what + " is not a JSON object or array"
-                    + (node == null ? " (empty)" : ": " + node.getNodeType()));
-        }
-        return node;
-    }
-
     /** UTF-8, refusing malformed bytes rather than replacing them silently. */
     static String utf8(byte[] bytes, String what) throws DecodeException {
         try {
@@ -63,11 +46,6 @@ final class Json {
 
     /** A stable id for a payload that carries none, so a poison payload can still be recorded once. */
     static String digestId(byte[] payload) {
-        try {
-            byte[] d = MessageDigest.getInstance("SHA-256").digest(payload);
-            return "sha256:" + HexFormat.of().formatHex(d);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JVM", e);
-        }
+        return PayloadDigest.id(payload);
     }
 }

@@ -3,6 +3,8 @@ package io.inlet.gcp.decode;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cloudevents.CloudEvent;
 import io.inlet.ingest.InboundMessage;
+import io.inlet.trigger.Delivery.Undecodable;
+import io.inlet.trigger.Delivery;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
@@ -18,7 +20,7 @@ public final class MessagePublishedDecoder {
     }
 
     /** @param configuredChannel INLET_CHANNEL, or null to use the topic's name */
-    public static Decoded decode(CloudEvent event, String configuredChannel) {
+    public static Delivery decode(CloudEvent event, String configuredChannel) {
         byte[] data = event.getData() == null ? new byte[0] : event.getData().toBytes();
         String source = event.getSource() == null ? null : event.getSource().toString();
         String channel = ChannelName.of(configuredChannel, source, null);

@@ -1,8 +1,12 @@
 package io.inlet.gcp.decode;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.inlet.ingest.InboundMessage;
 import io.inlet.source.ObjectRef;
+import io.inlet.source.ObjectSequencer;
+import io.inlet.trigger.ObjectChange;
 import java.math.BigInteger;
+import java.util.Map;
 
 /**
  * Reads the GCS object resource ({@code storage#object} JSON, the data of storage CloudEvents and
@@ -39,6 +43,17 @@ final class ObjectResource {
         if (md5 != null && !md5.isBlank()) return md5;
         String crc = text(resource, "crc32c");
         return crc == null || crc.isBlank() ? null : crc;
+    }
+
+    /** The generation as the per-key ordering token (GCS generations only grow), or null when absent. */
+    static ObjectSequencer generation(ObjectRef ref) {
+        return ObjectSequencer.gcsGeneration(ref.version());
+    }
+
+    /** What a notice is recorded as if it fails permanently: its id, channel {@code gcs}, and the object. */
+    static InboundMessage original(String noticeId, ObjectRef ref, ObjectChange change) {
+        return new InboundMessage(noticeId, StorageEventDecoder.CHANNEL, "gs://" + ref.displayName(),
+                Map.of("change", change.name()));
     }
 
     static String text(JsonNode node, String field) {

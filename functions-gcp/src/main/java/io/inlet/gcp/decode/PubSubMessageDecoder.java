@@ -1,14 +1,12 @@
 package io.inlet.gcp.decode;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.cloudevents.CloudEvent;
-import io.cloudevents.core.builder.CloudEventBuilder;
-import io.cloudevents.core.format.EventDeserializationException;
-import io.cloudevents.jackson.JsonFormat;
+import io.inlet.event.TraceContext;
 import io.inlet.ingest.InboundMessage;
-import java.net.URI;
+import io.inlet.trigger.Delivery.BusinessMessage;
+import io.inlet.trigger.Delivery.Undecodable;
+import io.inlet.trigger.Delivery;
 import java.nio.charset.StandardCharsets;
-import java.time.OffsetDateTime;
 import java.util.Base64;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -20,18 +18,16 @@ import java.util.Map;
  *
  * <ul>
  *   <li>A GCS notification (attributes {@code eventType=OBJECT_*}, {@code bucketId}, {@code objectId})
- *       becomes an {@link ObjectNotice}: the generation from {@code objectGeneration}; OBJECT_DELETE or
- *       OBJECT_ARCHIVE with {@code overwrittenByGeneration} is {@link ObjectChange#OVERWRITTEN}, not a delete.</li>
- *   <li>Otherwise the data must be business events: a JSON object or array (plain JSON, one event per
- *       element), a structured CloudEvent (validated with the CloudEvents SDK), or binary-mode
- *       CloudEvent data with {@code ce-*} attributes. Attributes go with the message as they are (Pub/Sub
- *       attributes are strings; a feed's schema-version attribute is read by the core).</li>
+ *       becomes an object notice: the generation from {@code objectGeneration}; OBJECT_DELETE or
+ *       OBJECT_ARCHIVE with {@code overwrittenByGeneration} is {@code OVERWRITTEN}, not a delete.</li>
+ *   <li>Otherwise the data is a business message, handed to the core as UTF-8 text without being
+ *       classified: the core decides whether it is a JSON object, an array of them, or a CloudEvent
+ *       (structured, or binary mode with {@code ce-*} attributes), and refuses anything else.
+ *       Attributes go with the message as they are.</li>
  *   <li>Anything else is {@link Undecodable}, naming the field.</li>
  * </ul>
  */
 public final class PubSubMessageDecoder {
-
-    private static final String CE_PREFIX = "ce-";
 
     private PubSubMessageDecoder() {
     }
@@ -40,7 +36,7 @@ public final class PubSubMessageDecoder {
      * @param message the PubsubMessage JSON object
      * @param channel the logical channel the message arrived on (see {@link ChannelName})
      */
-    public static Decoded decode(JsonNode message, String channel) {
+    public static Delivery decode(JsonNode message, String channel) {
         String messageId = messageId(message);
         byte[] raw = message.toString().getBytes(StandardCharsets.UTF_8);
         String id = messageId != null ? messageId : Json.digestId(raw);
@@ -55,8 +51,10 @@ public final class PubSubMessageDecoder {
                 return GcsNotification.decode(attributes, data, messageId);
             }
             if (data.length == 0) throw new DecodeException("message has no data and is not a GCS notification");
+            // the body is not classified here: the core reads a JSON object, an array or a CloudEvent (either mode)
             String text = Json.utf8(data, "message data");
-            return new BusinessMessage(new InboundMessage(messageId, channel, text, attributes), form(text, attributes));
+            return new BusinessMessage(new InboundMessage(messageId, channel, text, attributes),
+                    TraceContext.fromAttributes(attributes).orElse(null));
         } catch (DecodeException e) {
             return new Undecodable("Pub/Sub message " + id + ": " + e.getMessage(),
                     new InboundMessage(id, channel, body, attributes));
@@ -102,44 +100,4 @@ public final class PubSubMessageDecoder {
         }
     }
 
-    private static BusinessMessage.BodyForm form(String text, Map<String, String> attributes) throws DecodeException {
-        if (attributes.containsKey(CE_PREFIX + "specversion")) {
-            validateBinaryCloudEvent(attributes);
-            return BusinessMessage.BodyForm.BINARY_CLOUDEVENT;
-        }
-        JsonNode json = Json.objectOrArray(text, "message data");
-        // an array is plain JSON events, one per element: the core maps (or refuses) each
-        if (json.isArray() || !json.has("specversion")) return BusinessMessage.BodyForm.PLAIN_JSON;
-        try {
-            new JsonFormat().deserialize(text.getBytes(StandardCharsets.UTF_8));
-        } catch (EventDeserializationException | IllegalArgumentException | IllegalStateException e) {
-            throw new DecodeException("message data is a malformed CloudEvent: " + rootMessage(e));
-        }
-        return BusinessMessage.BodyForm.STRUCTURED_CLOUDEVENT;
-    }
-
-    /** Builds the event with the SDK, which refuses a missing id, source, type or an unknown spec version. */
-    private static CloudEvent validateBinaryCloudEvent(Map<String, String> attributes) throws DecodeException {
-        try {
-            CloudEventBuilder builder = CloudEventBuilder.fromSpecVersion(
-                    io.cloudevents.SpecVersion.parse(attributes.get(CE_PREFIX + "specversion")));
-            String id = attributes.get(CE_PREFIX + "id");
-            String source = attributes.get(CE_PREFIX + "source");
-            String type = attributes.get(CE_PREFIX + "type");
-            if (id != null) builder.withId(id);
-            if (source != null) builder.withSource(URI.create(source));
-            if (type != null) builder.withType(type);
-            String time = attributes.get(CE_PREFIX + "time");
-            if (time != null) builder.withTime(OffsetDateTime.parse(time));
-            return builder.build();
-        } catch (RuntimeException e) {
-            throw new DecodeException("ce-* attributes are not a valid binary-mode CloudEvent: " + rootMessage(e));
-        }
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) t = t.getCause();
-        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-    }
 }

@@ -1,5 +1,6 @@
 package io.inlet.gcp.decode;
 
+import io.inlet.trigger.Delivery;
 import java.util.Objects;
 
 /**
@@ -10,7 +11,7 @@ import java.util.Objects;
  * @param deliveryAttempt Pub/Sub's attempt counter (present when the subscription has a dead-letter
  *                        policy), else 0
  */
-public record PushDelivery(Decoded content, String subscription, int deliveryAttempt) {
+public record PushDelivery(Delivery content, String subscription, int deliveryAttempt) {
 
     public PushDelivery {
         Objects.requireNonNull(content, "content");

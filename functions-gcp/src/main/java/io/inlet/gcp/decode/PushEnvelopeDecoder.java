@@ -2,6 +2,7 @@ package io.inlet.gcp.decode;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.inlet.ingest.InboundMessage;
+import io.inlet.trigger.Delivery.Undecodable;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 

@@ -4,12 +4,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.cloudevents.CloudEvent;
 import io.inlet.event.TraceContext;
 import io.inlet.ingest.InboundMessage;
+import io.inlet.source.ObjectRef;
+import io.inlet.trigger.Delivery.ObjectNotice;
+import io.inlet.trigger.Delivery.Undecodable;
+import io.inlet.trigger.Delivery;
+import io.inlet.trigger.ObjectChange;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
  * Decodes the Eventarc storage CloudEvents ({@code google.cloud.storage.object.v1.*}) into an
- * {@link ObjectNotice}. The event arrives parsed by the CloudEvents SDK (the Functions Framework does
+ * {@link ObjectNotice} (finalized -> CREATED; deleted, archived -> REMOVED). The event arrives parsed by the CloudEvents SDK (the Functions Framework does
  * it for binary and structured mode alike); its data is the GCS object resource.
  *
  * <p>Bucket and name come from the data when present (the authoritative, unencoded values); else
@@ -24,9 +29,9 @@ public final class StorageEventDecoder {
     public static final String METADATA_UPDATED = "google.cloud.storage.object.v1.metadataUpdated";
 
     private static final Map<String, ObjectChange> CHANGES = Map.of(
-            FINALIZED, ObjectChange.FINALIZED,
-            DELETED, ObjectChange.DELETED,
-            ARCHIVED, ObjectChange.ARCHIVED,
+            FINALIZED, ObjectChange.CREATED,
+            DELETED, ObjectChange.REMOVED,
+            ARCHIVED, ObjectChange.REMOVED,
             METADATA_UPDATED, ObjectChange.METADATA_UPDATED);
 
     private static final String SOURCE_PREFIX = "//storage.googleapis.com/projects/_/buckets/";
@@ -38,7 +43,7 @@ public final class StorageEventDecoder {
     private StorageEventDecoder() {
     }
 
-    public static Decoded decode(CloudEvent event) {
+    public static Delivery decode(CloudEvent event) {
         byte[] data = event.getData() == null ? new byte[0] : event.getData().toBytes();
         try {
             ObjectChange change = CHANGES.get(event.getType());
@@ -47,7 +52,9 @@ public final class StorageEventDecoder {
             JsonNode resource = Json.object(Json.utf8(data, "storage event data"), "storage event data");
             String bucket = resource.hasNonNull("bucket") ? null : bucketFromSource(event);
             String key = resource.hasNonNull("name") ? null : keyFromSubject(event.getSubject());
-            return new ObjectNotice(ObjectResource.toRef(resource, bucket, key, null), change, event.getId(), null, trace(event));
+            ObjectRef ref = ObjectResource.toRef(resource, bucket, key, null);
+            return new ObjectNotice(ref, change, ObjectResource.generation(ref), trace(event),
+                    ObjectResource.original(event.getId(), ref, change));
         } catch (DecodeException e) {
             String body = new String(data, StandardCharsets.UTF_8);
             String reason = "storage event " + event.getId() + " from " + event.getSource() + ": " + e.getMessage();

@@ -5,7 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.inlet.event.TraceContext;
+import io.inlet.ingest.InboundMessage;
 import io.inlet.source.ObjectRef;
+import io.inlet.source.ObjectSequencer;
+import io.inlet.trigger.Delivery;
+import io.inlet.trigger.Delivery.BusinessMessage;
+import io.inlet.trigger.Delivery.ObjectNotice;
+import io.inlet.trigger.Delivery.Undecodable;
+import io.inlet.trigger.ObjectChange;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;
@@ -26,7 +33,7 @@ class PubSubMessageDecoderTest {
     void notificationAttributesWinAndDisagreeingDataIsUndecodable() {
         var attrs = Map.of("eventType", "OBJECT_FINALIZE", "payloadFormat", "JSON_API_V1", "bucketId", "drop",
                 "objectId", "a.csv", "objectGeneration", "9");
-        Decoded d = PubSubMessageDecoder.decode(message("m1", "{\"bucket\":\"drop\",\"name\":\"b.csv\"}", attrs), "ch");
+        Delivery d = PubSubMessageDecoder.decode(message("m1", "{\"bucket\":\"drop\",\"name\":\"b.csv\"}", attrs), "ch");
         assertThat(((Undecodable) d).reason())
                 .isEqualTo("Pub/Sub message m1: notification data names drop/b.csv but attributes name drop/a.csv");
     }
@@ -43,7 +50,9 @@ class PubSubMessageDecoderTest {
         var attrs = Map.of("eventType", "OBJECT_DELETE", "payloadFormat", "NONE", "bucketId", "drop",
                 "objectId", "a.csv", "objectGeneration", "9", "overwrittenByGeneration", "10");
         assertThat(PubSubMessageDecoder.decode(message("m3", null, attrs), "ch")).isEqualTo(
-                new ObjectNotice(new ObjectRef("drop", "a.csv", "9", null, null), ObjectChange.OVERWRITTEN, "m3", "10"));
+                new ObjectNotice(new ObjectRef("drop", "a.csv", "9", null, null), ObjectChange.OVERWRITTEN,
+                        ObjectSequencer.gcsGeneration("9"), null,
+                        new InboundMessage("m3", "gcs", "gs://drop/a.csv#9", Map.of("change", "OVERWRITTEN"))));
     }
 
     @Test
@@ -52,8 +61,10 @@ class PubSubMessageDecoderTest {
                 "objectId", "a.csv", "objectGeneration", "9",
                 "googclient_traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
         assertThat(PubSubMessageDecoder.decode(message("m4", null, attrs), "ch")).isEqualTo(
-                new ObjectNotice(new ObjectRef("drop", "a.csv", "9", null, null), ObjectChange.FINALIZED, "m4", null,
-                        new TraceContext("4bf92f3577b34da6a3ce929d0e0e4736", "00f067aa0ba902b7", "01")));
+                new ObjectNotice(new ObjectRef("drop", "a.csv", "9", null, null), ObjectChange.CREATED,
+                        ObjectSequencer.gcsGeneration("9"),
+                        new TraceContext("4bf92f3577b34da6a3ce929d0e0e4736", "00f067aa0ba902b7", "01"),
+                        new InboundMessage("m4", "gcs", "gs://drop/a.csv#9", Map.of("change", "CREATED"))));
 
         var invalid = new java.util.HashMap<>(attrs);
         invalid.put("googclient_traceparent", "00-00000000000000000000000000000000-00f067aa0ba902b7-01");
@@ -61,10 +72,11 @@ class PubSubMessageDecoderTest {
     }
 
     @Test
-    void binaryCloudEventMissingItsTypeIsUndecodable() {
+    void aBinaryCloudEventIsLeftToTheCoreWithItsAttributes() {
+        // the decoder does not classify or validate the body: the core reads (or refuses) the CloudEvent once
         var attrs = Map.of("ce-specversion", "1.0", "ce-id", "e1", "ce-source", "//shop");
-        assertThat(((Undecodable) PubSubMessageDecoder.decode(message("m4", "{}", attrs), "ch")).reason())
-                .startsWith("Pub/Sub message m4: ce-* attributes are not a valid binary-mode CloudEvent:");
+        assertThat(PubSubMessageDecoder.decode(message("m4", "{}", attrs), "ch"))
+                .isEqualTo(new BusinessMessage(new InboundMessage("m4", "ch", "{}", attrs), null));
     }
 
     @Test

@@ -8,6 +8,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.inlet.gcp.CloudEventFiles;
 import io.inlet.gcp.Samples;
 import io.inlet.ingest.InboundMessage;
+import io.inlet.source.ObjectSequencer;
+import io.inlet.trigger.Delivery.BusinessMessage;
+import io.inlet.trigger.Delivery.ObjectNotice;
+import io.inlet.trigger.Delivery.Undecodable;
+import io.inlet.trigger.ObjectChange;
+import java.util.List;
 import io.inlet.source.ObjectRef;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,61 +43,55 @@ class SampleDecodingTest {
     static {
         OWN.put("storage-finalized-structured-string-fields.json", notice(
                 new ObjectRef(B, "orders/2026/01/orders 0001+eu.csv", "1737000000000001", MD5, 1234L),
-                ObjectChange.FINALIZED, "9245398721456123", null));
+                ObjectChange.CREATED, "9245398721456123", null));
         OWN.put("storage-finalized-structured-number-fields.json", notice(
                 new ObjectRef(B, "orders/2026/01/orders-0002.csv", "1737000000000002", "rL0Y20zC+Fzt72VPzMSk2A==", 2048L),
-                ObjectChange.FINALIZED, "9245398721456124", null));
+                ObjectChange.CREATED, "9245398721456124", null));
         OWN.put("storage-finalized-structured-new-generation.json", notice(
                 new ObjectRef(B, "orders/2026/01/orders-0002.csv", "1737000000000099", "XUFAKrxLKna5cZ2REBfFkg==", 2050L),
-                ObjectChange.FINALIZED, "9245398721456125", null));
+                ObjectChange.CREATED, "9245398721456125", null));
         OWN.put("storage-finalized-binary.http", notice(
                 new ObjectRef(B, "inbound/a/b.csv", "1737000000000003", "CY9rzUYh03PK3k6DJie09g==", 77L),
-                ObjectChange.FINALIZED, "9245398721456126", null));
+                ObjectChange.CREATED, "9245398721456126", null));
         OWN.put("pubsub-gcs-finalize-overwrote.json", notice(
-                new ObjectRef(B, K3, "1737000000000200", MD5, 1234L), ObjectChange.FINALIZED, "11000000001", null));
+                new ObjectRef(B, K3, "1737000000000200", MD5, 1234L), ObjectChange.CREATED, "11000000001", null));
         OWN.put("pubsub-gcs-delete-overwritten.json", notice(
                 new ObjectRef(B, K3, "1737000000000100", MD5, 1234L), ObjectChange.OVERWRITTEN, "11000000002", "1737000000000200"));
         OWN.put("pubsub-gcs-delete.json", notice(
-                new ObjectRef(B, K3, "1737000000000200", MD5, 1234L), ObjectChange.DELETED, "11000000003", null));
+                new ObjectRef(B, K3, "1737000000000200", MD5, 1234L), ObjectChange.REMOVED, "11000000003", null));
         OWN.put("pubsub-gcs-archive.json", notice(
-                new ObjectRef(B, K3, "1737000000000200", MD5, 1234L), ObjectChange.ARCHIVED, "11000000004", null));
+                new ObjectRef(B, K3, "1737000000000200", MD5, 1234L), ObjectChange.REMOVED, "11000000004", null));
         OWN.put("pubsub-gcs-archive-overwritten.json", notice(
                 new ObjectRef(B, K3, "1737000000000200", MD5, 1234L), ObjectChange.OVERWRITTEN, "11000000005", "1737000000000300"));
         OWN.put("pubsub-gcs-metadata-update.json", notice(
                 new ObjectRef(B, K3, "1737000000000200", MD5, 1234L), ObjectChange.METADATA_UPDATED, "11000000006", null));
         OWN.put("pubsub-gcs-finalize-payload-none.json", notice(
                 new ObjectRef(B, "orders/2026/01/orders-0004.csv", "1737000000000400", null, null),
-                ObjectChange.FINALIZED, "11000000007", null));
-        OWN.put("pubsub-business-plain-json.json", business("12000000001", "orders", BusinessMessage.BodyForm.PLAIN_JSON,
-                "/orderId", "o-1001", Map.of("source", "shop")));
+                ObjectChange.CREATED, "11000000007", null));
+        OWN.put("pubsub-business-plain-json.json", business("12000000001", "orders", "/orderId", "o-1001", Map.of("source", "shop")));
         // an array is plain JSON too: the core maps each element
-        OWN.put("pubsub-business-plain-json-array.json", business("12000000008", "orders", BusinessMessage.BodyForm.PLAIN_JSON,
-                "/1/orderId", "o-2002", Map.of("source", "shop", "schemaVersion", "2")));
+        OWN.put("pubsub-business-plain-json-array.json", business("12000000008", "orders", "/1/orderId", "o-2002", Map.of("source", "shop", "schemaVersion", "2")));
         OWN.put("push-business-plain-json-array.json", push(1, business("13000000008", "inlet-orders-push",
-                BusinessMessage.BodyForm.PLAIN_JSON, "/0/orderId", "o-2101", Map.of("schemaVersion", "3"))));
+                "/0/orderId", "o-2101", Map.of("schemaVersion", "3"))));
         // decoding passes attributes on as they are; the core refuses the declared version
-        OWN.put("pubsub-poison-schema-version.json", business("12000000009", "orders", BusinessMessage.BodyForm.PLAIN_JSON,
-                "/orderId", "o-2201", Map.of("schemaVersion", "2\u0000")));
+        OWN.put("pubsub-poison-schema-version.json", business("12000000009", "orders", "/orderId", "o-2201", Map.of("schemaVersion", "2\u0000")));
         OWN.put("pubsub-business-structured-cloudevent.json", business("12000000002", "orders",
-                BusinessMessage.BodyForm.STRUCTURED_CLOUDEVENT, "/data/orderId", "o-1002",
+                "/data/orderId", "o-1002",
                 Map.of("content-type", "application/cloudevents+json")));
         OWN.put("pubsub-business-binary-cloudevent.json", business("12000000003", "orders",
-                BusinessMessage.BodyForm.BINARY_CLOUDEVENT, "/orderId", "o-1003", null));
-        OWN.put("pubsub-poison-not-json.json", undecodable("12000000004", "orders",
-                "Pub/Sub message 12000000004: message data is not JSON", "order o-1004 for c-7, 42.50 EUR"));
+                "/orderId", "o-1003", null));
+        OWN.put("pubsub-poison-not-json.json", unclassified("12000000004", "orders", "order o-1004 for c-7, 42.50 EUR"));
         OWN.put("pubsub-poison-not-base64.json", undecodable("12000000005", "orders",
                 "Pub/Sub message 12000000005: message.data is not base64", null));
-        OWN.put("pubsub-poison-bad-cloudevent.json", undecodable("12000000006", "orders",
-                "Pub/Sub message 12000000006: message data is a malformed CloudEvent", null));
+        OWN.put("pubsub-poison-bad-cloudevent.json", unclassified("12000000006", "orders", null));
         OWN.put("push-business-plain-json.json", push(1, business("13000000001", "inlet-orders-push",
-                BusinessMessage.BodyForm.PLAIN_JSON, "/orderId", "o-1005", Map.of())));
+                "/orderId", "o-1005", Map.of())));
         OWN.put("push-business-structured-cloudevent.json", push(3, business("13000000002", "inlet-orders-push",
-                BusinessMessage.BodyForm.STRUCTURED_CLOUDEVENT, "/data/orderId", "o-1006", Map.of())));
+                "/data/orderId", "o-1006", Map.of())));
         OWN.put("push-gcs-finalize.json", push(1, notice(
                 new ObjectRef(B, "orders/2026/01/orders-0005.csv", "1737000000000500", MD5, 1234L),
-                ObjectChange.FINALIZED, "13000000003", null)));
-        OWN.put("push-poison-not-json.json", push(5, undecodable("13000000004", "inlet-orders-push",
-                "Pub/Sub message 13000000004: message data is not JSON", "<order id='o-1007'/>")));
+                ObjectChange.CREATED, "13000000003", null)));
+        OWN.put("push-poison-not-json.json", push(5, unclassified("13000000004", "inlet-orders-push", "<order id='o-1007'/>")));
         OWN.put("push-poison-envelope-truncated.json", d -> {
             PushDelivery p = (PushDelivery) d;
             assertThat(p.deliveryAttempt()).isZero();
@@ -104,18 +104,16 @@ class SampleDecodingTest {
 
         SHARED.put("cloudevent-storage-finalized-structured.json", notice(
                 new ObjectRef("some-bucket", "folder/Test.cs", "1587627537231057", "kF8MuJ5+CTJxvyhHS1xzRg==", 352L),
-                ObjectChange.FINALIZED, "aaaaaa-1111-bbbb-2222-cccccccccccc", null));
+                ObjectChange.CREATED, "aaaaaa-1111-bbbb-2222-cccccccccccc", null));
         SHARED.put("cloudevent-storage-finalized-structured-eventarc-workflows.json", notice(
                 new ObjectRef("sample-bucket", "MyFile", "96883251", "xrX0h3SqCoeoKidv+GvlBw==", 0L),
-                ObjectChange.FINALIZED, "1234567", null));
+                ObjectChange.CREATED, "1234567", null));
         // The docs sample names MY_BUCKET in the data and MY-BUCKET-NAME in the source: the data wins.
         SHARED.put("cloudevent-storage-finalized-binary-docs-sample.http", notice(
-                new ObjectRef("MY_BUCKET", "MY_FILE.txt", null, "...", 352L), ObjectChange.FINALIZED, "1234-5678", null));
+                new ObjectRef("MY_BUCKET", "MY_FILE.txt", null, "...", 352L), ObjectChange.CREATED, "1234-5678", null));
         // Their data is the text "test message 3": not an event any feed can read.
-        SHARED.put("cloudevent-pubsub-message-published.json", undecodable("aaaaaa-1111-bbbb-2222-cccccccccccc",
-                "gcf-test", "Pub/Sub message aaaaaa-1111-bbbb-2222-cccccccccccc: message data is not JSON", "test message 3"));
-        SHARED.put("cloudevent-pubsub-message-published-ordering-key.json", undecodable("message-id",
-                "my-topic", "Pub/Sub message message-id: message data is not JSON", "test message 3"));
+        SHARED.put("cloudevent-pubsub-message-published.json", unclassified("aaaaaa-1111-bbbb-2222-cccccccccccc", "gcf-test", "test message 3"));
+        SHARED.put("cloudevent-pubsub-message-published-ordering-key.json", unclassified("message-id", "my-topic", "test message 3"));
     }
 
     static Stream<Arguments> ownSamples() {
@@ -156,17 +154,32 @@ class SampleDecodingTest {
         return MessagePublishedDecoder.decode(CloudEventFiles.read(file), null);
     }
 
+    /** {@code overwrittenBy} is for the reader: an OVERWRITTEN notice asks for nothing, whichever generation replaced it. */
     private static Consumer<Object> notice(ObjectRef ref, ObjectChange change, String id, String overwrittenBy) {
-        return d -> assertThat(d).isEqualTo(new ObjectNotice(ref, change, id, overwrittenBy));
+        return d -> {
+            assertThat(d).isInstanceOf(ObjectNotice.class);
+            ObjectNotice n = (ObjectNotice) d;
+            assertThat(List.of(n.ref(), n.change(), n.noticeId())).isEqualTo(List.of(ref, change, id));
+            assertThat(n.sequencer()).isEqualTo(ObjectSequencer.gcsGeneration(ref.version()));
+        };
     }
 
-    private static Consumer<Object> business(String id, String channel, BusinessMessage.BodyForm form,
+    /** A business message whose body is not classified here (not JSON, a malformed CloudEvent): the core refuses it. */
+    private static Consumer<Object> unclassified(String id, String channel, String body) {
+        return d -> {
+            assertThat(d).isInstanceOf(BusinessMessage.class);
+            InboundMessage in = ((BusinessMessage) d).message();
+            assertThat(List.of(in.messageId(), in.channel())).isEqualTo(List.of(id, channel));
+            if (body != null) assertThat(in.body()).isEqualTo(body);
+        };
+    }
+
+    private static Consumer<Object> business(String id, String channel,
                                              String pointer, String value, Map<String, String> attributes) {
         return d -> {
             assertThat(d).isInstanceOf(BusinessMessage.class);
             BusinessMessage m = (BusinessMessage) d;
             InboundMessage in = m.message();
-            assertThat(m.form()).isEqualTo(form);
             assertThat(in.messageId()).isEqualTo(id);
             assertThat(in.channel()).isEqualTo(channel);
             if (attributes != null) assertThat(in.attributes()).isEqualTo(attributes);

@@ -4,7 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
+import io.inlet.ingest.InboundMessage;
 import io.inlet.source.ObjectRef;
+import io.inlet.trigger.Delivery;
+import io.inlet.trigger.Delivery.ObjectNotice;
+import io.inlet.trigger.Delivery.Undecodable;
+import io.inlet.trigger.ObjectChange;
+import java.util.Map;
 import io.inlet.source.ObjectSequencer;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -20,25 +26,28 @@ class StorageEventDecoderTest {
         return b.build();
     }
 
+    private static ObjectNotice notice(ObjectRef ref) {
+        return new ObjectNotice(ref, ObjectChange.CREATED, ObjectSequencer.gcsGeneration(ref.version()), null,
+                new InboundMessage("ev-1", "gcs", "gs://" + ref.displayName(), Map.of("change", "CREATED")));
+    }
+
     @Test
     void percentEncodedSubjectIsDecodedOnceWhenTheDataHasNoName() {
-        Decoded d = StorageEventDecoder.decode(event(StorageEventDecoder.FINALIZED, "objects/a%2Fb%2520c+d.csv",
+        Delivery d = StorageEventDecoder.decode(event(StorageEventDecoder.FINALIZED, "objects/a%2Fb%2520c+d.csv",
                 "{\"generation\":\"17\",\"size\":5}"));
-        assertThat(d).isEqualTo(new ObjectNotice(new ObjectRef("drop", "a/b%20c+d.csv", "17", null, 5L),
-                ObjectChange.FINALIZED, "ev-1", null));
+        assertThat(d).isEqualTo(notice(new ObjectRef("drop", "a/b%20c+d.csv", "17", null, 5L)));
     }
 
     @Test
     void theDataNameWinsOverAnEncodedSubject() {
-        Decoded d = StorageEventDecoder.decode(event(StorageEventDecoder.FINALIZED, "objects/a%2Fb.csv",
+        Delivery d = StorageEventDecoder.decode(event(StorageEventDecoder.FINALIZED, "objects/a%2Fb.csv",
                 "{\"bucket\":\"drop\",\"name\":\"a/b.csv\",\"generation\":18,\"metageneration\":1,\"size\":\"6\",\"crc32c\":\"AAAAAA==\"}"));
-        assertThat(d).isEqualTo(new ObjectNotice(new ObjectRef("drop", "a/b.csv", "18", "AAAAAA==", 6L),
-                ObjectChange.FINALIZED, "ev-1", null));
+        assertThat(d).isEqualTo(notice(new ObjectRef("drop", "a/b.csv", "18", "AAAAAA==", 6L)));
     }
 
     @Test
     void generationThatIsNotAnIntegerIsUndecodableNamingTheField() {
-        Decoded d = StorageEventDecoder.decode(event(StorageEventDecoder.FINALIZED, "objects/x",
+        Delivery d = StorageEventDecoder.decode(event(StorageEventDecoder.FINALIZED, "objects/x",
                 "{\"name\":\"x\",\"generation\":\"12a\"}"));
         assertThat(d).isInstanceOf(Undecodable.class);
         assertThat(((Undecodable) d).reason()).isEqualTo("storage event ev-1 from //storage.googleapis.com/projects/_/buckets/drop: "
@@ -57,7 +66,7 @@ class StorageEventDecoderTest {
 
     @Test
     void badPercentEscapeInTheSubjectIsUndecodable() {
-        Decoded d = StorageEventDecoder.decode(event(StorageEventDecoder.FINALIZED, "objects/a%zz", "{}"));
+        Delivery d = StorageEventDecoder.decode(event(StorageEventDecoder.FINALIZED, "objects/a%zz", "{}"));
         assertThat(((Undecodable) d).reason()).endsWith("bad percent escape at index 1 in 'a%zz'");
     }
 
@@ -72,7 +81,7 @@ class StorageEventDecoderTest {
     @Test
     void deletedAndMetadataEventsKeepTheirChange() {
         assertThat(((ObjectNotice) StorageEventDecoder.decode(event(StorageEventDecoder.DELETED, "objects/x",
-                "{\"name\":\"x\",\"generation\":\"3\"}"))).change()).isEqualTo(ObjectChange.DELETED);
+                "{\"name\":\"x\",\"generation\":\"3\"}"))).change()).isEqualTo(ObjectChange.REMOVED);
         assertThat(((ObjectNotice) StorageEventDecoder.decode(event(StorageEventDecoder.METADATA_UPDATED, "objects/x",
                 "{\"name\":\"x\",\"generation\":\"3\"}"))).change()).isEqualTo(ObjectChange.METADATA_UPDATED);
     }

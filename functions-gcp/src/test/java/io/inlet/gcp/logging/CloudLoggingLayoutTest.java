@@ -19,7 +19,7 @@ class CloudLoggingLayoutTest {
 
     CloudLoggingLayoutTest() {
         context.setMDCAdapter(new ch.qos.logback.classic.util.LogbackMDCAdapter());
-        logger = context.getLogger("io.inlet.gcp.DeliveryHandler");
+        logger = context.getLogger("io.inlet.trigger.DeliveryHandler");
     }
 
     private JsonNode layout(LoggingEvent event) throws Exception {
@@ -45,7 +45,7 @@ class CloudLoggingLayoutTest {
         assertThat(json.get("severity").asText()).isEqualTo("INFO");
         assertThat(json.get("message").asText()).isEqualTo("object drop/a.csv#17 COMPLETED");
         assertThat(json.get("time").asText()).isEqualTo("2025-01-16T04:00:00.123Z");
-        assertThat(json.get("logger").asText()).isEqualTo("io.inlet.gcp.DeliveryHandler");
+        assertThat(json.get("logger").asText()).isEqualTo("io.inlet.trigger.DeliveryHandler");
         assertThat(json.get("bucket").asText()).isEqualTo("drop");
         assertThat(json.get("generation").asText()).isEqualTo("17");
         assertThat(json.get("fileId").asLong()).isEqualTo(42L);

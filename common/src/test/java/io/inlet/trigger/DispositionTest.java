@@ -1,4 +1,4 @@
-package io.inlet.gcp;
+package io.inlet.trigger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.inlet.gcp;
+package io.inlet.trigger;
 
 import io.inlet.failure.PermanentException;
 import io.inlet.failure.RetryableException;
@@ -8,14 +8,14 @@ import java.sql.SQLTransientException;
 
 /**
  * Whether a failure is worth a redelivery. The first Inlet exception found along the cause chain
- * decides; an SQL connection failure (SQLState class 08, admin shutdown 57P) or an I/O error is
- * transient, like anything unrecognised (an I/O error, a bug), so a bug never silently drops an
- * event: the subscription's dead-letter policy bounds those retries.
+ * decides; an SQL connection failure (SQLState class 08, admin shutdown 57P) is transient, like
+ * anything unrecognised (an I/O error, a bug), so a bug never silently drops an event: the queue's
+ * or subscription's dead-letter policy bounds those retries.
  */
 public enum Disposition {
-    /** Try again later: throw / answer 5xx so Pub/Sub or Eventarc redelivers. */
+    /** Try again later. */
     RETRY,
-    /** It will fail the same way every time: record the reason and acknowledge. */
+    /** It will fail the same way every time: record the reason and give up. */
     GIVE_UP;
 
     public static Disposition of(Throwable failure) {
