@@ -11,6 +11,10 @@ import picocli.CommandLine.Command;
         footer = {"", "Exit codes: 0 ok, 1 findings (rejected file, broken invariant), 2 usage, 3 configuration, 4 runtime failure."})
 public final class InletCli {
 
+    /** The global options given before the subcommand; a subcommand's own take precedence ({@link GlobalOptions#orElse}). */
+    @CommandLine.Mixin
+    GlobalOptions global;
+
     public static void main(String[] args) {
         System.exit(execute(args));
     }

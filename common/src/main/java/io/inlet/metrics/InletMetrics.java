@@ -68,6 +68,13 @@ public final class InletMetrics {
         lagMillis.set(Math.round(r.oldestPendingAgeSeconds() * 1000));
     }
 
+    /** Sets the outbox gauges to the backlog as read from the database (not from a relay run). */
+    public void outbox(long pendingRows, double oldestPendingAgeSeconds, long blockedRows) {
+        pending.set(pendingRows);
+        blocked.set(blockedRows);
+        lagMillis.set(Math.round(oldestPendingAgeSeconds * 1000));
+    }
+
     private void record(String outcome, long n) {
         counter("inlet.records", "outcome", outcome).increment(n);
     }
