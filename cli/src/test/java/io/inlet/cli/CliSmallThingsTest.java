@@ -107,6 +107,10 @@ class CliSmallThingsTest {
         assertThat(pending).isPositive();
         CliRun r = CliRun.of("status", "--metrics", "--database-url", url);
         assertThat(r.err()).contains("metric inlet.outbox.pending value=" + (double) pending);
+        // a command that builds an Inlet on the same registry: same backlog, and no Micrometer warning
+        CliRun relay = CliRun.of("--metrics", "relay", "--once", "-o", Files.createTempFile("relay", ".jsonl").toString(),
+                "--feeds", feeds, "--database-url", url);
+        assertThat(relay.err()).contains("metric inlet.outbox.pending value=0.0").doesNotContain("already registered");
     }
 
     @Test
