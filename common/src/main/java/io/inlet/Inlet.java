@@ -353,11 +353,11 @@ public final class Inlet implements Ingestion {
                     while (rs.next()) missing.add(rs.getString(1));
                 }
                 if (!missing.isEmpty()) {
-                    throw new IllegalStateException("event tables " + missing + " named by the feeds do not exist: run `inlet migrate`");
+                    throw new io.inlet.db.SchemaMissingException("event tables " + missing + " named by the feeds do not exist: run `inlet migrate`", null);
                 }
             } catch (SQLException e) {
-                if ("42P01".equals(e.getSQLState()) || "3F000".equals(e.getSQLState())) {
-                    throw new IllegalStateException("the Inlet schema is missing: run `inlet migrate` first", e);
+                if (io.inlet.db.SchemaMissingException.isMissingRelation(e.getSQLState())) {
+                    throw new io.inlet.db.SchemaMissingException("the Inlet schema is missing: run `inlet migrate` first", e);
                 }
                 throw Transactions.translate(e);
             }

@@ -10,6 +10,6 @@ final class AutoMigrate {
 
     static void ifEmbedded(CliContext ctx) {
         ctx.dataSource();
-        if (ctx.isEmbedded()) Migrations.apply(ctx.dataSource(), ctx.feeds().eventTables());
+        if (ctx.isEmbedded()) Migrations.apply(ctx.dataSource(), ctx.feedsIfPresent().map(f -> f.eventTables()).orElse(java.util.Set.of()));
     }
 }

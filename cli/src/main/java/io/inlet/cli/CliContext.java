@@ -23,6 +23,8 @@ final class CliContext implements AutoCloseable {
     private DataSource dataSource;
     private FeedRegistry feeds;
     final io.micrometer.core.instrument.simple.SimpleMeterRegistry meters = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+    /** Registered first, so the outbox gauges on {@link #meters} are these (set from the database at the end). */
+    private final io.inlet.metrics.InletMetrics metrics = new io.inlet.metrics.InletMetrics(meters);
 
     /** What runs when the process is interrupted (Ctrl-C, SIGTERM), in order, before the embedded server stops. */
     private final java.util.List<Runnable> onInterrupt = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -74,6 +76,21 @@ final class CliContext implements AutoCloseable {
         return dataSource;
     }
 
+    /**
+     * The database options this run was given, as command-line text ({@code " --data-dir DIR"},
+     * {@code " --database-url URL"}, or empty), shell-quoted: advice printed with it works as printed.
+     */
+    String databaseArgs() {
+        StringBuilder b = new StringBuilder();
+        if (options.databaseUrl != null) b.append(" --database-url ").append(shellQuoted(options.databaseUrl));
+        if (options.dataDir != null) b.append(" --data-dir ").append(shellQuoted(options.dataDir.toString()));
+        return b.toString();
+    }
+
+    static String shellQuoted(String s) {
+        return s.matches("[A-Za-z0-9_./:=@%+,-]+") ? s : "'" + s.replace("'", "'\\''") + "'";
+    }
+
     boolean isEmbedded() {
         return embedded != null;
     }
@@ -97,6 +114,15 @@ final class CliContext implements AutoCloseable {
         return feeds;
     }
 
+    /**
+     * The feeds, when a feeds file is given or found; commands that only read the database use this
+     * and work without one.
+     */
+    java.util.Optional<FeedRegistry> feedsIfPresent() {
+        if (feeds == null && !Files.isRegularFile(feedsFile())) return java.util.Optional.empty();
+        return java.util.Optional.of(feeds());
+    }
+
     void useFeeds(FeedRegistry registry) {
         this.feeds = registry;
     }
@@ -116,11 +142,24 @@ final class CliContext implements AutoCloseable {
                 .workerId(Operator.workerId()).build();
     }
 
+    /** The outbox gauges from the database, as they stand now (a command that did not relay would show 0). */
+    private void refreshOutboxGauges() {
+        try (java.sql.Connection c = dataSource.getConnection()) {
+            var lag = new io.inlet.outbox.OutboxStore().lag(c);
+            metrics.outbox(lag.pending(), lag.oldestAgeSeconds(), lag.blocked());
+        } catch (java.sql.SQLException | RuntimeException e) {
+            err.println("inlet: warning: could not read the outbox backlog for --metrics: " + e.getMessage());
+        }
+    }
+
     @Override
     public void close() {
         closed = true;
         onInterrupt.clear();
-        if (options.metrics) MetricsReport.print(err, meters);
+        if (options.metrics) {
+            if (dataSource != null) refreshOutboxGauges();
+            MetricsReport.print(err, meters);
+        }
         try {
             Runtime.getRuntime().removeShutdownHook(interruptHook);
         } catch (IllegalStateException | IllegalArgumentException e) {

@@ -22,4 +22,19 @@ final class GlobalOptions {
 
     @Option(names = {"-v", "--verbose"}, description = "Log at INFO (JSON lines on stderr) instead of WARN.")
     boolean verbose;
+
+    /**
+     * These options with any left unset taken from {@code before}: the options given before the
+     * subcommand ({@code inlet --data-dir X status}), so that they work on either side of it.
+     */
+    GlobalOptions orElse(GlobalOptions before) {
+        if (before == null) return this;
+        GlobalOptions g = new GlobalOptions();
+        g.feeds = feeds != null ? feeds : before.feeds;
+        g.databaseUrl = databaseUrl != null ? databaseUrl : before.databaseUrl;
+        g.dataDir = dataDir != null ? dataDir : before.dataDir;
+        g.metrics = metrics || before.metrics;
+        g.verbose = verbose || before.verbose;
+        return g;
+    }
 }

@@ -6,11 +6,15 @@ import picocli.CommandLine.Command;
 /** The {@code inlet} command. */
 @Command(name = "inlet", mixinStandardHelpOptions = true, versionProvider = InletCli.Version.class,
         description = "Ingest vendor files and events into idempotent PostgreSQL event tables, and relay derived events.",
-        subcommands = {MigrateCommand.class, IngestCommand.class, RelayCommand.class, OutboxCommand.class, StatusCommand.class,
-                RejectsCommand.class, VerifyCommand.class, ReprocessCommand.class, UnlockCommand.class,
-                FeedCommand.class, PurgeCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {MigrateCommand.class, IngestCommand.class, IngestMessageCommand.class, ValidateCommand.class, FeedsCommand.class,
+                RelayCommand.class, OutboxCommand.class, StatusCommand.class, RejectsCommand.class, VerifyCommand.class,
+                ReprocessCommand.class, UnlockCommand.class, FeedCommand.class, PurgeCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 findings (rejected file, broken invariant), 2 usage, 3 configuration, 4 runtime failure."})
 public final class InletCli {
+
+    /** The global options given before the subcommand; a subcommand's own take precedence ({@link GlobalOptions#orElse}). */
+    @CommandLine.Mixin
+    GlobalOptions global;
 
     public static void main(String[] args) {
         System.exit(execute(args));

@@ -26,9 +26,9 @@ import picocli.CommandLine.Parameters;
  * rows blocked after the relay's attempt limit, and the two ways to free the stream one holds.
  */
 @Command(name = "outbox", mixinStandardHelpOptions = true,
-        description = "The outbox: backlog per destination, blocked rows, and retrying or releasing (unblock) a blocked row.",
+        description = "The outbox: backlog per destination, blocked rows, retrying or releasing (unblock) a blocked row, replaying to a destination.",
         subcommands = {OutboxCommand.Status.class, OutboxCommand.Blocked.class, OutboxCommand.Retry.class,
-                OutboxCommand.Unblock.class})
+                OutboxCommand.Unblock.class, OutboxCommand.Replay.class})
 final class OutboxCommand {
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -257,6 +257,67 @@ final class OutboxCommand {
         @Override
         String verb() {
             return "RELEASE";
+        }
+    }
+
+    @Command(name = "replay", mixinStandardHelpOptions = true,
+            description = {"Republish stored events to a destination that lost them: its published rows from an event position "
+                    + "(or a time) on are set pending again, with every later row of their streams, and the relay (`inlet relay`, "
+                    + "the relay function) sends them again in per-stream order with their original CloudEvent ids. Audited.",
+                    "Released rows stay released. Exit 0, also when nothing matched (then it says so)."})
+    static final class Replay extends CliCommand {
+
+        @Option(names = "--destination", required = true, paramLabel = "NAME", description = "The destination that lost messages.")
+        String destination;
+
+        @Option(names = "--from", required = true, paramLabel = "POSITION|TIME",
+                description = "An event position (a whole number, the events' position column) or an ISO-8601 time "
+                        + "(outbox rows created at or after it, e.g. 2026-11-20T08:00:00Z).")
+        String from;
+
+        @Option(names = "--stream", paramLabel = "STREAM", description = "Only this stream.")
+        String stream;
+
+        @Option(names = "--reason", required = true, paramLabel = "TEXT", description = "Why (kept in outbox_replays).")
+        String reason;
+
+        @Option(names = "--actor", paramLabel = "NAME", description = "Who (kept in outbox_replays; default: the OS user).")
+        String actor;
+
+        @Option(names = "--json", description = "One JSON document instead of the line.")
+        boolean json;
+
+        static io.inlet.outbox.OutboxReplay.From parseFrom(String from) {
+            if (from.matches("\\d{1,18}")) return new io.inlet.outbox.OutboxReplay.FromPosition(Long.parseLong(from));
+            try {
+                return new io.inlet.outbox.OutboxReplay.FromTime(java.time.OffsetDateTime.parse(from).toInstant());
+            } catch (java.time.format.DateTimeParseException e) {
+                throw new CliException(ExitCodes.USAGE, "--from must be an event position (a whole number) or an ISO-8601 time "
+                        + "with an offset such as 2026-11-20T08:00:00Z, was '" + TerminalText.escape(from) + "'");
+            }
+        }
+
+        @Override
+        int run(CliContext ctx) throws Exception {
+            if (reason.isBlank()) throw new CliException(ExitCodes.USAGE, "--reason must say why");
+            var start = parseFrom(from);
+            String who = actor != null ? actor : System.getProperty("user.name", "unknown");
+            migrateIfEmbedded(ctx);
+            var result = new Transactions(ctx.dataSource()).inTransaction(c -> new io.inlet.outbox.OutboxReplay().replay(c,
+                    new io.inlet.outbox.OutboxReplay.Request(destination, start, stream, who, reason)));
+            if (json) {
+                ObjectNode doc = JSON.valueToTree(result);
+                doc.put("destination", destination).put("from", from).put("stream", stream).put("actor", who).put("reason", reason);
+                printJson(ctx, doc);
+            } else if (result.rows() == 0) {
+                ctx.out.println("replay #" + result.replayId() + ": no published row of " + printable(destination) + " from " + printable(from)
+                        + (stream == null ? "" : " in stream " + printable(stream)) + ": nothing to replay");
+            } else {
+                ctx.out.printf("replay #%d: %d row(s) of %s in %d stream(s) (outbox #%d..#%d) pending again: the relay sends them "
+                                + "in stream order with their original CloudEvent ids%n", result.replayId(), result.rows(),
+                        printable(destination), result.streams(), result.firstOutboxId(), result.lastOutboxId());
+            }
+            return ExitCodes.OK;
         }
     }
 }

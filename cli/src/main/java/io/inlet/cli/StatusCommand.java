@@ -3,6 +3,8 @@ package io.inlet.cli;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -15,10 +17,10 @@ final class StatusCommand extends CliCommand {
 
     @Override
     int run(CliContext ctx) throws Exception {
+        if (limit < 0) throw new CliException(ExitCodes.USAGE, "--limit must be 0 or more (was " + limit + ")");
         AutoMigrate.ifEmbedded(ctx);
         try (Connection c = ctx.dataSource().getConnection()) {
-            String fmt = "%6s  %-18s %-40s %-17s %7s %8s %9s %8s %8s  %s%n";
-            ctx.out.printf(fmt, "ID", "FEED", "OBJECT", "STATUS", "READ", "APPENDED", "DUPLICATE", "CONFLICT", "REJECTED", "FIRST ERROR");
+            List<String[]> rows = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("""
                     SELECT file_id, feed, bucket || '/' || object_key, status, records_read, appended, duplicate, conflict,
                            rejected, coalesce(first_error, ''), failed_attempts, last_failure, lease_owner,
@@ -27,13 +29,16 @@ final class StatusCommand extends CliCommand {
                 ps.setInt(1, limit);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        ctx.out.printf(fmt, rs.getLong(1), rs.getString(2), TerminalText.escape(rs.getString(3)), rs.getString(4),
-                                rs.getLong(5), rs.getLong(6), rs.getLong(7), rs.getLong(8), rs.getLong(9),
+                        rows.add(new String[] {String.valueOf(rs.getLong(1)), TerminalText.escape(rs.getString(2)),
+                                TerminalText.escape(rs.getString(3)), rs.getString(4), String.valueOf(rs.getLong(5)),
+                                String.valueOf(rs.getLong(6)), String.valueOf(rs.getLong(7)), String.valueOf(rs.getLong(8)),
+                                String.valueOf(rs.getLong(9)),
                                 TerminalText.escape(lease(rs.getString(4), rs.getString(13), rs.getString(14), rs.getBoolean(15),
-                                        errors(rs.getString(4), rs.getString(10), rs.getInt(11), rs.getString(12)))));
+                                        errors(rs.getString(4), rs.getString(10), rs.getInt(11), rs.getString(12))))});
                     }
                 }
             }
+            ctx.out.print(table(rows));
             try (PreparedStatement ps = c.prepareStatement("""
                     SELECT count(*) FILTER (WHERE published_at IS NULL),
                            count(*) FILTER (WHERE published_at IS NOT NULL),
@@ -63,6 +68,28 @@ final class StatusCommand extends CliCommand {
             }
         }
         return ExitCodes.OK;
+    }
+
+    private static final String[] HEADER = {"ID", "FEED", "OBJECT", "STATUS", "READ", "APPENDED", "DUPLICATE", "CONFLICT",
+            "REJECTED", "FIRST ERROR"};
+
+    /** The files as a table whose columns are as wide as their widest value (long feed names and keys stay aligned). */
+    static String table(List<String[]> rows) {
+        int[] w = new int[HEADER.length];
+        for (int i = 0; i < w.length; i++) w[i] = HEADER[i].length();
+        for (String[] r : rows) {
+            for (int i = 0; i < w.length - 1; i++) w[i] = Math.max(w[i], r[i].codePointCount(0, r[i].length()));
+        }
+        StringBuilder b = new StringBuilder();
+        for (String[] r : java.util.stream.Stream.concat(java.util.stream.Stream.<String[]>of(HEADER), rows.stream()).toList()) {
+            for (int i = 0; i < r.length - 1; i++) {
+                boolean left = i >= 1 && i <= 3;
+                String pad = " ".repeat(w[i] - r[i].codePointCount(0, r[i].length()));
+                b.append(left ? r[i] + pad : pad + r[i]).append(i == 0 || i == r.length - 2 ? "  " : " ");
+            }
+            b.append(r[r.length - 1]).append(System.lineSeparator());
+        }
+        return b.toString();
     }
 
     /**

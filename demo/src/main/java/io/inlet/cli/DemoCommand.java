@@ -23,8 +23,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "demo", mixinStandardHelpOptions = true, subcommands = {DemoAwsCommand.class, DemoGcpCommand.class},
-        description = {"The main job end to end on the bundled vendor samples: migrate, ingest every sample file,",
-                "show idempotency (a redelivered file and message append nothing), relay the outbox, verify."})
+        description = {"The main job end to end on the bundled vendor samples: migrate, ingest, relay, verify.",
+                "Shows idempotency (a redelivered file and message append nothing). A temporary work directory is removed at the end."})
 final class DemoCommand extends CliCommand {
 
     @Option(names = "--outbox-file", paramLabel = "FILE", description = "Where relayed messages go (default: <workdir>/outbox.jsonl).")
@@ -35,8 +35,24 @@ final class DemoCommand extends CliCommand {
 
     @Override
     int run(CliContext ctx) throws Exception {
-        PrintStream out = ctx.out;
         Path dir = workdir != null ? Files.createDirectories(workdir) : Files.createTempDirectory("inlet-demo");
+        try {
+            return run(ctx, dir);
+        } finally {
+            if (workdir == null) deleteTree(dir);
+        }
+    }
+
+    /** Removes the demo's own temporary directory (never a --workdir the user gave). */
+    static void deleteTree(Path dir) throws java.io.IOException {
+        if (!Files.exists(dir)) return;
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        }
+    }
+
+    private int run(CliContext ctx, Path dir) throws Exception {
+        PrintStream out = ctx.out;
         BundledSamples.extractTo(dir);
         FeedRegistry feeds = FeedRegistry.load(dir.resolve("feeds.yaml"));
         ctx.useFeeds(feeds);
@@ -89,8 +105,12 @@ final class DemoCommand extends CliCommand {
         out.println("7. verify:");
         int code = VerifyCommand.print(ctx, new InvariantChecks(ctx.dataSource(), feeds, InvariantChecks.Budgets.DEFAULTS).run());
         out.println();
-        out.println("Look around: inlet status | inlet rejects acme/orders-malformed.csv | inlet verify"
-                + (ctx.isEmbedded() ? "  (same --data-dir)" : ""));
+        // the advice works as printed: these commands read only the database (no feeds file needed)
+        String db = ctx.databaseArgs();
+        out.println("Look around" + (workdir == null ? " (the work directory " + dir + " is removed now)" : "") + ":");
+        for (String next : List.of("inlet status", "inlet rejects acme/orders-malformed.csv", "inlet verify")) {
+            out.println("  " + next + db);
+        }
         return code;
     }
 }
