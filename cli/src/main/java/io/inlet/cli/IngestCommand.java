@@ -99,30 +99,54 @@ final class IngestCommand extends CliCommand {
         throw new CliException(ExitCodes.USAGE, "the feeds name several buckets " + buckets + ": give --bucket");
     }
 
+    /**
+     * The files the targets name. A target is a path relative to the current directory (or, when
+     * nothing is there, to --root); an existing file or directory of that literal name wins over
+     * reading it as a glob (a file named {@code a*.csv}); otherwise a target with glob characters
+     * matches files under --root by their path relative to the current directory or to --root.
+     * Directory walks never follow symbolic links, and a file whose links lead out of --root is
+     * refused by {@link LocalFileSource#refFor}, never read.
+     */
     private List<Path> expand(Path base) throws IOException {
+        Path cwd = Path.of("").toAbsolutePath().normalize();
         TreeSet<Path> out = new TreeSet<>();
         for (String t : targets) {
-            if (t.contains("*") || t.contains("?") || t.contains("[")) {
+            Path literal = literal(cwd, base, t);
+            if (literal == null && (t.contains("*") || t.contains("?") || t.contains("[") || t.contains("{"))) {
                 PathMatcher m = FileSystems.getDefault().getPathMatcher("glob:" + t);
                 try (Stream<Path> s = Files.walk(base)) {
-                    s.filter(Files::isRegularFile).filter(p -> m.matches(base.relativize(p)) || m.matches(p)).forEach(out::add);
+                    s.filter(Files::isRegularFile)
+                            .filter(p -> m.matches(base.relativize(p)) || m.matches(cwd.relativize(p)) || m.matches(p))
+                            .forEach(out::add);
                 }
                 continue;
             }
-            Path p = base.resolve(t).normalize();
-            if (Files.isDirectory(p)) {
-                try (Stream<Path> s = Files.walk(p)) {
+            if (literal == null) throw new CliException(ExitCodes.USAGE, "no such file or directory: " + t);
+            if (Files.isDirectory(literal)) {
+                try (Stream<Path> s = Files.walk(literal)) {
                     s.filter(Files::isRegularFile).filter(f -> !f.getFileName().toString().startsWith(".")).forEach(out::add);
                 }
-            } else if (Files.isRegularFile(p)) {
-                out.add(p);
             } else {
-                throw new CliException(ExitCodes.USAGE, "no such file or directory: " + t);
+                out.add(literal);
             }
         }
         for (Path p : out) {
             if (!p.startsWith(base)) throw new CliException(ExitCodes.USAGE, p + " is outside --root " + base);
         }
         return new ArrayList<>(out);
+    }
+
+    /** The existing file or directory literally named {@code target}: under the current directory first, then --root. */
+    private static Path literal(Path cwd, Path base, String target) {
+        for (Path dir : List.of(cwd, base)) {
+            Path p;
+            try {
+                p = dir.resolve(target).normalize();
+            } catch (java.nio.file.InvalidPathException e) {
+                return null;
+            }
+            if (Files.isDirectory(p) || Files.isRegularFile(p)) return p;
+        }
+        return null;
     }
 }
