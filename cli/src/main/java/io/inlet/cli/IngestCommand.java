@@ -22,17 +22,22 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "ingest", mixinStandardHelpOptions = true,
-        description = {"Ingest local files through the same pipeline the functions run.",
+        description = {"Ingest local files, or bucket objects (s3://bucket/prefix, gs://bucket/prefix; one version:",
+                "s3://bucket/key?versionId=V, gs://bucket/key#GENERATION), through the same pipeline the functions run.",
+                "A bucket object keeps the identity its notification carries: a replay of a file the function",
+                "loaded appends nothing. A local file's identity is its path under --root and its SHA-256.",
                 "Each file's key is its path relative to --root, matched against the feeds of --bucket,",
                 "so a vendor folder laid out as in the bucket (acme/orders/2026-11-20.csv) finds its feed.",
                 "A file whose symbolic links lead outside --root is refused, and never read."})
 final class IngestCommand extends CliCommand {
 
-    @Parameters(arity = "1..*", paramLabel = "FILE|DIR|GLOB", description = "Files, directories (recursively) or globs.")
+    @Parameters(arity = "1..*", paramLabel = "FILE|DIR|GLOB|URI",
+            description = "Files, directories (recursively) or globs, relative to the current directory; or s3:// / gs:// addresses.")
     List<String> targets;
 
     @Option(names = "--root", paramLabel = "DIR", description = "Directory keys are relative to (default: current directory).")
@@ -49,8 +54,32 @@ final class IngestCommand extends CliCommand {
                     + "can be taken over after it (default: ${DEFAULT-VALUE}).")
     long leaseSeconds;
 
+    @Mixin
+    BucketOptions bucketOptions = new BucketOptions();
+
+    @Option(names = "--dry-run", description = "Bucket targets: list the objects and what the ledger holds of each; write nothing.")
+    boolean dryRun;
+
+    @Option(names = "--parallel", paramLabel = "N", defaultValue = "4",
+            description = "Bucket targets: objects ingested at once (default: ${DEFAULT-VALUE}).")
+    int parallel;
+
+    @Option(names = "--json", description = "Bucket targets: one JSON document instead of the table.")
+    boolean json;
+
     @Override
-    int run(CliContext ctx) throws IOException {
+    int run(CliContext ctx) throws Exception {
+        if (targets.stream().anyMatch(BucketUri::isBucket)) {
+            if (!targets.stream().allMatch(BucketUri::isBucket)) {
+                throw new CliException(ExitCodes.USAGE, "give local files or s3:// / gs:// addresses, not both in one run");
+            }
+            if (bucket != null || root != null) throw new CliException(ExitCodes.USAGE, "--bucket and --root are for local files");
+            return new BucketRun(targets.stream().map(BucketUri::parse).toList(), bucketOptions, dryRun, parallel, feed, json,
+                    java.time.Duration.ofSeconds(leaseSeconds)).run(ctx);
+        }
+        if (dryRun || json || bucketOptions.since != null || bucketOptions.until != null || bucketOptions.endpoint != null) {
+            throw new CliException(ExitCodes.USAGE, "--dry-run, --json, --since, --until and --endpoint are for s3:// and gs:// targets");
+        }
         FeedRegistry feeds = ctx.feeds();
         Path base = (root == null ? Path.of("") : root).toAbsolutePath().normalize();
         String theBucket = bucket(feeds);

@@ -3,6 +3,7 @@ package io.inlet.gcp.storage;
 import com.google.api.gax.paging.Page;
 import com.google.cloud.storage.Blob;
 import com.google.cloud.storage.BlobId;
+import com.google.cloud.storage.BlobInfo;
 import com.google.cloud.storage.Storage;
 import com.google.cloud.storage.StorageException;
 import io.inlet.source.ListedObject;
@@ -63,7 +64,8 @@ public final class GcsObjectLister implements ObjectLister {
         }
     }
 
-    static ListedObject listed(Blob blob) {
+    /** The identity a storage notification with this object resource decodes to (a {@link Blob} is a BlobInfo). */
+    static ListedObject listed(BlobInfo blob) {
         String hash = blob.getMd5() != null && !blob.getMd5().isBlank() ? blob.getMd5()
                 : blob.getCrc32c() != null && !blob.getCrc32c().isBlank() ? blob.getCrc32c() : null;
         String generation = blob.getGeneration() == null ? null : Long.toString(blob.getGeneration());
