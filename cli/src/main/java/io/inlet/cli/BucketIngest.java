@@ -53,6 +53,7 @@ final class BucketIngest {
         store.lister().list(uri.bucket(), uri.path(), o -> {
             if (window.contains(o.lastModified())) out.add(o);
         });
+        out.sort(java.util.Comparator.comparing((ListedObject o) -> o.ref().key()));
         return out;
     }
 

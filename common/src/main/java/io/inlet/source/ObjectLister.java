@@ -14,8 +14,8 @@ import java.util.function.Consumer;
  *       creation notification of that object (bucket, decoded key, version id or generation when the
  *       bucket keeps versions, the store's content tag as the notification spells it, size).</li>
  *   <li>{@link #list} visits the current (newest, not deleted) version of every object whose key
- *       starts with {@code prefix}, in key order, fetching page after page: never the whole listing
- *       in memory.</li>
+ *       starts with {@code prefix}, in the store's order (key order on S3 and GCS), fetching page after
+ *       page: never the whole listing in memory.</li>
  *   <li>{@link #stat} is the one object, of exactly that version when one is given; empty when it
  *       does not exist.</li>
  *   <li>Failures are {@link IOException}s naming the bucket and prefix or key.</li>

@@ -2,9 +2,6 @@ package io.inlet.aws.s3;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.inlet.aws.decode.DecodedPayload;
-import io.inlet.aws.decode.LambdaEventJson;
-import io.inlet.aws.decode.S3EventDecoder;
 import io.inlet.aws.emulator.S3Emulator;
 import io.inlet.source.ListedObject;
 import io.inlet.source.ObjectRef;
@@ -24,14 +21,13 @@ class S3ObjectListerTest {
     @RegisterExtension
     static final S3Emulator S3 = new S3Emulator();
 
-    /** What the AWS functions decode from S3's notification of a single-part PUT of {@code body}. */
+    /**
+     * What S3's notification of a single-part PUT of {@code body} decodes to: the key, the version id, the
+     * hex MD5 without quotes, the size (the decoding itself: BucketIngestTest in cli, through S3EventDecoder).
+     */
     private static ObjectRef notified(String bucket, String key, String version, byte[] body) throws Exception {
         String etag = HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(body));
-        String json = "{\"Records\":[{\"eventSource\":\"aws:s3\",\"eventName\":\"ObjectCreated:Put\",\"s3\":{\"bucket\":{\"name\":\""
-                + bucket + "\"},\"object\":{\"key\":\"" + key + "\",\"size\":" + body.length + ",\"eTag\":\"" + etag + "\""
-                + (version == null ? "" : ",\"versionId\":\"" + version + "\"") + ",\"sequencer\":\"0062E99A88DC407460\"}}}]}";
-        var d = (DecodedPayload.ObjectNotices) S3EventDecoder.decode(new LambdaEventJson().s3Event(json));
-        return d.notices().get(0).ref();
+        return new ObjectRef(bucket, key, version, etag, (long) body.length);
     }
 
     @Test

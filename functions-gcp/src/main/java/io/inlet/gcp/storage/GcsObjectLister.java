@@ -38,13 +38,11 @@ public final class GcsObjectLister implements ObjectLister {
     @Override
     public void list(String bucket, String prefix, Consumer<ListedObject> each) throws IOException {
         try {
-            Page<Blob> page = storage.list(bucket, Storage.BlobListOption.prefix(prefix), Storage.BlobListOption.pageSize(pageSize));
-            while (page != null) {
-                for (Blob blob : page.getValues()) {
-                    if (blob.getName().endsWith("/") && blob.getSize() != null && blob.getSize() == 0) continue;
-                    each.accept(listed(blob));
-                }
-                page = page.hasNextPage() ? page.getNextPage() : null;
+            Page<Blob> first = storage.list(bucket, Storage.BlobListOption.prefix(prefix), Storage.BlobListOption.pageSize(pageSize));
+            // iterateAll fetches the next page only when this one is used up: never the whole listing at once
+            for (Blob blob : first.iterateAll()) {
+                if (blob.getName().endsWith("/") && blob.getSize() != null && blob.getSize() == 0) continue;
+                each.accept(listed(blob));
             }
         } catch (StorageException e) {
             throw new IOException("listing gs://" + bucket + "/" + prefix + " failed: " + e.getMessage(), e);
@@ -64,13 +62,18 @@ public final class GcsObjectLister implements ObjectLister {
         }
     }
 
-    /** The identity a storage notification with this object resource decodes to (a {@link Blob} is a BlobInfo). */
     static ListedObject listed(BlobInfo blob) {
-        String hash = blob.getMd5() != null && !blob.getMd5().isBlank() ? blob.getMd5()
-                : blob.getCrc32c() != null && !blob.getCrc32c().isBlank() ? blob.getCrc32c() : null;
-        String generation = blob.getGeneration() == null ? null : Long.toString(blob.getGeneration());
         Instant written = blob.getUpdateTimeOffsetDateTime() != null ? blob.getUpdateTimeOffsetDateTime().toInstant()
                 : blob.getCreateTimeOffsetDateTime() != null ? blob.getCreateTimeOffsetDateTime().toInstant() : Instant.EPOCH;
-        return new ListedObject(new ObjectRef(blob.getBucket(), blob.getName(), generation, hash, blob.getSize()), written);
+        return listed(blob.getBucket(), blob.getName(), blob.getGeneration(), blob.getMd5(), blob.getCrc32c(), blob.getSize(), written);
+    }
+
+    /**
+     * The identity a storage notification with this object resource decodes to: the generation, and
+     * md5Hash, else crc32c (composite objects have no MD5), never the etag.
+     */
+    static ListedObject listed(String bucket, String name, Long generation, String md5, String crc32c, Long size, Instant written) {
+        String hash = md5 != null && !md5.isBlank() ? md5 : crc32c != null && !crc32c.isBlank() ? crc32c : null;
+        return new ListedObject(new ObjectRef(bucket, name, generation == null ? null : Long.toString(generation), hash, size), written);
     }
 }
