@@ -268,7 +268,7 @@ class BucketIngestTest {
         var notice = StorageEventDecoder.decode(CloudEventBuilder.v1().withId("ev-1")
                 .withType(StorageEventDecoder.FINALIZED).withSource(URI.create("//storage.googleapis.com/projects/_/buckets/" + bucket))
                 .withSubject("objects/orders/a.csv").withData("application/json", data.toString().getBytes(StandardCharsets.UTF_8)).build());
-        assertThat(notice).as(data).isInstanceOf(io.inlet.gcp.decode.ObjectNotice.class);
+        assertThat(notice).as(data.toString()).isInstanceOf(io.inlet.gcp.decode.ObjectNotice.class);
         var decoded = (io.inlet.gcp.decode.ObjectNotice) notice;
         Inlet inlet = Inlet.builder().dataSource(ds).feeds(FeedRegistry.load(f)).workerId("function").build();
         FileReport function = inlet.ingestFile(decoded.object(), new GcsObjectSource(TestStorage.STORAGE), Deadline.none(),
