@@ -97,7 +97,10 @@ class BucketIngestTest {
         try {
             System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
             int code = InletCli.execute(args);
-            return new Run(code, buf.toString(StandardCharsets.UTF_8));
+            String out = buf.toString(StandardCharsets.UTF_8);
+            // the session as the docs quote it (docs/operations-opsrc.md)
+            System.err.println("$ inlet " + String.join(" ", args) + "\n" + out + "(exit " + code + ")");
+            return new Run(code, out);
         } finally {
             System.setOut(original);
         }

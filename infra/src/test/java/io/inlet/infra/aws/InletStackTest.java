@@ -127,13 +127,41 @@ class InletStackTest {
                 "Namespace", "Inlet", "MetricName", "OutboxLagSeconds", "Statistic", "Maximum", "Threshold", 300)));
         DEFAULT.hasResourceProperties("AWS::CloudWatch::Alarm", Match.objectLike(Map.of(
                 "MetricName", "ApproximateAgeOfOldestMessage", "Threshold", 900)));
-        // 2 destination DLQs + ingest DLQ + relay schedule failures.
+        // 2 destination DLQs + ingest DLQ + relay schedule failures + sweep schedule failures.
         DEFAULT.resourcePropertiesCountIs("AWS::CloudWatch::Alarm", Match.objectLike(Map.of(
-                "MetricName", "ApproximateNumberOfMessagesVisible")), 4);
-        DEFAULT.resourcePropertiesCountIs("AWS::CloudWatch::Alarm", Match.objectLike(Map.of("MetricName", "Errors")), 2);
-        DEFAULT.resourcePropertiesCountIs("AWS::CloudWatch::Alarm", Match.objectLike(Map.of("MetricName", "Throttles")), 2);
+                "MetricName", "ApproximateNumberOfMessagesVisible")), 5);
+        DEFAULT.resourcePropertiesCountIs("AWS::CloudWatch::Alarm", Match.objectLike(Map.of("MetricName", "Errors")), 3);
+        DEFAULT.resourcePropertiesCountIs("AWS::CloudWatch::Alarm", Match.objectLike(Map.of("MetricName", "Throttles")), 3);
         DEFAULT.hasResourceProperties("AWS::SNS::Subscription", Map.of(
                 "Protocol", "email", "Endpoint", "oncall@example.com", "TopicArn", Match.anyValue()));
+    }
+
+    @Test
+    void theSweepRunsDailyMayOnlyListAndReadTheFeedPrefixesAndAlarmsOnAMissingObject() {
+        DEFAULT.hasResourceProperties("AWS::Events::Rule", Match.objectLike(Map.of(
+                "ScheduleExpression", InletStack.SWEEP_SCHEDULE,
+                "Targets", List.of(Match.objectLike(Map.of("DeadLetterConfig", Match.objectLike(Map.of())))))));
+        DEFAULT.hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of(
+                "Handler", InletStack.SWEEP_HANDLER, "Timeout", 900, "ReservedConcurrentExecutions", 1)));
+        DEFAULT.hasResourceProperties("AWS::IAM::Policy", Match.objectLike(Map.of("PolicyDocument", Map.of(
+                "Version", "2012-10-17",
+                "Statement", List.of(
+                        Match.objectLike(Map.of(
+                                "Sid", "SweepListFeedPrefixesVendors", "Action", "s3:ListBucket",
+                                "Condition", Map.of("StringLike", Map.of("s3:prefix", List.of("acme/orders/*", "globex/stock/*"))))),
+                        Match.objectLike(Map.of("Sid", "SweepReadVersioningVendors", "Action", "s3:GetBucketVersioning")),
+                        Match.objectLike(Map.of(
+                                "Sid", "SweepHeadFeedObjectsVendors",
+                                "Action", List.of("s3:GetObject", "s3:GetObjectVersion"),
+                                "Resource", List.of(
+                                        Map.of("Fn::Join", List.of("", List.of(Match.anyValue(), "/acme/orders/*"))),
+                                        Map.of("Fn::Join", List.of("", List.of(Match.anyValue(), "/globex/stock/*")))))),
+                        Match.objectLike(Map.of(
+                                "Action", List.of("secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"))),
+                        Match.objectLike(Map.of("Sid", "ReadFeedsFile")))))));
+        DEFAULT.hasResourceProperties("AWS::CloudWatch::Alarm", Match.objectLike(Map.of(
+                "Namespace", "Inlet", "MetricName", "SweepMissingObjects", "Statistic", "Maximum", "Threshold", 1,
+                "Period", 86400, "ComparisonOperator", "GreaterThanOrEqualToThreshold", "AlarmActions", Match.anyValue())));
     }
 
     @Test
