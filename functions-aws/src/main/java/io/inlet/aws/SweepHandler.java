@@ -31,19 +31,28 @@ public final class SweepHandler implements RequestHandler<Map<String, Object>, M
     private static final Logger log = LoggerFactory.getLogger(SweepHandler.class);
 
     private final Supplier<FunctionEnvironment> environment;
+    private final Map<String, String> variables;
 
     public SweepHandler() {
         this.environment = FunctionEnvironment::shared;
+        this.variables = System.getenv();
     }
 
-    public SweepHandler(FunctionEnvironment environment) {
+    /** Over a given environment, with {@code variables} in place of the process environment (the window). */
+    public SweepHandler(FunctionEnvironment environment, Map<String, String> variables) {
         this.environment = () -> environment;
+        this.variables = Map.copyOf(variables);
     }
 
     @Override
     public Map<String, Object> handleRequest(Map<String, Object> input, Context context) {
+        return sweep(Instant.now(), System.out);
+    }
+
+    /** One sweep of every feed bucket over the scheduled window ending before {@code now}; the EMF line goes to {@code stdout}. */
+    public Map<String, Object> sweep(Instant now, java.io.PrintStream stdout) {
         FunctionEnvironment env = environment.get();
-        Sweep.Window window = SweepSchedule.window(System.getenv(), Instant.now());
+        Sweep.Window window = SweepSchedule.window(variables, now);
         Sweeper sweeper = new Sweeper(new S3ObjectLister(env.s3()), new SweepLedger(env.dataSource()));
         List<SweepReport> reports = new ArrayList<>();
         for (SweepTargets.Target t : SweepTargets.of(env.inlet().feeds())) {
@@ -59,7 +68,7 @@ public final class SweepHandler implements RequestHandler<Map<String, Object>, M
                 throw new IllegalStateException("sweeping s3://" + t.bucket() + "/" + t.prefix() + " failed: " + e.getMessage(), e);
             }
         }
-        SweepMetrics.emit(reports, System.out);
+        SweepMetrics.emit(reports, stdout);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("since", window.since().toString());
         out.put("until", window.until().toString());
