@@ -124,13 +124,14 @@ final class SweepCommand extends CliCommand {
                 }
             }
         } else if (!report.clean()) {
-            ctx.out.println("`inlet sweep " + TerminalText.escape(uri.toString()) + " --redrive` ingests them");
+            ctx.out.println("the same command with --redrive ingests them");
         }
     }
 
     private static String window(SweepReport r) {
         if (r.since() == null && r.until() == null) return "";
-        return " (last modified " + (r.since() == null ? "" : "from " + r.since()) + (r.since() != null && r.until() != null ? " " : "")
-                + (r.until() == null ? "" : "before " + r.until()) + ")";
+        java.time.temporal.ChronoUnit s = java.time.temporal.ChronoUnit.SECONDS;
+        return " (last modified " + (r.since() == null ? "" : "from " + r.since().truncatedTo(s))
+                + (r.since() != null && r.until() != null ? " " : "") + (r.until() == null ? "" : "before " + r.until().truncatedTo(s)) + ")";
     }
 }
