@@ -29,7 +29,7 @@ class GcpTerraformTest {
     @Test
     void everyFileParses() {
         assertThat(config.fileNames()).containsExactly("database.tf", "functions.tf", "iam.tf", "main.tf", "monitoring.tf",
-                "outputs.tf", "pubsub.tf", "scheduler.tf", "storage.tf", "variables.tf", "versions.tf");
+                "outputs.tf", "pubsub.tf", "scheduler.tf", "storage.tf", "sweep.tf", "variables.tf", "versions.tf");
     }
 
     @Test
