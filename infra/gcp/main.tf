@@ -25,10 +25,10 @@ locals {
 
   pubsub_objects = var.object_trigger == "pubsub"
 
-  # Each ingest instance holds one connection; the relay keeps one; the rest is shared by the ingest functions.
+  # Each ingest instance holds one connection; the relay and the daily sweep keep one each; the rest is shared by the ingest functions.
   ingest_function_count = local.pubsub_objects || length(local.inbound) > 0 ? 1 : 0
   object_function_count = local.pubsub_objects ? 0 : length(var.vendor_buckets)
-  ingest_max_instances  = floor((var.database_connections - 1) / max(1, local.ingest_function_count + local.object_function_count))
+  ingest_max_instances  = floor((var.database_connections - 2) / max(1, local.ingest_function_count + local.object_function_count))
 
   database_url       = var.create_database ? "jdbc:postgresql://${google_sql_database_instance.inlet[0].private_ip_address}:5432/inlet?sslmode=require" : var.existing_database_url
   password_secret_id = var.create_database ? google_secret_manager_secret.database_password[0].secret_id : var.existing_password_secret_id

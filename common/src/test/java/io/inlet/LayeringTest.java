@@ -26,6 +26,7 @@ class LayeringTest {
             "verify",   // reads the ledger, store and feeds to check invariants
             "metrics",  // turns reports into meters
             "trigger",  // a delivery from any cloud, handled to a verdict
+            "sweep",    // a bucket listing against the ledger: what no notification brought
             "ingest",   // one file or message through the flow
             "feed",     // which feed takes a key or message, and how it maps
             "ledger",   // ingested_files: claims, checkpoints, outcomes

@@ -24,17 +24,22 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "ingest", mixinStandardHelpOptions = true,
-        description = {"Ingest local files through the same pipeline the functions run.",
+        description = {"Ingest local files, or bucket objects (s3://bucket/prefix, gs://bucket/prefix; one version:",
+                "s3://bucket/key?versionId=V, gs://bucket/key#GENERATION), through the same pipeline the functions run.",
+                "A bucket object keeps the identity its notification carries: a replay of a file the function",
+                "loaded appends nothing. A local file's identity is its path under --root and its SHA-256.",
                 "Each file's key is its path relative to --root, matched against the feeds of --bucket,",
                 "so a vendor folder laid out as in the bucket (acme/orders/2026-11-20.csv) finds its feed.",
                 "A file whose symbolic links lead outside --root is refused, and never read."})
 final class IngestCommand extends CliCommand {
 
-    @Parameters(arity = "1..*", paramLabel = "FILE|DIR|GLOB", description = "Files, directories (recursively) or globs.")
+    @Parameters(arity = "1..*", paramLabel = "FILE|DIR|GLOB|URI",
+            description = "Files, directories (recursively) or globs, relative to the current directory; or s3:// / gs:// addresses.")
     List<String> targets;
 
     @Option(names = "--root", paramLabel = "DIR", description = "Directory keys are relative to (default: current directory).")
@@ -59,8 +64,32 @@ final class IngestCommand extends CliCommand {
     @Option(names = "--force", description = "With --take-over: take over a live holder's file too (you know it is gone).")
     boolean force;
 
+    @Mixin
+    BucketOptions bucketOptions = new BucketOptions();
+
+    @Option(names = "--dry-run", description = "Bucket targets: list the objects and what the ledger holds of each; write nothing.")
+    boolean dryRun;
+
+    @Option(names = "--parallel", paramLabel = "N", defaultValue = "4",
+            description = "Bucket targets: objects ingested at once (default: ${DEFAULT-VALUE}).")
+    int parallel;
+
+    @Option(names = "--json", description = "Bucket targets: one JSON document instead of the table.")
+    boolean json;
+
     @Override
-    int run(CliContext ctx) throws IOException {
+    int run(CliContext ctx) throws Exception {
+        if (targets.stream().anyMatch(BucketUri::isBucket)) {
+            if (!targets.stream().allMatch(BucketUri::isBucket)) {
+                throw new CliException(ExitCodes.USAGE, "give local files or s3:// / gs:// addresses, not both in one run");
+            }
+            if (bucket != null || root != null) throw new CliException(ExitCodes.USAGE, "--bucket and --root are for local files");
+            return new BucketRun(targets.stream().map(BucketUri::parse).toList(), bucketOptions, dryRun, parallel, feed, json,
+                    java.time.Duration.ofSeconds(leaseSeconds)).run(ctx);
+        }
+        if (dryRun || json || bucketOptions.since != null || bucketOptions.until != null || bucketOptions.endpoint != null) {
+            throw new CliException(ExitCodes.USAGE, "--dry-run, --json, --since, --until and --endpoint are for s3:// and gs:// targets");
+        }
         FeedRegistry feeds = ctx.feeds();
         Path base = (root == null ? Path.of("") : root).toAbsolutePath().normalize();
         String theBucket = bucket(feeds);
@@ -148,30 +177,54 @@ final class IngestCommand extends CliCommand {
         throw new CliException(ExitCodes.USAGE, "the feeds name several buckets " + buckets + ": give --bucket");
     }
 
+    /**
+     * The files the targets name. A target is a path relative to the current directory (or, when
+     * nothing is there, to --root); an existing file or directory of that literal name wins over
+     * reading it as a glob (a file named {@code a*.csv}); otherwise a target with glob characters
+     * matches files under --root by their path relative to the current directory or to --root.
+     * Directory walks never follow symbolic links, and a file whose links lead out of --root is
+     * refused by {@link LocalFileSource#refFor}, never read.
+     */
     private List<Path> expand(Path base) throws IOException {
+        Path cwd = Path.of("").toAbsolutePath().normalize();
         TreeSet<Path> out = new TreeSet<>();
         for (String t : targets) {
-            if (t.contains("*") || t.contains("?") || t.contains("[")) {
+            Path literal = literal(cwd, base, t);
+            if (literal == null && (t.contains("*") || t.contains("?") || t.contains("[") || t.contains("{"))) {
                 PathMatcher m = FileSystems.getDefault().getPathMatcher("glob:" + t);
                 try (Stream<Path> s = Files.walk(base)) {
-                    s.filter(Files::isRegularFile).filter(p -> m.matches(base.relativize(p)) || m.matches(p)).forEach(out::add);
+                    s.filter(Files::isRegularFile)
+                            .filter(p -> m.matches(base.relativize(p)) || m.matches(cwd.relativize(p)) || m.matches(p))
+                            .forEach(out::add);
                 }
                 continue;
             }
-            Path p = base.resolve(t).normalize();
-            if (Files.isDirectory(p)) {
-                try (Stream<Path> s = Files.walk(p)) {
+            if (literal == null) throw new CliException(ExitCodes.USAGE, "no such file or directory: " + t);
+            if (Files.isDirectory(literal)) {
+                try (Stream<Path> s = Files.walk(literal)) {
                     s.filter(Files::isRegularFile).filter(f -> !f.getFileName().toString().startsWith(".")).forEach(out::add);
                 }
-            } else if (Files.isRegularFile(p)) {
-                out.add(p);
             } else {
-                throw new CliException(ExitCodes.USAGE, "no such file or directory: " + t);
+                out.add(literal);
             }
         }
         for (Path p : out) {
             if (!p.startsWith(base)) throw new CliException(ExitCodes.USAGE, p + " is outside --root " + base);
         }
         return new ArrayList<>(out);
+    }
+
+    /** The existing file or directory literally named {@code target}: under the current directory first, then --root. */
+    private static Path literal(Path cwd, Path base, String target) {
+        for (Path dir : List.of(cwd, base)) {
+            Path p;
+            try {
+                p = dir.resolve(target).normalize();
+            } catch (java.nio.file.InvalidPathException e) {
+                return null;
+            }
+            if (Files.isDirectory(p) || Files.isRegularFile(p)) return p;
+        }
+        return null;
     }
 }

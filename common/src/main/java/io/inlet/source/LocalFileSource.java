@@ -9,6 +9,9 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 
 /**
  * Reads objects from a local directory: the CLI's source. A key is a path relative to the root
@@ -26,7 +29,10 @@ public final class LocalFileSource implements ObjectSource {
     }
 
     /**
-     * The object identity of a file under the root; size and modification time stand in for an ETag.
+     * The object identity of a file under the root: the key is the path relative to the root, and the
+     * SHA-256 of the bytes stands in for an ETag ({@code sha256:<hex>}). Content, not size and mtime:
+     * a {@code touch}, or a {@code cp} of the same bytes over the file, leaves it the same object
+     * version, so re-running a backfill appends nothing; changed bytes are a new version.
      *
      * @throws OutsideRootException when the path, or what its symbolic links resolve to, is outside the root
      */
@@ -40,7 +46,22 @@ public final class LocalFileSource implements ObjectSource {
         }
         BasicFileAttributes attrs = Files.readAttributes(abs, BasicFileAttributes.class);
         String key = root.relativize(abs).toString().replace('\\', '/');
-        return new ObjectRef(bucket, key, null, attrs.size() + "-" + attrs.lastModifiedTime().toMillis(), attrs.size());
+        return new ObjectRef(bucket, key, null, contentTag(abs), attrs.size());
+    }
+
+    /** {@code sha256:} and the lower-case hex SHA-256 of the file's bytes, read as a stream. */
+    static String contentTag(Path file) throws IOException {
+        MessageDigest sha;
+        try {
+            sha = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("no SHA-256 in this JVM", e);
+        }
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] buf = new byte[1 << 16];
+            for (int n; (n = in.read(buf)) > 0; ) sha.update(buf, 0, n);
+        }
+        return "sha256:" + HexFormat.of().formatHex(sha.digest());
     }
 
     /** Where the path really leads when a symbolic link on the way takes it out of the root; null when it stays inside. */

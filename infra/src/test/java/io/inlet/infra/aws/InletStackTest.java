@@ -65,8 +65,8 @@ class InletStackTest {
     @Test
     void everyJavaFunctionUsesSnapStartAndIsTriggeredThroughItsLiveAlias() {
         DEFAULT.resourcePropertiesCountIs("AWS::Lambda::Function", Match.objectLike(Map.of(
-                "Runtime", "java17", "SnapStart", Map.of("ApplyOn", "PublishedVersions"))), 2);
-        DEFAULT.resourcePropertiesCountIs("AWS::Lambda::Alias", Match.objectLike(Map.of("Name", "live")), 2);
+                "Runtime", "java17", "SnapStart", Map.of("ApplyOn", "PublishedVersions"))), 3);
+        DEFAULT.resourcePropertiesCountIs("AWS::Lambda::Alias", Match.objectLike(Map.of("Name", "live")), 3);
         DEFAULT.hasResourceProperties("AWS::Logs::LogGroup", Map.of("RetentionInDays", 30));
     }
 
@@ -74,7 +74,7 @@ class InletStackTest {
     void everyJavaFunctionRunsTheJvmWithC1OnlyForAShortColdStart() {
         DEFAULT.resourcePropertiesCountIs("AWS::Lambda::Function", Match.objectLike(Map.of(
                 "Runtime", "java17", "Environment", Map.of("Variables", Match.objectLike(Map.of(
-                        "JAVA_TOOL_OPTIONS", "-XX:+TieredCompilation -XX:TieredStopAtLevel=1"))))), 2);
+                        "JAVA_TOOL_OPTIONS", "-XX:+TieredCompilation -XX:TieredStopAtLevel=1"))))), 3);
     }
 
     @Test
@@ -127,13 +127,52 @@ class InletStackTest {
                 "Namespace", "Inlet", "MetricName", "OutboxLagSeconds", "Statistic", "Maximum", "Threshold", 300)));
         DEFAULT.hasResourceProperties("AWS::CloudWatch::Alarm", Match.objectLike(Map.of(
                 "MetricName", "ApproximateAgeOfOldestMessage", "Threshold", 900)));
-        // 2 destination DLQs + ingest DLQ + relay schedule failures.
+        // 2 destination DLQs + ingest DLQ + relay schedule failures + sweep schedule failures.
         DEFAULT.resourcePropertiesCountIs("AWS::CloudWatch::Alarm", Match.objectLike(Map.of(
-                "MetricName", "ApproximateNumberOfMessagesVisible")), 4);
-        DEFAULT.resourcePropertiesCountIs("AWS::CloudWatch::Alarm", Match.objectLike(Map.of("MetricName", "Errors")), 2);
-        DEFAULT.resourcePropertiesCountIs("AWS::CloudWatch::Alarm", Match.objectLike(Map.of("MetricName", "Throttles")), 2);
+                "MetricName", "ApproximateNumberOfMessagesVisible")), 5);
+        DEFAULT.resourcePropertiesCountIs("AWS::CloudWatch::Alarm", Match.objectLike(Map.of("MetricName", "Errors")), 3);
+        DEFAULT.resourcePropertiesCountIs("AWS::CloudWatch::Alarm", Match.objectLike(Map.of("MetricName", "Throttles")), 3);
         DEFAULT.hasResourceProperties("AWS::SNS::Subscription", Map.of(
                 "Protocol", "email", "Endpoint", "oncall@example.com", "TopicArn", Match.anyValue()));
+    }
+
+    @Test
+    void theSweepRunsDailyMayOnlyListAndReadTheFeedPrefixesAndAlarmsOnAMissingObject() {
+        DEFAULT.hasResourceProperties("AWS::Events::Rule", Match.objectLike(Map.of(
+                "ScheduleExpression", InletStack.SWEEP_SCHEDULE,
+                "Targets", List.of(Match.objectLike(Map.of("DeadLetterConfig", Match.objectLike(Map.of())))))));
+        DEFAULT.hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of(
+                "Handler", InletStack.SWEEP_HANDLER, "Timeout", 900, "ReservedConcurrentExecutions", 1)));
+        DEFAULT.hasResourceProperties("AWS::IAM::Policy", Match.objectLike(Map.of("PolicyDocument", Map.of(
+                "Version", "2012-10-17",
+                "Statement", Match.arrayWith(List.of(
+                        Match.objectLike(Map.of(
+                                "Sid", "SweepListFeedPrefixesVendors", "Action", "s3:ListBucket",
+                                "Condition", Map.of("StringLike", Map.of("s3:prefix", List.of("acme/orders/*", "globex/stock/*"))))),
+                        Match.objectLike(Map.of("Sid", "SweepReadVersioningVendors", "Action", "s3:GetBucketVersioning")),
+                        Match.objectLike(Map.of(
+                                "Sid", "SweepHeadFeedObjectsVendors",
+                                "Action", List.of("s3:GetObject", "s3:GetObjectVersion"),
+                                "Resource", List.of(
+                                        Map.of("Fn::Join", List.of("", List.of(Match.anyValue(), "/acme/orders/*"))),
+                                        Map.of("Fn::Join", List.of("", List.of(Match.anyValue(), "/globex/stock/*")))))),
+                        Match.objectLike(Map.of("Sid", "SweepListFeedPrefixesPartner")),
+                        Match.objectLike(Map.of("Sid", "SweepReadVersioningPartner")),
+                        Match.objectLike(Map.of("Sid", "SweepHeadFeedObjectsPartner")),
+                        Match.objectLike(Map.of(
+                                "Action", List.of("secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"))),
+                        Match.objectLike(Map.of("Sid", "ReadFeedsFile"))))))));
+        // and no other S3 action: the sweep reads, it never writes or deletes
+        List<String> s3Actions = new java.util.ArrayList<>();
+        DEFAULT.findResources("AWS::IAM::Policy").values().stream()
+                .filter(policy -> policy.toString().contains("SweepListFeedPrefixes"))
+                .forEach(policy -> java.util.regex.Pattern.compile("s3:[A-Za-z]+").matcher(policy.toString()).results()
+                        .forEach(m -> s3Actions.add(m.group())));
+        assertThat(s3Actions).isNotEmpty().allMatch(a -> List.of("s3:ListBucket", "s3:GetBucketVersioning", "s3:GetObject",
+                "s3:GetObjectVersion", "s3:prefix").contains(a));
+        DEFAULT.hasResourceProperties("AWS::CloudWatch::Alarm", Match.objectLike(Map.of(
+                "Namespace", "Inlet", "MetricName", "SweepMissingObjects", "Statistic", "Maximum", "Threshold", 1,
+                "Period", 86400, "ComparisonOperator", "GreaterThanOrEqualToThreshold", "AlarmActions", Match.anyValue())));
     }
 
     @Test
@@ -182,7 +221,7 @@ class InletStackTest {
         template.hasResourceProperties("AWS::RDS::DBProxy", Match.objectLike(Map.of("RequireTLS", true, "EngineFamily", "POSTGRESQL")));
         template.resourceCountIs("AWS::EC2::NatGateway", 0);
         template.resourcePropertiesCountIs("AWS::Lambda::Function", Match.objectLike(Map.of(
-                "VpcConfig", Match.objectLike(Map.of()))), 2);
+                "VpcConfig", Match.objectLike(Map.of()))), 3);
         template.hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of(
                 "Environment", Map.of("Variables", Match.objectLike(Map.of(
                         "INLET_DATABASE_URL", Map.of("Fn::Join", List.of("", List.of(

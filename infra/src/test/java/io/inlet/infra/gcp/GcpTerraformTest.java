@@ -29,7 +29,7 @@ class GcpTerraformTest {
     @Test
     void everyFileParses() {
         assertThat(config.fileNames()).containsExactly("database.tf", "functions.tf", "iam.tf", "main.tf", "monitoring.tf",
-                "outputs.tf", "pubsub.tf", "scheduler.tf", "storage.tf", "variables.tf", "versions.tf");
+                "outputs.tf", "pubsub.tf", "scheduler.tf", "storage.tf", "sweep.tf", "variables.tf", "versions.tf");
     }
 
     @Test
@@ -102,7 +102,7 @@ class GcpTerraformTest {
     @Test
     void everyFunctionReadsTheDatabasePasswordFromSecretManagerAndIsBoundedByTheConnectionBudget() {
         assertThat(config.resources("google_cloudfunctions2_function")).extracting(Resource::name)
-                .containsExactlyInAnyOrder("push", "object", "relay");
+                .containsExactlyInAnyOrder("push", "object", "relay", "sweep");
         for (Resource function : config.resources("google_cloudfunctions2_function")) {
             JsonNode service = function.block("service_config");
             JsonNode secret = service.path("secret_environment_variables").get(0);
@@ -112,14 +112,15 @@ class GcpTerraformTest {
             assertThat(function.block("build_config").path("runtime").asText()).isEqualTo("java17");
         }
         assertThat(config.locals().path("ingest_max_instances").asText()).isEqualTo(
-                "${floor((var.database_connections - 1) / max(1, local.ingest_function_count + local.object_function_count))}");
+                "${floor((var.database_connections - 2) / max(1, local.ingest_function_count + local.object_function_count))}");
     }
 
     @Test
     void functionsRunTheDocumentedEntryPoints() {
         assertThat(config.resources("google_cloudfunctions2_function"))
                 .extracting(f -> f.block("build_config").path("entry_point").asText())
-                .containsExactlyInAnyOrder("io.inlet.gcp.PubSubPushFunction", "io.inlet.gcp.GcsObjectFunction", "io.inlet.gcp.OutboxRelayFunction");
+                .containsExactlyInAnyOrder("io.inlet.gcp.PubSubPushFunction", "io.inlet.gcp.GcsObjectFunction", "io.inlet.gcp.OutboxRelayFunction",
+                        "io.inlet.gcp.SweepFunction");
     }
 
     @Test
@@ -135,7 +136,7 @@ class GcpTerraformTest {
     void alertPoliciesMirrorTheAwsAlarms() {
         assertThat(config.resources("google_monitoring_alert_policy")).extracting(Resource::name).containsExactlyInAnyOrder(
                 "dead_letters", "backlog_age", "function_errors", "function_throttles", "relay_not_running", "outbox_lag",
-                "outbox_blocked");
+                "outbox_blocked", "sweep_missing_objects");
         assertThat(config.resource("google_logging_metric", "outbox_lag").text("value_extractor"))
                 .isEqualTo("EXTRACT(jsonPayload.outbox_lag_seconds)");
     }
@@ -155,6 +156,36 @@ class GcpTerraformTest {
         assertThat(condition.path("threshold_value").asDouble()).isEqualTo(0.5);
         assertThat(config.resource("google_cloudfunctions2_function", "relay").block("service_config")
                 .path("environment_variables").asText()).contains("INLET_RELAY_MAX_ATTEMPTS = tostring(var.relay_max_attempts)");
+    }
+
+    @Test
+    void theSweepRunsDailyListsTheFeedBucketsReadsOnlyFeedObjectsAndAlertsOnTheFieldItLogs() {
+        assertThat(config.variables().get("sweep_schedule").path("default").asText()).isEqualTo("0 5 * * *");
+        Resource job = config.resource("google_cloud_scheduler_job", "sweep");
+        assertThat(job.text("schedule")).isEqualTo("${var.sweep_schedule}");
+        assertThat(job.block("http_target").path("oidc_token").get(0).path("service_account_email").asText())
+                .isEqualTo("${google_service_account.scheduler.email}");
+        Resource grant = config.resource("google_storage_bucket_iam_member", "sweep_lists_feed_bucket");
+        assertThat(grant.text("role")).isEqualTo("roles/storage.objectViewer");
+        assertThat(grant.block("condition").path("expression").asText())
+                .contains("resource.name == \\\"projects/_/buckets/${each.key}\\\"")
+                .contains("resource.name.startsWith(\\\"projects/_/buckets/${each.key}/objects/${p}\\\")");
+        // the sweep's account gets nothing else on storage, and no topic
+        assertThat(config.resources("google_storage_bucket_iam_member").stream()
+                .filter(r -> r.text("member").contains("google_service_account.sweep")).map(Resource::name))
+                .containsExactlyInAnyOrder("sweep_lists_feed_bucket", "sweep_reads_feeds_file");
+        assertThat(config.resources("google_pubsub_topic_iam_member"))
+                .noneMatch(r -> r.text("member").contains("google_service_account.sweep"));
+        // SweepFunction logs sweep_missing_objects; the metric reads that field from the sweep service's lines
+        assertThat(config.resource("google_logging_metric", "sweep_missing_objects").text("value_extractor"))
+                .isEqualTo("EXTRACT(jsonPayload.sweep_missing_objects)");
+        assertThat(config.resource("google_logging_metric", "sweep_missing_objects").text("filter"))
+                .contains("${var.name_prefix}-sweep").contains("jsonPayload.sweep_missing_objects>=0");
+        JsonNode condition = config.resource("google_monitoring_alert_policy", "sweep_missing_objects").block("conditions")
+                .path("condition_threshold").get(0);
+        assertThat(condition.path("threshold_value").asDouble()).isEqualTo(0.5);
+        assertThat(config.resource("google_cloudfunctions2_function", "sweep").block("service_config")
+                .path("environment_variables").asText()).contains("INLET_SWEEP_LOOKBACK = var.sweep_lookback");
     }
 
     @Test

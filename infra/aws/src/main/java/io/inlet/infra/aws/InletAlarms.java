@@ -24,6 +24,7 @@ public final class InletAlarms extends Construct {
     public static final String METRIC_NAMESPACE = "Inlet";
     public static final String OUTBOX_LAG_METRIC = "OutboxLagSeconds";
     public static final String OUTBOX_BLOCKED_METRIC = "OutboxBlocked";
+    public static final String SWEEP_MISSING_METRIC = "SweepMissingObjects";
     private static final Duration PERIOD = Duration.minutes(5);
 
     private final Topic topic;
@@ -92,6 +93,22 @@ public final class InletAlarms extends Construct {
         return alarm("OutboxBlocked", blocked, 1, ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD, 1,
                 TreatMissingData.NOT_BREACHING, "An outbox row failed " + maxAttempts + " publish attempts and is blocked; "
                         + "its stream waits: run `inlet outbox blocked`, then `inlet outbox retry` or `unblock` (docs/aws.md)");
+    }
+
+    /**
+     * The daily sweep found bucket objects the ledger does not account for (a lost notification, a
+     * stuck or overwritten file): run {@code inlet sweep s3://bucket/prefix}, then {@code --redrive}.
+     */
+    public Alarm sweepMissing() {
+        Metric missing = Metric.Builder.create()
+                .namespace(METRIC_NAMESPACE)
+                .metricName(SWEEP_MISSING_METRIC)
+                .statistic("Maximum")
+                .period(software.amazon.awscdk.Duration.days(1))
+                .build();
+        return alarm("SweepMissingObjects", missing, 1, ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD, 1,
+                TreatMissingData.NOT_BREACHING, "The daily sweep found bucket objects never ingested: run "
+                        + "`inlet sweep s3://BUCKET/PREFIX`, then `--redrive` (docs/operations.md, \"missed notification\")");
     }
 
     private Alarm alarm(String id, Metric metric, double threshold, ComparisonOperator operator, int periods,

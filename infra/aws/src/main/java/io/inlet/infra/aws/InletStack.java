@@ -43,6 +43,9 @@ public final class InletStack extends Stack {
     public static final String SQS_HANDLER = "io.inlet.aws.SqsIngestHandler::handleRequest";
     public static final String EVENTBRIDGE_HANDLER = "io.inlet.aws.EventBridgeObjectHandler::handleRequest";
     public static final String RELAY_HANDLER = "io.inlet.aws.OutboxRelayHandler::handleRequest";
+    public static final String SWEEP_HANDLER = "io.inlet.aws.SweepHandler::handleRequest";
+    /** The missed-notification sweep runs daily (05:00 UTC) over the last two days (INLET_SWEEP_LOOKBACK). */
+    public static final String SWEEP_SCHEDULE = "cron(0 5 * * ? *)";
 
     /** Lambda retries a failed asynchronous invocation twice before the on-failure destination. */
     private static final int ASYNC_RETRIES = 2;
@@ -87,6 +90,7 @@ public final class InletStack extends Stack {
         this.relay = relay(code, environment, database, claimChecks);
         wireObjectDelivery(code, environment, database, claimChecks);
         wireInboundQueues();
+        sweep(code, environment, database);
         alarms.outboxLag(settings.outboxLagAlarmSeconds());
         alarms.outboxBlocked(settings.relayMaxAttempts());
 
@@ -162,6 +166,51 @@ public final class InletStack extends Stack {
         alarms.function("Relay", fn);
         alarms.relaySilent(fn);
         return fn;
+    }
+
+    /**
+     * The scheduled missed-notification sweep: lists the feed prefixes of every vendor bucket and
+     * compares them with the ledger. Its role may only list those prefixes and read (head) those
+     * objects, the database secret and the feeds file; its metric {@code SweepMissingObjects} alarms at 1.
+     */
+    private void sweep(Code code, Map<String, String> environment, DatabaseAccess database) {
+        InletFunction fn = new InletFunction(this, "Sweep", new InletFunction.Props(SWEEP_HANDLER,
+                "Inlet missed-notification sweep: bucket listing against the file ledger", code,
+                900, settings.memoryMb(), environment, settings.logRetention(), 1, database.network()));
+        for (VendorBucketSpec spec : settings.vendorBuckets()) {
+            Bucket bucket = vendorBuckets.get(spec.id());
+            fn.role().addToPrincipalPolicy(PolicyStatement.Builder.create()
+                    .sid("SweepListFeedPrefixes" + spec.id())
+                    .actions(List.of("s3:ListBucket"))
+                    .resources(List.of(bucket.getBucketArn()))
+                    .conditions(Map.of("StringLike", Map.of("s3:prefix",
+                            spec.prefixes().stream().map(prefix -> prefix + "*").toList())))
+                    .build());
+            fn.role().addToPrincipalPolicy(PolicyStatement.Builder.create()
+                    .sid("SweepReadVersioning" + spec.id())
+                    // whether listed keys need a HEAD for their version id
+                    .actions(List.of("s3:GetBucketVersioning"))
+                    .resources(List.of(bucket.getBucketArn()))
+                    .build());
+            fn.role().addToPrincipalPolicy(PolicyStatement.Builder.create()
+                    .sid("SweepHeadFeedObjects" + spec.id())
+                    // HEAD of a listed key (its version id) needs GetObject; of a named version, GetObjectVersion
+                    .actions(List.of("s3:GetObject", "s3:GetObjectVersion"))
+                    .resources(spec.prefixes().stream().map(prefix -> bucket.arnForObjects(prefix + "*")).toList())
+                    .build());
+        }
+        database.secret().grantRead(fn.role());
+        grantReadFeedsFile(fn);
+        Rule.Builder.create(this, "SweepSchedule")
+                .description("Runs the missed-notification sweep daily")
+                .schedule(Schedule.expression(SWEEP_SCHEDULE))
+                .targets(List.of(new LambdaFunction(fn.alias(), LambdaFunctionProps.builder()
+                        .deadLetterQueue(failureQueue("SweepScheduleFailures"))
+                        .retryAttempts(ASYNC_RETRIES)
+                        .build())))
+                .build();
+        alarms.function("Sweep", fn);
+        alarms.sweepMissing();
     }
 
     private void wireObjectDelivery(Code code, Map<String, String> environment, DatabaseAccess database, Bucket claimChecks) {
