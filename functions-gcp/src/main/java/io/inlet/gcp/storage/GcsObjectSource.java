@@ -44,8 +44,9 @@ public final class GcsObjectSource implements ObjectSource {
             Blob blob = storage.get(id);
             if (blob == null) throw gone(ref, null);
             // what answered must be the generation asked for: a layer that drops the generation
-            // (google-cloud-nio's test Storage does) would otherwise serve a newer upload's bytes
-            if (id.getGeneration() != null && !id.getGeneration().equals(blob.getGeneration())) {
+            // (google-cloud-nio's test Storage does) would otherwise serve a newer upload's bytes.
+            // GCS always reports one; a store that reports none cannot be checked.
+            if (id.getGeneration() != null && blob.getGeneration() != null && !id.getGeneration().equals(blob.getGeneration())) {
                 throw gone(ref, new IllegalStateException("generation " + id.getGeneration() + " asked for, generation "
                         + blob.getGeneration() + " answered"));
             }
