@@ -72,6 +72,8 @@ public final class LocalFileSource implements ObjectSource {
 
     @Override
     public InputStream open(ObjectRef ref, long fromByte) throws IOException {
+        // refused before the channel is open: positioning it at -1 would throw and leave it open
+        if (fromByte < 0) throw new IllegalArgumentException("fromByte " + fromByte + " < 0 for " + ref.displayName());
         Path path = root.resolve(ref.key()).normalize();
         if (!path.startsWith(root)) throw new ObjectGoneException("key escapes the source root: " + ref.key());
         try {

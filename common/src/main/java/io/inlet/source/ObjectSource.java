@@ -6,14 +6,24 @@ import java.io.InputStream;
 /**
  * Opens a stored object as a stream of its raw (possibly compressed) bytes.
  *
- * <p>Contract:
+ * <p>Contract (every implementation passes {@code ObjectSourceContract} in common's test-jar):
  * <ul>
- *   <li>{@code open(ref, 0)} streams the whole object; {@code open(ref, n)} streams from byte
- *       {@code n} (a ranged read), so an ingestion can resume at a checkpoint.</li>
- *   <li>When {@code ref.version()} is set, exactly that version is read, never a newer one.</li>
- *   <li>{@link ObjectGoneException} (permanent) when the object or version no longer exists;
- *       any other {@link IOException} is transient and the caller may retry.</li>
- *   <li>The caller closes the stream. Implementations must not buffer the whole object.</li>
+ *   <li>{@code open(ref, 0)} streams the whole object; {@code open(ref, n)} streams its bytes from
+ *       byte {@code n} on (a ranged read), so an ingestion can resume at a checkpoint. An offset at or
+ *       past the end streams nothing (no error); a negative one is {@link IllegalArgumentException}.
+ *       An empty object streams nothing.</li>
+ *   <li>The key is the object's real name, never URL-encoded: spaces, non-ASCII, {@code %}, {@code +},
+ *       {@code ?} and {@code #} in it name the object that holds them.</li>
+ *   <li>When {@code ref.version()} is set, exactly that version is read, never a newer one: a store
+ *       that kept it (S3 with versioning, GCS with object versioning) serves it after the key was
+ *       overwritten; one that did not answers {@link ObjectGoneException}. Without a version the
+ *       newest is read. A store without versions (local files) reads the bytes there now; its refs
+ *       carry no version.</li>
+ *   <li>{@link ObjectGoneException} (permanent) when the object, the version or the bucket does not
+ *       exist, thrown by {@code open} or by the first read of the stream; any other
+ *       {@link IOException} is transient and the caller may retry.</li>
+ *   <li>The caller closes the stream, and may close it before the end. Implementations must not
+ *       buffer the whole object.</li>
  * </ul>
  */
 public interface ObjectSource {

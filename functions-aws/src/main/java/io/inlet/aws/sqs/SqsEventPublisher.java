@@ -7,8 +7,11 @@ import io.inlet.outbox.EventPublisher;
 import io.inlet.outbox.OutboxMessage;
 import io.inlet.outbox.PublishResult;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,8 +49,9 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchResultEntry;
  *       {@code publish} returns when every call has answered.</li>
  *   <li>The logical destination maps to a queue URL from configuration; an unknown destination
  *       fails just its messages.</li>
- *   <li>FIFO queues (URL ending {@code .fifo}): message group = stream id, deduplication id = event
- *       id. The messages are split into lanes by group (a group always in the same lane); lanes run
+ *   <li>FIFO queues (URL ending {@code .fifo}): message group = stream id (or, when SQS would refuse
+ *       the stream id as a group id, {@code sha256-} and its hex SHA-256: see {@link #groupId}),
+ *       deduplication id = event id. The messages are split into lanes by group (a group always in the same lane); lanes run
  *       concurrently, each lane sends its calls one after another, so a group's messages go out in
  *       order. Once a message of a group fails, the later messages of that group in this call are
  *       not sent (failed), so the group's order holds when the relay retries.</li>
@@ -319,7 +323,7 @@ public final class SqsEventPublisher implements EventPublisher, AutoCloseable {
             }
             SendMessageBatchRequestEntry.Builder entry = SendMessageBatchRequestEntry.builder()
                     .id("m" + m.outboxId()).messageBody(body).messageAttributes(attributes);
-            if (fifo) entry.messageGroupId(m.streamId()).messageDeduplicationId(m.eventId().toString());
+            if (fifo) entry.messageGroupId(groupId(m.streamId())).messageDeduplicationId(m.eventId().toString());
             return entry.build();
         }
 
@@ -369,6 +373,31 @@ public final class SqsEventPublisher implements EventPublisher, AutoCloseable {
                     .build());
         }
         return a;
+    }
+
+    /**
+     * The FIFO message group of a stream: the stream id itself when SQS takes it as one (1 to 128
+     * ASCII letters, digits and punctuation), else {@code sha256-} and the hex SHA-256 of its UTF-8
+     * bytes, the same for every message of the stream. SQS refuses any other group id, and a stream id
+     * comes from vendor data: refused, its stream would be retried and held for ever.
+     */
+    static String groupId(String streamId) {
+        if (streamId == null || isGroupId(streamId)) return streamId;
+        try {
+            return "sha256-" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(streamId.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+        }
+    }
+
+    private static boolean isGroupId(String s) {
+        if (s.isEmpty() || s.length() > 128) return false;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x21 || c > 0x7e) return false;
+        }
+        return true;
     }
 
     private static int sizeOf(SendMessageBatchRequestEntry entry) {

@@ -45,6 +45,9 @@ public final class PubSubEventPublisher implements EventPublisher, AutoCloseable
     public static final String CORRELATION_ID = "correlationId";
     public static final String TRACEPARENT = "traceparent";
 
+    /** How long {@link #close} waits for the publishers to finish what they hold. */
+    static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(10);
+
     private final Map<String, Publisher> publishers = new HashMap<>();
     private final Set<String> ordered;
     private final Duration resultTimeout;
@@ -159,14 +162,32 @@ public final class PubSubEventPublisher implements EventPublisher, AutoCloseable
         return t == null ? "unknown" : t.getClass().getSimpleName() + ": " + t.getMessage();
     }
 
+    /**
+     * Shuts every topic's publisher down, waiting at most {@link #SHUTDOWN_WAIT} in all. After an
+     * ordering key failed, the client's {@code Publisher.shutdown()} can wait for ever on messages it
+     * cancelled itself (googleapis/google-cloud-java#14001): each runs on a daemon thread of its own,
+     * so a stuck one is left behind instead of hanging the caller.
+     */
     @Override
     public void close() {
+        long until = System.nanoTime() + SHUTDOWN_WAIT.toNanos();
+        java.util.List<Thread> stopping = new java.util.ArrayList<>();
         for (Publisher p : publishers.values()) {
-            p.shutdown();
+            Thread t = new Thread(() -> {
+                p.shutdown();
+                try {
+                    p.awaitTermination(SHUTDOWN_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "inlet-pubsub-shutdown");
+            t.setDaemon(true);
+            t.start();
+            stopping.add(t);
         }
-        for (Publisher p : publishers.values()) {
+        for (Thread t : stopping) {
             try {
-                p.awaitTermination(10, TimeUnit.SECONDS);
+                t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(until - System.nanoTime())));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;

@@ -1,6 +1,7 @@
 package io.inlet.gcp.storage;
 
 import com.google.cloud.ReadChannel;
+import com.google.cloud.storage.Blob;
 import com.google.cloud.storage.BlobId;
 import com.google.cloud.storage.Storage;
 import com.google.cloud.storage.StorageException;
@@ -19,7 +20,8 @@ import java.util.Objects;
  *
  * <p>The ref's version is the GCS generation: when set, exactly that generation is read (a newer
  * upload of the key does not change what an ingestion of this generation sees). A missing object or
- * generation is {@link ObjectGoneException}, whether found missing before or while reading; every
+ * generation is {@link ObjectGoneException}, whether found missing before or while reading (so is a
+ * generation other than the one asked for, should any layer answer with one); every
  * other storage failure is an {@link IOException} the caller may retry.
  */
 public final class GcsObjectSource implements ObjectSource {
@@ -39,7 +41,15 @@ public final class GcsObjectSource implements ObjectSource {
         ReadChannel reader;
         try {
             // The metadata lookup makes "gone" a clean early answer instead of a failure on first read.
-            if (storage.get(id) == null) throw gone(ref, null);
+            Blob blob = storage.get(id);
+            if (blob == null) throw gone(ref, null);
+            // what answered must be the generation asked for: a layer that drops the generation
+            // (google-cloud-nio's test Storage does) would otherwise serve a newer upload's bytes.
+            // GCS always reports one; a store that reports none cannot be checked.
+            if (id.getGeneration() != null && blob.getGeneration() != null && !id.getGeneration().equals(blob.getGeneration())) {
+                throw gone(ref, new IllegalStateException("generation " + id.getGeneration() + " asked for, generation "
+                        + blob.getGeneration() + " answered"));
+            }
             reader = storage.reader(id);
             if (fromByte > 0) reader.seek(fromByte);
         } catch (StorageException e) {
