@@ -140,6 +140,11 @@ final class IngestCommand extends CliCommand {
                 refused.add(ref.key() + ": not a file of feed " + feed);
                 continue;
             }
+            FileReport before = loadedBeforeContentIdentity(ctx, ref, feeds, theBucket);
+            if (before != null) {
+                reports.add(before);
+                continue;
+            }
             ProgressSource source = new ProgressSource(local);
             try (ProgressBar bar = new ProgressBar(ctx.err, TerminalText.escape(ref.key()), ref.size(), source.bytes::get, ProgressBar.onTerminal())) {
                 FileReport report = TransientRetry.DEFAULT.run(() -> inlet.ingestFile(ref, source, Deadline.none()));
@@ -151,6 +156,20 @@ final class IngestCommand extends CliCommand {
                 failed.add(ref.key() + ": " + e.getMessage() + (e instanceof io.inlet.failure.RetryableException ? " (retrying may help)" : ""));
             }
         }
+    }
+
+    /**
+     * The same bytes under the same key, loaded before a local file's identity was its content (its
+     * etag was size-mtime): already completed, so nothing is loaded again. Null when there is none.
+     */
+    private static FileReport loadedBeforeContentIdentity(CliContext ctx, ObjectRef ref, FeedRegistry feeds, String bucket) {
+        if (ref.etag() == null || !ref.etag().startsWith("sha256:")) return null;
+        String sha = ref.etag().substring("sha256:".length());
+        var finished = new io.inlet.store.Transactions(ctx.dataSource()).inTransaction(c ->
+                new io.inlet.ledger.FileLedger(new io.inlet.store.Transactions(ctx.dataSource()))
+                        .completedBeforeContentIdentity(c, bucket, ref.key(), sha));
+        return finished.map(f -> new FileReport(f.fileId(), ref, feeds.matchObject(bucket, ref.key()).map(Feed::name).orElse(""),
+                FileOutcome.ALREADY_COMPLETED, f.counts(), java.time.Duration.ZERO, f.firstError(), null)).orElse(null);
     }
 
     /** {@code --take-over}: releases a dead (or, with --force, live) holder's lease, audited, and ingests the file. */

@@ -97,7 +97,7 @@ class BucketIngestTest {
             System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
             int code = InletCli.execute(args);
             String out = buf.toString(StandardCharsets.UTF_8);
-            // the session as the docs quote it (docs/operations-opsrc.md)
+            // the session as the docs quote it (docs/operations.md)
             System.err.println("$ inlet " + String.join(" ", args) + "\n" + out + "(exit " + code + ")");
             return new Run(code, out);
         } finally {

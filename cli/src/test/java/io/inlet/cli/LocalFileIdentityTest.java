@@ -103,6 +103,24 @@ class LocalFileIdentityTest {
     }
 
     @Test
+    void aFileLoadedBeforeContentIdentityIsNotLoadedAgainAfterTheUpgrade() throws Exception {
+        Path file = root.resolve("orders/old.csv");
+        Files.writeString(file, csv("1", "2"));
+        assertThat(ingest(file.toString()).code()).isZero();
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+            // as a version before issue 13 left it: the etag was size-mtime
+            st.execute("UPDATE ingested_files SET etag = '14-1733000000000' WHERE object_key = 'orders/old.csv'");
+        }
+        BucketIngestTest.Run again = ingest(file.toString());
+        assertThat(again.out()).contains("ALREADY_COMPLETED");
+        assertThat(events()).as("position ids: loading the same bytes again would have doubled them").isEqualTo(2);
+
+        Files.writeString(file, csv("1", "2", "3"));
+        assertThat(ingest(file.toString()).out()).contains(" COMPLETED");
+        assertThat(events()).as("changed bytes are still a new version").isEqualTo(5);
+    }
+
+    @Test
     void pathsAreRelativeToTheCurrentDirectoryAndKeysToTheRoot() throws Exception {
         Files.writeString(root.resolve("orders/a.csv"), csv("1"));
         BucketIngestTest.Run fromCwd = ingest(root.resolve("orders/a.csv").toString());

@@ -111,7 +111,7 @@ class OperatorCommandsTest {
         }
     }
 
-    /** Runbook "file rejected, feed fixed, reprocessed", step by step as docs/operations-oprecover.md gives it. */
+    /** Runbook "file rejected, feed fixed, reprocessed", step by step as docs/operations.md gives it. */
     @Test
     void runbookFileRejectedFeedFixedReprocessed() throws Exception {
         write("orders/2026-11-20.csv", 6, 4);
@@ -154,7 +154,7 @@ class OperatorCommandsTest {
         assertThat(query("SELECT count(*) FROM reprocess_runs")).isEqualTo("0");
     }
 
-    /** Runbook "stuck file", step by step as docs/operations-oprecover.md gives it. */
+    /** Runbook "stuck file", step by step as docs/operations.md gives it. */
     @Test
     void runbookStuckFile() throws Exception {
         Files.writeString(feeds, FEEDS.formatted(FIXED));

@@ -47,7 +47,7 @@ class OutboxReplayCommandTest {
     }
 
     /**
-     * Runbook "consumer that lost messages" (docs/operations-opinspect.md): find the first position the
+     * Runbook "consumer that lost messages" (docs/operations.md): find the first position the
      * consumer lacks, replay from it to its destination, run the relay, the consumer dedupes by id.
      */
     @Test

@@ -113,7 +113,7 @@ class RejectsCommandTest {
     }
 
     /**
-     * Runbook "vendor resending corrected rows" (docs/operations-opinspect.md), step by step: export
+     * Runbook "vendor resending corrected rows" (docs/operations.md), step by step: export
      * the rejects, correct the rows keeping their record number in _record, replay, check, replay again.
      */
     @Test

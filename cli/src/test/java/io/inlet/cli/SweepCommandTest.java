@@ -33,7 +33,7 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * {@code inlet sweep}, and the runbook procedure "missed notification" (docs/operations-opsrc.md)
+ * {@code inlet sweep}, and the runbook procedure "missed notification" (docs/operations.md)
  * followed step by step: sweep, read the report, redrive, sweep again and find nothing.
  */
 class SweepCommandTest {

@@ -450,6 +450,22 @@ public final class FileLedger {
         }
     }
 
+    /**
+     * Counts, in the caller's transaction, resolved rejects of each file that retention deleted
+     * ({@code purged}: file id -> rows), so that check 02 still balances.
+     */
+    public void countPurgedRejects(Connection c, java.util.Map<Long, Long> purged) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "UPDATE ingested_files SET rejects_purged = rejects_purged + ? WHERE file_id = ?")) {
+            for (var e : purged.entrySet()) {
+                ps.setLong(1, e.getValue());
+                ps.setLong(2, e.getKey());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
     private static final String RELEASE = FileStatus.inSql("""
             UPDATE ingested_files SET lease_expires_at = now()
             WHERE file_id = ? AND lease_owner = ? AND status = {IN_PROGRESS}""");
@@ -492,6 +508,28 @@ public final class FileLedger {
         int end = MAX_FAILURE_LENGTH;
         if (Character.isHighSurrogate(reason.charAt(end - 1))) end--;
         return reason.substring(0, end) + "... (" + (reason.length() - end) + " more characters)";
+    }
+
+    /**
+     * A local file loaded before its identity was its content (its etag was size-mtime until issue 13):
+     * the COMPLETED row of the same bucket and key whose content has this SHA-256, so that the first
+     * run after the upgrade does not load the same bytes again as a new version.
+     */
+    public Optional<Claim.Finished> completedBeforeContentIdentity(Connection c, String bucket, String key, String sha256)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(FileStatus.inSql("""
+                SELECT file_id, records_read, appended, duplicate, conflict, rejected, first_error FROM ingested_files
+                WHERE bucket = ? AND object_key = ? AND content_sha256 = ? AND status = {COMPLETED}
+                  AND etag NOT LIKE 'sha256:%' ORDER BY file_id LIMIT 1"""))) {
+            ps.setString(1, bucket);
+            ps.setString(2, key);
+            ps.setString(3, sha256);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) return Optional.empty();
+                return Optional.of(new Claim.Finished(rs.getLong(1), FileStatus.COMPLETED,
+                        new Counts(rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5), rs.getLong(6)), rs.getString(7)));
+            }
+        }
     }
 
     /** A completed file with the same content under another identity, if any. */

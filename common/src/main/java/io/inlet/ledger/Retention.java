@@ -86,12 +86,26 @@ public final class Retention {
             long total = 0;
             int batches = 0;
             while (true) {
+                boolean rejects = t.table().equals("rejected_records");
                 int n = tx.inTransaction(c -> {
                     try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + t.table() + " WHERE ctid = ANY (ARRAY("
-                            + "SELECT ctid FROM " + t.table() + " WHERE " + t.condition() + " LIMIT ? FOR UPDATE SKIP LOCKED))")) {
+                            + "SELECT ctid FROM " + t.table() + " WHERE " + t.condition() + " LIMIT ? FOR UPDATE SKIP LOCKED))"
+                            + (rejects ? " RETURNING file_id" : ""))) {
                         ps.setString(1, age);
                         ps.setInt(2, request.batchSize());
-                        return ps.executeUpdate();
+                        if (!rejects) return ps.executeUpdate();
+                        // a file's deleted rejects are counted on its ledger row in the same transaction (check 02)
+                        java.util.Map<Long, Long> perFile = new java.util.HashMap<>();
+                        int deleted = 0;
+                        try (ResultSet rs = ps.executeQuery()) {
+                            while (rs.next()) {
+                                deleted++;
+                                long fileId = rs.getLong(1);
+                                if (!rs.wasNull()) perFile.merge(fileId, 1L, Long::sum);
+                            }
+                        }
+                        new FileLedger(tx).countPurgedRejects(c, perFile);
+                        return deleted;
                     }
                 });
                 if (n == 0) break;

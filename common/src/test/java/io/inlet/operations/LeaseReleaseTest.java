@@ -62,7 +62,7 @@ class LeaseReleaseTest {
         assertThat(inlet.ingestFile(ref, fx.source, Deadline.none()).outcome()).isEqualTo(FileOutcome.IN_PROGRESS_ELSEWHERE);
     }
 
-    /** Runbook "stuck file", as docs/operations-oprecover.md tells it. */
+    /** Runbook "stuck file", as docs/operations.md tells it. */
     @Test
     void aStuckFileIsUnlockedWithForceAuditedAndTheNextRunLoadsItAtOnce() throws Exception {
         Inlet inlet = fx.inlet(OpsFixture.FIXED, "cli");

@@ -34,7 +34,7 @@ class ReprocessTest {
         return inlet.reprocess(new Reprocessing.Request(fileId, "alice", reason), SourceResolver.always(fx.source), Deadline.none());
     }
 
-    /** Runbook "file rejected, feed fixed, reprocessed", as docs/operations-oprecover.md tells it. */
+    /** Runbook "file rejected, feed fixed, reprocessed", as docs/operations.md tells it. */
     @Test
     void aRejectedFileIsLoadedWhenReprocessedAfterTheFeedFixAndTheRunIsAudited() throws Exception {
         ObjectRef ref = fx.write("strict/2026-11-20.csv", 5, 3);

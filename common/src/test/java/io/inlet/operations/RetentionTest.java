@@ -48,7 +48,8 @@ class RetentionTest {
         Retention.Report report = purge(true, 2);
         assertThat(report.purged()).extracting(Retention.Purged::table, Retention.Purged::count)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("processed_messages", 5L),
-                        org.assertj.core.groups.Tuple.tuple("outbox", 5L));
+                        org.assertj.core.groups.Tuple.tuple("outbox", 5L),
+                        org.assertj.core.groups.Tuple.tuple("rejected_records", 0L));
         assertThat(fx.count("SELECT count(*) FROM outbox")).isEqualTo(12);
         assertThat(fx.count("SELECT count(*) FROM processed_messages")).isEqualTo(9);
     }
@@ -58,7 +59,8 @@ class RetentionTest {
         Retention.Report report = purge(false, 2);
         assertThat(report.purged()).extracting(Retention.Purged::table, Retention.Purged::count, Retention.Purged::batches)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("processed_messages", 5L, 3),
-                        org.assertj.core.groups.Tuple.tuple("outbox", 5L, 3));
+                        org.assertj.core.groups.Tuple.tuple("outbox", 5L, 3),
+                        org.assertj.core.groups.Tuple.tuple("rejected_records", 0L, 0));
         assertThat(fx.count("SELECT count(*) FROM order_events")).as("never events").isEqualTo(12);
         assertThat(fx.count("SELECT count(*) FROM outbox WHERE published_at IS NULL")).as("never unpublished rows").isEqualTo(4);
         assertThat(fx.count("SELECT count(*) FROM outbox WHERE published_at IS NOT NULL")).isEqualTo(3);
@@ -68,23 +70,35 @@ class RetentionTest {
     }
 
     @Test
-    void rejectsArePurgedOnlyOnceResolvedAndOnlyWhereTheSchemaKnowsResolution() throws Exception {
-        inlet.ingestFile(fx.write("orders/bad.csv", 3, 1, 2, 3), fx.source, Deadline.none()); // 3 rejects... with the fixed feed none
+    void onlyOldResolvedRejectsGoAndTheirFileStillBalances() throws Exception {
+        inlet.ingestFile(fx.write("orders/bad.csv", 3, 1, 2, 3), fx.source, Deadline.none());
+        long fileId = fx.count("SELECT min(file_id) FROM ingested_files");
         fx.execute("""
                 INSERT INTO rejected_records (file_id, feed, record_number, kind, reason, recorded_at)
-                SELECT (SELECT min(file_id) FROM ingested_files), 'orders', 100 + i, 'INVALID', 'old', now() - interval '300 days'
-                  FROM generate_series(1, 4) i""");
-        Retention.Report withoutColumn = purge(false, 10);
-        assertThat(withoutColumn.skipped()).singleElement().asString().contains("resolved_at");
-        assertThat(fx.count("SELECT count(*) FROM rejected_records")).isEqualTo(4);
+                SELECT %d, 'orders', 100 + i, 'INVALID', 'old', now() - interval '300 days'
+                  FROM generate_series(1, 4) i""".formatted(fileId));
+        fx.execute("UPDATE ingested_files SET rejected = rejected + 4 WHERE file_id = " + fileId);
+        // resolved by a replay long ago (101, 102), lately (103), never (104)
+        fx.execute("""
+                INSERT INTO reject_replays (file_id, feed, corrected_name, corrected_sha256, actor, reason, rows_read, appended,
+                                            already_stored, conflict, still_invalid, resolved)
+                VALUES (%d, 'orders', 'c.csv', 'ab', 'ops', 'test', 3, 3, 0, 0, 0, 3)""".formatted(fileId));
+        long replay = fx.count("SELECT max(replay_id) FROM reject_replays");
+        fx.execute("UPDATE rejected_records SET resolved_at = now() - interval '120 days', resolved_by_replay = " + replay
+                + " WHERE record_number IN (101, 102)");
+        fx.execute("UPDATE rejected_records SET resolved_at = now() - interval '10 days', resolved_by_replay = " + replay
+                + " WHERE record_number = 103");
 
-        // once rejects can be resolved (rejects replay), resolved old ones go, unresolved ones stay
-        fx.execute("ALTER TABLE rejected_records ADD COLUMN resolved_at timestamptz");
-        fx.execute("UPDATE rejected_records SET resolved_at = now() - interval '120 days' WHERE record_number IN (101, 102)");
-        fx.execute("UPDATE rejected_records SET resolved_at = now() - interval '10 days' WHERE record_number = 103");
-        Retention.Report withColumn = purge(false, 10);
-        assertThat(withColumn.skipped()).isEmpty();
-        assertThat(fx.rows("SELECT record_number::text FROM rejected_records ORDER BY 1")).containsExactly("103", "104");
+        Retention.Report report = purge(false, 1);
+        assertThat(report.skipped()).isEmpty();
+        assertThat(report.purged()).filteredOn(p -> p.table().equals("rejected_records"))
+                .extracting(Retention.Purged::count, Retention.Purged::batches)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(2L, 2));
+        assertThat(fx.rows("SELECT record_number::text FROM rejected_records WHERE record_number > 100 ORDER BY 1"))
+                .containsExactly("103", "104");
+        assertThat(fx.count("SELECT rejects_purged FROM ingested_files WHERE file_id = " + fileId)).isEqualTo(2);
+        assertThat(fx.rows(new String(getClass().getResourceAsStream("/verify/02-rejections-recorded.sql").readAllBytes(),
+                java.nio.charset.StandardCharsets.UTF_8))).as("check 02 still balances after the purge").isEmpty();
     }
 
     @Test
