@@ -114,10 +114,10 @@ class ParallelInitTest {
         FunctionSettings settings = settings(E2E_FEEDS, TestDatabase.settingsFor(TestDatabase.fresh("order_events")));
         Throwable sequential = catchThrowable(() -> sequentialCore(settings));
 
-        assertThat(sequential).isExactlyInstanceOf(IllegalStateException.class)
+        assertThat(sequential).isExactlyInstanceOf(io.inlet.db.SchemaMissingException.class)
                 .hasMessage("event tables [downstream_events] named by the feeds do not exist: run `inlet migrate`");
         assertThatThrownBy(() -> FunctionEnvironment.fromSettings(settings))
-                .isExactlyInstanceOf(IllegalStateException.class)
+                .isExactlyInstanceOf(io.inlet.db.SchemaMissingException.class)
                 .hasMessage(sequential.getMessage());
         assertNoInitThreadLeft();
     }
