@@ -30,7 +30,8 @@ import picocli.CommandLine.Parameters;
                 "Try a changed feeds file with --feeds new.yaml. Exit 0 clean, 1 when there are rejects or conflicts or the file would be rejected."})
 final class ValidateCommand extends CliCommand {
 
-    @Parameters(paramLabel = "FILE", description = "A local file (s3:// and gs:// objects: `inlet ingest`'s sources, through ObjectSource).")
+    @Parameters(paramLabel = "FILE", description = "A local file, or one bucket object: s3://B/KEY[?versionId=V], gs://B/KEY[#GENERATION] "
+            + "(read through the functions' own ObjectSource, with the identity its notification carries).")
     String file;
 
     @Option(names = "--root", paramLabel = "DIR", description = "Directory keys are relative to (default: current directory).")
@@ -45,10 +46,26 @@ final class ValidateCommand extends CliCommand {
     @Option(names = "--json", description = "One JSON document instead of the lines.")
     boolean json;
 
+    @Option(names = "--endpoint", paramLabel = "URL",
+            description = "Bucket objects: storage endpoint for an emulator or S3-compatible store (default: INLET_S3_ENDPOINT / "
+                    + "STORAGE_EMULATOR_HOST, else the cloud's).")
+    String endpoint;
+
     @Override
     int run(CliContext ctx) throws Exception {
         if (limit < 0) throw new CliException(ExitCodes.USAGE, "--limit must be 0 or more (was " + limit + ")");
         FeedRegistry feeds = ctx.feeds();
+        if (BucketUri.isBucket(file)) {
+            if (root != null || bucket != null) throw new CliException(ExitCodes.USAGE, "--root and --bucket are for local files");
+            BucketUri uri = BucketUri.parse(file);
+            try (ObjectStore store = ObjectStore.open(uri.scheme(), endpoint)) {
+                // one object: that version, else the newest under exactly this key (never a whole prefix)
+                var object = store.lister().stat(uri.bucket(), uri.path(), uri.version())
+                        .orElseThrow(() -> new CliException(ExitCodes.USAGE, "no such object: " + uri));
+                return validate(ctx, feeds, object.ref(), store.source());
+            }
+        }
+        if (endpoint != null) throw new CliException(ExitCodes.USAGE, "--endpoint is for s3:// and gs:// objects");
         Path base = (root == null ? Path.of("") : root).toAbsolutePath().normalize();
         Path path = base.resolve(file).normalize();
         if (!Files.isRegularFile(path)) throw new CliException(ExitCodes.USAGE, "no file " + file + " (under " + base + ")");

@@ -232,6 +232,33 @@ class BucketIngestTest {
                 "--database-url", url).code()).isEqualTo(ExitCodes.USAGE);
     }
 
+    /** `inlet validate s3://...`: the dry run reads the object through the functions' source, writes nothing, and knows the ledger's row. */
+    @Test
+    void validateOfABucketObjectWritesNothingAndSeesWhatIngestWouldDo() throws Exception {
+        String bucket = "validate-drop";
+        s3.createBucket(b -> b.bucket(bucket));
+        s3.putObject(b -> b.bucket(bucket).key("orders/v.csv"), RequestBody.fromString(csv("v1", "v2") + "x,not-a-time\n"));
+        Path f = feeds(bucket);
+        Run before = run("validate", "s3://" + bucket + "/orders/v.csv", "--endpoint", endpoint, "--feeds", f.toString(),
+                "--database-url", url, "--json");
+        JsonNode dry = JSON.readTree(before.out());
+        assertThat(before.code()).as(before.out()).isEqualTo(1); // one reject is a finding
+        assertThat(dry.get("wouldAppend").asLong()).isEqualTo(2);
+        assertThat(dry.get("rejects")).hasSize(1);
+        assertThat(scalar("SELECT count(*) FROM order_events")).as("a dry run writes nothing").isZero();
+        assertThat(scalar("SELECT count(*) FROM ingested_files")).isZero();
+
+        assertThat(run("ingest", "s3://" + bucket + "/orders/v.csv", "--endpoint", endpoint, "--feeds", f.toString(),
+                "--database-url", url).code()).as("a completed file with a reject is no failure of ingest").isZero();
+        JsonNode after = JSON.readTree(run("validate", "s3://" + bucket + "/orders/v.csv", "--endpoint", endpoint, "--feeds",
+                f.toString(), "--database-url", url, "--json").out());
+        assertThat(after.get("ledger").asText()).as("the same identity as the ingest: the ledger's row").isEqualTo("COMPLETED");
+        assertThat(after.get("wouldAppend").asLong()).isZero();
+        assertThat(after.get("duplicates").asLong()).isEqualTo(2);
+        assertThat(run("validate", "s3://" + bucket + "/orders/none.csv", "--endpoint", endpoint, "--feeds", f.toString(),
+                "--database-url", url).code()).as("no such object").isEqualTo(2);
+    }
+
     @Test
     void manyObjectsAtOnceEachGetItsReport() throws Exception {
         String bucket = "many-drop";
