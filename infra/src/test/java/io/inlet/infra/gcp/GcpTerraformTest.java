@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.inlet.infra.gcp.TerraformConfiguration.Resource;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,14 +15,14 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The GCP Terraform (infra/gcp), as HashiCorp's parser reads it. */
+/** The GCP Terraform module (infra/gcp/modules/inlet), as HashiCorp's parser reads it. */
 class GcpTerraformTest {
 
     private static TerraformConfiguration config;
 
     @BeforeAll
     static void parse() throws Exception {
-        config = TerraformConfiguration.parse(TerraformConfiguration.gcpDirectory());
+        config = TerraformConfiguration.parse(TerraformConfiguration.moduleDirectory());
     }
 
     @Test
@@ -204,8 +203,8 @@ class GcpTerraformTest {
 
     @Test
     void terraformFmtFindsNothingToChange() throws IOException, InterruptedException {
-        Path terraform = Path.of("/usr/local/bin/terraform");
-        assumeTrue(Files.isExecutable(terraform), "terraform not installed at /usr/local/bin: fmt check skipped");
+        Path terraform = TerraformExampleTest.terraformBinary();
+        assumeTrue(terraform != null, "no terraform on PATH: fmt check skipped");
 
         Process process = new ProcessBuilder(terraform.toString(), "fmt", "-check", "-recursive", "-diff",
                 TerraformConfiguration.gcpDirectory().toString())

@@ -61,8 +61,33 @@ final class TerraformConfiguration {
         return new TerraformConfiguration(files);
     }
 
+    /** infra/gcp: the module and its examples. */
     static Path gcpDirectory() {
         return Path.of(System.getProperty("inlet.infra.gcp.dir", "gcp"));
+    }
+
+    /** The reusable module: every resource, no provider configuration. */
+    static Path moduleDirectory() {
+        return gcpDirectory().resolve("modules/inlet");
+    }
+
+    /** The root configuration that configures the provider and calls the module. */
+    static Path exampleDirectory() {
+        return gcpDirectory().resolve("examples/basic");
+    }
+
+    /** Every top-level block of that kind ({@code provider}, {@code module}, {@code terraform}, ...) of every file. */
+    List<JsonNode> blocks(String kind) {
+        List<JsonNode> out = new ArrayList<>();
+        files.values().forEach(file -> {
+            JsonNode blocks = file.path(kind);
+            if (blocks.isArray()) {
+                blocks.forEach(out::add);
+            } else if (!blocks.isMissingNode()) {
+                out.add(blocks);
+            }
+        });
+        return out;
     }
 
     List<String> fileNames() {

@@ -3,6 +3,9 @@ package io.inlet.infra.aws;
 import java.util.List;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.services.ec2.FlowLogDestination;
+import software.amazon.awscdk.services.ec2.FlowLogOptions;
+import software.amazon.awscdk.services.ec2.FlowLogTrafficType;
 import software.amazon.awscdk.services.ec2.GatewayVpcEndpointAwsService;
 import software.amazon.awscdk.services.ec2.GatewayVpcEndpointOptions;
 import software.amazon.awscdk.services.ec2.ISecurityGroup;
@@ -25,6 +28,8 @@ import software.amazon.awscdk.services.rds.DatabaseProxy;
 import software.amazon.awscdk.services.rds.DatabaseProxyOptions;
 import software.amazon.awscdk.services.rds.PostgresEngineVersion;
 import software.amazon.awscdk.services.rds.PostgresInstanceEngineProps;
+import software.amazon.awscdk.services.logs.LogGroup;
+import software.amazon.awscdk.services.logs.RetentionDays;
 import software.amazon.awscdk.services.secretsmanager.ISecret;
 import software.amazon.awscdk.services.secretsmanager.Secret;
 import software.constructs.Construct;
@@ -48,7 +53,7 @@ public final class DatabaseAccess extends Construct {
     private final ISecret secret;
     private final InletFunction.Network network;
 
-    public DatabaseAccess(Construct scope, String id, DatabaseSpec spec) {
+    public DatabaseAccess(Construct scope, String id, DatabaseSpec spec, RetentionDays logRetention) {
         super(scope, id);
         if (spec instanceof DatabaseSpec.Existing existing) {
             this.jdbcUrl = existing.jdbcUrl();
@@ -63,6 +68,14 @@ public final class DatabaseAccess extends Construct {
                             .name("isolated").subnetType(SubnetType.PRIVATE_ISOLATED).cidrMask(24).build()))
                     .build();
             SubnetSelection isolated = SubnetSelection.builder().subnetType(SubnetType.PRIVATE_ISOLATED).build();
+            // Flow logs (accepted and rejected traffic) to a log group with the functions' retention.
+            vpc.addFlowLog("FlowLog", FlowLogOptions.builder()
+                    .destination(FlowLogDestination.toCloudWatchLogs(LogGroup.Builder.create(this, "FlowLogs")
+                            .retention(logRetention)
+                            .removalPolicy(RemovalPolicy.DESTROY)
+                            .build()))
+                    .trafficType(FlowLogTrafficType.ALL)
+                    .build());
             vpc.addGatewayEndpoint("S3", GatewayVpcEndpointOptions.builder().service(GatewayVpcEndpointAwsService.S3).build());
             vpc.addInterfaceEndpoint("Sqs", InterfaceVpcEndpointOptions.builder()
                     .service(InterfaceVpcEndpointAwsService.SQS).subnets(isolated).build());
@@ -95,6 +108,8 @@ public final class DatabaseAccess extends Construct {
                     .secrets(List.of(instance.getSecret()))
                     .requireTls(true)
                     .build());
+            // instance.getSecret() is the secret's target attachment; the generated secret itself is the child "Secret"
+            InletNagPolicy.createdDatabase(instance, instance.getNode().findChild("Secret"), vpc, created.multiAz());
             proxy.getConnections().allowFrom(functions, Port.tcp(POSTGRES_PORT), "Inlet functions to RDS Proxy");
             this.jdbcUrl = "jdbc:postgresql://" + proxy.getEndpoint() + ":" + POSTGRES_PORT + "/" + DATABASE_NAME + "?sslmode=require";
             this.user = MASTER_USER;

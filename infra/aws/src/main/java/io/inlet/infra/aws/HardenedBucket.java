@@ -5,6 +5,7 @@ import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.services.s3.BlockPublicAccess;
 import software.amazon.awscdk.services.s3.Bucket;
 import software.amazon.awscdk.services.s3.BucketEncryption;
+import software.amazon.awscdk.services.s3.IBucket;
 import software.amazon.awscdk.services.s3.LifecycleRule;
 import software.amazon.awscdk.services.s3.ObjectOwnership;
 import software.constructs.Construct;
@@ -19,7 +20,9 @@ final class HardenedBucket {
     private HardenedBucket() {
     }
 
-    static Bucket create(Construct scope, String id, String bucketName, List<LifecycleRule> lifecycle, boolean eventBridge) {
+    /** @param accessLogs where the bucket's server access logs go (under {@code id/}), or {@code null} for the log bucket itself */
+    static Bucket create(Construct scope, String id, String bucketName, List<LifecycleRule> lifecycle, boolean eventBridge,
+                         IBucket accessLogs) {
         return Bucket.Builder.create(scope, id)
                 .bucketName(bucketName)
                 // Versioning gives every write its own identity (key + versionId): one notification, one ingestion.
@@ -31,6 +34,8 @@ final class HardenedBucket {
                 .minimumTlsVersion(1.2)
                 .eventBridgeEnabled(eventBridge)
                 .lifecycleRules(lifecycle)
+                .serverAccessLogsBucket(accessLogs)
+                .serverAccessLogsPrefix(accessLogs == null ? null : id + "/")
                 // Vendor files are the source of truth for replays: never deleted with the stack.
                 .removalPolicy(RemovalPolicy.RETAIN)
                 .build();

@@ -1,6 +1,9 @@
 package io.inlet.infra.aws;
 
+import io.github.cdklabs.cdknag.AwsSolutionsChecks;
+import io.github.cdklabs.cdknag.NagPackProps;
 import software.amazon.awscdk.App;
+import software.amazon.awscdk.Aspects;
 import software.amazon.awscdk.Environment;
 import software.amazon.awscdk.StackProps;
 import software.amazon.awscdk.Tags;
@@ -28,6 +31,10 @@ public final class InletApp {
                         .region(System.getenv("CDK_DEFAULT_REGION"))
                         .build())
                 .build(), settings);
+        if (Boolean.parseBoolean(String.valueOf(app.getNode().tryGetContext("nag")))) {
+            // `cdk synth -c nag=true`: the AwsSolutions checks as at test time; findings are printed as errors and fail the synth.
+            Aspects.of(app).add(new AwsSolutionsChecks(NagPackProps.builder().verbose(true).build()));
+        }
         Tags.of(stack).add("app", "inlet");
         Tags.of(stack).add("inlet:channel", settings.channel());
         app.synth();

@@ -55,6 +55,7 @@ public final class InletStack extends Stack {
     private final Map<String, Bucket> vendorBuckets = new LinkedHashMap<>();
     private final Map<String, QueueWithDeadLetter> destinations = new LinkedHashMap<>();
     private final Map<String, QueueWithDeadLetter> inboundQueues = new LinkedHashMap<>();
+    private final List<InletFunction> functions = new ArrayList<>();
     private QueueWithDeadLetter ingestQueue;
     private InletFunction queueConsumer;
     private InletFunction relay;
@@ -62,21 +63,32 @@ public final class InletStack extends Stack {
 
     public InletStack(Construct scope, String id, StackProps props, InletSettings settings) {
         super(scope, id, props);
+        // Server access logs are delivered under a bucket policy for logging.s3.amazonaws.com, not the
+        // LogDeliveryWrite ACL, which ACL-less buckets (BUCKET_OWNER_ENFORCED) cannot carry.
+        getNode().setContext("@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy", true);
         this.settings = settings;
         Code code = Code.fromAsset(settings.functionsAsset());
-        DatabaseAccess database = new DatabaseAccess(this, "Database", settings.database());
+        DatabaseAccess database = new DatabaseAccess(this, "Database", settings.database(), settings.logRetention());
         this.alarms = new InletAlarms(this, "Alarms", settings.alarmEmail());
 
+        // Server access logs of every bucket (who read or wrote which vendor file), kept ACCESS_LOG_DAYS.
+        Bucket accessLogs = HardenedBucket.create(this, "AccessLogs", null, List.of(LifecycleRule.builder()
+                .id("expire-access-logs")
+                .expiration(Duration.days(ACCESS_LOG_DAYS))
+                .noncurrentVersionExpiration(Duration.days(1))
+                .abortIncompleteMultipartUploadAfter(Duration.days(1))
+                .build()), false, null);
+        InletNagPolicy.accessLogBucket(accessLogs);
         for (VendorBucketSpec spec : settings.vendorBuckets()) {
             vendorBuckets.put(spec.id(), HardenedBucket.create(this, spec.id(), spec.bucketName(), vendorLifecycle(),
-                    settings.objectDelivery() == ObjectDelivery.EVENTBRIDGE));
+                    settings.objectDelivery() == ObjectDelivery.EVENTBRIDGE, accessLogs));
         }
         Bucket claimChecks = HardenedBucket.create(this, "ClaimChecks", null, List.of(LifecycleRule.builder()
                 .id("expire-claim-checks")
                 .expiration(Duration.days(settings.claimCheckExpirationDays()))
                 .noncurrentVersionExpiration(Duration.days(1))
                 .abortIncompleteMultipartUploadAfter(Duration.days(1))
-                .build()), false);
+                .build()), false, accessLogs);
 
         int destinationVisibility = settings.visibilityTimeoutSeconds(settings.destinationConsumerTimeoutSeconds());
         for (QueueSpec spec : settings.destinations()) {
@@ -93,6 +105,7 @@ public final class InletStack extends Stack {
         sweep(code, environment, database);
         alarms.outboxLag(settings.outboxLagAlarmSeconds());
         alarms.outboxBlocked(settings.relayMaxAttempts());
+        acceptNagFindings(database, claimChecks);
 
         CfnOutput.Builder.create(this, "AlarmTopicArn").value(alarms.topic().getTopicArn()).build();
         CfnOutput.Builder.create(this, "ClaimCheckBucketName").value(claimChecks.getBucketName()).build();
@@ -101,6 +114,23 @@ public final class InletStack extends Stack {
         destinations.forEach((name, queue) ->
                 CfnOutput.Builder.create(this, "Destination" + name.replaceAll("[^A-Za-z0-9]", "") + "QueueUrl")
                         .value(queue.queue().getQueueUrl()).build());
+    }
+
+    /** How long server access logs are kept. */
+    static final int ACCESS_LOG_DAYS = 365;
+
+    /** The AwsSolutions findings this stack accepts, each with its reason ({@link InletNagPolicy}). */
+    private void acceptNagFindings(DatabaseAccess database, Bucket claimChecks) {
+        List<String> objectWildcards = new ArrayList<>();
+        for (VendorBucketSpec spec : settings.vendorBuckets()) {
+            spec.prefixes().forEach(prefix -> objectWildcards.add(InletNagPolicy.objectsArn(vendorBuckets.get(spec.id()), prefix + "*")));
+        }
+        objectWildcards.add(InletNagPolicy.objectsArn(claimChecks, "*"));
+        for (InletFunction fn : functions) {
+            InletNagPolicy.function(fn, database.network() != null);
+            InletNagPolicy.objectKeysUnderPrefixes(fn, objectWildcards);
+        }
+        InletNagPolicy.bucketNotificationsHandler(this);
     }
 
     /** Objects are processed within minutes; afterwards they are kept cheaply for replays, old versions expire. */
@@ -144,6 +174,7 @@ public final class InletStack extends Stack {
                 "Inlet outbox relay: publishes committed outbox rows to the destination queues", code,
                 settings.relayTimeoutSeconds(), settings.memoryMb(), environment, settings.logRetention(),
                 InletSettings.RELAY_CONCURRENCY, database.network()));
+        functions.add(fn);
         database.secret().grantRead(fn.role());
         destinations.values().forEach(queue -> queue.queue().grantSendMessages(fn.role()));
         fn.role().addToPrincipalPolicy(PolicyStatement.Builder.create()
@@ -177,6 +208,7 @@ public final class InletStack extends Stack {
         InletFunction fn = new InletFunction(this, "Sweep", new InletFunction.Props(SWEEP_HANDLER,
                 "Inlet missed-notification sweep: bucket listing against the file ledger", code,
                 900, settings.memoryMb(), environment, settings.logRetention(), 1, database.network()));
+        functions.add(fn);
         for (VendorBucketSpec spec : settings.vendorBuckets()) {
             Bucket bucket = vendorBuckets.get(spec.id());
             fn.role().addToPrincipalPolicy(PolicyStatement.Builder.create()
@@ -281,6 +313,7 @@ public final class InletStack extends Stack {
         InletFunction fn = new InletFunction(this, id, new InletFunction.Props(handler,
                 "Inlet object ingestion (" + settings.objectDelivery() + ")", code, settings.ingestTimeoutSeconds(),
                 settings.memoryMb(), environment, settings.logRetention(), settings.concurrencyPerConsumer(), database.network()));
+        functions.add(fn);
         grantIngest(fn, database, claimChecks);
         Queue failures = failureQueue(id + "Failures");
         fn.alias().configureAsyncInvoke(EventInvokeConfigOptions.builder()
@@ -296,6 +329,7 @@ public final class InletStack extends Stack {
         InletFunction fn = new InletFunction(this, "QueueIngest", new InletFunction.Props(SQS_HANDLER,
                 "Inlet queue ingestion: S3 notifications and business events from SQS", code, settings.ingestTimeoutSeconds(),
                 settings.memoryMb(), environment, settings.logRetention(), null, database.network()));
+        functions.add(fn);
         grantIngest(fn, database, claimChecks);
         alarms.function("QueueIngest", fn);
         return fn;
@@ -379,6 +413,7 @@ public final class InletStack extends Stack {
                 .enforceSsl(true)
                 .retentionPeriod(Duration.days(14))
                 .build();
+        InletNagPolicy.failureQueue(queue);
         alarms.deadLetterQueue(id, queue);
         return queue;
     }

@@ -4,7 +4,7 @@ terraform {
   required_providers {
     google = {
       source  = "hashicorp/google"
-      version = "~> 6.0"
+      version = "~> 7.0"
     }
     archive = {
       source  = "hashicorp/archive"
@@ -17,6 +17,7 @@ terraform {
   }
 }
 
+# The one provider configuration: the module has none and inherits this one.
 provider "google" {
   project = var.project_id
   region  = var.region

@@ -37,9 +37,8 @@ variable "labels" {
 }
 
 variable "functions_jar" {
-  description = "Path of the built functions artefact (./mvnw -pl functions-gcp -am package)."
+  description = "Path of the built functions artefact, functions-gcp/target/deploy/inlet-functions-gcp.jar after ./mvnw -pl functions-gcp -am package. No default: a relative path is read from the directory terraform runs in, which the module cannot know (examples/basic builds it from path.root)."
   type        = string
-  default     = "../../functions-gcp/target/deploy/inlet-functions-gcp.jar"
 
   validation {
     condition     = endswith(var.functions_jar, ".jar")
