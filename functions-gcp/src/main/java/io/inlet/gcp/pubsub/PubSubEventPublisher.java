@@ -134,10 +134,18 @@ public final class PubSubEventPublisher implements EventPublisher, AutoCloseable
         Map<Long, String> failed = new LinkedHashMap<>();
         Map<OutboxMessage, ApiFuture<String>> pending = new LinkedHashMap<>();
         Set<Publisher> used = new HashSet<>();
+        // ordering keys whose message failed before reaching the client (which would have paused the key itself)
+        Set<java.util.List<String>> stoppedKeys = new HashSet<>();
         for (OutboxMessage m : batch) {
             Publisher publisher = publishers.get(m.destination());
             if (publisher == null) {
                 failed.put(m.outboxId(), "unknown destination '" + m.destination() + "': not in INLET_DESTINATIONS");
+                continue;
+            }
+            java.util.List<String> key = ordered.contains(m.destination()) && m.streamId() != null
+                    ? java.util.List.of(m.destination(), m.streamId()) : null;
+            if (key != null && stoppedKeys.contains(key)) {
+                failed.put(m.outboxId(), "not sent: an earlier message of stream '" + m.streamId() + "' failed");
                 continue;
             }
             PubsubMessage message;
@@ -145,6 +153,7 @@ public final class PubSubEventPublisher implements EventPublisher, AutoCloseable
                 message = toPubsub(m);
             } catch (ClaimCheckFailed | StorageException ex) {
                 failed.put(m.outboxId(), "claim check failed: " + ex.getMessage());
+                if (key != null) stoppedKeys.add(key);
                 continue;
             }
             pending.put(m, publisher.publish(message));
