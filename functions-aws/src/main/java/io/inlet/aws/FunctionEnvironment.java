@@ -10,6 +10,7 @@ import io.inlet.trigger.DeliveryHandler;
 import io.inlet.aws.s3.S3ObjectSource;
 import io.inlet.aws.sqs.ClaimCheck;
 import io.inlet.aws.sqs.Continuations;
+import io.inlet.aws.sqs.PointerResolver;
 import io.inlet.aws.sqs.SqsEventPublisher;
 import io.inlet.db.Database;
 import io.inlet.db.DatabaseSettings;
@@ -47,6 +48,7 @@ public final class FunctionEnvironment {
     // cheap: its serializers are built on first use
     private final LambdaEventJson lambdaJson = new LambdaEventJson();
     private volatile SqsBodyDecoder bodyDecoder;
+    private final PointerResolver pointers;
 
     public FunctionEnvironment(FunctionSettings settings, S3Client s3, SqsClient sqs, DataSource dataSource, Inlet inlet) {
         this.settings = settings;
@@ -55,8 +57,10 @@ public final class FunctionEnvironment {
         this.dataSource = dataSource;
         this.inlet = inlet;
         this.objectSource = new S3ObjectSource(s3);
+        this.pointers = new PointerResolver(s3, settings.pointerBuckets(), FunctionSettings.CLAIM_CHECK_ALLOWED_BUCKETS);
         this.publisher = new SqsEventPublisher(sqs, s3, settings.destinations(),
-                settings.claimCheckBucket() == null ? null : new ClaimCheck(settings.claimCheckBucket(), settings.claimCheckPrefix()),
+                settings.claimCheckBucket() == null ? null : new ClaimCheck(settings.claimCheckBucket(), settings.claimCheckPrefix(),
+                        settings.claimCheckThresholdBytes()),
                 settings.relaySendConcurrency());
     }
 
@@ -197,6 +201,11 @@ public final class FunctionEnvironment {
     }
 
     /** Decodes SQS bodies (built on first use: only the SQS handler needs it). */
+    /** Resolves inbound large-message pointers (allow-listed buckets only) before records are decoded. */
+    public PointerResolver pointers() {
+        return pointers;
+    }
+
     public SqsBodyDecoder bodyDecoder() {
         SqsBodyDecoder d = bodyDecoder;
         if (d == null) bodyDecoder = d = new SqsBodyDecoder(lambdaJson);

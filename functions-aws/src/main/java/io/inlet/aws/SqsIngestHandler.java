@@ -5,7 +5,9 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import io.inlet.aws.decode.SqsBodyDecoder;
 import io.inlet.aws.decode.SqsDelivery;
+import io.inlet.aws.sqs.PointerResolver;
 import io.inlet.aws.sqs.SqsBatch;
 import io.inlet.trigger.Delivery;
 import io.inlet.trigger.Verdict;
@@ -19,6 +21,9 @@ import org.slf4j.LoggerFactory;
  * {@link SqsBatch}'s; this handles one record:
  *
  * <ul>
+ *   <li>a large-message pointer (SQS Extended Client / Powertools format) is first resolved from S3
+ *       ({@link PointerResolver}: allow-listed buckets only); a refused pointer is given up with its reason, an
+ *       S3 failure leaves the record to come back;</li>
  *   <li>its body is decoded (S3 notification, SNS envelope, EventBridge event, {@code s3:TestEvent},
  *       or a business message) and each delivery handed to the core's {@code DeliveryHandler};</li>
  *   <li>DONE -> deleted. GAVE_UP (recorded with its reason by the handler, as on every path) -> reported
@@ -52,7 +57,19 @@ public final class SqsIngestHandler implements RequestHandler<SQSEvent, SQSBatch
     }
 
     /** @return true when the record is done with and may be deleted from the queue */
-    private static boolean process(FunctionEnvironment env, SQSMessage record, InvocationContext invocation) {
+    private static boolean process(FunctionEnvironment env, SQSMessage delivered, InvocationContext invocation) {
+        SQSMessage record = delivered;
+        PointerResolver.Resolution resolution = env.pointers().resolve(delivered);
+        if (resolution instanceof PointerResolver.Resolved resolved) {
+            record = resolved.message();
+        } else if (resolution instanceof PointerResolver.Refused refused) {
+            Delivery poison = SqsBodyDecoder.undecodable(delivered, channelOf(env, delivered), refused.reason());
+            return env.deliveries().handle(poison, invocation.deadline()).outcome() == Verdict.Outcome.DONE;
+        } else if (resolution instanceof PointerResolver.Unavailable unavailable) {
+            log.atWarn().addKeyValue("messageId", delivered.getMessageId())
+                    .log("large-message pointer not resolved, the message will be redelivered: {}", unavailable.reason());
+            return false;
+        }
         for (Delivery delivery : env.bodyDecoder().decode(record, channelOf(env, record))) {
             Verdict verdict = env.deliveries().handle(delivery, invocation.deadline());
             if (verdict.suspended()) return handOn(env, record, verdict);

@@ -10,6 +10,9 @@ import io.inlet.gcp.pubsub.PublishSettings;
 import io.inlet.gcp.storage.GcsBucketReader;
 import io.inlet.gcp.storage.GcsObjectSource;
 import io.inlet.gcp.storage.StorageFactory;
+import io.inlet.gcp.storage.GcsPointer;
+import io.inlet.gcp.storage.GcsPointerResolver;
+import io.inlet.trigger.Delivery;
 import io.inlet.failure.Deadline;
 import io.inlet.outbox.RelaySettings;
 import io.inlet.trigger.DeliveryHandler;
@@ -41,11 +44,13 @@ public final class GcpRuntime implements AutoCloseable {
     private final Inlet inlet;
     private final DeliveryHandler deliveries;
     private volatile PubSubEventPublisher publisher;
+    private final GcsPointerResolver pointers;
 
     private GcpRuntime(GcpSettings settings, Storage storage, DataSource dataSource) {
         this.settings = settings;
         this.storage = storage;
         this.objects = new GcsObjectSource(storage);
+        this.pointers = new GcsPointerResolver(storage, settings.claimCheck().pointerBuckets());
         this.inlet = Inlet.builder()
                 .dataSource(dataSource)
                 .feeds(new FeedsLocation(settings.feeds()).load(new GcsBucketReader(storage)))
@@ -114,6 +119,16 @@ public final class GcpRuntime implements AutoCloseable {
         return deliveries;
     }
 
+    /**
+     * A delivery with its large-message pointer (a {@link GcsPointer}) resolved from an allowed bucket, or
+     * given up with the reason; anything else as it came.
+     *
+     * @throws GcsPointerResolver.PayloadUnavailableException when storage fails: the message must come back
+     */
+    public Delivery resolvePointers(Delivery delivery) {
+        return pointers.resolve(delivery);
+    }
+
     /** How long this invocation may work: the configured timeout less a safety margin, from now. */
     public Deadline deadline() {
         return Deadline.after(settings.timeout(), SAFETY_MARGIN);
@@ -134,7 +149,8 @@ public final class GcpRuntime implements AutoCloseable {
                     Duration publishTimeout = settings.timeout().dividedBy(2).compareTo(PublishSettings.MIN_PUBLISH_TIMEOUT) < 0
                             ? PublishSettings.MIN_PUBLISH_TIMEOUT : settings.timeout().dividedBy(2);
                     publisher = p = new PubSubEventPublisher(settings.destinations(), settings.orderedDestinations(),
-                            PublishSettings.DEFAULTS.withPublishTimeout(publishTimeout), connection);
+                            PublishSettings.DEFAULTS.withPublishTimeout(publishTimeout), connection, settings.claimCheck(),
+                            storage);
                 }
             }
         }

@@ -1,6 +1,7 @@
 package io.inlet.gcp;
 
 import com.google.pubsub.v1.TopicName;
+import io.inlet.gcp.storage.GcsClaimCheck;
 import io.inlet.trigger.EnvironmentVariables;
 import io.inlet.trigger.FeedsLocation;
 import io.inlet.trigger.SettingException;
@@ -24,16 +25,26 @@ import java.util.Set;
  * @param channel             INLET_CHANNEL: the message channel, or null to use the topic/subscription name
  * @param emulatorHost        PUBSUB_EMULATOR_HOST: {@code host:port} of a Pub/Sub emulator, or null
  * @param timeout             INLET_TIMEOUT_SECONDS: the function's configured timeout (default 60 s)
+ * @param claimCheck          INLET_CLAIM_CHECK_*: GCS claim checks for large Pub/Sub messages, both ways
  */
 public record GcpSettings(String feeds, String databaseUrl, String databaseUser, String databasePassword,
                           Map<String, TopicName> destinations, Set<String> orderedDestinations, String channel,
-                          String emulatorHost, Duration timeout) {
+                          String emulatorHost, Duration timeout, GcsClaimCheck claimCheck) {
 
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
 
     public GcpSettings {
         destinations = Map.copyOf(destinations);
         orderedDestinations = Set.copyOf(orderedDestinations);
+        claimCheck = claimCheck == null ? GcsClaimCheck.NONE : claimCheck;
+    }
+
+    /** Settings without claim checks. */
+    public GcpSettings(String feeds, String databaseUrl, String databaseUser, String databasePassword,
+                       Map<String, TopicName> destinations, Set<String> orderedDestinations, String channel,
+                       String emulatorHost, Duration timeout) {
+        this(feeds, databaseUrl, databaseUser, databasePassword, destinations, orderedDestinations, channel, emulatorHost,
+                timeout, GcsClaimCheck.NONE);
     }
 
     /** Reads and validates the variables; throws {@link SettingException} naming the first wrong one. */
@@ -61,7 +72,8 @@ public record GcpSettings(String feeds, String databaseUrl, String databaseUser,
         return new GcpSettings(feeds.location(), url, env.optional(EnvironmentVariables.DATABASE_USER),
                 env.optional(EnvironmentVariables.DATABASE_PASSWORD), destinations, ordered,
                 env.optional(EnvironmentVariables.CHANNEL), emulator,
-                Duration.ofSeconds(env.integer("INLET_TIMEOUT_SECONDS", (int) DEFAULT_TIMEOUT.toSeconds(), 1, 3600)));
+                Duration.ofSeconds(env.integer("INLET_TIMEOUT_SECONDS", (int) DEFAULT_TIMEOUT.toSeconds(), 1, 3600)),
+                GcsClaimCheck.fromEnvironment(env));
     }
 
     private static Map<String, TopicName> destinations(EnvironmentVariables env) {

@@ -4,6 +4,8 @@ import com.google.cloud.functions.CloudEventsFunction;
 import io.cloudevents.CloudEvent;
 import io.inlet.failure.RetryableException;
 import io.inlet.gcp.decode.MessagePublishedDecoder;
+import io.inlet.gcp.storage.GcsPointerResolver;
+import io.inlet.trigger.Delivery;
 import io.inlet.trigger.Verdict;
 import java.util.function.Supplier;
 
@@ -31,7 +33,13 @@ public final class PubSubEventFunction implements CloudEventsFunction {
     @Override
     public void accept(CloudEvent event) {
         GcpRuntime runtime = this.runtime.get();
-        Verdict verdict = runtime.deliveries().handle(MessagePublishedDecoder.decode(event, runtime.settings().channel()), runtime.deadline());
+        Delivery delivery;
+        try {
+            delivery = runtime.resolvePointers(MessagePublishedDecoder.decode(event, runtime.settings().channel()));
+        } catch (GcsPointerResolver.PayloadUnavailableException e) {
+            throw new RetryableException(e.getMessage());
+        }
+        Verdict verdict = runtime.deliveries().handle(delivery, runtime.deadline());
         if (!verdict.acknowledges()) throw new RetryableException(verdict.detail());
     }
 }

@@ -7,6 +7,8 @@ import com.google.cloud.functions.HttpRequest;
 import com.google.cloud.functions.HttpResponse;
 import io.inlet.gcp.decode.PushDelivery;
 import io.inlet.gcp.decode.PushEnvelopeDecoder;
+import io.inlet.gcp.storage.GcsPointerResolver;
+import io.inlet.trigger.Delivery;
 import io.inlet.trigger.Verdict;
 import java.io.IOException;
 import java.io.Writer;
@@ -45,7 +47,15 @@ public final class PubSubPushFunction implements HttpFunction {
             return;
         }
         PushDelivery delivery = PushEnvelopeDecoder.decode(request.getInputStream().readAllBytes(), runtime.settings().channel());
-        Verdict verdict = runtime.deliveries().handle(delivery.content(), runtime.deadline());
+        Delivery content;
+        try {
+            content = runtime.resolvePointers(delivery.content());
+        } catch (GcsPointerResolver.PayloadUnavailableException e) {
+            write(response, 503, JSON.createObjectNode().put("result", "retry").put("detail", e.getMessage())
+                    .put("deliveryAttempt", delivery.deliveryAttempt()));
+            return;
+        }
+        Verdict verdict = runtime.deliveries().handle(content, runtime.deadline());
         ObjectNode body = JSON.createObjectNode().put("detail", verdict.detail()).put("deliveryAttempt", delivery.deliveryAttempt());
         switch (verdict.outcome()) {
             case DONE -> write(response, 200, body.put("result", "done"));

@@ -6,6 +6,8 @@ import io.inlet.trigger.FeedsLocation;
 import io.inlet.trigger.SettingException;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Everything the functions read from their environment, validated once at cold start. A wrong or
@@ -25,11 +27,17 @@ import java.util.Map;
  * @param safetyMargin      INLET_SAFETY_MARGIN_MS (default 10000): stop taking work this long before the timeout
  * @param relaySendConcurrency INLET_RELAY_SEND_CONCURRENCY (default 8, 1..64): SendMessageBatch calls the relay
  *                          keeps in flight for one claimed batch
+ * @param claimCheckThresholdBytes INLET_CLAIM_CHECK_THRESHOLD_BYTES (default 262144, 1..1048576): an outbox message
+ *                          (body plus attributes) larger than this goes as a claim check
+ * @param claimCheckAllowedBuckets INLET_CLAIM_CHECK_ALLOWED_BUCKETS: comma-separated buckets an inbound
+ *                          large-message pointer may name (the claim-check bucket is always allowed); a pointer to
+ *                          any other bucket is given up, never fetched
  */
 public record FunctionSettings(String feeds, String databaseUrl, String databaseUser, String databasePassword,
                                String databaseSecretArn, Map<String, String> destinations, String claimCheckBucket,
                                String claimCheckPrefix, String channel, Duration safetyMargin,
-                               int relaySendConcurrency) {
+                               int relaySendConcurrency, int claimCheckThresholdBytes,
+                               Set<String> claimCheckAllowedBuckets) {
 
     public static final String FEEDS = EnvironmentVariables.FEEDS;
     public static final String DATABASE_URL = EnvironmentVariables.DATABASE_URL;
@@ -42,9 +50,27 @@ public record FunctionSettings(String feeds, String databaseUrl, String database
     public static final String CHANNEL = EnvironmentVariables.CHANNEL;
     public static final String SAFETY_MARGIN_MS = "INLET_SAFETY_MARGIN_MS";
     public static final String RELAY_SEND_CONCURRENCY = "INLET_RELAY_SEND_CONCURRENCY";
+    public static final String CLAIM_CHECK_THRESHOLD_BYTES = "INLET_CLAIM_CHECK_THRESHOLD_BYTES";
+    public static final String CLAIM_CHECK_ALLOWED_BUCKETS = "INLET_CLAIM_CHECK_ALLOWED_BUCKETS";
 
     public FunctionSettings {
         destinations = Map.copyOf(destinations);
+        claimCheckAllowedBuckets = Set.copyOf(claimCheckAllowedBuckets);
+    }
+
+    /** Settings with the default claim-check threshold and no other bucket allowed for inbound pointers. */
+    public FunctionSettings(String feeds, String databaseUrl, String databaseUser, String databasePassword,
+                            String databaseSecretArn, Map<String, String> destinations, String claimCheckBucket,
+                            String claimCheckPrefix, String channel, Duration safetyMargin, int relaySendConcurrency) {
+        this(feeds, databaseUrl, databaseUser, databasePassword, databaseSecretArn, destinations, claimCheckBucket,
+                claimCheckPrefix, channel, safetyMargin, relaySendConcurrency, SqsEventPublisher.MAX_MESSAGE_BYTES, Set.of());
+    }
+
+    /** The buckets an inbound pointer may name: the allow-list plus the claim-check bucket. */
+    public Set<String> pointerBuckets() {
+        Set<String> out = new TreeSet<>(claimCheckAllowedBuckets);
+        if (claimCheckBucket != null) out.add(claimCheckBucket);
+        return out;
     }
 
     public static FunctionSettings fromEnvironment(Map<String, String> variables) {
@@ -76,7 +102,10 @@ public record FunctionSettings(String feeds, String databaseUrl, String database
                 env.optional(CLAIM_CHECK_BUCKET), prefix == null ? "claim-checks/" : prefix, env.optional(CHANNEL),
                 env.millis(SAFETY_MARGIN_MS, Duration.ofSeconds(10)),
                 env.integer(RELAY_SEND_CONCURRENCY, SqsEventPublisher.DEFAULT_SEND_CONCURRENCY, 1,
-                        SqsEventPublisher.MAX_SEND_CONCURRENCY));
+                        SqsEventPublisher.MAX_SEND_CONCURRENCY),
+                env.integer(CLAIM_CHECK_THRESHOLD_BYTES, SqsEventPublisher.MAX_MESSAGE_BYTES, 1,
+                        SqsEventPublisher.SQS_MAX_MESSAGE_BYTES),
+                env.names(CLAIM_CHECK_ALLOWED_BUCKETS));
     }
 
     static Map<String, String> destinations(EnvironmentVariables env) {

@@ -50,13 +50,21 @@ public final class SqsBodyDecoder {
      */
     public List<Delivery> decode(SQSMessage message, String channel) {
         String body = message.getBody() == null ? "" : message.getBody();
-        SqsDelivery facts = SqsDelivery.of(message);
-        // what is recorded if the message fails permanently: the body as it came, with its receive count
-        InboundMessage original = new InboundMessage(message.getMessageId(), channel, body,
-                Map.of("receiveCount", Integer.toString(facts.receiveCount())));
+        InboundMessage original = original(message, channel);
         if (body.isBlank()) return List.of(new Undecodable("message body is empty", original));
         TraceContext trace = SqsDelivery.traceContext(message).orElse(null);
         return decode(original, body, attributes(message), trace, false);
+    }
+
+    /** A record given up before it is decoded (e.g. a refused large-message pointer), recorded as it came. */
+    public static Undecodable undecodable(SQSMessage message, String channel, String reason) {
+        return new Undecodable(reason, original(message, channel));
+    }
+
+    // what is recorded if the message fails permanently: the body as it came, with its receive count
+    private static InboundMessage original(SQSMessage message, String channel) {
+        return new InboundMessage(message.getMessageId(), channel, message.getBody() == null ? "" : message.getBody(),
+                Map.of("receiveCount", Integer.toString(SqsDelivery.of(message).receiveCount())));
     }
 
     private List<Delivery> decode(InboundMessage original, String body, Map<String, String> attributes,

@@ -1,7 +1,5 @@
 package io.inlet.aws.sqs;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.inlet.event.TraceContext;
 import io.inlet.outbox.EventPublisher;
 import io.inlet.outbox.OutboxMessage;
@@ -57,9 +55,10 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchResultEntry;
  *       not sent (failed), so the group's order holds when the relay retries.</li>
  *   <li>Attributes {@code eventType}, {@code schemaVersion}, {@code correlationId} (when set) and
  *       {@code traceparent} (W3C trace context, when the correlation id is a trace id).</li>
- *   <li>A message over {@link #MAX_MESSAGE_BYTES} goes as a claim check: the body is put in S3 and
- *       the message carries a small pointer plus the same attributes. Without a claim-check bucket
- *       it fails.</li>
+ *   <li>A message over the claim check's threshold (default {@link #MAX_MESSAGE_BYTES}) goes as a
+ *       claim check: the body is put in S3 and the message carries the SQS Extended Client's pointer
+ *       ({@link PayloadS3Pointer}) plus the same attributes and {@code ExtendedPayloadSize}. Without a
+ *       claim-check bucket a message over {@link #MAX_MESSAGE_BYTES} fails.</li>
  * </ul>
  *
  * <p>An unexpected exception in any call (not an {@link SdkException}, which fails just that call's
@@ -69,8 +68,10 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchResultEntry;
  */
 public final class SqsEventPublisher implements EventPublisher, AutoCloseable {
 
-    /** SQS's message size limit (body plus attributes), and the limit of a whole batch request. */
+    /** SQS's default queue limit on a message (body plus attributes): the default claim-check threshold. */
     public static final int MAX_MESSAGE_BYTES = 256 * 1024;
+    /** SQS's largest message (and SendMessageBatch request): 1 MiB, a queue's MaximumMessageSize at most. */
+    public static final int SQS_MAX_MESSAGE_BYTES = 1024 * 1024;
     /** SendMessageBatch calls in flight per publisher unless configured otherwise. */
     public static final int DEFAULT_SEND_CONCURRENCY = 8;
     /** Upper bound of the send concurrency: beyond it threads and connections cost more than they bring. */
@@ -84,8 +85,9 @@ public final class SqsEventPublisher implements EventPublisher, AutoCloseable {
     private final Map<String, String> queueUrls;
     private final ClaimCheck claimCheck;
     private final int sendConcurrency;
+    private final int messageLimit; // a message larger than this goes as a claim check (or fails without one)
+    private final int requestLimit; // bytes of one SendMessageBatch call
     private final ThreadPoolExecutor sender; // null at concurrency 1: calls run on the caller's thread
-    private final ObjectMapper json = new ObjectMapper();
 
     /** A publisher sending {@link #DEFAULT_SEND_CONCURRENCY} calls at a time. */
     public SqsEventPublisher(SqsClient sqs, S3Client s3, Map<String, String> queueUrls, ClaimCheck claimCheck) {
@@ -111,6 +113,8 @@ public final class SqsEventPublisher implements EventPublisher, AutoCloseable {
         this.queueUrls = Map.copyOf(queueUrls);
         this.claimCheck = claimCheck;
         this.sendConcurrency = sendConcurrency;
+        this.messageLimit = claimCheck == null ? MAX_MESSAGE_BYTES : claimCheck.thresholdBytes();
+        this.requestLimit = Math.max(MAX_MESSAGE_BYTES, messageLimit);
         this.sender = sendConcurrency == 1 ? null : sendingThreads(sendConcurrency);
     }
 
@@ -293,7 +297,7 @@ public final class SqsEventPublisher implements EventPublisher, AutoCloseable {
                 }
                 if (entry == null) continue;
                 int size = sizeOf(entry);
-                if (chunkBytes + size > MAX_MESSAGE_BYTES) {
+                if (chunkBytes + size > requestLimit) {
                     flush();
                     if (groupAlreadyFailed(m)) continue;
                 }
@@ -313,13 +317,16 @@ public final class SqsEventPublisher implements EventPublisher, AutoCloseable {
         private SendMessageBatchRequestEntry entryFor(OutboxMessage m) {
             Map<String, MessageAttributeValue> attributes = attributes(m);
             String body = m.body();
-            if (bytes(body) + attributeBytes(attributes) > MAX_MESSAGE_BYTES) {
+            int bodyBytes = bytes(body);
+            if (bodyBytes + attributeBytes(attributes) > messageLimit) {
                 if (claimCheck == null) {
-                    fail(m, "body of " + bytes(body) + " bytes exceeds the SQS limit of " + MAX_MESSAGE_BYTES
+                    fail(m, "body of " + bodyBytes + " bytes exceeds the SQS limit of " + MAX_MESSAGE_BYTES
                             + " and no claim-check bucket is configured");
                     return null;
                 }
                 body = storeClaimCheck(m);
+                attributes.put(PayloadS3Pointer.SIZE_ATTRIBUTE, MessageAttributeValue.builder().dataType("Number")
+                        .stringValue(Integer.toString(bodyBytes)).build());
             }
             SendMessageBatchRequestEntry.Builder entry = SendMessageBatchRequestEntry.builder()
                     .id("m" + m.outboxId()).messageBody(body).messageAttributes(attributes);
@@ -331,9 +338,7 @@ public final class SqsEventPublisher implements EventPublisher, AutoCloseable {
             String key = claimCheck.keyFor(destination, m.eventId().toString());
             s3.putObject(PutObjectRequest.builder().bucket(claimCheck.bucket()).key(key)
                     .contentType("application/cloudevents+json").build(), RequestBody.fromString(m.body(), StandardCharsets.UTF_8));
-            ObjectNode pointer = json.createObjectNode();
-            pointer.putObject("inletClaimCheck").put("bucket", claimCheck.bucket()).put("key", key);
-            return pointer.toString();
+            return new PayloadS3Pointer(claimCheck.bucket(), key).toJson();
         }
 
         private void flush() {

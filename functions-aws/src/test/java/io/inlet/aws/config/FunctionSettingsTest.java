@@ -122,6 +122,32 @@ class FunctionSettingsTest {
     }
 
     @Test
+    void claimCheckThresholdOutsideOneByteToOneMebibyteOrNotANumberIsRejectedAtStartUp() {
+        Map<String, String> env = minimal();
+        assertThat(FunctionSettings.fromEnvironment(env).claimCheckThresholdBytes()).isEqualTo(262144);
+        env.put("INLET_CLAIM_CHECK_THRESHOLD_BYTES", "0");
+        assertRejected(env, "INLET_CLAIM_CHECK_THRESHOLD_BYTES", "INLET_CLAIM_CHECK_THRESHOLD_BYTES must be 1..1048576 (was 0)");
+        env.put("INLET_CLAIM_CHECK_THRESHOLD_BYTES", "1048577");
+        assertRejected(env, "INLET_CLAIM_CHECK_THRESHOLD_BYTES",
+                "INLET_CLAIM_CHECK_THRESHOLD_BYTES must be 1..1048576 (was 1048577)");
+        env.put("INLET_CLAIM_CHECK_THRESHOLD_BYTES", "1MiB");
+        assertRejected(env, "INLET_CLAIM_CHECK_THRESHOLD_BYTES",
+                "INLET_CLAIM_CHECK_THRESHOLD_BYTES '1MiB' is not a whole number (1..1048576)");
+        env.put("INLET_CLAIM_CHECK_THRESHOLD_BYTES", "1048576");
+        assertThat(FunctionSettings.fromEnvironment(env).claimCheckThresholdBytes()).isEqualTo(1048576);
+    }
+
+    @Test
+    void inboundPointersMayNameTheAllowedBucketsAndTheClaimCheckBucket() {
+        Map<String, String> env = minimal();
+        assertThat(FunctionSettings.fromEnvironment(env).pointerBuckets()).isEmpty();
+        env.put("INLET_CLAIM_CHECK_ALLOWED_BUCKETS", " partner-a, partner-b ,");
+        env.put("INLET_CLAIM_CHECK_BUCKET", "inlet-claims");
+        assertThat(FunctionSettings.fromEnvironment(env).pointerBuckets())
+                .containsExactly("inlet-claims", "partner-a", "partner-b");
+    }
+
+    @Test
     void s3FeedsWithoutKeyIsRejected() {
         Map<String, String> env = minimal();
         env.put("INLET_FEEDS", "s3://bucket-only");

@@ -67,7 +67,13 @@ public final class S3Emulator implements BeforeAllCallback, AfterAllCallback {
 
     /** A client as the functions build theirs: URLConnection HTTP client, path-style addressing. */
     public S3Client newClient() {
+        return newClient(new software.amazon.awssdk.core.interceptor.ExecutionInterceptor[0]);
+    }
+
+    /** {@link #newClient()} with these interceptors (e.g. to count the calls made). */
+    public S3Client newClient(software.amazon.awssdk.core.interceptor.ExecutionInterceptor... interceptors) {
         return S3Client.builder()
+                .overrideConfiguration(c -> c.executionInterceptors(java.util.List.of(interceptors)))
                 .endpointOverride(endpoint())
                 .region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))

@@ -140,11 +140,51 @@ class SqsEventPublisherTest {
         assertThat(result.failed()).isEmpty();
         List<Message> received = receiveAll(bigUrl, 2);
         String key = "outbox/big/" + m.eventId() + ".json";
-        assertThat(received.get(0).body())
-                .isEqualTo("{\"inletClaimCheck\":{\"bucket\":\"claim-checks\",\"key\":\"" + key + "\"}}");
+        assertThat(received.get(0).body()).isEqualTo("[\"software.amazon.payloadoffloading.PayloadS3Pointer\","
+                + "{\"s3BucketName\":\"claim-checks\",\"s3Key\":\"" + key + "\"}]");
         assertThat(received.get(0).messageAttributes().get("eventType").stringValue()).isEqualTo("OrderPlaced");
+        assertThat(received.get(0).messageAttributes().get("ExtendedPayloadSize").dataType()).isEqualTo("Number");
+        assertThat(received.get(0).messageAttributes().get("ExtendedPayloadSize").stringValue())
+                .isEqualTo(Integer.toString(big.length()));
+        assertThat(received.get(1).messageAttributes()).doesNotContainKey("ExtendedPayloadSize");
         assertThat(received.get(1).body()).isEqualTo("{\"small\":true}");
         assertThat(S3.client().getObjectAsBytes(b -> b.bucket("claim-checks").key(key)).asUtf8String()).isEqualTo(big);
+    }
+
+    @ParameterizedTest(name = "threshold {0}")
+    @ValueSource(ints = {1, 200, 1000, 4096, 262144})
+    void aMessageGoesAsAClaimCheckExactlyWhenItIsLargerThanTheThreshold(int threshold) {
+        long base = 5000L + threshold;
+        List<OutboxMessage> batch = new ArrayList<>();
+        Map<Long, Boolean> expectPointer = new TreeMap<>();
+        for (int delta : new int[] {-2, -1, 0, 1, 2, 500}) {
+            long id = base * 10 + delta + 2;
+            // the attributes of message(): eventType, schemaVersion, correlationId, each name + type + value
+            OutboxMessage probe = message(id, "big", "t", "");
+            int attributeBytes = "eventType".length() + "String".length() + probe.eventType().length()
+                    + "schemaVersion".length() + "Number".length() + Integer.toString(probe.schemaVersion()).length()
+                    + "correlationId".length() + "String".length() + probe.correlationId().length();
+            int bodyBytes = threshold - attributeBytes + delta;
+            if (bodyBytes < 1) continue;
+            batch.add(message(id, "big", "t-" + id, "y".repeat(bodyBytes)));
+            expectPointer.put(id, bodyBytes + attributeBytes > threshold);
+        }
+        PublishResult result = publisher(new ClaimCheck("claim-checks", "t/", threshold)).publish(batch);
+
+        assertThat(result.failed()).isEmpty();
+        List<Message> received = receiveAll(bigUrl, batch.size());
+        Map<String, Boolean> pointerByMessageId = received.stream().collect(Collectors.toMap(Message::messageId,
+                m -> m.body().startsWith("[\"software.amazon.payloadoffloading.PayloadS3Pointer\"")
+                        && m.messageAttributes().containsKey("ExtendedPayloadSize")));
+        expectPointer.forEach((id, pointer) -> assertThat(pointerByMessageId.get(result.published().get(id)))
+                .as("message %d", id).isEqualTo(pointer));
+    }
+
+    @ParameterizedTest(name = "threshold {0}")
+    @ValueSource(ints = {0, -1, 1048577})
+    void aThresholdOutsideOneByteToOneMebibyteIsRefused(int threshold) {
+        assertThatThrownBy(() -> new ClaimCheck("claim-checks", "", threshold))
+                .hasMessage("claim-check threshold must be 1..1048576 bytes (was " + threshold + ")");
     }
 
     @Test

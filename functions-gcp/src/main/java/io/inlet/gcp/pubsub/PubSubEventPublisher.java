@@ -8,6 +8,11 @@ import com.google.api.gax.retrying.RetrySettings;
 import com.google.cloud.pubsub.v1.Publisher;
 import com.google.protobuf.ByteString;
 import com.google.pubsub.v1.PubsubMessage;
+import com.google.cloud.storage.BlobInfo;
+import com.google.cloud.storage.Storage;
+import com.google.cloud.storage.StorageException;
+import io.inlet.gcp.storage.GcsClaimCheck;
+import io.inlet.gcp.storage.GcsPointer;
 import com.google.pubsub.v1.TopicName;
 import io.inlet.outbox.EventPublisher;
 import io.inlet.outbox.OutboxMessage;
@@ -33,6 +38,10 @@ import java.util.concurrent.TimeoutException;
  * {@code traceparent} (W3C trace context, the same as the CloudEvent's extension); on a destination with ordering on, the stream id
  * is the ordering key, so subscribers with ordering see a stream's events in outbox order.
  *
+ * <p>A message whose data plus attributes is over the claim check's threshold (default Pub/Sub's 10 MB) is
+ * written to the claim-check bucket and sent as a {@link GcsPointer} with the same attributes plus
+ * {@code inletPayloadSize}; without a claim-check bucket such a message fails.
+ *
  * <p>Per-message failures (unknown destination, rejected, timed out) are returned, never thrown. When
  * a message with an ordering key fails, the client refuses the key's later messages until
  * {@link Publisher#resumePublish} is called: they fail too (which keeps the order) and the key is
@@ -51,6 +60,8 @@ public final class PubSubEventPublisher implements EventPublisher, AutoCloseable
     private final Map<String, Publisher> publishers = new HashMap<>();
     private final Set<String> ordered;
     private final Duration resultTimeout;
+    private final GcsClaimCheck claimCheck;
+    private final Storage storage;
 
     /**
      * @param topics   logical destination name -> topic
@@ -58,6 +69,18 @@ public final class PubSubEventPublisher implements EventPublisher, AutoCloseable
      */
     public PubSubEventPublisher(Map<String, TopicName> topics, Set<String> ordered, PublishSettings settings,
                                 PubSubConnection connection) {
+        this(topics, ordered, settings, connection, GcsClaimCheck.NONE, null);
+    }
+
+    /**
+     * @param claimCheck where messages over its threshold go
+     * @param storage    writes the claim checks; may be null when the claim check has no bucket
+     */
+    public PubSubEventPublisher(Map<String, TopicName> topics, Set<String> ordered, PublishSettings settings,
+                                PubSubConnection connection, GcsClaimCheck claimCheck, Storage storage) {
+        if (claimCheck.bucket() != null && storage == null) throw new IllegalArgumentException("a claim check needs storage");
+        this.claimCheck = claimCheck;
+        this.storage = storage;
         Set<String> unknown = new HashSet<>(ordered);
         unknown.removeAll(topics.keySet());
         if (!unknown.isEmpty()) throw new IllegalArgumentException("ordered destinations without a topic: " + unknown);
@@ -111,13 +134,29 @@ public final class PubSubEventPublisher implements EventPublisher, AutoCloseable
         Map<Long, String> failed = new LinkedHashMap<>();
         Map<OutboxMessage, ApiFuture<String>> pending = new LinkedHashMap<>();
         Set<Publisher> used = new HashSet<>();
+        // ordering keys whose message failed before reaching the client (which would have paused the key itself)
+        Set<java.util.List<String>> stoppedKeys = new HashSet<>();
         for (OutboxMessage m : batch) {
             Publisher publisher = publishers.get(m.destination());
             if (publisher == null) {
                 failed.put(m.outboxId(), "unknown destination '" + m.destination() + "': not in INLET_DESTINATIONS");
                 continue;
             }
-            pending.put(m, publisher.publish(toPubsub(m)));
+            java.util.List<String> key = ordered.contains(m.destination()) && m.streamId() != null
+                    ? java.util.List.of(m.destination(), m.streamId()) : null;
+            if (key != null && stoppedKeys.contains(key)) {
+                failed.put(m.outboxId(), "not sent: an earlier message of stream '" + m.streamId() + "' failed");
+                continue;
+            }
+            PubsubMessage message;
+            try {
+                message = toPubsub(m);
+            } catch (ClaimCheckFailed | StorageException ex) {
+                failed.put(m.outboxId(), "claim check failed: " + ex.getMessage());
+                if (key != null) stoppedKeys.add(key);
+                continue;
+            }
+            pending.put(m, publisher.publish(message));
             used.add(publisher);
         }
         // Send now rather than wait for the batch delay: the relay has handed over a whole batch.
@@ -149,7 +188,29 @@ public final class PubSubEventPublisher implements EventPublisher, AutoCloseable
         if (m.correlationId() != null) b.putAttributes(CORRELATION_ID, m.correlationId());
         if (m.traceparent() != null) b.putAttributes(TRACEPARENT, m.traceparent());
         if (ordered.contains(m.destination()) && m.streamId() != null) b.setOrderingKey(m.streamId());
-        return b.build();
+        int dataBytes = b.getData().size();
+        int size = dataBytes + b.getAttributesMap().entrySet().stream()
+                .mapToInt(a -> utf8Bytes(a.getKey()) + utf8Bytes(a.getValue())).sum() + utf8Bytes(b.getOrderingKey());
+        if (size <= claimCheck.thresholdBytes()) return b.build();
+        if (claimCheck.bucket() == null) {
+            throw new ClaimCheckFailed("message of " + size + " bytes is over " + claimCheck.thresholdBytes()
+                    + " and no claim-check bucket is configured (" + GcsClaimCheck.BUCKET + ")");
+        }
+        GcsPointer pointer = new GcsPointer(claimCheck.bucket(), claimCheck.objectFor(m.destination(), m.eventId().toString()));
+        storage.create(BlobInfo.newBuilder(pointer.bucket(), pointer.name()).setContentType("application/cloudevents+json")
+                .build(), b.getData().toByteArray());
+        return b.setData(ByteString.copyFromUtf8(pointer.toJson()))
+                .putAttributes(GcsPointer.SIZE_ATTRIBUTE, Integer.toString(dataBytes)).build();
+    }
+
+    private static int utf8Bytes(String s) {
+        return s == null ? 0 : s.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+    }
+
+    private static final class ClaimCheckFailed extends RuntimeException {
+        ClaimCheckFailed(String message) {
+            super(message);
+        }
     }
 
     private void resumeOrdering(OutboxMessage m) {
