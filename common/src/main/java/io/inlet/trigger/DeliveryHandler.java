@@ -50,6 +50,19 @@ public final class DeliveryHandler {
     }
 
     public Verdict handle(Delivery delivery, Deadline deadline) {
+        try (TraceLogContext ignored = TraceLogContext.open(traceOf(delivery))) {
+            return handleTraced(delivery, deadline);
+        }
+    }
+
+    /** The trace a delivery carried (its lines are logged under its correlation id), or null. */
+    private static io.inlet.event.TraceContext traceOf(Delivery delivery) {
+        if (delivery instanceof ObjectNotice notice) return notice.trace();
+        if (delivery instanceof BusinessMessage message) return message.trace();
+        return null;
+    }
+
+    private Verdict handleTraced(Delivery delivery, Deadline deadline) {
         Verdict verdict;
         // Java 17: no pattern switch yet; Delivery is sealed to these four.
         if (delivery instanceof ObjectNotice notice) {

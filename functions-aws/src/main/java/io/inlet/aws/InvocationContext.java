@@ -3,11 +3,16 @@ package io.inlet.aws;
 import com.amazonaws.services.lambda.runtime.Context;
 import io.inlet.event.TraceContext;
 import io.inlet.failure.Deadline;
+import io.inlet.trigger.TraceLogContext;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.MDC;
 
 /** Per-invocation facts handlers take from the Lambda {@link Context}. */
 final class InvocationContext implements AutoCloseable {
+
+    /** True until the first invocation of this execution environment (or of one restored from a SnapStart snapshot). */
+    private static final AtomicBoolean COLD = new AtomicBoolean(true);
 
     private final Context context;
     private final Duration safetyMargin;
@@ -17,10 +22,40 @@ final class InvocationContext implements AutoCloseable {
         this.safetyMargin = safetyMargin;
     }
 
-    /** Puts the AWS request id into the logging context until {@link #close()}. */
+    /**
+     * Puts the invocation's facts into the logging context until {@link #close()}, under the names
+     * Powertools for AWS Lambda logs them: {@code function_request_id}, {@code function_name},
+     * {@code function_version}, {@code function_arn}, {@code function_memory_size}, {@code cold_start},
+     * {@code xray_trace_id}, and the X-Ray trace as the correlation id until a delivery brings its own.
+     */
     static InvocationContext open(Context context, Duration safetyMargin) {
-        if (context != null && context.getAwsRequestId() != null) MDC.put("awsRequestId", context.getAwsRequestId());
-        return new InvocationContext(context, safetyMargin);
+        MDC.put("cold_start", Boolean.toString(COLD.getAndSet(false)));
+        if (context != null) {
+            putIfPresent("function_request_id", context.getAwsRequestId());
+            putIfPresent("function_name", context.getFunctionName());
+            putIfPresent("function_version", context.getFunctionVersion());
+            putIfPresent("function_arn", context.getInvokedFunctionArn());
+            if (context.getMemoryLimitInMB() > 0) MDC.put("function_memory_size", Integer.toString(context.getMemoryLimitInMB()));
+        }
+        InvocationContext invocation = new InvocationContext(context, safetyMargin);
+        String header = traceHeader();
+        if (header != null) {
+            int root = header.indexOf("Root=");
+            if (root >= 0) {
+                int end = header.indexOf(';', root);
+                MDC.put("xray_trace_id", header.substring(root + 5, end < 0 ? header.length() : end));
+            }
+            TraceLogContext.values(invocation.trace()).forEach(MDC::put);
+        }
+        return invocation;
+    }
+
+    private static void putIfPresent(String key, String value) {
+        if (value != null) MDC.put(key, value);
+    }
+
+    private static String traceHeader() {
+        return System.getProperty("com.amazonaws.xray.traceHeader", System.getenv("_X_AMZN_TRACE_ID"));
     }
 
     /** When this invocation must have stopped work: remaining time less the safety margin. */
@@ -34,7 +69,7 @@ final class InvocationContext implements AutoCloseable {
      * trace context; null when there is none. (A queued notification carries its own.)
      */
     TraceContext trace() {
-        String header = System.getProperty("com.amazonaws.xray.traceHeader", System.getenv("_X_AMZN_TRACE_ID"));
+        String header = traceHeader();
         return header == null ? null : TraceContext.fromXRay(header).orElse(null);
     }
 

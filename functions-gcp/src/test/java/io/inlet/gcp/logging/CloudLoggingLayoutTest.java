@@ -60,4 +60,42 @@ class CloudLoggingLayoutTest {
         assertThat(json.get("severity").asText()).isEqualTo("WARNING");
         assertThat(json.get("message").asText()).startsWith("transient failure\njava.lang.IllegalStateException: db down\n\tat ");
     }
+
+    @Test
+    void aHostileMessageAndValueStayOneValidJsonLineWithTheTextIntact() throws Exception {
+        String hostile = "line1\nline2\r\n\"quoted\" \\ back\u0000nul\u2028sep\t" + "x".repeat(100 * 1024);
+        LoggingEvent event = new LoggingEvent("fqcn", logger, Level.INFO, hostile, null, null);
+        event.setKeyValuePairs(List.of(new KeyValuePair("key", hostile), new KeyValuePair("took", java.time.Duration.ofMillis(1500)),
+                new KeyValuePair("severity", "spoofed")));
+
+        JsonNode json = layout(event);
+
+        assertThat(json.get("message").asText()).isEqualTo(hostile);
+        assertThat(json.get("key").asText()).isEqualTo(hostile);
+        assertThat(json.get("took").asText()).isEqualTo("PT1.5S");
+        assertThat(json.get("severity").asText()).isEqualTo("INFO");
+        assertThat(json.get("kv_severity").asText()).isEqualTo("spoofed");
+    }
+
+    @Test
+    void theTraceInTheLoggingContextBecomesCloudLoggingsTraceFieldsAndALabel() throws Exception {
+        LoggingEvent event = new LoggingEvent("fqcn", logger, Level.INFO, "traced", null, null);
+        event.setMDCPropertyMap(java.util.Map.of("correlation_id", "4bf92f3577b34da6a3ce929d0e0e4736",
+                "trace_id", "4bf92f3577b34da6a3ce929d0e0e4736", "span_id", "00f067aa0ba902b7", "trace_sampled", "false"));
+        CloudLoggingLayout layout = new CloudLoggingLayout();
+        layout.setProjectId("p-1");
+        layout.setService("svc");
+        layout.setContext(context);
+        layout.start();
+        JsonNode json = new ObjectMapper().readTree(layout.doLayout(event));
+
+        assertThat(json.get("logging.googleapis.com/trace").asText()).isEqualTo("projects/p-1/traces/4bf92f3577b34da6a3ce929d0e0e4736");
+        assertThat(json.get("logging.googleapis.com/spanId").asText()).isEqualTo("00f067aa0ba902b7");
+        assertThat(json.get("logging.googleapis.com/trace_sampled").isBoolean()).isTrue();
+        assertThat(json.get("logging.googleapis.com/trace_sampled").asBoolean()).isFalse();
+        assertThat(json.get("logging.googleapis.com/labels").get("service").asText()).isEqualTo("svc");
+        assertThat(json.get("logging.googleapis.com/labels").get("correlation_id").asText()).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
+        assertThat(json.get("correlation_id").asText()).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
+        assertThat(json.has("trace_id")).isFalse();
+    }
 }
