@@ -29,8 +29,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "ingest", mixinStandardHelpOptions = true,
-        description = {"Ingest local files, or bucket objects (s3://bucket/prefix, gs://bucket/prefix; one version:",
-                "s3://bucket/key?versionId=V, gs://bucket/key#GENERATION), through the same pipeline the functions run.",
+        description = {"Ingest local files, or bucket objects, through the same pipeline the functions run.",
+                "Bucket objects: s3://bucket/prefix, gs://bucket/prefix; one version: s3://bucket/key?versionId=V,",
+                "gs://bucket/key#GENERATION.",
                 "A bucket object keeps the identity its notification carries: a replay of a file the function",
                 "loaded appends nothing. A local file's identity is its path under --root and its SHA-256.",
                 "Each file's key is its path relative to --root, matched against the feeds of --bucket,",

@@ -11,9 +11,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "purge", mixinStandardHelpOptions = true,
-        description = {"Delete old bookkeeping rows in bounded batches: processed message ids (by last seen), published",
-                "outbox rows (by publication) and resolved rejects (by resolution). Never events, never unpublished outbox",
-                "rows, never unresolved rejects, never the file ledger or an audit table."})
+        description = {"Delete old bookkeeping rows in bounded batches, never events.",
+                "What goes: processed message ids (by last seen), published outbox rows (by publication) and resolved",
+                "rejects (by resolution). Never events, never unpublished outbox rows, never unresolved rejects, never",
+                "the file ledger or an audit table."})
 final class PurgeCommand extends CliCommand {
 
     private static final Pattern AGE = Pattern.compile("(\\d{1,6})([dh])");

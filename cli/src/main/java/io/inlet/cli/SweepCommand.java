@@ -18,8 +18,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "sweep", mixinStandardHelpOptions = true,
-        description = {"Find bucket objects whose notification never came: lists s3://bucket/prefix or gs://bucket/prefix",
-                "and compares each object (the newest version) with the ledger. Findings: NEVER_SEEN (no row of the key),",
+        description = {"Find bucket objects whose notification never came.",
+                "Lists s3://bucket/prefix or gs://bucket/prefix and compares each object (the newest version) with the ledger. Findings: NEVER_SEEN (no row of the key),",
                 "NOT_FINISHED (this version's row never finished), OVERWRITTEN (an older version finished, this one was",
                 "never ingested). --redrive ingests them through the same path as `inlet ingest s3://...`.",
                 "Exit 0: nothing missing (or all redriven); 1: objects missing (or a redriven one failed)."})

@@ -32,26 +32,6 @@ class CliSmallThingsTest {
     }
 
     @Test
-    void theCommandsTheDemoAdvisesWorkExactlyAsPrintedAndItsWorkDirectoryIsGone() {
-        assertThat(Files.exists(Path.of("feeds.yaml"))).as("the test runs where no feeds file is").isFalse();
-        CliRun demo = CliRun.of("demo", "--database-url", url);
-        assertThat(demo.code()).as(demo.toString()).isZero();
-        Matcher removed = Pattern.compile("the work directory (\\S+) is removed now").matcher(demo.out());
-        assertThat(removed.find()).as(demo.out()).isTrue();
-        assertThat(Path.of(removed.group(1))).doesNotExist();
-        List<String> advice = demo.out().lines().dropWhile(l -> !l.startsWith("Look around")).skip(1)
-                .filter(l -> l.startsWith("  inlet ")).toList();
-        assertThat(advice).hasSize(3);
-        for (String line : advice) {
-            List<String> words = CliRun.words(line.trim());
-            CliRun r = CliRun.of(words.subList(1, words.size()).toArray(String[]::new));
-            assertThat(r.code()).as(line + "\n" + r).isZero();
-        }
-        assertThat(CliRun.of(CliRun.words(advice.get(1).trim()).subList(1, 5).toArray(String[]::new)).out())
-                .contains("acme/orders-malformed.csv").containsPattern("[1-9]\\d* rejected record\\(s\\)");
-    }
-
-    @Test
     void globalOptionsWorkBeforeAndAfterTheSubcommand() {
         CliRun after = CliRun.of("status", "--database-url", url);
         CliRun before = CliRun.of("--database-url", url, "status");
