@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * unpublished after the run), {@code outbox_published}, {@code outbox_publish_failed} and
  * {@code outbox_pending} and {@code outbox_blocked} (rows blocked after the attempt limit,
  * {@code INLET_RELAY_MAX_ATTEMPTS}): the log-based metrics {@code outbox_lag_seconds} and
- * {@code outbox_blocked} in infra/gcp/monitoring.tf extract them, and an alert fires on a blocked row.
+ * {@code outbox_blocked} in infra/gcp/modules/inlet/monitoring.tf extract them, and an alert fires on a blocked row.
  */
 public final class OutboxRelayFunction implements HttpFunction {
 

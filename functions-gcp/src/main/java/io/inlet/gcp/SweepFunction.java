@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * Cloud Scheduler (HTTP, daily by default). Lists every feed bucket under its feeds' key prefixes and
  * compares with the ledger over the window of {@link SweepSchedule}; logs each missing object and one
  * line with {@code sweep_missing_objects}, which the log-based metric of that name in
- * infra/gcp/monitoring.tf extracts (an alert fires at 1). Answers 200 with the totals, 500 when a
+ * infra/gcp/modules/inlet/monitoring.tf extracts (an alert fires at 1). Answers 200 with the totals, 500 when a
  * listing or the database fails. It only reports: `inlet sweep gs://... --redrive` loads them.
  */
 public final class SweepFunction implements HttpFunction {
