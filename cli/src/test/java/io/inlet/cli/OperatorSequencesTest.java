@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * arguments, and after each one the invariants ({@code inlet verify} exits 0, the events are exactly
  * the model's: no event doubled or lost, every intervention audited).
  *
- * <p>The seeded search replays with {@code -Dinlet.operator.seed=N} (and {@code -Dinlet.operator.runs=K}).
+ * <p>The seeded search replays with {@code -Dinlet.operator.seed=N} (and {@code -Dinlet.operator.steps=K}, default 25).
  */
 class OperatorSequencesTest {
 
@@ -133,6 +133,36 @@ class OperatorSequencesTest {
         assertThat(reprocess.code()).as(reprocess.toString()).isIn(ExitCodes.OK, ExitCodes.FINDINGS);
         assertVerifies("reprocess of a file whose resolved rejects were purged");
         assertThat(count("SELECT count(*) FROM inlet.order_events")).isEqualTo(4);
+    }
+
+    /**
+     * Out-of-range and malformed arguments of the retention and replay commands are bad arguments
+     * (exit 2, nothing written), never a database error (exit 4) halfway through.
+     */
+    @Test
+    void hostileAgesAndStartsAreBadArgumentsNotDatabaseErrors() throws Exception {
+        assertThat(cli("ingest", "orders/a.csv").code()).isZero();
+        for (String age : List.of("0d", "-1d", "0h", "23h", "99999999d", "1D", "d", "1.5d", "\u0661d", "1d;DROP TABLE x")) {
+            CliRun r = cli("purge", "--older-than", age);
+            assertThat(r.code()).as("purge --older-than " + age + "\n" + r).isEqualTo(ExitCodes.USAGE);
+        }
+        for (String age : List.of("1d", "24h", "999999d", "999999h")) {
+            CliRun r = cli("purge", "--older-than", age);
+            assertThat(r.code()).as("purge --older-than " + age + "\n" + r).isZero();
+        }
+        long replays = count("SELECT count(*) FROM inlet.outbox_replays");
+        for (String from : List.of("+10000-01-01T00:00:00Z", "+999999999-12-31T23:59:59Z", "+300000-01-01T00:00:00Z", "-290000-01-01T00:00:00Z",
+                "-4800-01-01T00:00:00Z", "9223372036854775807", "-1", "2026-13-01T00:00:00Z", "")) {
+            CliRun r = cli("outbox", "replay", "--destination", "orders-topic", "--from", from, "--reason", "lost");
+            assertThat(r.code()).as("outbox replay --from " + from + "\n" + r).isEqualTo(ExitCodes.USAGE);
+        }
+        assertThat(count("SELECT count(*) FROM inlet.outbox_replays")).isEqualTo(replays);
+        // a start in the future or past every row is not an error: nothing to replay, audited
+        for (String from : List.of("2999-01-01T00:00:00Z", "9999-12-31T23:59:59Z", "0001-01-01T00:00:00Z", "999999999999999999", "1970-01-01T00:00:00Z", "0")) {
+            CliRun r = cli("outbox", "replay", "--destination", "orders-topic", "--from", from, "--reason", "lost");
+            assertThat(r.code()).as("outbox replay --from " + from + "\n" + r).isZero();
+        }
+        assertVerifies("hostile purge and replay arguments");
     }
 
     /** The model: per file, whether its version is loaded (or held), and whether its corrections were replayed. */
