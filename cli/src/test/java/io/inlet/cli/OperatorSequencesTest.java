@@ -2,6 +2,7 @@ package io.inlet.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.inlet.ingest.RejectReplay;
 import io.inlet.testing.Samples;
 import io.inlet.testing.TestDatabase;
 import java.nio.file.Files;
@@ -163,6 +164,48 @@ class OperatorSequencesTest {
             assertThat(r.code()).as("outbox replay --from " + from + "\n" + r).isZero();
         }
         assertVerifies("hostile purge and replay arguments");
+    }
+
+    /**
+     * A rejects replay reads the corrected file before it writes; a reprocess that reopens the file in
+     * that window deletes the rejects the replay is about to resolve. The replay must then refuse
+     * (nothing appended, nothing audited), not append to a file in progress and audit rejects as
+     * resolved that no longer exist (the reprocess records them again, unresolved).
+     */
+    @Test
+    void aRejectsReplayOfAFileReopenedForReprocessMeanwhileRefusesAndWritesNothing() throws Exception {
+        assertThat(cli("ingest", "orders/a.csv").code()).isZero();
+        long fileId = count("SELECT file_id FROM inlet.ingested_files");
+        long events = count("SELECT count(*) FROM inlet.order_events");
+        io.inlet.store.Transactions tx = new io.inlet.store.Transactions(ds);
+        Path correctedFile = tmp.resolve("corrected-A.csv");
+        io.inlet.parse.StreamOpener reopenWhileReading = offset -> {
+            // the reprocess of another operator reopens the file while this replay reads
+            try {
+                if (count("SELECT count(*) FROM inlet.reprocess_runs") == 0) {
+                    new io.inlet.ledger.Reprocessing(tx).reopen(new io.inlet.ledger.Reprocessing.Request(fileId, "bob", "feed fix"));
+                }
+            } catch (Exception e) {
+                throw new java.io.IOException(e);
+            }
+            java.io.InputStream in = Files.newInputStream(correctedFile);
+            in.skipNBytes(offset);
+            return in;
+        };
+        RejectReplay replay = new RejectReplay(io.inlet.feed.FeedRegistry.load(Path.of(feeds)), tx);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> replay.replay(
+                        new RejectReplay.Request(fileId, correctedFile.toString(), reopenWhileReading, "alice", "vendor fix")))
+                .isInstanceOf(RejectReplay.RefusedException.class).hasMessageContaining("IN_PROGRESS");
+        assertThat(count("SELECT count(*) FROM inlet.order_events")).isEqualTo(events);
+        assertThat(count("SELECT count(*) FROM inlet.reject_replays")).isZero();
+        // the reprocess goes on (its process took the reopened row over) and the replay then works
+        CliRun resume = cli("ingest", "orders/a.csv");
+        assertThat(resume.code()).as(resume.toString()).isZero();
+        CliRun again = cli("rejects", "replay", "orders/a.csv", "--from", correctedFile.toString(), "--reason", "vendor fix");
+        assertThat(again.code()).as(again.toString()).isZero();
+        assertThat(count("SELECT count(*) FROM inlet.rejected_records WHERE resolved_at IS NULL")).isZero();
+        assertThat(count("SELECT count(*) FROM inlet.order_events")).isEqualTo(events + 2);
+        assertVerifies("replay refused during a reprocess");
     }
 
     /** The model: per file, whether its version is loaded (or held), and whether its corrections were replayed. */
