@@ -287,10 +287,18 @@ final class OutboxCommand {
         @Option(names = "--json", description = "One JSON document instead of the line.")
         boolean json;
 
+        private static final java.time.Instant EARLIEST = java.time.Instant.parse("0001-01-01T00:00:00Z");
+        private static final java.time.Instant LATEST = java.time.Instant.parse("+10000-01-01T00:00:00Z");
+
         static io.inlet.outbox.OutboxReplay.From parseFrom(String from) {
             if (from.matches("\\d{1,18}")) return new io.inlet.outbox.OutboxReplay.FromPosition(Long.parseLong(from));
             try {
-                return new io.inlet.outbox.OutboxReplay.FromTime(java.time.OffsetDateTime.parse(from).toInstant());
+                java.time.Instant at = java.time.OffsetDateTime.parse(from).toInstant();
+                // beyond four-digit years the driver wraps the value (or the database refuses it): a bad argument
+                if (at.isBefore(EARLIEST) || !at.isBefore(LATEST)) {
+                    throw new CliException(ExitCodes.USAGE, "--from time out of range (years 0001 to 9999): '" + TerminalText.escape(from) + "'");
+                }
+                return new io.inlet.outbox.OutboxReplay.FromTime(at);
             } catch (java.time.format.DateTimeParseException e) {
                 throw new CliException(ExitCodes.USAGE, "--from must be an event position (a whole number) or an ISO-8601 time "
                         + "with an offset such as 2026-11-20T08:00:00Z, was '" + TerminalText.escape(from) + "'");

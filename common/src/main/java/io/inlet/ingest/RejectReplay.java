@@ -153,6 +153,18 @@ public final class RejectReplay {
         }
         String sha = opener.hex();
         return tx.inTransaction(c -> {
+            // the file read COMPLETED above; a reprocess may have reopened it since (deleting its rejects):
+            // checked again under a share lock, which a reopen (FOR UPDATE) waits for
+            try (PreparedStatement ps = c.prepareStatement("SELECT status FROM ingested_files WHERE file_id = ? FOR SHARE")) {
+                ps.setLong(1, file.fileId());
+                try (ResultSet rs = ps.executeQuery()) {
+                    String now = rs.next() ? rs.getString(1) : "gone";
+                    if (!now.equals("COMPLETED")) {
+                        throw new RefusedException("file " + file.fileId() + " is " + now + " now (reopened for a reprocess while "
+                                + "the corrected records were read): nothing replayed; replay again once it is COMPLETED");
+                    }
+                }
+            }
             AppendOutcome outcome = store.append(c, feed.table(), events, feed.derived());
             List<Long> resolvable = new ArrayList<>();
             for (int i = 0; i < events.size(); i++) {

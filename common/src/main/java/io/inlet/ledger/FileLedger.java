@@ -428,7 +428,8 @@ public final class FileLedger {
 
     /**
      * Reopens a finished version for one more run from its first record (a forced reprocess): IN_PROGRESS
-     * under {@code owner} with an expired lease, counts and first error cleared, its lanes' positions
+     * under {@code owner} with an expired lease, counts and first error cleared (the count of rejects
+     * retention purged too: the caller deletes the rest, and the run records its own), its lanes' positions
      * dropped. Its history (claims, slices, correlation id) stays.
      */
     public void reopen(Connection c, long fileId, String owner) throws SQLException {
@@ -436,7 +437,7 @@ public final class FileLedger {
                 UPDATE ingested_files
                    SET status = {IN_PROGRESS}, lease_owner = ?, lease_expires_at = now(),
                        next_record = 1, next_line = 1, next_offset = 0,
-                       records_read = 0, appended = 0, duplicate = 0, conflict = 0, rejected = 0,
+                       records_read = 0, appended = 0, duplicate = 0, conflict = 0, rejected = 0, rejects_purged = 0,
                        first_error = NULL, first_error_record = NULL, failed_attempts = 0, duplicate_of = NULL,
                        completed_at = NULL, updated_at = now()
                  WHERE file_id = ?"""))) {
