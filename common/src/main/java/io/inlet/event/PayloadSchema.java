@@ -2,20 +2,19 @@ package io.inlet.event;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.networknt.schema.JsonSchema;
-import com.networknt.schema.JsonSchemaFactory;
-import com.networknt.schema.PathType;
+import com.networknt.schema.Error;
+import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaLocation;
-import com.networknt.schema.SchemaValidatorsConfig;
-import com.networknt.schema.SpecVersion;
-import com.networknt.schema.SpecVersionDetector;
-import com.networknt.schema.ValidationMessage;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SchemaRegistryConfig;
+import com.networknt.schema.SpecificationVersion;
+import com.networknt.schema.path.PathType;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * A JSON Schema an event type's payload must satisfy (draft 2020-12 unless the schema's
@@ -25,14 +24,14 @@ import java.util.Set;
 public final class PayloadSchema {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final SchemaValidatorsConfig CONFIG = SchemaValidatorsConfig.builder()
+    private static final SchemaRegistryConfig CONFIG = SchemaRegistryConfig.builder()
             .pathType(PathType.JSON_PATH)
             .build();
 
     private final Path file;
-    private final JsonSchema schema;
+    private final Schema schema;
 
-    private PayloadSchema(Path file, JsonSchema schema) {
+    private PayloadSchema(Path file, Schema schema) {
         this.file = file;
         this.schema = schema;
     }
@@ -52,20 +51,15 @@ public final class PayloadSchema {
         if (node == null || !(node.isObject() || node.isBoolean())) {
             throw new IllegalArgumentException("schema file " + file + " is not a JSON Schema (expected an object)");
         }
-        SpecVersion.VersionFlag version;
-        try {
-            version = node.has("$schema") ? SpecVersionDetector.detect(node) : SpecVersion.VersionFlag.V202012;
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException("schema file " + file + ": unsupported $schema " + node.get("$schema"), e);
-        }
-        JsonSchemaFactory factory = JsonSchemaFactory.getInstance(version);
-        JsonSchema meta = factory.getSchema(SchemaLocation.of(version.getId()), CONFIG);
+        SpecificationVersion version = node.has("$schema") ? declaredVersion(file, node) : SpecificationVersion.DRAFT_2020_12;
+        SchemaRegistry registry = SchemaRegistry.withDefaultDialect(version, builder -> builder.schemaRegistryConfig(CONFIG));
+        Schema meta = registry.getSchema(SchemaLocation.of(version.getDialectId()));
         Optional<String> wrong = first(meta.validate(node));
         if (wrong.isPresent()) {
             throw new IllegalArgumentException("schema file " + file + " is not a valid JSON Schema: " + wrong.get());
         }
         try {
-            return new PayloadSchema(file, factory.getSchema(node, CONFIG));
+            return new PayloadSchema(file, registry.getSchema(node));
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("schema file " + file + " cannot be compiled: " + e.getMessage(), e);
         }
@@ -80,7 +74,25 @@ public final class PayloadSchema {
         return file;
     }
 
-    private static Optional<String> first(Set<ValidationMessage> messages) {
-        return messages.stream().findFirst().map(ValidationMessage::getMessage);
+    private static SpecificationVersion declaredVersion(Path file, JsonNode node) {
+        Optional<SpecificationVersion> version;
+        try {
+            version = SpecificationVersion.fromSchemaNode(node);
+        } catch (RuntimeException e) {
+            version = Optional.empty();
+        }
+        return version.orElseThrow(() -> new IllegalArgumentException(
+                "schema file " + file + ": unsupported $schema " + node.get("$schema")));
+    }
+
+    private static Optional<String> first(List<Error> errors) {
+        return errors.stream().findFirst().map(PayloadSchema::describe);
+    }
+
+    /** "{@code <JSON path of the instance>: <message>}", as the validator's 1.x messages read. */
+    private static String describe(Error error) {
+        String where = String.valueOf(error.getInstanceLocation());
+        String message = error.getMessage();
+        return message.startsWith(where) ? message : where + ": " + message;
     }
 }
