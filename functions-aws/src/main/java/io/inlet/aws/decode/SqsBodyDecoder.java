@@ -11,6 +11,7 @@ import io.inlet.trigger.Delivery.BusinessMessage;
 import io.inlet.trigger.Delivery.NothingToDo;
 import io.inlet.trigger.Delivery.Undecodable;
 import io.inlet.trigger.Delivery;
+import io.inlet.trigger.PayloadDigest;
 import java.nio.ByteBuffer;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -52,7 +53,10 @@ public final class SqsBodyDecoder {
         String body = message.getBody() == null ? "" : message.getBody();
         SqsDelivery facts = SqsDelivery.of(message);
         // what is recorded if the message fails permanently: the body as it came, with its receive count
-        InboundMessage original = new InboundMessage(message.getMessageId(), channel, body,
+        // a record without a message id (only ever forged) is named by its body, as every id-less payload is
+        String id = message.getMessageId() == null || message.getMessageId().isBlank() ? PayloadDigest.id(body)
+                : message.getMessageId();
+        InboundMessage original = new InboundMessage(id, channel, body,
                 Map.of("receiveCount", Integer.toString(facts.receiveCount())));
         if (body.isBlank()) return List.of(new Undecodable("message body is empty", original));
         TraceContext trace = SqsDelivery.traceContext(message).orElse(null);
