@@ -124,8 +124,10 @@ public final class MessageLedger {
     }
 
     private static int bindKey(PreparedStatement ps, int p, MessageKey key) throws SQLException {
-        ps.setString(p++, key.channel());
-        ps.setString(p++, key.messageId());
+        // ids come from payloads (an S3 key in a direct notice's id, a forged Pub/Sub messageId): a NUL or an
+        // unpaired surrogate would make PostgreSQL refuse the very row that records the failure, forever
+        ps.setString(p++, PostgresValues.storable(key.channel()));
+        ps.setString(p++, PostgresValues.storable(key.messageId()));
         return p;
     }
 }

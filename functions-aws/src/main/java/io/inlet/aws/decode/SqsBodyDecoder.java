@@ -11,6 +11,7 @@ import io.inlet.trigger.Delivery.BusinessMessage;
 import io.inlet.trigger.Delivery.NothingToDo;
 import io.inlet.trigger.Delivery.Undecodable;
 import io.inlet.trigger.Delivery;
+import io.inlet.trigger.PayloadDigest;
 import java.nio.ByteBuffer;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -62,8 +63,15 @@ public final class SqsBodyDecoder {
     }
 
     // what is recorded if the message fails permanently: the body as it came, with its receive count
+    /**
+     * What is recorded if the message fails permanently: the body as it came, with its receive count.
+     * A record without a message id (only ever forged) is named by its body, as every id-less payload is.
+     */
     private static InboundMessage original(SQSMessage message, String channel) {
-        return new InboundMessage(message.getMessageId(), channel, message.getBody() == null ? "" : message.getBody(),
+        String body = message.getBody() == null ? "" : message.getBody();
+        String id = message.getMessageId() == null || message.getMessageId().isBlank() ? PayloadDigest.id(body)
+                : message.getMessageId();
+        return new InboundMessage(id, channel, body,
                 Map.of("receiveCount", Integer.toString(SqsDelivery.of(message).receiveCount())));
     }
 

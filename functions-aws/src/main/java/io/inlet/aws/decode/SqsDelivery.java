@@ -12,8 +12,8 @@ import java.util.Optional;
  *
  * @param messageId      SQS message id: what a partial batch response names
  * @param messageGroupId FIFO message group, null on a standard queue
- * @param sequenceNumber FIFO sequence number; larger than a Java long, hence a BigInteger
- * @param receiveCount   ApproximateReceiveCount (1 on first delivery)
+ * @param sequenceNumber FIFO sequence number; larger than a Java long, hence a BigInteger; null when absent or unreadable
+ * @param receiveCount   ApproximateReceiveCount (1 on first delivery; 0 when the attribute is not a number)
  */
 public record SqsDelivery(String messageId, String messageGroupId, BigInteger sequenceNumber, int receiveCount) {
 
@@ -21,9 +21,29 @@ public record SqsDelivery(String messageId, String messageGroupId, BigInteger se
         Map<String, String> attributes = message.getAttributes() == null ? Map.of() : message.getAttributes();
         String sequence = attributes.get("SequenceNumber");
         String count = attributes.get("ApproximateReceiveCount");
-        return new SqsDelivery(message.getMessageId(), attributes.get("MessageGroupId"),
-                sequence == null ? null : new BigInteger(sequence),
-                count == null ? 1 : Integer.parseInt(count));
+        return new SqsDelivery(message.getMessageId(), attributes.get("MessageGroupId"), sequenceNumber(sequence),
+                receiveCount(count));
+    }
+
+    /** Null when absent or not a number: SQS always sends one on FIFO queues, so a broken one is only ever forged. */
+    private static BigInteger sequenceNumber(String text) {
+        if (text == null) return null;
+        try {
+            return new BigInteger(text.trim());
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    /** 1 when absent; 0 (unknown) when not a positive whole number, so a forged count cannot crash the batch. */
+    private static int receiveCount(String text) {
+        if (text == null) return 1;
+        try {
+            int n = Integer.parseInt(text.trim());
+            return n > 0 ? n : 0;
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 
     /**

@@ -26,7 +26,8 @@ final class ObjectResource {
         String b = text(resource, "bucket");
         String k = text(resource, "name");
         String g = generation != null ? generation : int64(resource, "generation");
-        Long size = resource.has("size") ? Long.valueOf(int64(resource, "size")) : null;
+        String s = int64(resource, "size"); // JSON null reads as absent, like every other field
+        Long size = s == null ? null : Long.valueOf(s);
         String resolvedBucket = b != null ? b : bucket;
         String resolvedKey = k != null ? k : key;
         if (resolvedBucket == null || resolvedBucket.isBlank()) throw new DecodeException("object has no bucket");
