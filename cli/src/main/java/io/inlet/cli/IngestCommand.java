@@ -166,9 +166,8 @@ final class IngestCommand extends CliCommand {
     private static FileReport loadedBeforeContentIdentity(CliContext ctx, ObjectRef ref, FeedRegistry feeds, String bucket) {
         if (ref.etag() == null || !ref.etag().startsWith("sha256:")) return null;
         String sha = ref.etag().substring("sha256:".length());
-        var finished = new io.inlet.store.Transactions(ctx.dataSource()).inTransaction(c ->
-                new io.inlet.ledger.FileLedger(new io.inlet.store.Transactions(ctx.dataSource()))
-                        .completedBeforeContentIdentity(c, bucket, ref.key(), sha));
+        var tx = new io.inlet.store.Transactions(ctx.dataSource());
+        var finished = tx.inTransaction(c -> new io.inlet.ledger.FileLedger(tx).completedBeforeContentIdentity(c, bucket, ref.key(), sha));
         return finished.map(f -> new FileReport(f.fileId(), ref, feeds.matchObject(bucket, ref.key()).map(Feed::name).orElse(""),
                 FileOutcome.ALREADY_COMPLETED, f.counts(), java.time.Duration.ZERO, f.firstError(), null)).orElse(null);
     }

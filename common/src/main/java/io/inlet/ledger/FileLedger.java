@@ -402,8 +402,8 @@ public final class FileLedger {
             ps.setString(p++, feed);
             ps.setString(p++, ref.bucket());
             ps.setString(p++, ref.key());
-            ps.setString(p++, ref.version() == null ? "" : ref.version());
-            ps.setString(p++, ref.etag() == null ? "" : ref.etag());
+            ps.setString(p++, nz(ref.version()));
+            ps.setString(p++, nz(ref.etag()));
             if (ref.size() == null) ps.setNull(p++, java.sql.Types.BIGINT); else ps.setLong(p++, ref.size());
             ps.setString(p++, sequencer == null ? null : sequencer.value());
             ps.setString(p++, sequencer == null ? null : sequencer.orderKey());
