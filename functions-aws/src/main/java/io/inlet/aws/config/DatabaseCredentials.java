@@ -15,11 +15,16 @@ public record DatabaseCredentials(String user, String password) {
     }
 
     public static DatabaseCredentials fromSecret(SecretsManagerClient secrets, String secretArn) {
+        return fromSecret(secrets, secretArn, FunctionSettings.DATABASE_SECRET_ARN);
+    }
+
+    /** As above, naming {@code variable} (the environment variable that gave the ARN) in errors. */
+    public static DatabaseCredentials fromSecret(SecretsManagerClient secrets, String secretArn, String variable) {
         String secret;
         try {
             secret = secrets.getSecretValue(b -> b.secretId(secretArn)).secretString();
         } catch (SdkException e) {
-            throw new SettingException(FunctionSettings.DATABASE_SECRET_ARN,
+            throw new SettingException(variable,
                     "'" + secretArn + "' could not be read: " + e.getMessage());
         }
         try {
@@ -27,12 +32,12 @@ public record DatabaseCredentials(String user, String password) {
             String user = json == null ? null : json.path("username").asText(null);
             String password = json == null ? null : json.path("password").asText(null);
             if (user == null || password == null) {
-                throw new SettingException(FunctionSettings.DATABASE_SECRET_ARN,
+                throw new SettingException(variable,
                         "'" + secretArn + "' has no 'username' and 'password' fields");
             }
             return new DatabaseCredentials(user, password);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new SettingException(FunctionSettings.DATABASE_SECRET_ARN,
+            throw new SettingException(variable,
                     "'" + secretArn + "' is not a JSON secret");
         }
     }
