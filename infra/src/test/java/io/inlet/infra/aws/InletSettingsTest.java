@@ -66,7 +66,7 @@ class InletSettingsTest {
 
     @Test
     void partialSecretArnIsRefusedBecauseTheGrantWouldNeedAWildcard() {
-        assertThatThrownBy(() -> new DatabaseSpec.Existing("jdbc:postgresql://h:5432/d", "inlet",
+        assertThatThrownBy(() -> new DatabaseSpec.Existing("jdbc:postgresql://h:5432/d?sslmode=verify-full", "inlet",
                 "arn:aws:secretsmanager:eu-west-1:123456789012:secret:inlet/db", null))
                 .hasMessageContaining("must be a complete Secrets Manager ARN ending in -XXXXXX");
     }

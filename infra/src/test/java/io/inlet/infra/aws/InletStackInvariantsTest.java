@@ -22,7 +22,7 @@ class InletStackInvariantsTest {
                 Arguments.of("new RDS PostgreSQL behind RDS Proxy in a VPC", Synth.settings()
                         .database(new DatabaseSpec.Created("t4g.medium", 50, true)).build()),
                 Arguments.of("existing database inside an existing VPC", Synth.settings()
-                        .database(new DatabaseSpec.Existing("jdbc:postgresql://db.internal:5432/inlet", "inlet", Synth.EXISTING_SECRET_ARN,
+                        .database(new DatabaseSpec.Existing("jdbc:postgresql://db.internal:5432/inlet?sslmode=verify-full", "inlet", Synth.EXISTING_SECRET_ARN,
                                 new DatabaseSpec.ExistingNetwork("vpc-0abc", List.of("eu-west-1a", "eu-west-1b"),
                                         List.of("subnet-0a", "subnet-0b"), "sg-0func"))).build()));
     }

@@ -66,7 +66,8 @@ class InletStackTest {
     void everyJavaFunctionUsesSnapStartAndIsTriggeredThroughItsLiveAlias() {
         DEFAULT.resourcePropertiesCountIs("AWS::Lambda::Function", Match.objectLike(Map.of(
                 "Runtime", "java17", "SnapStart", Map.of("ApplyOn", "PublishedVersions"))), 3);
-        DEFAULT.resourcePropertiesCountIs("AWS::Lambda::Alias", Match.objectLike(Map.of("Name", "live")), 3);
+        // and the migration's (which has no SnapStart: MigrationTriggerTest)
+        DEFAULT.resourcePropertiesCountIs("AWS::Lambda::Alias", Match.objectLike(Map.of("Name", "live")), 4);
         DEFAULT.hasResourceProperties("AWS::Logs::LogGroup", Map.of("RetentionInDays", 30));
     }
 
@@ -94,9 +95,8 @@ class InletStackTest {
                 "Handler", InletStack.SQS_HANDLER,
                 "Environment", Map.of("Variables", Match.objectLike(Map.of(
                         "INLET_FEEDS", "s3://inlet-config/feeds.yaml",
-                        "INLET_DATABASE_URL", "jdbc:postgresql://db.internal:5432/inlet",
-                        "INLET_DATABASE_USER", "inlet",
-                        "INLET_DATABASE_SECRET_ARN", Synth.EXISTING_SECRET_ARN,
+                        "INLET_DATABASE_URL", "jdbc:postgresql://db.internal:5432/inlet?sslmode=verify-full",
+                        "INLET_DATABASE_SECRET_ARN", Map.of("Ref", Match.stringLikeRegexp("DatabaseIngestLogin.*")),
                         "INLET_CHANNEL", "test",
                         "INLET_SAFETY_MARGIN_MS", "10000",
                         "INLET_CLAIM_CHECK_BUCKET", Match.objectLike(Map.of("Ref", Match.stringLikeRegexp("ClaimChecks.*"))),
@@ -106,7 +106,7 @@ class InletStackTest {
     }
 
     @Test
-    void ingestRoleReadsOnlyTheFeedPrefixesAndTheOneSecret() {
+    void ingestRoleReadsOnlyTheFeedPrefixesAndItsRolesSecret() {
         DEFAULT.hasResourceProperties("AWS::IAM::Policy", Match.objectLike(Map.of("PolicyDocument", Map.of(
                 "Version", "2012-10-17",
                 "Statement", Match.arrayWith(List.of(
@@ -118,7 +118,7 @@ class InletStackTest {
                                         Map.of("Fn::Join", List.of("", List.of(Match.anyValue(), "/globex/stock/*")))))),
                         Match.objectLike(Map.of(
                                 "Action", List.of("secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"),
-                                "Resource", Synth.EXISTING_SECRET_ARN))))))));
+                                "Resource", Map.of("Ref", Match.stringLikeRegexp("DatabaseIngestLogin.*"))))))))));
     }
 
     @Test
@@ -221,10 +221,10 @@ class InletStackTest {
         template.hasResourceProperties("AWS::RDS::DBProxy", Match.objectLike(Map.of("RequireTLS", true, "EngineFamily", "POSTGRESQL")));
         template.resourceCountIs("AWS::EC2::NatGateway", 0);
         template.resourcePropertiesCountIs("AWS::Lambda::Function", Match.objectLike(Map.of(
-                "VpcConfig", Match.objectLike(Map.of()))), 3);
+                "VpcConfig", Match.objectLike(Map.of()))), 4); // relay, queue ingest, sweep, migration
         template.hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of(
                 "Environment", Map.of("Variables", Match.objectLike(Map.of(
                         "INLET_DATABASE_URL", Map.of("Fn::Join", List.of("", List.of(
-                                "jdbc:postgresql://", Match.anyValue(), ":5432/inlet?sslmode=require")))))))));
+                                "jdbc:postgresql://", Match.anyValue(), ":5432/inlet?" + DatabaseAccess.PROXY_TLS)))))))));
     }
 }

@@ -52,7 +52,7 @@ final class Synth {
                 .vendorBucket(new VendorBucketSpec("Partner", null, List.of("initech/")))
                 .destination(QueueSpec.standard("order-events"))
                 .destination(QueueSpec.fifo("stock-events"))
-                .database(new DatabaseSpec.Existing("jdbc:postgresql://db.internal:5432/inlet", "inlet", EXISTING_SECRET_ARN, null))
+                .database(new DatabaseSpec.Existing("jdbc:postgresql://db.internal:5432/inlet?sslmode=verify-full", "inlet", EXISTING_SECRET_ARN, null))
                 .databaseConnections(21)
                 .ingestTimeoutSeconds(300)
                 .batchSize(25)

@@ -11,18 +11,26 @@ public sealed interface DatabaseSpec {
      * the functions are granted read on exactly that secret.
      *
      * @param jdbcUrl {@code jdbc:postgresql://host:port/db}
-     * @param user database user (the secret's {@code username} wins when the functions read it)
-     * @param secretArn the complete secret ARN (with its six-character suffix), so the grant names one secret
+     *                {@code ?sslmode=verify-full} (and, for an RDS instance reached directly,
+     *                {@code &sslrootcert=} a CA bundle the functions can read: docs/deploy.md)
+     * @param user the admin user the migration runs as (owns the schema, has CREATEROLE)
+     * @param secretArn that user's secret, the complete ARN (with its six-character suffix), so the grant names one
+     *                  secret; only the migration function reads it, the functions log in as the role users
      * @param network the VPC the functions must join to reach the database, or {@code null} when it is reachable without one
      */
     record Existing(String jdbcUrl, String user, String secretArn, ExistingNetwork network) implements DatabaseSpec {
 
+        private static final Pattern VERIFY_FULL = Pattern.compile("[?&]sslmode=verify-full(&|$)");
         private static final Pattern SECRET_ARN = Pattern.compile(
                 "arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\\d{12}:secret:[A-Za-z0-9/_+=.@-]+-[A-Za-z0-9]{6}");
 
         public Existing {
             if (jdbcUrl == null || !jdbcUrl.startsWith("jdbc:postgresql://")) {
                 throw new IllegalArgumentException("database.jdbcUrl '" + jdbcUrl + "' must start with jdbc:postgresql://");
+            }
+            if (!VERIFY_FULL.matcher(jdbcUrl).find()) {
+                throw new IllegalArgumentException("database.jdbcUrl '" + jdbcUrl + "' must verify the server: add "
+                        + "sslmode=verify-full (with sslrootcert=<CA bundle> or sslfactory=org.postgresql.ssl.DefaultJavaSSLFactory, docs/deploy.md)");
             }
             if (user == null || user.isBlank()) {
                 throw new IllegalArgumentException("database.user is required");

@@ -50,6 +50,14 @@ public final class InletFunction extends Construct {
     private final int timeoutSeconds;
 
     public InletFunction(Construct scope, String id, Props props) {
+        this(scope, id, props, true);
+    }
+
+    /**
+     * @param snapStart false only for a function invoked once per deployment (the migration): a snapshot
+     *                  would cost each deployment a checkpoint and save nothing
+     */
+    public InletFunction(Construct scope, String id, Props props, boolean snapStart) {
         super(scope, id);
         this.timeoutSeconds = props.timeoutSeconds();
         LogGroup logGroup = LogGroup.Builder.create(this, "Logs")
@@ -75,7 +83,7 @@ public final class InletFunction extends Construct {
                 .memorySize(props.memoryMb())
                 .timeout(Duration.seconds(props.timeoutSeconds()))
                 .environment(props.environment())
-                .snapStart(SnapStartConf.ON_PUBLISHED_VERSIONS)
+                .snapStart(snapStart ? SnapStartConf.ON_PUBLISHED_VERSIONS : null)
                 .logGroup(logGroup)
                 .role(role)
                 .reservedConcurrentExecutions(props.reservedConcurrency());

@@ -113,6 +113,35 @@ final class InletNagPolicy {
                 + "interface endpoint default), never 0.0.0.0/0.", List.of("AwsSolutions-EC23"));
     }
 
+    /** A role's generated login secret: its password is changed by a put-secret-value and the migration, not by a rotation Lambda. */
+    static void loginSecret(IConstruct secret) {
+        suppress(secret, SECRET_ROTATION, "The migration function sets the database user's password from this secret "
+                + "(SchemaDeployment); a rotation Lambda changing the user's password behind it would leave the functions' "
+                + "warm instances and SnapStart snapshots with the old one. Rotation is put-secret-value, invoking the "
+                + "migration function, then a deploy (docs/deploy.md, 'Rotating the database credentials').");
+    }
+
+    /**
+     * CDK's Trigger provider (a Node.js function of aws-cdk-lib) invokes the migration function at deploy
+     * time: its role is CDK's, with the basic execution policy and {@code lambda:InvokeFunction} on the
+     * migration function's versions ({@code arn:*}).
+     */
+    static void triggerProvider(Stack stack, software.amazon.awscdk.services.lambda.Function migration) {
+        String versions = "Resource::<" + stack.getLogicalId((CfnElement) migration.getNode().getDefaultChild()) + ".Arn>:*";
+        for (IConstruct child : stack.getNode().getChildren()) {
+            if (child.getNode().getId().startsWith("AWSCDK.TriggerCustomResourceProvider")) {
+                suppress(child, MANAGED_POLICY, "aws-cdk-lib's Trigger provider comes with AWSLambdaBasicExecutionRole; its "
+                        + "role is created by aws-cdk-lib and runs only while a deployment invokes the migration.",
+                        List.of(BASIC_EXECUTION_POLICY));
+                suppress(child, WILDCARD_PERMISSION, "The Trigger provider may invoke any version of the migration "
+                        + "function (functionArn:*): it invokes the version the deployment publishes, whose number is not "
+                        + "known before it exists.", List.of(versions));
+                suppress(child, LATEST_RUNTIME, "The Node.js runtime of aws-cdk-lib's own Trigger provider is chosen by "
+                        + "aws-cdk-lib, not by this stack.");
+            }
+        }
+    }
+
     private static void suppress(IConstruct construct, String rule, String reason) {
         suppress(construct, rule, reason, null);
     }

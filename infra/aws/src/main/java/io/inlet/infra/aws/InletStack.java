@@ -44,6 +44,9 @@ public final class InletStack extends Stack {
     public static final String EVENTBRIDGE_HANDLER = "io.inlet.aws.EventBridgeObjectHandler::handleRequest";
     public static final String RELAY_HANDLER = "io.inlet.aws.OutboxRelayHandler::handleRequest";
     public static final String SWEEP_HANDLER = "io.inlet.aws.SweepHandler::handleRequest";
+    public static final String MIGRATION_HANDLER = "io.inlet.aws.migrate.MigrationHandler::handleRequest";
+    /** The migration's timeout: Flyway over an empty database and the event tables take seconds; an index build on a big table may not. */
+    static final int MIGRATION_TIMEOUT_SECONDS = 600;
     /** The missed-notification sweep runs daily (05:00 UTC) over the last two days (INLET_SWEEP_LOOKBACK). */
     public static final String SWEEP_SCHEDULE = "cron(0 5 * * ? *)";
 
@@ -60,6 +63,7 @@ public final class InletStack extends Stack {
     private InletFunction queueConsumer;
     private InletFunction relay;
     private InletAlarms alarms;
+    private MigrationTrigger migration;
 
     public InletStack(Construct scope, String id, StackProps props, InletSettings settings) {
         super(scope, id, props);
@@ -103,6 +107,8 @@ public final class InletStack extends Stack {
         wireObjectDelivery(code, environment, database, claimChecks);
         wireInboundQueues();
         sweep(code, environment, database);
+        this.migration = new MigrationTrigger(this, "Migration", code, environment, database, settings, functions);
+        grantReadFeedsFile(migration.function());
         alarms.outboxLag(settings.outboxLagAlarmSeconds());
         alarms.outboxBlocked(settings.relayMaxAttempts());
         acceptNagFindings(database, claimChecks);
@@ -130,7 +136,9 @@ public final class InletStack extends Stack {
             InletNagPolicy.function(fn, database.network() != null);
             InletNagPolicy.objectKeysUnderPrefixes(fn, objectWildcards);
         }
+        InletNagPolicy.function(migration.function(), database.network() != null);
         InletNagPolicy.bucketNotificationsHandler(this);
+        InletNagPolicy.triggerProvider(this, migration.function().function());
     }
 
     /** Objects are processed within minutes; afterwards they are kept cheaply for replays, old versions expire. */
@@ -153,8 +161,6 @@ public final class InletStack extends Stack {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("INLET_FEEDS", settings.feedsLocation());
         env.put("INLET_DATABASE_URL", database.jdbcUrl());
-        env.put("INLET_DATABASE_USER", database.user());
-        env.put("INLET_DATABASE_SECRET_ARN", database.secret().getSecretArn());
         List<String> pairs = new ArrayList<>();
         destinations.forEach((name, queue) -> pairs.add(name + "=" + queue.queue().getQueueUrl()));
         env.put("INLET_DESTINATIONS", String.join(",", pairs));
@@ -169,13 +175,23 @@ public final class InletStack extends Stack {
         return env;
     }
 
+    /**
+     * The environment of a function logging in as {@code role}'s user: its login secret (the username
+     * is in the secret), never the master's. Read on that one secret is granted here too.
+     */
+    private static Map<String, String> as(DatabaseAccess.LoginRole role, Map<String, String> environment, DatabaseAccess database) {
+        Map<String, String> env = new LinkedHashMap<>(environment);
+        env.put("INLET_DATABASE_SECRET_ARN", database.loginSecret(role).getSecretArn());
+        return env;
+    }
+
     private InletFunction relay(Code code, Map<String, String> environment, DatabaseAccess database, Bucket claimChecks) {
         InletFunction fn = new InletFunction(this, "Relay", new InletFunction.Props(RELAY_HANDLER,
                 "Inlet outbox relay: publishes committed outbox rows to the destination queues", code,
-                settings.relayTimeoutSeconds(), settings.memoryMb(), environment, settings.logRetention(),
-                InletSettings.RELAY_CONCURRENCY, database.network()));
+                settings.relayTimeoutSeconds(), settings.memoryMb(), as(DatabaseAccess.LoginRole.RELAY, environment, database),
+                settings.logRetention(), InletSettings.RELAY_CONCURRENCY, database.network()));
         functions.add(fn);
-        database.secret().grantRead(fn.role());
+        database.loginSecret(DatabaseAccess.LoginRole.RELAY).grantRead(fn.role());
         destinations.values().forEach(queue -> queue.queue().grantSendMessages(fn.role()));
         fn.role().addToPrincipalPolicy(PolicyStatement.Builder.create()
                 .sid("WriteClaimChecks")
@@ -207,7 +223,8 @@ public final class InletStack extends Stack {
     private void sweep(Code code, Map<String, String> environment, DatabaseAccess database) {
         InletFunction fn = new InletFunction(this, "Sweep", new InletFunction.Props(SWEEP_HANDLER,
                 "Inlet missed-notification sweep: bucket listing against the file ledger", code,
-                900, settings.memoryMb(), environment, settings.logRetention(), 1, database.network()));
+                900, settings.memoryMb(), as(DatabaseAccess.LoginRole.INGEST, environment, database), settings.logRetention(), 1,
+                database.network()));
         functions.add(fn);
         for (VendorBucketSpec spec : settings.vendorBuckets()) {
             Bucket bucket = vendorBuckets.get(spec.id());
@@ -231,7 +248,7 @@ public final class InletStack extends Stack {
                     .resources(spec.prefixes().stream().map(prefix -> bucket.arnForObjects(prefix + "*")).toList())
                     .build());
         }
-        database.secret().grantRead(fn.role());
+        database.loginSecret(DatabaseAccess.LoginRole.INGEST).grantRead(fn.role());
         grantReadFeedsFile(fn);
         Rule.Builder.create(this, "SweepSchedule")
                 .description("Runs the missed-notification sweep daily")
@@ -312,7 +329,8 @@ public final class InletStack extends Stack {
                                          DatabaseAccess database, Bucket claimChecks) {
         InletFunction fn = new InletFunction(this, id, new InletFunction.Props(handler,
                 "Inlet object ingestion (" + settings.objectDelivery() + ")", code, settings.ingestTimeoutSeconds(),
-                settings.memoryMb(), environment, settings.logRetention(), settings.concurrencyPerConsumer(), database.network()));
+                settings.memoryMb(), as(DatabaseAccess.LoginRole.INGEST, environment, database), settings.logRetention(),
+                settings.concurrencyPerConsumer(), database.network()));
         functions.add(fn);
         grantIngest(fn, database, claimChecks);
         Queue failures = failureQueue(id + "Failures");
@@ -328,7 +346,8 @@ public final class InletStack extends Stack {
     private InletFunction queueConsumer(Code code, Map<String, String> environment, DatabaseAccess database, Bucket claimChecks) {
         InletFunction fn = new InletFunction(this, "QueueIngest", new InletFunction.Props(SQS_HANDLER,
                 "Inlet queue ingestion: S3 notifications and business events from SQS", code, settings.ingestTimeoutSeconds(),
-                settings.memoryMb(), environment, settings.logRetention(), null, database.network()));
+                settings.memoryMb(), as(DatabaseAccess.LoginRole.INGEST, environment, database), settings.logRetention(), null,
+                database.network()));
         functions.add(fn);
         grantIngest(fn, database, claimChecks);
         alarms.function("QueueIngest", fn);
@@ -386,7 +405,7 @@ public final class InletStack extends Stack {
                 .actions(List.of("s3:GetObject"))
                 .resources(List.of(claimChecks.arnForObjects("*")))
                 .build());
-        database.secret().grantRead(fn.role());
+        database.loginSecret(DatabaseAccess.LoginRole.INGEST).grantRead(fn.role());
         grantReadFeedsFile(fn);
     }
 
@@ -416,6 +435,11 @@ public final class InletStack extends Stack {
         InletNagPolicy.failureQueue(queue);
         alarms.deadLetterQueue(id, queue);
         return queue;
+    }
+
+    /** The migration function and the Trigger that runs it before the function versions. */
+    public MigrationTrigger migration() {
+        return migration;
     }
 
     public InletFunction relay() {
