@@ -110,3 +110,23 @@ resource "google_secret_manager_secret_version" "database_password" {
   secret      = google_secret_manager_secret.database_password[0].id
   secret_data = random_password.database[0].result
 }
+
+# The instance's server CA, for sslmode=verify-full: mounted as a file into the functions and the
+# migration job (pgjdbc's sslrootcert). Not a secret, but Secret Manager is what both can mount.
+resource "google_secret_manager_secret" "database_ca" {
+  count = var.create_database ? 1 : 0
+
+  secret_id = "${var.name_prefix}-database-ca"
+  labels    = local.labels
+
+  replication {
+    auto {}
+  }
+}
+
+resource "google_secret_manager_secret_version" "database_ca" {
+  count = var.create_database ? 1 : 0
+
+  secret      = google_secret_manager_secret.database_ca[0].id
+  secret_data = google_sql_database_instance.inlet[0].server_ca_cert[0].cert
+}

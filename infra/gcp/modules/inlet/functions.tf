@@ -30,17 +30,31 @@ resource "google_cloudfunctions2_function" "push" {
     all_traffic_on_latest_revision   = true
     vpc_connector                    = local.vpc_connector
     vpc_connector_egress_settings    = local.vpc_connector == null ? null : "PRIVATE_RANGES_ONLY"
-    environment_variables            = local.function_environment
+    environment_variables            = merge(local.function_environment, { INLET_DATABASE_USER = local.login_users["ingest"] })
 
     secret_environment_variables {
       key        = "INLET_DATABASE_PASSWORD"
       project_id = var.project_id
-      secret     = local.password_secret_id
+      secret     = google_secret_manager_secret.login["ingest"].secret_id
       version    = "latest"
+    }
+
+    dynamic "secret_volumes" {
+      for_each = var.create_database ? [1] : []
+      content {
+        mount_path = local.database_ca_mount
+        project_id = var.project_id
+        secret     = google_secret_manager_secret.database_ca[0].secret_id
+        versions {
+          version = "latest"
+          path    = "server-ca.pem"
+        }
+      }
     }
   }
 
-  depends_on = [google_project_service.required, google_secret_manager_secret_iam_member.database_password_reader]
+  # after the migration job: the schema and this function's login user exist (migrate.tf)
+  depends_on = [google_cloud_run_v2_job.migrate, google_project_service.required, google_secret_manager_secret_iam_member.database_password_reader]
 }
 
 # Eventarc variant: one function per vendor bucket (an Eventarc storage trigger filters on one bucket).
@@ -73,13 +87,26 @@ resource "google_cloudfunctions2_function" "object" {
     all_traffic_on_latest_revision   = true
     vpc_connector                    = local.vpc_connector
     vpc_connector_egress_settings    = local.vpc_connector == null ? null : "PRIVATE_RANGES_ONLY"
-    environment_variables            = local.function_environment
+    environment_variables            = merge(local.function_environment, { INLET_DATABASE_USER = local.login_users["ingest"] })
 
     secret_environment_variables {
       key        = "INLET_DATABASE_PASSWORD"
       project_id = var.project_id
-      secret     = local.password_secret_id
+      secret     = google_secret_manager_secret.login["ingest"].secret_id
       version    = "latest"
+    }
+
+    dynamic "secret_volumes" {
+      for_each = var.create_database ? [1] : []
+      content {
+        mount_path = local.database_ca_mount
+        project_id = var.project_id
+        secret     = google_secret_manager_secret.database_ca[0].secret_id
+        versions {
+          version = "latest"
+          path    = "server-ca.pem"
+        }
+      }
     }
   }
 
@@ -95,7 +122,8 @@ resource "google_cloudfunctions2_function" "object" {
     }
   }
 
-  depends_on = [google_project_service.required, google_project_iam_member.eventarc_receiver, google_project_iam_member.gcs_publishes_eventarc]
+  # after the migration job: the schema and this function's login user exist (migrate.tf)
+  depends_on = [google_cloud_run_v2_job.migrate, google_project_service.required, google_project_iam_member.eventarc_receiver, google_project_iam_member.gcs_publishes_eventarc]
 }
 
 resource "google_cloudfunctions2_function" "relay" {
@@ -125,15 +153,29 @@ resource "google_cloudfunctions2_function" "relay" {
     all_traffic_on_latest_revision   = true
     vpc_connector                    = local.vpc_connector
     vpc_connector_egress_settings    = local.vpc_connector == null ? null : "PRIVATE_RANGES_ONLY"
-    environment_variables            = merge(local.function_environment, { INLET_TIMEOUT_SECONDS = tostring(var.relay_timeout_seconds), INLET_RELAY_MAX_ATTEMPTS = tostring(var.relay_max_attempts) })
+    environment_variables            = merge(local.function_environment, { INLET_DATABASE_USER = local.login_users["relay"], INLET_TIMEOUT_SECONDS = tostring(var.relay_timeout_seconds), INLET_RELAY_MAX_ATTEMPTS = tostring(var.relay_max_attempts) })
 
     secret_environment_variables {
       key        = "INLET_DATABASE_PASSWORD"
       project_id = var.project_id
-      secret     = local.password_secret_id
+      secret     = google_secret_manager_secret.login["relay"].secret_id
       version    = "latest"
+    }
+
+    dynamic "secret_volumes" {
+      for_each = var.create_database ? [1] : []
+      content {
+        mount_path = local.database_ca_mount
+        project_id = var.project_id
+        secret     = google_secret_manager_secret.database_ca[0].secret_id
+        versions {
+          version = "latest"
+          path    = "server-ca.pem"
+        }
+      }
     }
   }
 
-  depends_on = [google_project_service.required, google_secret_manager_secret_iam_member.database_password_reader]
+  # after the migration job: the schema and this function's login user exist (migrate.tf)
+  depends_on = [google_cloud_run_v2_job.migrate, google_project_service.required, google_secret_manager_secret_iam_member.database_password_reader]
 }

@@ -2,12 +2,12 @@
 
 resource "google_service_account" "ingest" {
   account_id   = "${var.name_prefix}-ingest"
-  display_name = "Inlet ingest functions: read feed prefixes, read the database secret"
+  display_name = "Inlet ingest functions: read feed prefixes, read the ingest login secret"
 }
 
 resource "google_service_account" "relay" {
   account_id   = "${var.name_prefix}-relay"
-  display_name = "Inlet outbox relay: publish to the destination topics, read the database secret"
+  display_name = "Inlet outbox relay: publish to the destination topics, read the relay login secret"
 }
 
 resource "google_service_account" "push_invoker" {
@@ -57,13 +57,27 @@ resource "google_storage_bucket_iam_member" "feeds_file_reader" {
   }
 }
 
+# Each function reads its own role's login password, never the admin's (migrate.tf).
 resource "google_secret_manager_secret_iam_member" "database_password_reader" {
   for_each = {
     ingest = google_service_account.ingest.email
     relay  = google_service_account.relay.email
   }
 
-  secret_id = local.password_secret_id
+  secret_id = google_secret_manager_secret.login[each.key].secret_id
+  role      = "roles/secretmanager.secretAccessor"
+  member    = "serviceAccount:${each.value}"
+}
+
+resource "google_secret_manager_secret_iam_member" "database_ca_reader" {
+  for_each = var.create_database ? {
+    ingest  = google_service_account.ingest.email
+    relay   = google_service_account.relay.email
+    sweep   = google_service_account.sweep.email
+    migrate = google_service_account.migrate.email
+  } : {}
+
+  secret_id = google_secret_manager_secret.database_ca[0].secret_id
   role      = "roles/secretmanager.secretAccessor"
   member    = "serviceAccount:${each.value}"
 }

@@ -30,14 +30,17 @@ locals {
   object_function_count = local.pubsub_objects ? 0 : length(var.vendor_buckets)
   ingest_max_instances  = floor((var.database_connections - 2) / max(1, local.ingest_function_count + local.object_function_count))
 
-  database_url       = var.create_database ? "jdbc:postgresql://${google_sql_database_instance.inlet[0].private_ip_address}:5432/inlet?sslmode=require" : var.existing_database_url
+  # verify-full: the chain against the instance's server CA (mounted from Secret Manager), the name
+  # against the instance (CloudSqlHostnameVerifier: Cloud SQL's certificate names project:instance, not the private IP).
+  database_url       = var.create_database ? "jdbc:postgresql://${google_sql_database_instance.inlet[0].private_ip_address}:5432/inlet?sslmode=verify-full&sslrootcert=${local.database_ca_mount}/server-ca.pem&sslhostnameverifier=io.inlet.gcp.migrate.CloudSqlHostnameVerifier" : var.existing_database_url
+  database_instance  = var.create_database ? google_sql_database_instance.inlet[0].connection_name : ""
   password_secret_id = var.create_database ? google_secret_manager_secret.database_password[0].secret_id : var.existing_password_secret_id
   vpc_connector      = var.create_database ? google_vpc_access_connector.inlet[0].id : (var.existing_vpc_connector == "" ? null : var.existing_vpc_connector)
 
   function_environment = {
     INLET_FEEDS                = var.feeds_location
     INLET_DATABASE_URL         = local.database_url
-    INLET_DATABASE_USER        = var.database_user
+    INLET_DATABASE_INSTANCE    = local.database_instance
     INLET_DESTINATIONS         = join(",", [for name, topic in google_pubsub_topic.destination : "${name}=${topic.id}"])
     INLET_ORDERED_DESTINATIONS = join(",", [for d in var.destinations : d.name if d.ordered])
     INLET_CHANNEL              = var.channel

@@ -31,3 +31,18 @@ output "database_password_secret" {
   description = "Secret Manager secret holding the database password."
   value       = local.password_secret_id
 }
+
+output "login_secrets" {
+  description = "Secret Manager secret per role (ingest, relay, reader) holding its login user's password; the user names are in login_users."
+  value       = { for role, secret in google_secret_manager_secret.login : role => secret.secret_id }
+}
+
+output "login_users" {
+  description = "PostgreSQL login user per role, created and kept up to date by the migration job."
+  value       = local.login_users
+}
+
+output "migration_job" {
+  description = "Cloud Run job that migrates the database; run it again with gcloud run jobs execute after rotating a login password."
+  value       = google_cloud_run_v2_job.migrate.name
+}

@@ -22,7 +22,7 @@ variable "sweep_lookback" {
 
 resource "google_service_account" "sweep" {
   account_id   = "${var.name_prefix}-sweep"
-  display_name = "Inlet missed-notification sweep: list the vendor buckets, read feed objects' metadata, read the database secret"
+  display_name = "Inlet missed-notification sweep: list the vendor buckets, read feed objects' metadata, read the ingest login secret"
 }
 
 # objects.list is checked on the bucket (no prefix condition is possible), objects.get on the object:
@@ -54,7 +54,7 @@ resource "google_storage_bucket_iam_member" "sweep_reads_feeds_file" {
 }
 
 resource "google_secret_manager_secret_iam_member" "sweep_reads_database_password" {
-  secret_id = local.password_secret_id
+  secret_id = google_secret_manager_secret.login["ingest"].secret_id
   role      = "roles/secretmanager.secretAccessor"
   member    = "serviceAccount:${google_service_account.sweep.email}"
 }
@@ -86,17 +86,31 @@ resource "google_cloudfunctions2_function" "sweep" {
     all_traffic_on_latest_revision   = true
     vpc_connector                    = local.vpc_connector
     vpc_connector_egress_settings    = local.vpc_connector == null ? null : "PRIVATE_RANGES_ONLY"
-    environment_variables            = merge(local.function_environment, { INLET_SWEEP_LOOKBACK = var.sweep_lookback })
+    environment_variables            = merge(local.function_environment, { INLET_DATABASE_USER = local.login_users["ingest"], INLET_SWEEP_LOOKBACK = var.sweep_lookback })
 
     secret_environment_variables {
       key        = "INLET_DATABASE_PASSWORD"
       project_id = var.project_id
-      secret     = local.password_secret_id
+      secret     = google_secret_manager_secret.login["ingest"].secret_id
       version    = "latest"
+    }
+
+    dynamic "secret_volumes" {
+      for_each = var.create_database ? [1] : []
+      content {
+        mount_path = local.database_ca_mount
+        project_id = var.project_id
+        secret     = google_secret_manager_secret.database_ca[0].secret_id
+        versions {
+          version = "latest"
+          path    = "server-ca.pem"
+        }
+      }
     }
   }
 
-  depends_on = [google_project_service.required, google_secret_manager_secret_iam_member.sweep_reads_database_password]
+  # after the migration job: the schema and this function's login user exist (migrate.tf)
+  depends_on = [google_cloud_run_v2_job.migrate, google_project_service.required, google_secret_manager_secret_iam_member.sweep_reads_database_password]
 }
 
 resource "google_cloud_run_service_iam_member" "scheduler_invokes_sweep" {

@@ -168,10 +168,32 @@ variable "existing_database_url" {
     condition     = var.existing_database_url == "" || startswith(var.existing_database_url, "jdbc:postgresql://")
     error_message = "existing_database_url must start with jdbc:postgresql://."
   }
+
+  validation {
+    condition     = var.existing_database_url == "" || can(regex("[?&]sslmode=verify-full(&|$)", var.existing_database_url))
+    error_message = "existing_database_url must verify the server: add sslmode=verify-full (with sslrootcert, docs/deploy.md)."
+  }
+}
+
+variable "migration_image" {
+  description = "Container image with a Java 17+ runtime (java on the PATH) in which the migration job runs the functions jar."
+  type        = string
+  default     = "gcr.io/distroless/java17-debian12"
+}
+
+variable "migration_timeout_seconds" {
+  description = "Time the migration job may take (schema, event tables, login users) before the apply fails."
+  type        = number
+  default     = 600
+
+  validation {
+    condition     = var.migration_timeout_seconds >= 60 && var.migration_timeout_seconds <= 3600
+    error_message = "migration_timeout_seconds must be within 60..3600."
+  }
 }
 
 variable "existing_password_secret_id" {
-  description = "Secret Manager secret id holding the existing database's password (create_database = false)."
+  description = "Secret Manager secret id holding the password of the existing database's admin user (database_user: owns the schema, has CREATEROLE); only the migration job reads it (create_database = false)."
   type        = string
   default     = ""
 }

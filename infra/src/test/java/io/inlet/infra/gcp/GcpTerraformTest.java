@@ -27,8 +27,8 @@ class GcpTerraformTest {
 
     @Test
     void everyFileParses() {
-        assertThat(config.fileNames()).containsExactly("database.tf", "functions.tf", "iam.tf", "main.tf", "monitoring.tf",
-                "outputs.tf", "pubsub.tf", "scheduler.tf", "storage.tf", "sweep.tf", "variables.tf", "versions.tf");
+        assertThat(config.fileNames()).containsExactly("database.tf", "functions.tf", "iam.tf", "main.tf", "migrate.tf",
+                "monitoring.tf", "outputs.tf", "pubsub.tf", "scheduler.tf", "storage.tf", "sweep.tf", "variables.tf", "versions.tf");
     }
 
     @Test
@@ -99,14 +99,18 @@ class GcpTerraformTest {
     }
 
     @Test
-    void everyFunctionReadsTheDatabasePasswordFromSecretManagerAndIsBoundedByTheConnectionBudget() {
+    void everyFunctionReadsItsRolesPasswordFromSecretManagerAndIsBoundedByTheConnectionBudget() {
         assertThat(config.resources("google_cloudfunctions2_function")).extracting(Resource::name)
                 .containsExactlyInAnyOrder("push", "object", "relay", "sweep");
         for (Resource function : config.resources("google_cloudfunctions2_function")) {
             JsonNode service = function.block("service_config");
             JsonNode secret = service.path("secret_environment_variables").get(0);
             assertThat(secret.path("key").asText()).isEqualTo("INLET_DATABASE_PASSWORD");
-            assertThat(secret.path("secret").asText()).isEqualTo("${local.password_secret_id}");
+            String role = function.name().equals("relay") ? "relay" : "ingest";
+            assertThat(secret.path("secret").asText()).as(function.address())
+                    .isEqualTo("${google_secret_manager_secret.login[\"" + role + "\"].secret_id}");
+            assertThat(service.path("environment_variables").asText()).as(function.address())
+                    .contains("INLET_DATABASE_USER = local.login_users[\"" + role + "\"]");
             assertThat(service.path("max_instance_count").asText()).isIn("${local.ingest_max_instances}", "1");
             assertThat(function.block("build_config").path("runtime").asText()).isEqualTo("java17");
         }
