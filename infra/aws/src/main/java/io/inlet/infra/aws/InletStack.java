@@ -115,6 +115,12 @@ public final class InletStack extends Stack {
 
         CfnOutput.Builder.create(this, "AlarmTopicArn").value(alarms.topic().getTopicArn()).build();
         CfnOutput.Builder.create(this, "ClaimCheckBucketName").value(claimChecks.getBucketName()).build();
+        // run it by hand after changing an s3:// feeds file in place or a login secret (docs/deploy.md)
+        CfnOutput.Builder.create(this, "MigrationFunctionName").value(migration.function().function().getFunctionName()).build();
+        for (DatabaseAccess.LoginRole role : DatabaseAccess.LoginRole.values()) {
+            String name = role.name().charAt(0) + role.name().substring(1).toLowerCase(java.util.Locale.ROOT);
+            CfnOutput.Builder.create(this, name + "LoginSecretArn").value(database.loginSecret(role).getSecretArn()).build();
+        }
         vendorBuckets.forEach((name, bucket) ->
                 CfnOutput.Builder.create(this, name + "BucketName").value(bucket.getBucketName()).build());
         destinations.forEach((name, queue) ->
