@@ -1,8 +1,12 @@
 package io.inlet.infra.aws;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.services.ec2.FlowLogDestination;
 import software.amazon.awscdk.services.ec2.FlowLogOptions;
 import software.amazon.awscdk.services.ec2.FlowLogTrafficType;
@@ -33,8 +37,6 @@ import software.amazon.awscdk.services.logs.RetentionDays;
 import software.amazon.awscdk.services.secretsmanager.ISecret;
 import software.amazon.awscdk.services.secretsmanager.Secret;
 import software.amazon.awscdk.services.secretsmanager.SecretStringGenerator;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import software.constructs.Construct;
 
 /**
@@ -77,7 +79,7 @@ public final class DatabaseAccess extends Construct {
 
         /** The login user's name: the group's plus the stack's, so stacks sharing one database do not collide. */
         String userName(String stackName) {
-            String name = groupName + "_" + stackName.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", "_");
+            String name = groupName + "_" + stackName.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "_");
             return name.length() > 63 ? name.substring(0, 63) : name;
         }
     }
@@ -90,9 +92,9 @@ public final class DatabaseAccess extends Construct {
 
     public DatabaseAccess(Construct scope, String id, DatabaseSpec spec, RetentionDays logRetention) {
         super(scope, id);
-        String stackName = software.amazon.awscdk.Stack.of(this).getStackName();
+        String stackName = Stack.of(this).getStackName();
         for (LoginRole role : LoginRole.values()) {
-            String name = role.name().charAt(0) + role.name().substring(1).toLowerCase(java.util.Locale.ROOT);
+            String name = role.name().charAt(0) + role.name().substring(1).toLowerCase(Locale.ROOT);
             loginSecrets.put(role, Secret.Builder.create(this, name + "Login")
                     .description("Inlet " + role.groupName() + " login user: the migration sets its password, "
                             + (role == LoginRole.READER ? "for analysts and dashboards" : "the functions log in with it"))

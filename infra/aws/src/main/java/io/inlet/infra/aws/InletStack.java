@@ -185,7 +185,7 @@ public final class InletStack extends Stack {
      * The environment of a function logging in as {@code role}'s user: its login secret (the username
      * is in the secret), never the master's. Read on that one secret is granted here too.
      */
-    private static Map<String, String> as(DatabaseAccess.LoginRole role, Map<String, String> environment, DatabaseAccess database) {
+    private static Map<String, String> loggingInAs(DatabaseAccess.LoginRole role, Map<String, String> environment, DatabaseAccess database) {
         Map<String, String> env = new LinkedHashMap<>(environment);
         env.put("INLET_DATABASE_SECRET_ARN", database.loginSecret(role).getSecretArn());
         return env;
@@ -194,7 +194,7 @@ public final class InletStack extends Stack {
     private InletFunction relay(Code code, Map<String, String> environment, DatabaseAccess database, Bucket claimChecks) {
         InletFunction fn = new InletFunction(this, "Relay", new InletFunction.Props(RELAY_HANDLER,
                 "Inlet outbox relay: publishes committed outbox rows to the destination queues", code,
-                settings.relayTimeoutSeconds(), settings.memoryMb(), as(DatabaseAccess.LoginRole.RELAY, environment, database),
+                settings.relayTimeoutSeconds(), settings.memoryMb(), loggingInAs(DatabaseAccess.LoginRole.RELAY, environment, database),
                 settings.logRetention(), InletSettings.RELAY_CONCURRENCY, database.network()));
         functions.add(fn);
         database.loginSecret(DatabaseAccess.LoginRole.RELAY).grantRead(fn.role());
@@ -229,7 +229,7 @@ public final class InletStack extends Stack {
     private void sweep(Code code, Map<String, String> environment, DatabaseAccess database) {
         InletFunction fn = new InletFunction(this, "Sweep", new InletFunction.Props(SWEEP_HANDLER,
                 "Inlet missed-notification sweep: bucket listing against the file ledger", code,
-                900, settings.memoryMb(), as(DatabaseAccess.LoginRole.INGEST, environment, database), settings.logRetention(), 1,
+                900, settings.memoryMb(), loggingInAs(DatabaseAccess.LoginRole.INGEST, environment, database), settings.logRetention(), 1,
                 database.network()));
         functions.add(fn);
         for (VendorBucketSpec spec : settings.vendorBuckets()) {
@@ -335,7 +335,7 @@ public final class InletStack extends Stack {
                                          DatabaseAccess database, Bucket claimChecks) {
         InletFunction fn = new InletFunction(this, id, new InletFunction.Props(handler,
                 "Inlet object ingestion (" + settings.objectDelivery() + ")", code, settings.ingestTimeoutSeconds(),
-                settings.memoryMb(), as(DatabaseAccess.LoginRole.INGEST, environment, database), settings.logRetention(),
+                settings.memoryMb(), loggingInAs(DatabaseAccess.LoginRole.INGEST, environment, database), settings.logRetention(),
                 settings.concurrencyPerConsumer(), database.network()));
         functions.add(fn);
         grantIngest(fn, database, claimChecks);
@@ -352,7 +352,7 @@ public final class InletStack extends Stack {
     private InletFunction queueConsumer(Code code, Map<String, String> environment, DatabaseAccess database, Bucket claimChecks) {
         InletFunction fn = new InletFunction(this, "QueueIngest", new InletFunction.Props(SQS_HANDLER,
                 "Inlet queue ingestion: S3 notifications and business events from SQS", code, settings.ingestTimeoutSeconds(),
-                settings.memoryMb(), as(DatabaseAccess.LoginRole.INGEST, environment, database), settings.logRetention(), null,
+                settings.memoryMb(), loggingInAs(DatabaseAccess.LoginRole.INGEST, environment, database), settings.logRetention(), null,
                 database.network()));
         functions.add(fn);
         grantIngest(fn, database, claimChecks);
