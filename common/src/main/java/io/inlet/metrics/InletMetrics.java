@@ -4,15 +4,22 @@ import io.inlet.ingest.FileOutcome;
 import io.inlet.ingest.FileReport;
 import io.inlet.ingest.MessageOutcome;
 import io.inlet.outbox.RelayReport;
+import io.inlet.sweep.Finding;
+import io.inlet.sweep.SweepReport;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The meters Inlet reports, in one place: files by outcome; records by outcome (counted once, when
- * their file finishes); messages by status and failures; relay publishes, failures, pending rows
- * outbox lag and blocked outbox rows. Micrometer names; a registry of the caller's choice (the CLI's, a test's).
+ * The meters Inlet reports, in one place: files by feed and outcome; records by feed and outcome
+ * (counted once, when their file finishes); messages by status and failures; relay publishes,
+ * failures, pending rows, outbox lag and blocked outbox rows; sweep findings; cold starts. Micrometer
+ * names; a registry of the caller's choice (the CLI's, a test's, a function's). This is the only
+ * meter model: the clouds export it ({@link MeterDeltas} gives what changed since the last export),
+ * they define no metric of their own.
  */
 public final class InletMetrics {
 
@@ -48,13 +55,14 @@ public final class InletMetrics {
     }
 
     public void file(FileReport r) {
-        counter("inlet.files", "outcome", r.outcome().name()).increment();
-        if (r.outcome() == FileOutcome.COMPLETED || r.outcome() == FileOutcome.REJECTED) {
-            record("read", r.counts().read());
-            record("appended", r.counts().appended());
-            record("duplicate", r.counts().duplicate());
-            record("conflict", r.counts().conflict());
-            record("rejected", r.counts().rejected());
+        String feed = r.feed() == null ? "-" : r.feed();
+        counter("inlet.files", "feed", feed, "outcome", r.outcome().name()).increment();
+        if ((r.outcome() == FileOutcome.COMPLETED || r.outcome() == FileOutcome.REJECTED) && r.counts() != null) {
+            record(feed, "read", r.counts().read());
+            record(feed, "appended", r.counts().appended());
+            record(feed, "duplicate", r.counts().duplicate());
+            record(feed, "conflict", r.counts().conflict());
+            record(feed, "rejected", r.counts().rejected());
         }
     }
 
@@ -87,8 +95,26 @@ public final class InletMetrics {
         lagMillis.set(Math.round(oldestPendingAgeSeconds * 1000));
     }
 
-    private void record(String outcome, long n) {
-        counter("inlet.records", "outcome", outcome).increment(n);
+    /**
+     * One sweep run over its buckets: objects listed, objects the ledger does not account for (the
+     * {@code SweepMissingObjects} alarm) and each finding.
+     */
+    public void sweep(List<SweepReport> reports) {
+        counter("inlet.sweep.listed.objects").increment(reports.stream().mapToLong(SweepReport::listed).sum());
+        counter("inlet.sweep.missing.objects").increment(reports.stream().mapToLong(r -> r.missing().size()).sum());
+        for (Finding f : Finding.values()) {
+            long n = reports.stream().mapToLong(r -> r.counts().get(f)).sum();
+            counter("inlet.sweep.findings", "finding", f.name().toLowerCase(Locale.ROOT)).increment(n);
+        }
+    }
+
+    /** The first invocation of a function instance ({@code function}: its name). */
+    public void coldStart(String function) {
+        counter("inlet.cold.start", "function", function == null || function.isBlank() ? "-" : function).increment();
+    }
+
+    private void record(String feed, String outcome, long n) {
+        counter("inlet.records", "feed", feed, "outcome", outcome).increment(n);
     }
 
     private Counter counter(String name, String... tags) {
