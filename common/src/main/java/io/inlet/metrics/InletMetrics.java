@@ -9,7 +9,10 @@ import io.inlet.sweep.SweepReport;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.WeakHashMap;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -23,26 +26,43 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class InletMetrics {
 
+    /**
+     * The gauges' values of each registry, shared by every InletMetrics over it (the CLI's and its
+     * core's; a function's core and its sweep or cold-start meters): a gauge is registered once, so a
+     * second instance with values of its own would set numbers nobody reads. Weak keys: a registry
+     * that is gone takes its values with it; strong values: Micrometer holds gauge state weakly.
+     */
+    private static final Map<MeterRegistry, GaugeValues> GAUGES = Collections.synchronizedMap(new WeakHashMap<>());
+
+    private record GaugeValues(AtomicLong pending, AtomicLong lagMillis, AtomicLong blocked, AtomicLong paused) {
+    }
+
     private final MeterRegistry registry;
-    private final AtomicLong pending = new AtomicLong();
-    private final AtomicLong lagMillis = new AtomicLong();
-    private final AtomicLong blocked = new AtomicLong();
-    private final AtomicLong paused = new AtomicLong();
+    private final AtomicLong pending;
+    private final AtomicLong lagMillis;
+    private final AtomicLong blocked;
+    private final AtomicLong paused;
 
     public InletMetrics(MeterRegistry registry) {
         this.registry = registry;
-        // A registry shared by two of these (the CLI's, which reads the backlog from the database at
-        // the end, and its Inlet's) keeps the first one's gauges; the second registers none (Micrometer
-        // would ignore them, with a warning on stderr).
-        if (registry.find("inlet.outbox.pending").gauge() != null) return;
-        Gauge.builder("inlet.outbox.pending", pending, AtomicLong::get).description("unpublished outbox rows").register(registry);
-        Gauge.builder("inlet.outbox.lag", lagMillis, v -> v.get() / 1000.0).baseUnit("seconds")
+        GaugeValues values = GAUGES.computeIfAbsent(registry, InletMetrics::register);
+        this.pending = values.pending();
+        this.lagMillis = values.lagMillis();
+        this.blocked = values.blocked();
+        this.paused = values.paused();
+    }
+
+    private static GaugeValues register(MeterRegistry registry) {
+        GaugeValues v = new GaugeValues(new AtomicLong(), new AtomicLong(), new AtomicLong(), new AtomicLong());
+        Gauge.builder("inlet.outbox.pending", v.pending(), AtomicLong::get).description("unpublished outbox rows").register(registry);
+        Gauge.builder("inlet.outbox.lag", v.lagMillis(), x -> x.get() / 1000.0).baseUnit("seconds")
                 .description("age of the oldest unpublished outbox row").register(registry);
-        Gauge.builder("inlet.outbox.blocked", blocked, AtomicLong::get)
+        Gauge.builder("inlet.outbox.blocked", v.blocked(), AtomicLong::get)
                 .description("outbox rows blocked after the relay's attempt limit; each holds its stream until retried or released")
                 .register(registry);
-        Gauge.builder("inlet.feeds.paused", paused, AtomicLong::get)
+        Gauge.builder("inlet.feeds.paused", v.paused(), AtomicLong::get)
                 .description("feeds paused by an operator (their new files are held, not loaded)").register(registry);
+        return v;
     }
 
     /** The number of paused feeds, as last read. */
