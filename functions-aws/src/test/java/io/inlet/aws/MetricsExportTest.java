@@ -130,7 +130,7 @@ class MetricsExportTest {
     }
 
     static S3Event notification(FunctionEnvironment env, String key) {
-        long size = S3.client().headObject(b -> b.bucket(BUCKET).key(key)).contentLength();
+        long size = env.s3().headObject(b -> b.bucket(BUCKET).key(key)).contentLength();
         String json = SamplePayloads.read(SamplePayloads.OWN.resolve("s3-put-direct.json"))
                 .replace("inlet-vendor-drop", BUCKET)
                 .replace("acme/orders/2024-05-01.csv", key)
