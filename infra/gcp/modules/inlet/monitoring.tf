@@ -1,6 +1,13 @@
 # Alert policies mirroring the AWS alarms: dead letters, backlog age, function errors and throttling,
-# the relay not running, the outbox lag the functions log as outbox_lag_seconds, and blocked outbox
-# rows (outbox_blocked: rows that failed relay_max_attempts times and hold their stream).
+# the relay not running, the outbox lag and blocked outbox rows (rows that failed relay_max_attempts
+# times and hold their stream).
+#
+# Inlet's own metrics are the core's Micrometer meters, which the functions log at the end of each
+# request as one line per meter (MetricLogExporter): jsonPayload.metric = the meter's snake-case name
+# (outbox_lag_seconds, outbox_blocked, files, records, cold_start, sweep_missing_objects, ...),
+# jsonPayload.value = its value (a counter's increase, a gauge's value), and its tags as fields
+# (feed, outcome, ...). The log-based metrics below select by name and by this deployment's
+# services (name_prefix), so two deployments in one project keep their own metrics.
 
 resource "google_monitoring_notification_channel" "email" {
   count = var.alert_email == "" ? 0 : 1
@@ -18,7 +25,7 @@ locals {
 
 resource "google_logging_metric" "outbox_lag" {
   name   = "${var.name_prefix}/outbox_lag_seconds"
-  filter = "resource.type=\"cloud_run_revision\" AND resource.labels.service_name=\"${var.name_prefix}-relay\" AND jsonPayload.outbox_lag_seconds>=0"
+  filter = "resource.type=\"cloud_run_revision\" AND resource.labels.service_name=\"${var.name_prefix}-relay\" AND jsonPayload.metric=\"outbox_lag_seconds\""
 
   metric_descriptor {
     metric_kind = "DELTA"
@@ -26,7 +33,7 @@ resource "google_logging_metric" "outbox_lag" {
     unit        = "s"
   }
 
-  value_extractor = "EXTRACT(jsonPayload.outbox_lag_seconds)"
+  value_extractor = "EXTRACT(jsonPayload.value)"
 
   bucket_options {
     exponential_buckets {
@@ -172,7 +179,7 @@ resource "google_monitoring_alert_policy" "outbox_lag" {
 
 resource "google_logging_metric" "outbox_blocked" {
   name   = "${var.name_prefix}/outbox_blocked"
-  filter = "resource.type=\"cloud_run_revision\" AND resource.labels.service_name=\"${var.name_prefix}-relay\" AND jsonPayload.outbox_blocked>=0"
+  filter = "resource.type=\"cloud_run_revision\" AND resource.labels.service_name=\"${var.name_prefix}-relay\" AND jsonPayload.metric=\"outbox_blocked\""
 
   metric_descriptor {
     metric_kind = "DELTA"
@@ -180,7 +187,7 @@ resource "google_logging_metric" "outbox_blocked" {
     unit        = "1"
   }
 
-  value_extractor = "EXTRACT(jsonPayload.outbox_blocked)"
+  value_extractor = "EXTRACT(jsonPayload.value)"
 
   bucket_options {
     linear_buckets {
@@ -215,5 +222,77 @@ resource "google_monitoring_alert_policy" "outbox_blocked" {
         cross_series_reducer = "REDUCE_MAX"
       }
     }
+  }
+}
+
+# Counters of every service, with the meter's tags as labels: files and records by feed and outcome,
+# and cold starts by service (the GCP counterpart of the EMF ColdStart metric).
+resource "google_logging_metric" "files" {
+  name   = "${var.name_prefix}/files"
+  filter = "resource.type=\"cloud_run_revision\" AND resource.labels.service_name=~\"^${var.name_prefix}-\" AND jsonPayload.metric=\"files\""
+
+  metric_descriptor {
+    metric_kind = "DELTA"
+    value_type  = "INT64"
+    unit        = "1"
+    labels {
+      key        = "feed"
+      value_type = "STRING"
+    }
+    labels {
+      key        = "outcome"
+      value_type = "STRING"
+    }
+  }
+
+  value_extractor = "EXTRACT(jsonPayload.value)"
+  label_extractors = {
+    feed    = "EXTRACT(jsonPayload.feed)"
+    outcome = "EXTRACT(jsonPayload.outcome)"
+  }
+}
+
+resource "google_logging_metric" "records" {
+  name   = "${var.name_prefix}/records"
+  filter = "resource.type=\"cloud_run_revision\" AND resource.labels.service_name=~\"^${var.name_prefix}-\" AND jsonPayload.metric=\"records\""
+
+  metric_descriptor {
+    metric_kind = "DELTA"
+    value_type  = "INT64"
+    unit        = "1"
+    labels {
+      key        = "feed"
+      value_type = "STRING"
+    }
+    labels {
+      key        = "outcome"
+      value_type = "STRING"
+    }
+  }
+
+  value_extractor = "EXTRACT(jsonPayload.value)"
+  label_extractors = {
+    feed    = "EXTRACT(jsonPayload.feed)"
+    outcome = "EXTRACT(jsonPayload.outcome)"
+  }
+}
+
+resource "google_logging_metric" "cold_start" {
+  name   = "${var.name_prefix}/cold_start"
+  filter = "resource.type=\"cloud_run_revision\" AND resource.labels.service_name=~\"^${var.name_prefix}-\" AND jsonPayload.metric=\"cold_start\""
+
+  metric_descriptor {
+    metric_kind = "DELTA"
+    value_type  = "INT64"
+    unit        = "1"
+    labels {
+      key        = "function"
+      value_type = "STRING"
+    }
+  }
+
+  value_extractor = "EXTRACT(jsonPayload.value)"
+  label_extractors = {
+    function = "EXTRACT(jsonPayload.function)"
   }
 }

@@ -147,7 +147,7 @@ resource "google_cloud_scheduler_job" "sweep" {
 
 resource "google_logging_metric" "sweep_missing_objects" {
   name   = "${var.name_prefix}/sweep_missing_objects"
-  filter = "resource.type=\"cloud_run_revision\" AND resource.labels.service_name=\"${var.name_prefix}-sweep\" AND jsonPayload.sweep_missing_objects>=0"
+  filter = "resource.type=\"cloud_run_revision\" AND resource.labels.service_name=\"${var.name_prefix}-sweep\" AND jsonPayload.metric=\"sweep_missing_objects\""
 
   metric_descriptor {
     metric_kind = "DELTA"
@@ -155,7 +155,7 @@ resource "google_logging_metric" "sweep_missing_objects" {
     unit        = "1"
   }
 
-  value_extractor = "EXTRACT(jsonPayload.sweep_missing_objects)"
+  value_extractor = "EXTRACT(jsonPayload.value)"
 
   bucket_options {
     exponential_buckets {

@@ -36,7 +36,8 @@ class LayeringTest {
             "parse",    // bytes -> records
             "source",   // where the bytes come from
             "db",       // connections and migrations
-            "failure"); // what kind of failure, and when to stop
+            "failure",  // what kind of failure, and when to stop
+            "trace");   // spans around reads, SQL and publishes (OpenTelemetry API): used by all
 
     private static final Path MAIN = Path.of("src/main/java/io/inlet");
     private static final Pattern IMPORT = Pattern.compile("^import (?:static )?io\\.inlet\\.([a-z]+)\\.", Pattern.MULTILINE);

@@ -1,5 +1,7 @@
 package io.inlet.ledger;
 
+import io.inlet.trace.Tracing;
+import io.opentelemetry.api.trace.SpanKind;
 import io.inlet.ledger.Counts;
 import io.inlet.parse.ResumePoint;
 import io.inlet.source.ObjectRef;
@@ -79,6 +81,10 @@ public final class FileLedger {
      * slice shares them (the lanes' positions depend on their number).
      */
     public Claim claim(ClaimRequest r) {
+        return Tracing.span("inlet.ledger.claim", SpanKind.INTERNAL, () -> claimTraced(r), "inlet.object", r.ref().displayName());
+    }
+
+    private Claim claimTraced(ClaimRequest r) {
         ObjectRef ref = r.ref();
         ObjectSequencer sequencer = r.sequencer();
         LeaseOwners owners = r.owners();

@@ -4,38 +4,65 @@ import io.inlet.ingest.FileOutcome;
 import io.inlet.ingest.FileReport;
 import io.inlet.ingest.MessageOutcome;
 import io.inlet.outbox.RelayReport;
+import io.inlet.sweep.Finding;
+import io.inlet.sweep.SweepReport;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.WeakHashMap;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The meters Inlet reports, in one place: files by outcome; records by outcome (counted once, when
- * their file finishes); messages by status and failures; relay publishes, failures, pending rows
- * outbox lag and blocked outbox rows. Micrometer names; a registry of the caller's choice (the CLI's, a test's).
+ * The meters Inlet reports, in one place: files by feed and outcome; records by feed and outcome
+ * (counted once, when their file finishes); messages by status and failures; relay publishes,
+ * failures, pending rows, outbox lag and blocked outbox rows; sweep findings; cold starts. Micrometer
+ * names; a registry of the caller's choice (the CLI's, a test's, a function's). This is the only
+ * meter model: the clouds export it ({@link MeterDeltas} gives what changed since the last export),
+ * they define no metric of their own.
  */
 public final class InletMetrics {
 
+    /**
+     * The gauges' values of each registry, shared by every InletMetrics over it (the CLI's and its
+     * core's; a function's core and its sweep or cold-start meters): a gauge is registered once, so a
+     * second instance with values of its own would set numbers nobody reads. Weak keys: a registry
+     * that is gone takes its values with it; strong values: Micrometer holds gauge state weakly.
+     */
+    private static final Map<MeterRegistry, GaugeValues> GAUGES = Collections.synchronizedMap(new WeakHashMap<>());
+
+    private record GaugeValues(AtomicLong pending, AtomicLong lagMillis, AtomicLong blocked, AtomicLong paused) {
+    }
+
     private final MeterRegistry registry;
-    private final AtomicLong pending = new AtomicLong();
-    private final AtomicLong lagMillis = new AtomicLong();
-    private final AtomicLong blocked = new AtomicLong();
-    private final AtomicLong paused = new AtomicLong();
+    private final AtomicLong pending;
+    private final AtomicLong lagMillis;
+    private final AtomicLong blocked;
+    private final AtomicLong paused;
 
     public InletMetrics(MeterRegistry registry) {
         this.registry = registry;
-        // A registry shared by two of these (the CLI's, which reads the backlog from the database at
-        // the end, and its Inlet's) keeps the first one's gauges; the second registers none (Micrometer
-        // would ignore them, with a warning on stderr).
-        if (registry.find("inlet.outbox.pending").gauge() != null) return;
-        Gauge.builder("inlet.outbox.pending", pending, AtomicLong::get).description("unpublished outbox rows").register(registry);
-        Gauge.builder("inlet.outbox.lag", lagMillis, v -> v.get() / 1000.0).baseUnit("seconds")
+        GaugeValues values = GAUGES.computeIfAbsent(registry, InletMetrics::register);
+        this.pending = values.pending();
+        this.lagMillis = values.lagMillis();
+        this.blocked = values.blocked();
+        this.paused = values.paused();
+    }
+
+    private static GaugeValues register(MeterRegistry registry) {
+        GaugeValues v = new GaugeValues(new AtomicLong(), new AtomicLong(), new AtomicLong(), new AtomicLong());
+        Gauge.builder("inlet.outbox.pending", v.pending(), AtomicLong::get).description("unpublished outbox rows").register(registry);
+        Gauge.builder("inlet.outbox.lag", v.lagMillis(), x -> x.get() / 1000.0).baseUnit("seconds")
                 .description("age of the oldest unpublished outbox row").register(registry);
-        Gauge.builder("inlet.outbox.blocked", blocked, AtomicLong::get)
+        Gauge.builder("inlet.outbox.blocked", v.blocked(), AtomicLong::get)
                 .description("outbox rows blocked after the relay's attempt limit; each holds its stream until retried or released")
                 .register(registry);
-        Gauge.builder("inlet.feeds.paused", paused, AtomicLong::get)
+        Gauge.builder("inlet.feeds.paused", v.paused(), AtomicLong::get)
                 .description("feeds paused by an operator (their new files are held, not loaded)").register(registry);
+        return v;
     }
 
     /** The number of paused feeds, as last read. */
@@ -48,13 +75,14 @@ public final class InletMetrics {
     }
 
     public void file(FileReport r) {
-        counter("inlet.files", "outcome", r.outcome().name()).increment();
-        if (r.outcome() == FileOutcome.COMPLETED || r.outcome() == FileOutcome.REJECTED) {
-            record("read", r.counts().read());
-            record("appended", r.counts().appended());
-            record("duplicate", r.counts().duplicate());
-            record("conflict", r.counts().conflict());
-            record("rejected", r.counts().rejected());
+        String feed = r.feed() == null ? "-" : r.feed();
+        counter("inlet.files", "feed", feed, "outcome", r.outcome().name()).increment();
+        if ((r.outcome() == FileOutcome.COMPLETED || r.outcome() == FileOutcome.REJECTED) && r.counts() != null) {
+            record(feed, "read", r.counts().read());
+            record(feed, "appended", r.counts().appended());
+            record(feed, "duplicate", r.counts().duplicate());
+            record(feed, "conflict", r.counts().conflict());
+            record(feed, "rejected", r.counts().rejected());
         }
     }
 
@@ -87,8 +115,26 @@ public final class InletMetrics {
         lagMillis.set(Math.round(oldestPendingAgeSeconds * 1000));
     }
 
-    private void record(String outcome, long n) {
-        counter("inlet.records", "outcome", outcome).increment(n);
+    /**
+     * One sweep run over its buckets: objects listed, objects the ledger does not account for (the
+     * {@code SweepMissingObjects} alarm) and each finding.
+     */
+    public void sweep(List<SweepReport> reports) {
+        counter("inlet.sweep.listed.objects").increment(reports.stream().mapToLong(SweepReport::listed).sum());
+        counter("inlet.sweep.missing.objects").increment(reports.stream().mapToLong(r -> r.missing().size()).sum());
+        for (Finding f : Finding.values()) {
+            long n = reports.stream().mapToLong(r -> r.counts().get(f)).sum();
+            counter("inlet.sweep.findings", "finding", f.name().toLowerCase(Locale.ROOT)).increment(n);
+        }
+    }
+
+    /** The first invocation of a function instance ({@code function}: its name). */
+    public void coldStart(String function) {
+        counter("inlet.cold.start", "function", function == null || function.isBlank() ? "-" : function).increment();
+    }
+
+    private void record(String feed, String outcome, long n) {
+        counter("inlet.records", "feed", feed, "outcome", outcome).increment(n);
     }
 
     private Counter counter(String name, String... tags) {

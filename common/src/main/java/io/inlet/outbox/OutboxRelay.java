@@ -1,9 +1,16 @@
 package io.inlet.outbox;
 
+import io.inlet.event.TraceContext;
+import io.inlet.trace.Tracing;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Context;
 import io.inlet.event.CloudEventWriter;
 import io.inlet.failure.Deadline;
 import io.inlet.store.Transactions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -110,8 +117,30 @@ public final class OutboxRelay {
         return attempted;
     }
 
-    // A publisher that throws tells us nothing about the batch: all of it is retried.
+    /**
+     * With tracing on, each message is published in a span {@code inlet.publish} of its own trace (the
+     * one its traceparent continues: the trace of the trigger that caused its event), failed ones marked.
+     */
     private static PublishResult publishSafely(EventPublisher publisher, List<OutboxMessage> batch) {
+        if (!Tracing.enabled()) return publishUntraced(publisher, batch);
+        List<Span> spans = new ArrayList<>(batch.size());
+        for (OutboxMessage m : batch) {
+            TraceContext trace = TraceContext.parse(m.traceparent()).orElse(null);
+            Context parent = trace == null ? Context.current() : Tracing.remoteParent(trace.traceId(), trace.parentId(), trace.flags());
+            spans.add(Tracing.start("inlet.publish", SpanKind.PRODUCER, parent, "messaging.destination.name", m.destination(),
+                    "messaging.message.id", String.valueOf(m.eventId()), "inlet.outbox_id", m.outboxId()));
+        }
+        PublishResult result = publishUntraced(publisher, batch);
+        for (int i = 0; i < batch.size(); i++) {
+            String failed = result.failed().get(batch.get(i).outboxId());
+            if (failed != null) spans.get(i).setStatus(StatusCode.ERROR, failed);
+            spans.get(i).end();
+        }
+        return result;
+    }
+
+    // A publisher that throws tells us nothing about the batch: all of it is retried.
+    private static PublishResult publishUntraced(EventPublisher publisher, List<OutboxMessage> batch) {
         try {
             PublishResult result = publisher.publish(batch);
             Map<Long, String> failed = new HashMap<>(result.failed());

@@ -1,5 +1,7 @@
 package io.inlet.store;
 
+import io.inlet.trace.Tracing;
+import io.opentelemetry.api.trace.SpanKind;
 import io.inlet.event.PostgresValues;
 
 import io.inlet.event.EventEnvelope;
@@ -140,6 +142,12 @@ public final class EventStore {
      * (APPENDED and MAPPED kinds; SUMMARY routes are ignored here).
      */
     public AppendOutcome append(Connection c, String table, List<EventEnvelope> events, List<DerivedRoute> routes)
+            throws SQLException {
+        return Tracing.span("inlet.events.append", SpanKind.CLIENT, () -> appendBatch(c, table, events, routes),
+                "db.system", "postgresql", "db.sql.table", table, "inlet.events", events.size());
+    }
+
+    private AppendOutcome appendBatch(Connection c, String table, List<EventEnvelope> events, List<DerivedRoute> routes)
             throws SQLException {
         if (!TABLE.matcher(table).matches()) throw new IllegalArgumentException("invalid event table name: " + table);
         if (events.isEmpty()) return new AppendOutcome(List.of());

@@ -1,5 +1,7 @@
 package io.inlet.store;
 
+import io.inlet.trace.Tracing;
+import io.opentelemetry.api.trace.SpanKind;
 import io.inlet.failure.RetryableException;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -112,7 +114,13 @@ public final class Transactions implements TransactionRunner {
         void release(Connection c, boolean broken) throws SQLException;
     }
 
+    /** One transaction, retries included, as a span {@code inlet.sql.transaction}. */
     private static <T> T run(Work<T> work, Acquire acquire, Release release) {
+        return Tracing.span("inlet.sql.transaction", SpanKind.CLIENT, () -> runAttempts(work, acquire, release),
+                "db.system", "postgresql");
+    }
+
+    private static <T> T runAttempts(Work<T> work, Acquire acquire, Release release) {
         for (int attempt = 1; ; attempt++) {
             try {
                 Connection c = acquire.get();

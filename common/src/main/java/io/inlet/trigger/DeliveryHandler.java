@@ -1,5 +1,12 @@
 package io.inlet.trigger;
 
+import io.inlet.trace.Tracing;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 import io.inlet.failure.Deadline;
 import io.inlet.ingest.FileOutcome;
 import io.inlet.ingest.FileReport;
@@ -49,9 +56,33 @@ public final class DeliveryHandler {
         this(core, objects, VerdictObserver.NONE);
     }
 
+    /**
+     * Handles {@code delivery} under its trace. With tracing on, in a span {@code inlet.delivery} that
+     * continues the trace the delivery carried (or starts one when it carried none); the span is the
+     * parent of the object read, SQL and ledger spans, and the trace context handed to the core and
+     * the logging context.
+     */
     public Verdict handle(Delivery delivery, Deadline deadline) {
-        try (TraceLogContext ignored = TraceLogContext.open(traceOf(delivery))) {
-            return handleTraced(delivery, deadline);
+        io.inlet.event.TraceContext carried = traceOf(delivery);
+        if (!Tracing.enabled()) {
+            try (TraceLogContext ignored = TraceLogContext.open(carried)) {
+                return handleTraced(delivery, deadline, carried, objects);
+            }
+        }
+        Context parent = carried == null ? Context.root() : Tracing.remoteParent(carried.traceId(), carried.parentId(), carried.flags());
+        Span span = Tracing.start("inlet.delivery", SpanKind.CONSUMER, parent, "inlet.delivery", delivery.getClass().getSimpleName());
+        SpanContext own = span.getSpanContext();
+        io.inlet.event.TraceContext trace = own.isValid()
+                ? new io.inlet.event.TraceContext(own.getTraceId(), own.getSpanId(), own.isSampled() ? "01" : "00") : carried;
+        try (Scope scope = span.makeCurrent(); TraceLogContext ignored = TraceLogContext.open(trace)) {
+            Verdict verdict = handleTraced(delivery, deadline, trace, new TracedObjectSource(objects, Context.current()));
+            span.setAttribute("inlet.verdict", verdict.outcome().name());
+            if (verdict.outcome() == Verdict.Outcome.GAVE_UP || verdict.outcome() == Verdict.Outcome.RETRY) {
+                span.setStatus(StatusCode.ERROR, String.valueOf(verdict.detail()));
+            }
+            return verdict;
+        } finally {
+            span.end();
         }
     }
 
@@ -62,11 +93,11 @@ public final class DeliveryHandler {
         return null;
     }
 
-    private Verdict handleTraced(Delivery delivery, Deadline deadline) {
+    private Verdict handleTraced(Delivery delivery, Deadline deadline, io.inlet.event.TraceContext trace, ObjectSource source) {
         Verdict verdict;
         // Java 17: no pattern switch yet; Delivery is sealed to these four.
         if (delivery instanceof ObjectNotice notice) {
-            verdict = attempt(notice.original(), () -> onObject(notice, deadline));
+            verdict = attempt(notice.original(), () -> onObject(notice, deadline, trace, source));
         } else if (delivery instanceof BusinessMessage message) {
             verdict = attempt(message.message(), () -> onMessage(message));
         } else if (delivery instanceof NothingToDo nothing) {
@@ -80,11 +111,11 @@ public final class DeliveryHandler {
         return verdict;
     }
 
-    private Verdict onObject(ObjectNotice notice, Deadline deadline) {
+    private Verdict onObject(ObjectNotice notice, Deadline deadline, io.inlet.event.TraceContext trace, ObjectSource source) {
         var ref = notice.ref();
         switch (notice.change()) {
             case CREATED -> {
-                FileReport report = core.ingestFile(ref, objects, deadline, notice.sequencer(), notice.trace());
+                FileReport report = core.ingestFile(ref, source, deadline, notice.sequencer(), trace);
                 logFile(notice, report);
                 return switch (report.outcome()) {
                     case SUSPENDED -> new Verdict(Verdict.Outcome.RETRY_LATER, "SUSPENDED " + ref.displayName()

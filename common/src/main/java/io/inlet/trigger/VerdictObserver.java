@@ -1,9 +1,10 @@
 package io.inlet.trigger;
 
 /**
- * Where a cloud sends each verdict for its metrics (CloudWatch EMF on AWS; GCP's log-based metrics
- * read the verdict's log line). The one road metrics take: every delivery on every path reaches it
- * once, from {@link DeliveryHandler}.
+ * Sees each verdict once, from {@link DeliveryHandler}, on every path. Not a metrics road: the core's
+ * meters ({@code io.inlet.metrics.InletMetrics}) are the only meter model, and each cloud exports
+ * them (EMF on AWS, structured metric log lines on GCP); an observer is for what a caller must do per
+ * verdict beyond that.
  */
 @FunctionalInterface
 public interface VerdictObserver {

@@ -65,4 +65,17 @@ class InletMetricsTest {
         assertThat(registry.get("inlet.files").tag("outcome", "ALREADY_COMPLETED").counter().count()).isEqualTo(1);
         assertThat(registry.get("inlet.records").tag("outcome", "read").counter().count()).isPositive();
     }
+
+    @Test
+    void twoInstancesOverOneRegistryShareTheGaugesSoEitherOnesValueIsTheOneReported() {
+        MeterRegistry registry = new SimpleMeterRegistry();
+        InletMetrics core = new InletMetrics(registry);
+        InletMetrics other = new InletMetrics(registry);
+
+        other.outbox(7, 12.0, 2);
+        assertThat(registry.get("inlet.outbox.pending").gauge().value()).isEqualTo(7);
+        assertThat(registry.get("inlet.outbox.blocked").gauge().value()).isEqualTo(2);
+        core.outbox(1, 0, 0);
+        assertThat(registry.get("inlet.outbox.pending").gauge().value()).isEqualTo(1);
+    }
 }

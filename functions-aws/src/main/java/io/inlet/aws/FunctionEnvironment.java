@@ -5,7 +5,7 @@ import io.inlet.aws.config.DatabaseCredentials;
 import io.inlet.aws.config.FunctionSettings;
 import io.inlet.aws.decode.LambdaEventJson;
 import io.inlet.aws.decode.SqsBodyDecoder;
-import io.inlet.aws.metrics.FileMetrics;
+import io.inlet.aws.metrics.EmfExporter;
 import io.inlet.trigger.DeliveryHandler;
 import io.inlet.aws.s3.S3ObjectSource;
 import io.inlet.aws.sqs.ClaimCheck;
@@ -14,6 +14,9 @@ import io.inlet.aws.sqs.PointerResolver;
 import io.inlet.aws.sqs.SqsEventPublisher;
 import io.inlet.db.Database;
 import io.inlet.db.DatabaseSettings;
+import io.inlet.metrics.InletMetrics;
+import io.inlet.metrics.MeterDeltas;
+import io.inlet.trigger.VerdictObserver;
 import java.util.Map;
 import javax.sql.DataSource;
 import org.postgresql.ds.PGSimpleDataSource;
@@ -189,11 +192,36 @@ public final class FunctionEnvironment {
 
     private volatile DeliveryHandler deliveries;
 
-    /** Hands decoded deliveries to the core; its verdicts feed the EMF file metrics. */
+    /** Hands decoded deliveries to the core (whose meters record each file and message: {@link #metrics()}). */
     public DeliveryHandler deliveries() {
         DeliveryHandler d = deliveries;
-        if (d == null) deliveries = d = inlet.deliveryHandler(objectSource, FileMetrics.observer(System.out));
+        if (d == null) deliveries = d = inlet.deliveryHandler(objectSource, VerdictObserver.NONE);
         return d;
+    }
+
+    private volatile EmfExporter metrics;
+
+    /**
+     * The core's meters as CloudWatch EMF, flushed at the end of each invocation; service dimension
+     * from {@link EmfExporter#serviceName} (built on first use).
+     */
+    public EmfExporter metrics() {
+        EmfExporter m = metrics;
+        if (m == null) {
+            synchronized (this) {
+                m = metrics;
+                if (m == null) {
+                    metrics = m = new EmfExporter(new MeterDeltas(inlet.meterRegistry()),
+                            EmfExporter.serviceName(System.getenv()), System::currentTimeMillis);
+                }
+            }
+        }
+        return m;
+    }
+
+    /** The core's meter model over this environment's registry (for meters recorded outside the core: sweeps, cold starts). */
+    public InletMetrics meters() {
+        return new InletMetrics(inlet.meterRegistry());
     }
 
     public LambdaEventJson lambdaJson() {

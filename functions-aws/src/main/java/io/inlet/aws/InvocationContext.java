@@ -16,10 +16,24 @@ final class InvocationContext implements AutoCloseable {
 
     private final Context context;
     private final Duration safetyMargin;
+    private final FunctionEnvironment environment;
 
-    private InvocationContext(Context context, Duration safetyMargin) {
+    private InvocationContext(Context context, Duration safetyMargin, FunctionEnvironment environment) {
         this.context = context;
         this.safetyMargin = safetyMargin;
+        this.environment = environment;
+    }
+
+    /**
+     * As {@link #open(Context, Duration)}, and the invocation's metrics: a cold start counts
+     * {@code inlet.cold.start} (EMF {@code ColdStart}); closing flushes the environment's meters as
+     * EMF lines to stdout.
+     */
+    static InvocationContext open(Context context, FunctionEnvironment environment) {
+        boolean cold = COLD.get();
+        InvocationContext invocation = open(context, environment.settings().safetyMargin(), environment);
+        if (cold) environment.meters().coldStart(context == null ? System.getenv("AWS_LAMBDA_FUNCTION_NAME") : context.getFunctionName());
+        return invocation;
     }
 
     /**
@@ -29,6 +43,10 @@ final class InvocationContext implements AutoCloseable {
      * {@code xray_trace_id}, and the X-Ray trace as the correlation id until a delivery brings its own.
      */
     static InvocationContext open(Context context, Duration safetyMargin) {
+        return open(context, safetyMargin, null);
+    }
+
+    private static InvocationContext open(Context context, Duration safetyMargin, FunctionEnvironment environment) {
         MDC.put("cold_start", Boolean.toString(COLD.getAndSet(false)));
         if (context != null) {
             putIfPresent("function_request_id", context.getAwsRequestId());
@@ -37,7 +55,7 @@ final class InvocationContext implements AutoCloseable {
             putIfPresent("function_arn", context.getInvokedFunctionArn());
             if (context.getMemoryLimitInMB() > 0) MDC.put("function_memory_size", Integer.toString(context.getMemoryLimitInMB()));
         }
-        InvocationContext invocation = new InvocationContext(context, safetyMargin);
+        InvocationContext invocation = new InvocationContext(context, safetyMargin, environment);
         String header = traceHeader();
         if (header != null) {
             int root = header.indexOf("Root=");
@@ -48,6 +66,11 @@ final class InvocationContext implements AutoCloseable {
             TraceLogContext.values(invocation.trace()).forEach(MDC::put);
         }
         return invocation;
+    }
+
+    /** What a new execution environment starts as: its next invocation is a cold start (for tests of that invocation). */
+    static void newExecutionEnvironment() {
+        COLD.set(true);
     }
 
     private static void putIfPresent(String key, String value) {
@@ -80,6 +103,10 @@ final class InvocationContext implements AutoCloseable {
 
     @Override
     public void close() {
-        MDC.clear();
+        try {
+            if (environment != null) environment.metrics().flush(System.out);
+        } finally {
+            MDC.clear();
+        }
     }
 }

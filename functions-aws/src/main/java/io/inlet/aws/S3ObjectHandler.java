@@ -37,7 +37,7 @@ public final class S3ObjectHandler implements RequestHandler<S3Event, List<Strin
     @Override
     public List<String> handleRequest(S3Event event, Context context) {
         FunctionEnvironment env = environment.get();
-        try (InvocationContext invocation = InvocationContext.open(context, env.settings().safetyMargin())) {
+        try (InvocationContext invocation = InvocationContext.open(context, env)) {
             List<String> results = new ArrayList<>();
             List<String> unfinished = new ArrayList<>();
             for (Delivery delivery : S3EventDecoder.decode(event, invocation.trace())) {

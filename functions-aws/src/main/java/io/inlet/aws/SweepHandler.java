@@ -2,7 +2,6 @@ package io.inlet.aws;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
-import io.inlet.aws.metrics.SweepMetrics;
 import io.inlet.aws.s3.S3ObjectLister;
 import io.inlet.sweep.Sweep;
 import io.inlet.sweep.SweepItem;
@@ -23,8 +22,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The scheduled missed-notification sweep (daily by default, an EventBridge schedule; the input is
  * ignored): lists every feed bucket under its feeds' key prefixes, compares with the ledger over the
- * window of {@link SweepSchedule}, logs each missing object and writes {@link SweepMetrics} (the
- * {@code SweepMissingObjects} alarm). It only reports: `inlet sweep s3://... --redrive` loads them.
+ * window of {@link SweepSchedule}, logs each missing object and counts the core's sweep meters
+ * ({@code inlet.sweep.*}, exported as EMF: the {@code SweepMissingObjects} alarm). It only reports: `inlet sweep s3://... --redrive` loads them.
  */
 public final class SweepHandler implements RequestHandler<Map<String, Object>, Map<String, Object>> {
 
@@ -46,7 +45,9 @@ public final class SweepHandler implements RequestHandler<Map<String, Object>, M
 
     @Override
     public Map<String, Object> handleRequest(Map<String, Object> input, Context context) {
-        return sweep(Instant.now(), System.out);
+        try (InvocationContext ignored = InvocationContext.open(context, environment.get())) {
+            return sweep(Instant.now(), System.out);
+        }
     }
 
     /** One sweep of every feed bucket over the scheduled window ending before {@code now}; the EMF line goes to {@code stdout}. */
@@ -68,7 +69,8 @@ public final class SweepHandler implements RequestHandler<Map<String, Object>, M
                 throw new IllegalStateException("sweeping s3://" + t.bucket() + "/" + t.prefix() + " failed: " + e.getMessage(), e);
             }
         }
-        SweepMetrics.emit(reports, stdout);
+        env.meters().sweep(reports);
+        env.metrics().flush(stdout);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("since", window.since().toString());
         out.put("until", window.until().toString());

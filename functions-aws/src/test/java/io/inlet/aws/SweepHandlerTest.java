@@ -8,7 +8,6 @@ import io.inlet.Inlet;
 import io.inlet.trigger.FeedsLocation;
 import io.inlet.aws.config.FunctionSettings;
 import io.inlet.aws.emulator.S3Emulator;
-import io.inlet.aws.metrics.SweepMetrics;
 import io.inlet.aws.s3.S3ObjectLister;
 import io.inlet.failure.Deadline;
 import io.inlet.testing.TestDatabase;
@@ -51,10 +50,11 @@ class SweepHandlerTest {
                 new PrintStream(stdout, true, StandardCharsets.UTF_8));
 
         assertThat(result).containsEntry("missing", 1L).containsEntry("listed", 2L);
-        JsonNode emf = new ObjectMapper().readTree(stdout.toString(StandardCharsets.UTF_8).lines()
-                .filter(l -> l.contains(SweepMetrics.MISSING_OBJECTS)).findFirst().orElseThrow());
-        assertThat(emf.get(SweepMetrics.MISSING_OBJECTS).asLong()).isEqualTo(1);
-        assertThat(emf.get("SweepNeverSeen").asLong()).isEqualTo(1);
-        assertThat(emf.get("_aws").get("CloudWatchMetrics").get(0).get("Namespace").asText()).isEqualTo("Inlet");
+        var emf = io.inlet.aws.metrics.EmfLines.of(stdout.toString(StandardCharsets.UTF_8));
+        assertThat(emf.withMetric("SweepMissingObjects").orElseThrow().get("SweepMissingObjects").asLong()).isEqualTo(1);
+        assertThat(emf.allWithMetric("SweepFindings")).extracting(d -> d.get("Finding").asText() + "=" + d.get("SweepFindings").asLong())
+                .contains("never_seen=1");
+        assertThat(emf.withMetric("SweepMissingObjects").orElseThrow().get("_aws").get("CloudWatchMetrics").get(0).get("Namespace")
+                .asText()).isEqualTo("Inlet");
     }
 }

@@ -2,6 +2,8 @@ package io.inlet.gcp;
 
 import com.google.cloud.storage.Storage;
 import io.inlet.Inlet;
+import io.inlet.gcp.metrics.MetricLogExporter;
+import io.inlet.metrics.InletMetrics;
 import io.inlet.db.Database;
 import io.inlet.db.DatabaseSettings;
 import io.inlet.gcp.pubsub.PubSubConnection;
@@ -45,6 +47,9 @@ public final class GcpRuntime implements AutoCloseable {
     private final DeliveryHandler deliveries;
     private volatile PubSubEventPublisher publisher;
     private final GcsPointerResolver pointers;
+    private final MetricLogExporter metrics;
+    /** True until this instance's first request (Cloud Run starts a new instance per cold start). */
+    private final java.util.concurrent.atomic.AtomicBoolean cold = new java.util.concurrent.atomic.AtomicBoolean(true);
 
     private GcpRuntime(GcpSettings settings, Storage storage, DataSource dataSource) {
         this.settings = settings;
@@ -59,6 +64,7 @@ public final class GcpRuntime implements AutoCloseable {
                 .relaySettings(RelaySettings.fromEnvironment(System.getenv()))
                 .build();
         this.deliveries = inlet.deliveryHandler(objects, VerdictObserver.NONE);
+        this.metrics = new MetricLogExporter(inlet.meterRegistry());
         LOG.atInfo().addKeyValue("feeds", settings.feeds()).addKeyValue("destinations", settings.destinations().keySet())
                 .log("Inlet runtime ready");
     }
@@ -112,9 +118,19 @@ public final class GcpRuntime implements AutoCloseable {
     }
 
     /**
-     * Hands decoded deliveries to the core. Its verdicts reach GCP's metrics through the handler's log
-     * line (log-based metrics read its flat numeric fields), so no observer is needed here.
+     * Marks the start of a request: the instance's first counts {@code inlet.cold.start}
+     * ({@code K_SERVICE}, the Cloud Run service, as its {@code function} tag).
      */
+    public void requestStarted() {
+        if (cold.getAndSet(false)) new InletMetrics(inlet.meterRegistry()).coldStart(System.getenv("K_SERVICE"));
+    }
+
+    /** The end of a request: the core's meters, what changed during it, as metric log lines ({@link MetricLogExporter}). */
+    public void requestFinished() {
+        metrics.flush();
+    }
+
+    /** Hands decoded deliveries to the core, whose meters record each file and message ({@link #requestFinished()}). */
     public DeliveryHandler deliveries() {
         return deliveries;
     }

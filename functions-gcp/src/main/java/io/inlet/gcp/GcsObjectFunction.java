@@ -30,7 +30,13 @@ public final class GcsObjectFunction implements CloudEventsFunction {
     @Override
     public void accept(CloudEvent event) {
         GcpRuntime runtime = this.runtime.get();
-        Verdict verdict = runtime.deliveries().handle(StorageEventDecoder.decode(event), runtime.deadline());
+        runtime.requestStarted();
+        Verdict verdict;
+        try {
+            verdict = runtime.deliveries().handle(StorageEventDecoder.decode(event), runtime.deadline());
+        } finally {
+            runtime.requestFinished();
+        }
         if (!verdict.acknowledges()) throw new RetryableException(verdict.detail());
     }
 }

@@ -57,7 +57,13 @@ public final class OutboxRelayFunction implements HttpFunction {
     /** One relay run: publishes through the runtime's Pub/Sub publisher until drained or the deadline, and logs the report. */
     public RelayReport relay() {
         GcpRuntime r = runtime.get();
-        RelayReport report = r.inlet().relay(r.publisher(), r.deadline());
+        r.requestStarted();
+        RelayReport report;
+        try {
+            report = r.inlet().relay(r.publisher(), r.deadline());
+        } finally {
+            r.requestFinished();
+        }
         LOG.atInfo().addKeyValue("outbox_lag_seconds", report.oldestPendingAgeSeconds())
                 .addKeyValue("outbox_published", report.published())
                 .addKeyValue("outbox_publish_failed", report.failed())

@@ -39,7 +39,13 @@ public final class PubSubEventFunction implements CloudEventsFunction {
         } catch (GcsPointerResolver.PayloadUnavailableException e) {
             throw new RetryableException(e.getMessage());
         }
-        Verdict verdict = runtime.deliveries().handle(delivery, runtime.deadline());
+        runtime.requestStarted();
+        Verdict verdict;
+        try {
+            verdict = runtime.deliveries().handle(delivery, runtime.deadline());
+        } finally {
+            runtime.requestFinished();
+        }
         if (!verdict.acknowledges()) throw new RetryableException(verdict.detail());
     }
 }

@@ -55,7 +55,13 @@ public final class PubSubPushFunction implements HttpFunction {
                     .put("deliveryAttempt", delivery.deliveryAttempt()));
             return;
         }
-        Verdict verdict = runtime.deliveries().handle(content, runtime.deadline());
+        runtime.requestStarted();
+        Verdict verdict;
+        try {
+            verdict = runtime.deliveries().handle(content, runtime.deadline());
+        } finally {
+            runtime.requestFinished();
+        }
         ObjectNode body = JSON.createObjectNode().put("detail", verdict.detail()).put("deliveryAttempt", delivery.deliveryAttempt());
         switch (verdict.outcome()) {
             case DONE -> write(response, 200, body.put("result", "done"));

@@ -9,6 +9,9 @@ import com.google.cloud.storage.Storage;
 import io.inlet.db.Database;
 import io.inlet.db.DatabaseSettings;
 import io.inlet.feed.FeedRegistry;
+import io.inlet.gcp.metrics.MetricLogExporter;
+import io.inlet.metrics.InletMetrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.inlet.gcp.storage.GcsObjectLister;
 import io.inlet.gcp.storage.StorageFactory;
 import io.inlet.sweep.Sweep;
@@ -43,6 +46,9 @@ public final class SweepFunction implements HttpFunction {
     private final Storage storage;
     private final DataSource dataSource;
     private final FeedRegistry feeds;
+    /** The core's meter model for the sweep's figures, exported as metric log lines ({@code sweep_missing_objects}). */
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    private final MetricLogExporter metricLines = new MetricLogExporter(meters);
     private final Map<String, String> env;
 
     /** As the Functions Framework creates it: settings, database and feeds from the environment. */
@@ -103,6 +109,8 @@ public final class SweepFunction implements HttpFunction {
                         .log("sweep: object not ingested");
             }
         }
+        new InletMetrics(meters).sweep(reports);
+        metricLines.flush();
         long missing = reports.stream().mapToLong(r -> r.missing().size()).sum();
         LOG.atInfo().addKeyValue("sweep_missing_objects", missing)
                 .addKeyValue("sweep_listed_objects", reports.stream().mapToLong(SweepReport::listed).sum())

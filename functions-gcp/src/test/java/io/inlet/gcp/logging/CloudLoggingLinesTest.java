@@ -87,6 +87,14 @@ class CloudLoggingLinesTest {
         assertThat(completed.get("records_appended").asLong()).isEqualTo(2);
         assertThat(completed.get("fileId").isIntegralNumber()).isTrue();
         assertThat(completed.has("trace_id")).isFalse();
+        // the core's meters, one line per meter at the end of the request (MetricLogExporter): what the log-based metrics read
+        JsonNode files = lines.stream().filter(l -> "files".equals(l.path("metric").asText())).findFirst()
+                .orElseThrow(() -> new AssertionError(output));
+        assertThat(files.get("value").isIntegralNumber()).isTrue();
+        assertThat(files.get("value").asLong()).isEqualTo(1);
+        assertThat(files.get("feed").asText()).isEqualTo("vendor-orders");
+        assertThat(files.get("outcome").asText()).isEqualTo("COMPLETED");
+        assertThat(lines).filteredOn(l -> "cold_start".equals(l.path("metric").asText())).hasSize(1);
         for (JsonNode line : lines) {
             assertThat(line.get("severity").isTextual()).isTrue();
             assertThat(line.get("message").isTextual()).isTrue();

@@ -141,16 +141,16 @@ class GcpTerraformTest {
                 "dead_letters", "backlog_age", "function_errors", "function_throttles", "relay_not_running", "outbox_lag",
                 "outbox_blocked", "sweep_missing_objects");
         assertThat(config.resource("google_logging_metric", "outbox_lag").text("value_extractor"))
-                .isEqualTo("EXTRACT(jsonPayload.outbox_lag_seconds)");
+                .isEqualTo("EXTRACT(jsonPayload.value)");
     }
 
     @Test
     void aBlockedOutboxRowAlertsOnTheFieldTheRelayLogsAndTheAttemptLimitReachesTheRelay() {
-        // OutboxRelayFunction logs outbox_blocked; the metric reads that field from the relay service's lines
+        // the relay's metric lines (MetricLogExporter) name the meter outbox_blocked; the metric reads their value
         assertThat(config.resource("google_logging_metric", "outbox_blocked").text("value_extractor"))
-                .isEqualTo("EXTRACT(jsonPayload.outbox_blocked)");
+                .isEqualTo("EXTRACT(jsonPayload.value)");
         assertThat(config.resource("google_logging_metric", "outbox_blocked").text("filter"))
-                .contains("${var.name_prefix}-relay").contains("jsonPayload.outbox_blocked>=0");
+                .contains("${var.name_prefix}-relay").contains("jsonPayload.metric=\"outbox_blocked\"");
         JsonNode condition = config.resource("google_monitoring_alert_policy", "outbox_blocked").block("conditions")
                 .path("condition_threshold").get(0);
         assertThat(condition.path("filter").asText())
@@ -179,11 +179,11 @@ class GcpTerraformTest {
                 .containsExactlyInAnyOrder("sweep_lists_feed_bucket", "sweep_reads_feeds_file");
         assertThat(config.resources("google_pubsub_topic_iam_member"))
                 .noneMatch(r -> r.text("member").contains("google_service_account.sweep"));
-        // SweepFunction logs sweep_missing_objects; the metric reads that field from the sweep service's lines
+        // SweepFunction's metric lines name the meter sweep_missing_objects; the metric reads their value
         assertThat(config.resource("google_logging_metric", "sweep_missing_objects").text("value_extractor"))
-                .isEqualTo("EXTRACT(jsonPayload.sweep_missing_objects)");
+                .isEqualTo("EXTRACT(jsonPayload.value)");
         assertThat(config.resource("google_logging_metric", "sweep_missing_objects").text("filter"))
-                .contains("${var.name_prefix}-sweep").contains("jsonPayload.sweep_missing_objects>=0");
+                .contains("${var.name_prefix}-sweep").contains("jsonPayload.metric=\"sweep_missing_objects\"");
         JsonNode condition = config.resource("google_monitoring_alert_policy", "sweep_missing_objects").block("conditions")
                 .path("condition_threshold").get(0);
         assertThat(condition.path("threshold_value").asDouble()).isEqualTo(0.5);

@@ -16,8 +16,12 @@ import software.constructs.Construct;
 /**
  * The alarms that tell an operator ingestion is in trouble, all sent to one SNS topic: a message in a
  * dead-letter queue, a backlog growing old, a function failing or throttled, the relay silent, the
- * outbox lag the relay reports (EMF metric {@code Inlet/OutboxLagSeconds}, no dimensions) and a blocked
- * outbox row ({@code Inlet/OutboxBlocked}).
+ * outbox lag the relay reports (EMF metric {@code Inlet/OutboxLagSeconds}), a blocked outbox row
+ * ({@code Inlet/OutboxBlocked}) and objects the sweep found missing ({@code Inlet/SweepMissingObjects}).
+ * The EMF metrics carry the dimension {@code Service} = this stack's name (the functions' exporter
+ * writes it from {@code POWERTOOLS_SERVICE_NAME}, {@link InletObservability}): another stack's
+ * metrics in the same account are different metrics and never trip these alarms. AlarmMetricsTest
+ * proves each one is a metric real invocations print (docs/metrics/aws-emf-metrics.txt).
  */
 public final class InletAlarms extends Construct {
 
@@ -25,6 +29,8 @@ public final class InletAlarms extends Construct {
     public static final String OUTBOX_LAG_METRIC = "OutboxLagSeconds";
     public static final String OUTBOX_BLOCKED_METRIC = "OutboxBlocked";
     public static final String SWEEP_MISSING_METRIC = "SweepMissingObjects";
+    /** The dimension every EMF metric of the functions carries: the stack name. */
+    public static final String SERVICE_DIMENSION = "Service";
     private static final Duration PERIOD = Duration.minutes(5);
 
     private final Topic topic;
@@ -72,6 +78,7 @@ public final class InletAlarms extends Construct {
         Metric lag = Metric.Builder.create()
                 .namespace(METRIC_NAMESPACE)
                 .metricName(OUTBOX_LAG_METRIC)
+                .dimensionsMap(service())
                 .statistic("Maximum")
                 .period(PERIOD)
                 .build();
@@ -87,6 +94,7 @@ public final class InletAlarms extends Construct {
         Metric blocked = Metric.Builder.create()
                 .namespace(METRIC_NAMESPACE)
                 .metricName(OUTBOX_BLOCKED_METRIC)
+                .dimensionsMap(service())
                 .statistic("Maximum")
                 .period(PERIOD)
                 .build();
@@ -103,6 +111,7 @@ public final class InletAlarms extends Construct {
         Metric missing = Metric.Builder.create()
                 .namespace(METRIC_NAMESPACE)
                 .metricName(SWEEP_MISSING_METRIC)
+                .dimensionsMap(service())
                 .statistic("Maximum")
                 .period(software.amazon.awscdk.Duration.days(1))
                 .build();
@@ -122,6 +131,10 @@ public final class InletAlarms extends Construct {
                 .build());
         alarm.addAlarmAction(new SnsAction(topic));
         return alarm;
+    }
+
+    private java.util.Map<String, String> service() {
+        return java.util.Map.of(SERVICE_DIMENSION, software.amazon.awscdk.Stack.of(this).getStackName());
     }
 
     private static MetricOptions maximum() {

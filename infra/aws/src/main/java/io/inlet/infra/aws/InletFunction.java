@@ -97,6 +97,7 @@ public final class InletFunction extends Construct {
                 .aliasName(ALIAS)
                 .version(function.getCurrentVersion())
                 .build();
+        InletObservability.activeTracing(this);
     }
 
     public Function function() {

@@ -51,6 +51,14 @@ final class InletNagPolicy {
         }
     }
 
+    /** Lambda active tracing's writes to X-Ray ({@link InletObservability#activeTracing}). */
+    static void xrayWrites(InletFunction fn) {
+        suppress(fn.role(), WILDCARD_PERMISSION, "xray:PutTraceSegments and xray:PutTelemetryRecords have no resource-level "
+                + "permissions (the X-Ray service authorization reference lists no resource type for them): active tracing "
+                + "needs them on '*', as the Lambda-managed AWSXRayDaemonWriteAccess policy grants them. No other action is "
+                + "granted on '*' (TemplateInvariants).", List.of("Resource::*"));
+    }
+
     /**
      * Object grants under the feed prefixes and the claim-check bucket: object keys are chosen by the
      * vendor (under its prefix) or generated per message (claim checks), so {@code bucket/prefix*} is

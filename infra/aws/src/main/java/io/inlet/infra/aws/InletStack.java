@@ -174,6 +174,7 @@ public final class InletStack extends Stack {
         env.put("INLET_CHANNEL", settings.channel());
         env.put("INLET_SAFETY_MARGIN_MS", Integer.toString(settings.safetyMarginMs()));
         env.put("INLET_RELAY_MAX_ATTEMPTS", Integer.toString(settings.relayMaxAttempts()));
+        env.putAll(InletObservability.environment(this));
         // C1 only: AWS's advice for Lambda's short-lived JVMs; in functions-aws/bench/cold-start.sh it cuts
         // launch-to-first-file from ~4.0 s to ~2.6 s (docs/benchmarks.md). The price is C2's peak speed
         // on long ingestions.
