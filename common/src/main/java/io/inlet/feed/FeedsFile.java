@@ -48,7 +48,7 @@ final class FeedsFile {
     static final Pattern CHANNEL = Pattern.compile("\\*|[A-Za-z0-9_.-]+");
     static final String DEFAULT_TABLE = "events";
 
-    private static final Set<String> TOP_KEYS = Set.of("version", "feeds", "messages");
+    private static final Set<String> TOP_KEYS = Set.of("version", "feeds", "messages", "event_types");
     private static final Set<String> FEED_KEYS = Set.of("name", "bucket", "key_pattern", "format", "mapping", "table",
             "errors", "duplicate_content", "batch_size", "batch_bytes", "lanes", "lanes_from_bytes",
             "derived", "shared_streams");
@@ -67,7 +67,8 @@ final class FeedsFile {
     private static final Set<String> DERIVED_KEYS = Set.of("events", "destination", "type", "only");
 
     /** What one feeds file declares; {@code sharedStreams} names the feeds that set {@code shared_streams: true}. */
-    record Contents(List<Feed> feeds, List<MessageFeed> messageFeeds, Set<String> sharedStreams) {
+    record Contents(List<Feed> feeds, List<MessageFeed> messageFeeds, Set<String> sharedStreams,
+                    io.inlet.event.SchemaCatalog schemaCatalog) {
     }
 
     private final String origin;
@@ -100,7 +101,7 @@ final class FeedsFile {
         List<ConfigNode> messageNodes = root.get("messages").elements();
         for (int i = 0; i < messageNodes.size(); i++) messages.add(messageFeed(messageNodes.get(i), i));
         if (feeds.isEmpty() && messages.isEmpty()) throw root.error("declares no feeds (expected 'feeds:' or 'messages:')");
-        return new Contents(feeds, messages, Set.copyOf(sharedStreams));
+        return new Contents(feeds, messages, Set.copyOf(sharedStreams), EventTypesSection.read(root.get("event_types"), baseDir));
     }
 
     private JsonNode parseYaml(String yaml) {
@@ -378,9 +379,15 @@ final class FeedsFile {
             if (grouping == decimal) throw groupingNode.error("must differ from decimal_separator");
         }
 
-        int schemaVersion = (int) node.get("schema_version").integer(1, 1, Integer.MAX_VALUE);
+        ConfigNode versionNode = node.get("schema_version");
+        String versionColumn = null;
+        if (versionNode.isObject()) {
+            versionNode.requireKeys(Set.of("column"));
+            versionColumn = versionNode.get("column").text(); // each record declares its version in this column
+        }
+        int schemaVersion = versionColumn != null ? 1 : (int) versionNode.integer(1, 1, Integer.MAX_VALUE);
         Map<String, Path> schemas = schemas(node.get("schemas"), eventType);
-        return new MappingSpec(eventType, stream, occurredAt, id, decimal, grouping, payload, schemaVersion, schemas);
+        return new MappingSpec(eventType, stream, occurredAt, id, decimal, grouping, payload, schemaVersion, schemas, versionColumn);
     }
 
     private static EventTypeRule eventTypeRule(ConfigNode node, ColumnCheck columns) {

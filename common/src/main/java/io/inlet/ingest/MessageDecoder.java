@@ -135,9 +135,8 @@ public final class MessageDecoder {
             ObjectNode fields = withAttributeFields(msg, feed, (ObjectNode) item, where);
             RawRecord record = new RawRecord(new RecordPosition(n, n, 0, 0), fields, item.toString());
             try {
-                EventEnvelope e = mapper.map(record, ctx, EventIds.messagePositionName(msg.channel(), msg.messageId(), n));
-                events.add(declared == null ? e : new EventEnvelope(e.eventId(), e.streamId(), e.eventType(), declared,
-                        e.occurredAt(), e.correlationId(), e.causationId(), e.source(), e.payloadJson()));
+                // the declared version is the stored one, and the payload is checked against its schema
+                events.add(mapper.map(record, ctx, EventIds.messagePositionName(msg.channel(), msg.messageId(), n), declared));
             } catch (RecordRejectedException e) {
                 throw fail(msg, where + ": " + e.getMessage());
             } catch (RuntimeException e) {
@@ -232,12 +231,14 @@ public final class MessageDecoder {
             correlation = TraceContext.parse(traceparent == null ? null : traceparent.toString())
                     .map(TraceContext::traceId).orElse(null);
         }
-        if (mapper != null) {
-            try {
+        try {
+            if (feeds.schemaCatalog().declares(event.getType())) {
+                feeds.schemaCatalog().check(event.getType(), schemaVersion, data);
+            } else if (mapper != null) {
                 mapper.checkSchema(event.getType(), data);
-            } catch (RecordRejectedException e) {
-                throw fail(msg, e.getMessage());
             }
+        } catch (RecordRejectedException e) {
+            throw fail(msg, e.getMessage());
         }
         Instant occurredAt = event.getTime() != null ? event.getTime().toInstant() : ctx.ingestedAt();
         // checked before SQL: a value PostgreSQL refuses fails this message alone, permanently
