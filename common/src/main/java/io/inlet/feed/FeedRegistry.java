@@ -41,11 +41,14 @@ public final class FeedRegistry {
     private final Map<String, EventMapper> mappers;
     private final List<String> warnings;
     private final SchemaCatalog schemaCatalog;
+    private final Map<String, Map<String, Integer>> destinationVersions;
 
     private FeedRegistry(String origin, List<Feed> feeds, List<MessageFeed> messageFeeds,
-                         Map<String, EventMapper> mappers, List<String> warnings, SchemaCatalog schemaCatalog) {
+                         Map<String, EventMapper> mappers, List<String> warnings, SchemaCatalog schemaCatalog,
+                         Map<String, Map<String, Integer>> destinationVersions) {
         this.origin = origin;
         this.schemaCatalog = schemaCatalog;
+        this.destinationVersions = destinationVersions;
         this.feeds = List.copyOf(feeds);
         this.messageFeeds = List.copyOf(messageFeeds);
         this.mappers = Collections.unmodifiableMap(mappers);
@@ -95,12 +98,21 @@ public final class FeedRegistry {
             if (!names.add(feed.name())) throw duplicateName(origin, "message feed", feed.name());
             if (feed.mapping() != null) mappers.put(feed.name(), compile(origin, "message feed", feed.name(), feed.mapping(), contents.schemaCatalog()));
         }
+        for (var d : contents.destinationVersions().entrySet()) {
+            for (var t : d.getValue().entrySet()) {
+                if (contents.schemaCatalog().version(t.getKey(), t.getValue()).isEmpty()) {
+                    throw new FeedConfigException(origin + ": destination '" + d.getKey() + "': schema_versions." + t.getKey()
+                            + ": version " + t.getValue() + " of " + t.getKey() + " is not declared in event_types");
+                }
+            }
+        }
         SharedStreams.check(origin, contents);
         List<String> warnings = new ArrayList<>();
         checkObjectOverlaps(origin, contents.feeds(), warnings);
         checkChannelOverlaps(origin, contents.messageFeeds(), warnings);
         for (String w : warnings) LOG.warn(w);
-        return new FeedRegistry(origin, contents.feeds(), contents.messageFeeds(), mappers, warnings, contents.schemaCatalog());
+        return new FeedRegistry(origin, contents.feeds(), contents.messageFeeds(), mappers, warnings, contents.schemaCatalog(),
+                contents.destinationVersions());
     }
 
     private static FeedConfigException duplicateName(String origin, String kind, String name) {
@@ -229,6 +241,11 @@ public final class FeedRegistry {
     }
 
     /** Where the feeds came from (the feeds file name), as errors name it. */
+    /** Destination -> event type -> the schema version the relay sends it at (routes' {@code schema_versions}). */
+    public Map<String, Map<String, Integer>> destinationVersions() {
+        return destinationVersions;
+    }
+
     /** The {@code event_types} section: schema versions and upcasters per event type. */
     public SchemaCatalog schemaCatalog() {
         return schemaCatalog;
