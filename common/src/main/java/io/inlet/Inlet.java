@@ -76,7 +76,8 @@ public final class Inlet implements Ingestion {
         this.metrics = new InletMetrics(b.meterRegistry == null ? new SimpleMeterRegistry() : b.meterRegistry);
         this.files = new FileIngester(b.feeds, tx, b.workerId, b.leaseDuration, b.clock, b.maxFailedAttempts);
         this.messages = new MessageIngester(b.feeds, tx, b.clock);
-        this.relay = new OutboxRelay(tx, b.relaySettings);
+        this.relay = new OutboxRelay(tx, b.relaySettings,
+                new io.inlet.outbox.DestinationVersions(b.feeds.destinationVersions(), b.feeds.schemaCatalog()));
         files.onPausedFeeds(metrics::pausedFeeds);
     }
 

@@ -50,9 +50,12 @@ public final class EventMapper {
     private final Map<String, String> columnByFieldName;
     private final Map<String, PayloadSchema> schemas;
 
-    private EventMapper(String feedName, MappingSpec spec) {
+    private final SchemaCatalog catalog;
+
+    private EventMapper(String feedName, MappingSpec spec, SchemaCatalog catalog) {
         this.feedName = feedName;
         this.spec = spec;
+        this.catalog = catalog;
         this.streamId = StreamTemplate.parse(spec.streamId());
         List<TimeFormat> formats = new ArrayList<>();
         for (String f : spec.occurredAt().formats()) formats.add(TimeFormat.compile(f));
@@ -77,7 +80,15 @@ public final class EventMapper {
 
     /** Compiles a mapping; anything invalid in it throws IllegalArgumentException saying what. */
     public static EventMapper compile(String feedName, MappingSpec spec) {
-        return new EventMapper(feedName, spec);
+        return new EventMapper(feedName, spec, SchemaCatalog.EMPTY);
+    }
+
+    /**
+     * Compiles a mapping whose events of a type the catalog declares are stored only at a declared
+     * version and checked against that version's schema.
+     */
+    public static EventMapper compile(String feedName, MappingSpec spec, SchemaCatalog catalog) {
+        return new EventMapper(feedName, spec, catalog);
     }
 
     public String feedName() {
@@ -100,6 +111,7 @@ public final class EventMapper {
         for (String name : streamId.names()) columns.add(columnByFieldName.getOrDefault(name, name));
         if (!spec.occurredAt().fallbackToIngestionTime()) columns.add(spec.occurredAt().column());
         columns.addAll(spec.id().columns());
+        if (spec.schemaVersionColumn() != null) columns.add(spec.schemaVersionColumn());
         for (FieldTyping f : fields) columns.add(f.rule().from());
         return columns;
     }
@@ -124,6 +136,15 @@ public final class EventMapper {
      * {@code position} (messages: {@link EventIds#messagePositionName}).
      */
     public EventEnvelope map(RawRecord record, RecordContext ctx, String positionName) throws RecordRejectedException {
+        return map(record, ctx, positionName, null);
+    }
+
+    /**
+     * As {@link #map(RawRecord, RecordContext, String)}, with the schema version a message declares
+     * ({@code null}: the record's {@code schema_version} column, else the mapping's fixed version).
+     */
+    public EventEnvelope map(RawRecord record, RecordContext ctx, String positionName, Integer declaredVersion)
+            throws RecordRejectedException {
         ObjectNode in = record.fields();
         String eventType = eventType(in);
         String stream = streamId(in);
@@ -132,13 +153,14 @@ public final class EventMapper {
         UUID id = eventId(in, positionName);
         ObjectNode payload = payload(in);
         refuseUnstorable(payload);
-        checkSchema(eventType, payload);
+        int version = declaredVersion != null ? declaredVersion : schemaVersion(in);
+        checkSchema(eventType, version, payload);
         long recordNumber = record.position() == null ? 0 : record.position().recordNumber();
         String source = ctx.sourceName() + "@record=" + recordNumber;
         refuse("source", "source ", PostgresValues.textProblem(source));
         refuse("correlation_id", "correlation id ", PostgresValues.textProblem(ctx.correlationId()));
         refuse("causation_id", "causation id ", PostgresValues.textProblem(ctx.causationId()));
-        return new EventEnvelope(id, stream, eventType, spec.schemaVersion(), occurredAt, ctx.correlationId(),
+        return new EventEnvelope(id, stream, eventType, version, occurredAt, ctx.correlationId(),
                 ctx.causationId(), source, write(payload));
     }
 
@@ -159,6 +181,32 @@ public final class EventMapper {
     /** The stream id the template gives for these fields (used for CloudEvents without a subject). */
     public String streamId(ObjectNode fields) throws RecordRejectedException {
         return streamId.render(name -> text(fields.get(columnByFieldName.getOrDefault(name, name))));
+    }
+
+    /** The record's version from the mapping's schema_version column, or the mapping's fixed version. */
+    private int schemaVersion(ObjectNode in) throws RecordRejectedException {
+        String column = spec.schemaVersionColumn();
+        if (column == null) return spec.schemaVersion();
+        String value = text(in.get(column));
+        if (value == null || value.isBlank()) throw new RecordRejectedException(column, "schema version is missing");
+        try {
+            return DeclaredSchemaVersion.parse("schema version", value.strip());
+        } catch (IllegalArgumentException e) {
+            throw new RecordRejectedException(column, e.getMessage());
+        }
+    }
+
+    /**
+     * Checks a payload at a schema version: against that version's schema when the feeds file's
+     * {@code event_types} declares the event type (an undeclared version is refused), else against
+     * the mapping's schema for the event type, if any.
+     */
+    public void checkSchema(String eventType, int version, JsonNode payload) throws RecordRejectedException {
+        if (catalog.declares(eventType)) {
+            catalog.check(eventType, version, payload);
+            return;
+        }
+        checkSchema(eventType, payload);
     }
 
     /** Checks a payload against the schema configured for the event type, if any. */

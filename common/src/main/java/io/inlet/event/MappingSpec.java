@@ -20,10 +20,19 @@ import java.util.Objects;
  * @param payload            which fields the payload holds and their types
  * @param schemaVersion      version of the payload schema written with every event
  * @param schemas            JSON Schema file per event type (absolute paths), validated against the payload
+ * @param schemaVersionColumn the record column that declares each record's schema version (null: the
+ *                            fixed {@code schemaVersion}); a value that is not a whole number from 1
+ *                            rejects the record
  */
 public record MappingSpec(EventTypeRule eventType, String streamId, OccurredAtRule occurredAt, IdRule id,
                           char decimalSeparator, Character groupingSeparator, PayloadRule payload,
-                          int schemaVersion, Map<String, Path> schemas) {
+                          int schemaVersion, Map<String, Path> schemas, String schemaVersionColumn) {
+
+    public MappingSpec(EventTypeRule eventType, String streamId, OccurredAtRule occurredAt, IdRule id,
+                       char decimalSeparator, Character groupingSeparator, PayloadRule payload,
+                       int schemaVersion, Map<String, Path> schemas) {
+        this(eventType, streamId, occurredAt, id, decimalSeparator, groupingSeparator, payload, schemaVersion, schemas, null);
+    }
 
     public MappingSpec {
         Objects.requireNonNull(eventType, "eventType");

@@ -30,10 +30,17 @@ public final class PayloadSchema {
 
     private final Path file;
     private final Schema schema;
+    private final JsonNode node;
 
-    private PayloadSchema(Path file, Schema schema) {
+    private PayloadSchema(Path file, Schema schema, JsonNode node) {
         this.file = file;
         this.schema = schema;
+        this.node = node;
+    }
+
+    /** The schema document as loaded (a copy: callers cannot change the schema). */
+    public JsonNode node() {
+        return node.deepCopy();
     }
 
     /** Loads and checks a schema file; a missing, non-JSON or invalid schema throws IllegalArgumentException. */
@@ -59,7 +66,7 @@ public final class PayloadSchema {
             throw new IllegalArgumentException("schema file " + file + " is not a valid JSON Schema: " + wrong.get());
         }
         try {
-            return new PayloadSchema(file, registry.getSchema(node));
+            return new PayloadSchema(file, registry.getSchema(node), node);
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("schema file " + file + " cannot be compiled: " + e.getMessage(), e);
         }

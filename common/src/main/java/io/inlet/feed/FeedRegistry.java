@@ -3,6 +3,7 @@ package io.inlet.feed;
 import io.inlet.event.MappingSpec;
 
 import io.inlet.event.EventMapper;
+import io.inlet.event.SchemaCatalog;
 import io.inlet.parse.RecordFormats;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -39,10 +40,15 @@ public final class FeedRegistry {
     private final List<MessageFeed> messageFeeds;
     private final Map<String, EventMapper> mappers;
     private final List<String> warnings;
+    private final SchemaCatalog schemaCatalog;
+    private final Map<String, Map<String, Integer>> destinationVersions;
 
     private FeedRegistry(String origin, List<Feed> feeds, List<MessageFeed> messageFeeds,
-                         Map<String, EventMapper> mappers, List<String> warnings) {
+                         Map<String, EventMapper> mappers, List<String> warnings, SchemaCatalog schemaCatalog,
+                         Map<String, Map<String, Integer>> destinationVersions) {
         this.origin = origin;
+        this.schemaCatalog = schemaCatalog;
+        this.destinationVersions = destinationVersions;
         this.feeds = List.copyOf(feeds);
         this.messageFeeds = List.copyOf(messageFeeds);
         this.mappers = Collections.unmodifiableMap(mappers);
@@ -86,18 +92,27 @@ public final class FeedRegistry {
         Set<String> names = new LinkedHashSet<>();
         for (Feed feed : contents.feeds()) {
             if (!names.add(feed.name())) throw duplicateName(origin, "feed", feed.name());
-            mappers.put(feed.name(), compile(origin, "feed", feed.name(), feed.mapping()));
+            mappers.put(feed.name(), compile(origin, "feed", feed.name(), feed.mapping(), contents.schemaCatalog()));
         }
         for (MessageFeed feed : contents.messageFeeds()) {
             if (!names.add(feed.name())) throw duplicateName(origin, "message feed", feed.name());
-            if (feed.mapping() != null) mappers.put(feed.name(), compile(origin, "message feed", feed.name(), feed.mapping()));
+            if (feed.mapping() != null) mappers.put(feed.name(), compile(origin, "message feed", feed.name(), feed.mapping(), contents.schemaCatalog()));
+        }
+        for (var d : contents.destinationVersions().entrySet()) {
+            for (var t : d.getValue().entrySet()) {
+                if (contents.schemaCatalog().version(t.getKey(), t.getValue()).isEmpty()) {
+                    throw new FeedConfigException(origin + ": destination '" + d.getKey() + "': schema_versions." + t.getKey()
+                            + ": version " + t.getValue() + " of " + t.getKey() + " is not declared in event_types");
+                }
+            }
         }
         SharedStreams.check(origin, contents);
         List<String> warnings = new ArrayList<>();
         checkObjectOverlaps(origin, contents.feeds(), warnings);
         checkChannelOverlaps(origin, contents.messageFeeds(), warnings);
         for (String w : warnings) LOG.warn(w);
-        return new FeedRegistry(origin, contents.feeds(), contents.messageFeeds(), mappers, warnings);
+        return new FeedRegistry(origin, contents.feeds(), contents.messageFeeds(), mappers, warnings, contents.schemaCatalog(),
+                contents.destinationVersions());
     }
 
     private static FeedConfigException duplicateName(String origin, String kind, String name) {
@@ -105,9 +120,16 @@ public final class FeedRegistry {
                 + "' (names must be unique across feeds and messages)");
     }
 
-    private static EventMapper compile(String origin, String kind, String name, MappingSpec mapping) {
+    private static EventMapper compile(String origin, String kind, String name, MappingSpec mapping, SchemaCatalog catalog) {
+        String fixedType = mapping.eventType().fixed();
+        if (fixedType != null && mapping.schemaVersionColumn() == null && catalog.declares(fixedType)
+                && catalog.version(fixedType, mapping.schemaVersion()).isEmpty()) {
+            throw new FeedConfigException(origin + ": " + kind + " '" + name + "': mapping.schema_version: version "
+                    + mapping.schemaVersion() + " of " + fixedType + " is not declared in event_types (declared: 1 to "
+                    + catalog.latest(fixedType) + ")");
+        }
         try {
-            return EventMapper.compile(name, mapping);
+            return EventMapper.compile(name, mapping, catalog);
         } catch (IllegalArgumentException e) { // the reader already checked each part; this is a safety net
             throw new FeedConfigException(origin + ": " + kind + " '" + name + "': mapping: " + e.getMessage(), e);
         }
@@ -219,6 +241,16 @@ public final class FeedRegistry {
     }
 
     /** Where the feeds came from (the feeds file name), as errors name it. */
+    /** Destination -> event type -> the schema version the relay sends it at (routes' {@code schema_versions}). */
+    public Map<String, Map<String, Integer>> destinationVersions() {
+        return destinationVersions;
+    }
+
+    /** The {@code event_types} section: schema versions and upcasters per event type. */
+    public SchemaCatalog schemaCatalog() {
+        return schemaCatalog;
+    }
+
     public String origin() {
         return origin;
     }

@@ -48,7 +48,7 @@ final class FeedsFile {
     static final Pattern CHANNEL = Pattern.compile("\\*|[A-Za-z0-9_.-]+");
     static final String DEFAULT_TABLE = "events";
 
-    private static final Set<String> TOP_KEYS = Set.of("version", "feeds", "messages");
+    private static final Set<String> TOP_KEYS = Set.of("version", "feeds", "messages", "event_types");
     private static final Set<String> FEED_KEYS = Set.of("name", "bucket", "key_pattern", "format", "mapping", "table",
             "errors", "duplicate_content", "batch_size", "batch_bytes", "lanes", "lanes_from_bytes",
             "derived", "shared_streams");
@@ -64,16 +64,18 @@ final class FeedsFile {
     private static final Set<String> PAYLOAD_KEYS = Set.of("include", "fields");
     private static final Set<String> FIELD_KEYS = Set.of("type", "from", "required", "formats", "zone");
     private static final Set<String> ERROR_KEYS = Set.of("policy", "max_count", "max_percent");
-    private static final Set<String> DERIVED_KEYS = Set.of("events", "destination", "type", "only");
+    private static final Set<String> DERIVED_KEYS = Set.of("events", "destination", "type", "only", "schema_versions");
 
     /** What one feeds file declares; {@code sharedStreams} names the feeds that set {@code shared_streams: true}. */
-    record Contents(List<Feed> feeds, List<MessageFeed> messageFeeds, Set<String> sharedStreams) {
+    record Contents(List<Feed> feeds, List<MessageFeed> messageFeeds, Set<String> sharedStreams,
+                    io.inlet.event.SchemaCatalog schemaCatalog, Map<String, Map<String, Integer>> destinationVersions) {
     }
 
     private final String origin;
     private final Path baseDir;
     private final RecordFormats formats;
     private final Set<String> sharedStreams = new LinkedHashSet<>();
+    private final Map<String, Map<String, Integer>> destinationVersions = new LinkedHashMap<>();
 
     FeedsFile(String origin, Path baseDir) {
         this(origin, baseDir, RecordFormats.standard());
@@ -100,7 +102,8 @@ final class FeedsFile {
         List<ConfigNode> messageNodes = root.get("messages").elements();
         for (int i = 0; i < messageNodes.size(); i++) messages.add(messageFeed(messageNodes.get(i), i));
         if (feeds.isEmpty() && messages.isEmpty()) throw root.error("declares no feeds (expected 'feeds:' or 'messages:')");
-        return new Contents(feeds, messages, Set.copyOf(sharedStreams));
+        return new Contents(feeds, messages, Set.copyOf(sharedStreams), EventTypesSection.read(root.get("event_types"), baseDir),
+                Map.copyOf(destinationVersions));
     }
 
     private JsonNode parseYaml(String yaml) {
@@ -224,7 +227,7 @@ final class FeedsFile {
         };
     }
 
-    private static List<DerivedRoute> derived(ConfigNode node, boolean fileFeed, MappingSpec mapping) {
+    private List<DerivedRoute> derived(ConfigNode node, boolean fileFeed, MappingSpec mapping) {
         List<DerivedRoute> routes = new ArrayList<>();
         for (ConfigNode route : node.elements()) {
             route.requireKeys(DERIVED_KEYS);
@@ -263,9 +266,29 @@ final class FeedsFile {
                 }
                 only.add(type);
             }
+            destinationVersions(route.get("schema_versions"), kind, destination);
             routes.add(new DerivedRoute(kind, destination, only, mappedType));
         }
         return routes;
+    }
+
+    /**
+     * {@code schema_versions: { OrderPlaced: 2 }}: the version the destination receives each event type
+     * at (upcast by the relay); one destination asks for one version per type across all routes.
+     */
+    private void destinationVersions(ConfigNode node, DerivedRoute.Kind kind, String destination) {
+        if (node.isAbsent()) return;
+        if (kind != DerivedRoute.Kind.APPENDED) throw node.error("applies to appended events only");
+        Map<String, Integer> wanted = destinationVersions.computeIfAbsent(destination, d -> new LinkedHashMap<>());
+        for (Map.Entry<String, ConfigNode> e : node.entries().entrySet()) {
+            if (!EVENT_TYPE.matcher(e.getKey()).matches()) throw e.getValue().error("invalid event type '" + e.getKey() + "'");
+            int version = (int) e.getValue().integer(1, 1, Integer.MAX_VALUE);
+            Integer before = wanted.putIfAbsent(e.getKey(), version);
+            if (before != null && before != version) {
+                throw e.getValue().error("destination '" + destination + "' already asks for version " + before + " of " + e.getKey()
+                        + " on another route (one version per destination and event type)");
+            }
+        }
     }
 
     /** The event types a mapping can produce, or null when they come from record values. */
@@ -378,9 +401,15 @@ final class FeedsFile {
             if (grouping == decimal) throw groupingNode.error("must differ from decimal_separator");
         }
 
-        int schemaVersion = (int) node.get("schema_version").integer(1, 1, Integer.MAX_VALUE);
+        ConfigNode versionNode = node.get("schema_version");
+        String versionColumn = null;
+        if (versionNode.isObject()) {
+            versionNode.requireKeys(Set.of("column"));
+            versionColumn = versionNode.get("column").text(); // each record declares its version in this column
+        }
+        int schemaVersion = versionColumn != null ? 1 : (int) versionNode.integer(1, 1, Integer.MAX_VALUE);
         Map<String, Path> schemas = schemas(node.get("schemas"), eventType);
-        return new MappingSpec(eventType, stream, occurredAt, id, decimal, grouping, payload, schemaVersion, schemas);
+        return new MappingSpec(eventType, stream, occurredAt, id, decimal, grouping, payload, schemaVersion, schemas, versionColumn);
     }
 
     private static EventTypeRule eventTypeRule(ConfigNode node, ColumnCheck columns) {

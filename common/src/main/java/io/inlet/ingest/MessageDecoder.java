@@ -1,5 +1,6 @@
 package io.inlet.ingest;
 
+import io.inlet.event.DeclaredExpectedVersion;
 import io.inlet.event.DeclaredSchemaVersion;
 import io.inlet.event.EventEnvelope;
 import io.inlet.event.EventIds;
@@ -60,16 +61,55 @@ public final class MessageDecoder {
     }
 
     public List<EventEnvelope> decode(InboundMessage msg, MessageFeed feed, RecordContext ctx) {
+        return decodeMessage(msg, feed, ctx).events();
+    }
+
+    /** The message's events and the stream version it expects, if it declares one. */
+    public DecodedMessage decodeMessage(InboundMessage msg, MessageFeed feed, RecordContext ctx) {
         Map<String, String> ceAttributes = cloudEventAttributes(msg);
         boolean binary = ceAttributes.containsKey("specversion") || ceAttributes.containsKey("id");
-        if (feed.format() == MessageFeed.Format.JSON) return plain(msg, feed, ctx, parse(msg));
-        if (binary) return List.of(binaryCloudEvent(msg, feed, ctx, ceAttributes));
+        String attribute = msg.attributes().get(DeclaredExpectedVersion.ATTRIBUTE);
+        if (feed.format() == MessageFeed.Format.JSON) {
+            return new DecodedMessage(plain(msg, feed, ctx, parse(msg)), expectedVersion(msg, attribute, null));
+        }
+        if (binary) {
+            return new DecodedMessage(List.of(binaryCloudEvent(msg, feed, ctx, ceAttributes)),
+                    expectedVersion(msg, attribute, ceAttributes.get(DeclaredExpectedVersion.EXTENSION)));
+        }
         JsonNode body = parse(msg);
-        if (body.isObject() && body.has("specversion")) return List.of(structuredCloudEvent(msg, feed, ctx, (ObjectNode) body));
+        if (body.isObject() && body.has("specversion")) {
+            JsonNode extension = body.get(DeclaredExpectedVersion.EXTENSION);
+            if (extension != null && !(extension.isTextual() || extension.isIntegralNumber())) {
+                throw fail(msg, "extension '" + DeclaredExpectedVersion.EXTENSION + "': must be a whole number, found "
+                        + extension.getNodeType().name().toLowerCase(Locale.ROOT));
+            }
+            return new DecodedMessage(List.of(structuredCloudEvent(msg, feed, ctx, (ObjectNode) body)),
+                    expectedVersion(msg, attribute, extension == null ? null : extension.asText()));
+        }
         if (feed.format() == MessageFeed.Format.CLOUDEVENT) {
             throw fail(msg, "is not a CloudEvent (no 'specversion' in the body and no ce-* attributes)");
         }
-        return plain(msg, feed, ctx, body);
+        return new DecodedMessage(plain(msg, feed, ctx, body), expectedVersion(msg, attribute, null));
+    }
+
+    /**
+     * The expected stream version the message declares: its attribute or its CloudEvent extension
+     * (both must agree when both are there); every event of such a message must be of one stream.
+     */
+    private static java.util.OptionalLong expectedVersion(InboundMessage msg, String attribute, String extension) {
+        Long fromAttribute = null, fromExtension = null;
+        try {
+            if (attribute != null) fromAttribute = DeclaredExpectedVersion.parse("attribute '" + DeclaredExpectedVersion.ATTRIBUTE + "'", attribute);
+            if (extension != null) fromExtension = DeclaredExpectedVersion.parse("extension '" + DeclaredExpectedVersion.EXTENSION + "'", extension);
+        } catch (IllegalArgumentException e) {
+            throw fail(msg, e.getMessage());
+        }
+        if (fromAttribute != null && fromExtension != null && !fromAttribute.equals(fromExtension)) {
+            throw fail(msg, "extension '" + DeclaredExpectedVersion.EXTENSION + "' expects version " + fromExtension
+                    + " but attribute '" + DeclaredExpectedVersion.ATTRIBUTE + "' expects " + fromAttribute);
+        }
+        Long expected = fromExtension != null ? fromExtension : fromAttribute;
+        return expected == null ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(expected);
     }
 
     // ---------------------------------------------------------------- plain JSON
@@ -95,9 +135,8 @@ public final class MessageDecoder {
             ObjectNode fields = withAttributeFields(msg, feed, (ObjectNode) item, where);
             RawRecord record = new RawRecord(new RecordPosition(n, n, 0, 0), fields, item.toString());
             try {
-                EventEnvelope e = mapper.map(record, ctx, EventIds.messagePositionName(msg.channel(), msg.messageId(), n));
-                events.add(declared == null ? e : new EventEnvelope(e.eventId(), e.streamId(), e.eventType(), declared,
-                        e.occurredAt(), e.correlationId(), e.causationId(), e.source(), e.payloadJson()));
+                // the declared version is the stored one, and the payload is checked against its schema
+                events.add(mapper.map(record, ctx, EventIds.messagePositionName(msg.channel(), msg.messageId(), n), declared));
             } catch (RecordRejectedException e) {
                 throw fail(msg, where + ": " + e.getMessage());
             } catch (RuntimeException e) {
@@ -192,12 +231,14 @@ public final class MessageDecoder {
             correlation = TraceContext.parse(traceparent == null ? null : traceparent.toString())
                     .map(TraceContext::traceId).orElse(null);
         }
-        if (mapper != null) {
-            try {
+        try {
+            if (feeds.schemaCatalog().declares(event.getType())) {
+                feeds.schemaCatalog().check(event.getType(), schemaVersion, data);
+            } else if (mapper != null) {
                 mapper.checkSchema(event.getType(), data);
-            } catch (RecordRejectedException e) {
-                throw fail(msg, e.getMessage());
             }
+        } catch (RecordRejectedException e) {
+            throw fail(msg, e.getMessage());
         }
         Instant occurredAt = event.getTime() != null ? event.getTime().toInstant() : ctx.ingestedAt();
         // checked before SQL: a value PostgreSQL refuses fails this message alone, permanently

@@ -60,13 +60,19 @@ public final class MessageIngester {
         String correlationId = TraceContext.fromAttributes(m.attributes()).map(TraceContext::traceId).orElse(m.messageId());
         RecordContext ctx = new RecordContext(feed.name(), null, m.channel() + "/" + m.messageId(), correlationId,
                 m.messageId(), clock.instant());
-        List<EventEnvelope> events = decoder.decode(m, feed, ctx);
+        DecodedMessage decoded = decoder.decodeMessage(m, feed, ctx);
+        List<EventEnvelope> events = decoded.events();
+        if (decoded.expectedVersion().isPresent()) refuseStreams(m, events);
         MessageKey key = new MessageKey(m.channel(), m.messageId());
         MessageOutcome outcome = tx.inTransaction(c -> {
             if (!ledger.putProcessed(c, key, feed.name())) {
                 return new MessageOutcome(m.messageId(), MessageOutcome.Status.ALREADY_PROCESSED, Counts.ZERO);
             }
-            AppendOutcome appended = store.append(c, feed.table(), events, feed.derived());
+            // a wrong expected version throws (WrongExpectedVersionException, permanent): the ledger row
+            // rolls back with the append, and the trigger layer records the failure and dead-letters it
+            AppendOutcome appended = decoded.expectedVersion().isPresent()
+                    ? store.appendAt(c, feed.table(), events, feed.derived(), decoded.expectedVersion().getAsLong())
+                    : store.append(c, feed.table(), events, feed.derived());
             List<Rejection> conflicts = new ArrayList<>();
             for (int i = 0; i < events.size(); i++) {
                 if (appended.outcomes().get(i) == EventOutcome.CONFLICT) {
@@ -86,6 +92,15 @@ public final class MessageIngester {
                 .addKeyValue("duplicate", outcome.counts().duplicate()).addKeyValue("conflict", outcome.counts().conflict())
                 .log();
         return outcome;
+    }
+
+    /** An expected version is one stream's: a message declaring one must not carry events of several. */
+    private static void refuseStreams(InboundMessage m, List<EventEnvelope> events) {
+        long streams = events.stream().map(EventEnvelope::streamId).distinct().count();
+        if (streams > 1) {
+            throw new io.inlet.failure.PermanentException("message " + m.messageId() + " on channel '" + m.channel()
+                    + "' declares an expected version but its events are of " + streams + " streams (an expected version is one stream's)");
+        }
     }
 
     /** Records a permanent failure of a message (attempts counted, reason kept) unless it was processed. */

@@ -43,9 +43,17 @@ public final class OutboxRelay {
     private final CloudEventWriter writer = new CloudEventWriter();
     private final RelaySettings settings;
 
+    private final DestinationVersions versions;
+
     public OutboxRelay(Transactions tx, RelaySettings settings) {
+        this(tx, settings, DestinationVersions.NONE);
+    }
+
+    /** A relay that sends each destination the schema versions it asks for ({@link DestinationVersions}). */
+    public OutboxRelay(Transactions tx, RelaySettings settings, DestinationVersions versions) {
         this.tx = tx;
         this.settings = settings;
+        this.versions = versions;
     }
 
     /** Publishes due rows until none are due or the deadline passes, then purges old published rows. */
@@ -56,14 +64,18 @@ public final class OutboxRelay {
         Duration blockedHold = settings.backoffMax().compareTo(MIN_BLOCKED_HOLD) < 0 ? MIN_BLOCKED_HOLD : settings.backoffMax();
         while (!deadline.passed()) {
             BatchOutcome outcome = tx.inTransaction(c -> {
-                OutboxStore.Claim claim = store.claimDue(c, settings.batchSize(), runStart, blockedHold, writer);
-                if (claim.messages().isEmpty()) return new BatchOutcome(0, 0, 0, claim.deferred());
-                PublishResult result = publishSafely(publisher, claim.messages());
-                Map<Long, String> attempted = attemptedFailures(claim.messages(), result);
+                OutboxStore.Claim claim = store.claimDue(c, settings.batchSize(), runStart, blockedHold, writer, versions);
+                if (claim.messages().isEmpty() && claim.unrendered().isEmpty()) return new BatchOutcome(0, 0, 0, claim.deferred());
+                PublishResult result = claim.messages().isEmpty() ? new PublishResult(Map.of(), Map.of())
+                        : publishSafely(publisher, claim.messages());
+                Map<Long, String> attempted = new java.util.LinkedHashMap<>(attemptedFailures(claim.messages(), result));
+                // a payload that cannot be upcast to its destination's version fails like a refused publish
+                attempted.putAll(claim.unrendered());
                 store.markPublished(c, result.published());
                 int newlyBlocked = store.markFailed(c, attempted, settings.backoffBase(), settings.backoffMax(),
                         settings.maxAttempts());
-                return new BatchOutcome(result.published().size(), result.failed().size(), newlyBlocked, claim.deferred());
+                return new BatchOutcome(result.published().size(), result.failed().size() + claim.unrendered().size(),
+                        newlyBlocked, claim.deferred());
             });
             if (outcome.published() + outcome.failed() == 0) {
                 if (outcome.deferred() > 0) continue; // held streams left the window: look again

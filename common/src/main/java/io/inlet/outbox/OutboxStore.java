@@ -48,13 +48,30 @@ public final class OutboxStore {
      */
     public Claim claimDue(Connection c, int limit, Timestamp dueBy, Duration blockedHold, CloudEventWriter writer)
             throws SQLException {
-        StreamHeadClaim.Claimed claimed = new StreamHeadClaim().claim(c, limit, dueBy,
-                new Timestamp(dueBy.getTime() + blockedHold.toMillis()));
-        return new Claim(render(c, claimed.rows(), writer), claimed.deferred());
+        return claimDue(c, limit, dueBy, blockedHold, writer, DestinationVersions.NONE);
     }
 
-    /** The messages of one claim in outbox order, and how many rows of held streams it deferred. */
-    public record Claim(List<OutboxMessage> messages, int deferred) {
+    /**
+     * As {@link #claimDue(Connection, int, Timestamp, Duration, CloudEventWriter)}, each payload at the
+     * version its destination asks for; a row whose payload cannot be upcast is left out of the
+     * messages and named, with the reason, in {@link Claim#unrendered()}.
+     */
+    public Claim claimDue(Connection c, int limit, Timestamp dueBy, Duration blockedHold, CloudEventWriter writer,
+                          DestinationVersions versions) throws SQLException {
+        StreamHeadClaim.Claimed claimed = new StreamHeadClaim().claim(c, limit, dueBy,
+                new Timestamp(dueBy.getTime() + blockedHold.toMillis()));
+        Map<Long, String> unrendered = new LinkedHashMap<>();
+        return new Claim(render(c, claimed.rows(), writer, versions, unrendered), claimed.deferred(), unrendered);
+    }
+
+    /**
+     * The messages of one claim in outbox order, how many rows of held streams it deferred, and the
+     * rows that could not be rendered at their destination's version (outbox id -> reason).
+     */
+    public record Claim(List<OutboxMessage> messages, int deferred, Map<Long, String> unrendered) {
+        public Claim(List<OutboxMessage> messages, int deferred) {
+            this(messages, deferred, Map.of());
+        }
     }
 
     /** As {@link #claimDue(Connection, int, Timestamp, Duration, CloudEventWriter)}, deferring blocked streams by 15 minutes. */
@@ -63,8 +80,8 @@ public final class OutboxStore {
         return claimDue(c, limit, dueBy, Duration.ofMinutes(15), writer).messages();
     }
 
-    private List<OutboxMessage> render(Connection c, List<StreamHeadClaim.Row> rows, CloudEventWriter writer)
-            throws SQLException {
+    private List<OutboxMessage> render(Connection c, List<StreamHeadClaim.Row> rows, CloudEventWriter writer,
+                                       DestinationVersions versions, Map<Long, String> unrendered) throws SQLException {
         Map<String, List<UUID>> idsByTable = new LinkedHashMap<>();
         for (StreamHeadClaim.Row r : rows) {
             if (r.table() != null) idsByTable.computeIfAbsent(r.table(), t -> new ArrayList<>()).add(r.eventId());
@@ -73,6 +90,7 @@ public final class OutboxStore {
         for (var e : idsByTable.entrySet()) events.put(e.getKey(), load(c, e.getKey(), e.getValue()));
 
         List<OutboxMessage> messages = new ArrayList<>(rows.size());
+        java.util.Set<List<String>> held = new java.util.HashSet<>();
         for (StreamHeadClaim.Row r : rows) {
             if (r.table() == null) {
                 messages.add(new OutboxMessage(r.id(), r.destination(), r.eventId(), r.type(), 1, r.stream(), null,
@@ -86,11 +104,21 @@ public final class OutboxStore {
                         + " missing from " + r.table());
             }
             // A new span per message in the trace the correlation id names (when it is a trace id).
+            // behind an unrendered row its stream waits (left pending), so a destination never sees it out of order
+            if (held.contains(List.of(r.destination(), e.streamId()))) continue;
             TraceContext trace = TraceContext.childOf(e.correlationId()).orElse(null);
-            messages.add(new OutboxMessage(r.id(), r.destination(), r.eventId(), r.type(), e.schemaVersion(),
+            DestinationVersions.Rendered at;
+            try {
+                at = versions.render(r.destination(), r.type(), e.schemaVersion(), e.payload());
+            } catch (io.inlet.event.UpcastException ex) {
+                unrendered.put(r.id(), "cannot render for destination '" + r.destination() + "': " + ex.getMessage());
+                held.add(List.of(r.destination(), e.streamId()));
+                continue;
+            }
+            messages.add(new OutboxMessage(r.id(), r.destination(), r.eventId(), r.type(), at.version(),
                     e.streamId(), e.correlationId(),
                     writer.write(r.eventId(), CloudEventWriter.sourceForTable(r.table()), r.type(), e.occurredAt(), e.streamId(),
-                            e.schemaVersion(), e.correlationId(), e.causationId(), trace, e.payload()),
+                            at.version(), e.correlationId(), e.causationId(), trace, at.payloadJson()),
                     trace == null ? null : trace.toTraceparent()));
         }
         return messages;

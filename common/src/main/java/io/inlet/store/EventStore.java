@@ -217,6 +217,87 @@ public final class EventStore {
         return new AppendOutcome(List.of(outcomes));
     }
 
+    private static final String HEAD = "SELECT coalesce(max(stream_version), 0) FROM %1$s WHERE stream_id = ?";
+
+    private static final String STORED = """
+            SELECT i.ord - 1, e.stream_id, e.stream_version, e.payload = i.payload
+            FROM unnest(?::uuid[], ?::jsonb[]) WITH ORDINALITY AS i(event_id, payload, ord)
+            JOIN %1$s e ON e.event_id = i.event_id""";
+
+    /**
+     * As {@link #append}, but only if the events' one stream is at {@code expected} (its last
+     * version; 0 for a stream with no event yet): the events then get versions {@code expected + 1},
+     * {@code expected + 2}, ... An append that was made already (every event stored at exactly the
+     * version this append would have given it) is idempotent: its outcomes are DUPLICATE (CONFLICT
+     * for an id stored with another payload), nothing is written. Anything else throws.
+     *
+     * <p>The stream's lock is held from the head's read to the insert, so Inlet's own writers cannot
+     * interleave; a writer outside the locks that inserts first makes the insert fail
+     * ({@link AppendRaceException}), and the retried transaction then reads the new head.
+     *
+     * @throws WrongExpectedVersionException when the stream is at another version (the stored one is named)
+     * @throws IllegalArgumentException      when the events are not all of one stream, or {@code expected < 0}
+     */
+    public AppendOutcome appendAt(Connection c, String table, List<EventEnvelope> events, List<DerivedRoute> routes,
+                                  long expected) throws SQLException {
+        if (!TABLE.matcher(table).matches()) throw new IllegalArgumentException("invalid event table name: " + table);
+        if (expected < 0) throw new IllegalArgumentException("an expected version is 0 or more, found " + expected);
+        if (events.isEmpty()) return new AppendOutcome(List.of());
+        String stream = events.get(0).streamId();
+        for (EventEnvelope e : events) {
+            if (!e.streamId().equals(stream)) {
+                throw new IllegalArgumentException("an append at an expected version writes one stream; found '"
+                        + stream + "' and '" + e.streamId() + "'");
+            }
+        }
+        lock(c, table, events);
+        List<StoredAt> stored = storedAt(c, table, events);
+        if (!stored.isEmpty()) {
+            boolean same = stored.size() == events.size();
+            for (StoredAt s : stored) same &= s.streamId().equals(stream) && s.version() == expected + 1 + s.index();
+            if (same) {
+                EventOutcome[] outcomes = new EventOutcome[events.size()];
+                for (StoredAt s : stored) outcomes[s.index()] = s.samePayload() ? EventOutcome.DUPLICATE : EventOutcome.CONFLICT;
+                return new AppendOutcome(List.of(outcomes));
+            }
+        }
+        long head = head(c, table, stream);
+        if (!stored.isEmpty() || head != expected) {
+            throw new WrongExpectedVersionException(new WrongExpectedVersion(table, stream, expected, head));
+        }
+        return append(c, table, events, routes);
+    }
+
+    private record StoredAt(int index, String streamId, long version, boolean samePayload) {
+    }
+
+    private static List<StoredAt> storedAt(Connection c, String table, List<EventEnvelope> events) throws SQLException {
+        String[] ids = new String[events.size()], payloads = new String[events.size()];
+        for (int i = 0; i < events.size(); i++) {
+            ids[i] = events.get(i).eventId().toString();
+            payloads[i] = events.get(i).payloadJson();
+        }
+        List<StoredAt> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(STORED.formatted(table))) {
+            ps.setArray(1, c.createArrayOf("text", ids));
+            ps.setArray(2, c.createArrayOf("text", payloads));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) out.add(new StoredAt(rs.getInt(1), rs.getString(2), rs.getLong(3), rs.getBoolean(4)));
+            }
+        }
+        return out;
+    }
+
+    private static long head(Connection c, String table, String stream) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(HEAD.formatted(table))) {
+            ps.setString(1, stream);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
     /**
      * The outcome of {@link #appendEach}: one outcome per event, and for each {@link EventOutcome#REFUSED}
      * one (by its index in the batch) what PostgreSQL said.

@@ -297,6 +297,30 @@ class GcpEndToEndTest {
         assertThat(strings("SELECT correlation_id FROM order_events WHERE stream_id = 'order-o-1009'")).containsExactly(traceId);
     }
 
+    @Test
+    @Order(7)
+    void aPushedMessagesExpectedVersionAttributeAppendsAtThatVersionOnlyAndAWrongOneIsGivenUp() throws Exception {
+        String data = Base64.getEncoder().encodeToString("{\"orderId\": \"o-2001\"}".getBytes(StandardCharsets.UTF_8));
+        String envelope = """
+                {"message": {"data": "%s", "messageId": "%s", "publishTime": "2026-01-15T10:01:00.000Z",
+                             "attributes": {"expectedVersion": "%s"}},
+                 "subscription": "projects/inlet-prod/subscriptions/inlet-orders-push", "deliveryAttempt": 1}
+                """;
+        Map<String, String> json = Map.of("Content-Type", "application/json");
+
+        HttpResponse<String> first = push.post(json, envelope.formatted(data, "14000000001", "0").getBytes(StandardCharsets.UTF_8));
+        // the same event again at the same expected version, as another message: success, nothing appended
+        HttpResponse<String> same = push.post(json, envelope.formatted(data, "14000000002", "0").getBytes(StandardCharsets.UTF_8));
+        HttpResponse<String> stale = push.post(json, envelope.formatted(data, "14000000003", "5").getBytes(StandardCharsets.UTF_8));
+
+        assertThat(JSON.readTree(first.body()).get("detail").asText()).as(push.output()).isEqualTo("APPENDED");
+        assertThat(JSON.readTree(same.body()).get("detail").asText()).isEqualTo("APPENDED");
+        assertThat(JSON.readTree(stale.body()).get("result").asText()).isEqualTo("gave-up");
+        assertThat(strings("SELECT stream_version::text FROM order_events WHERE stream_id = 'order-o-2001'")).containsExactly("1");
+        assertThat(strings("SELECT reason FROM processed_messages WHERE message_id = '14000000003' AND status = 'FAILED'"))
+                .containsExactly("WRONG_EXPECTED_VERSION: stream 'order-o-2001' of order_events is at version 1, expected 5");
+    }
+
     private static List<String> strings(String sql) throws Exception {
         List<String> out = new ArrayList<>();
         try (Connection c = db.getConnection(); Statement s = c.createStatement(); ResultSet r = s.executeQuery(sql)) {
