@@ -41,6 +41,8 @@ import io.inlet.store.RejectedRecords;
 import io.inlet.store.StoreDataException;
 import io.inlet.store.Rejection;
 import io.inlet.store.TransactionRunner;
+import io.inlet.receipt.FinishedFile;
+import io.inlet.receipt.Receipts;
 import io.inlet.totals.ControlRecords;
 import io.inlet.totals.ControlTotalsLedger;
 import io.inlet.totals.ControlTotalsPass;
@@ -80,6 +82,7 @@ public final class FileIngester {
     private final RejectedRecords rejected = new RejectedRecords();
     private final OutboxStore outbox = new OutboxStore();
     private final ControlTotalsLedger controlTotals = new ControlTotalsLedger();
+    private final Receipts receipts;
     private final LeaseOwners owners;
     private final Duration lease;
     private final Clock clock;
@@ -106,6 +109,7 @@ public final class FileIngester {
         this.feeds = feeds;
         this.tx = tx;
         this.ledger = new FileLedger(tx);
+        this.receipts = new Receipts(tx);
         this.owners = new LeaseOwners(worker);
         this.lease = lease;
         this.clock = clock;
@@ -198,6 +202,8 @@ public final class FileIngester {
         if (claim instanceof Claim.Finished f) {
             report = new FileReport(f.fileId(), ref, feed.name(), FileOutcome.ALREADY_COMPLETED, f.counts(),
                     since(started), f.firstError(), null);
+            // a redelivery rewrites the same receipt: one that failed to be written is written now
+            receipts.issue(feed, source, new FinishedFile(f.fileId(), feed.name(), ref, f.status(), f.counts(), f.firstError()));
         } else if (claim instanceof Claim.Busy b) {
             report = new FileReport(b.fileId(), ref, feed.name(), FileOutcome.IN_PROGRESS_ELSEWHERE, Counts.ZERO,
                     since(started), "leased by " + b.leaseOwner() + " until " + b.leaseExpiresAt(), null);
@@ -647,6 +653,10 @@ public final class FileIngester {
             }
             return counts;
         });
+        if (status != FileStatus.IN_PROGRESS) {
+            receipts.issue(a.feed(), a.source(), new FinishedFile(a.claim().fileId(), a.feed().name(), a.ref(), status, total,
+                    firstError[0]));
+        }
         FileOutcome outcome = switch (status) {
             case COMPLETED -> FileOutcome.COMPLETED;
             case REJECTED -> FileOutcome.REJECTED;

@@ -64,7 +64,7 @@ final class Tally {
             return new BigDecimal(text);
         } catch (NumberFormatException e) {
             throw new FileFormatException(fileName + ": record " + record + " (line " + line + "), field '" + column
-                    + "': '" + ControlSources.shorten(text) + "' is not a decimal number, so its control sum cannot be computed");
+                    + "': \"" + ControlSources.shorten(text) + "\" is not a decimal number, so its control sum cannot be computed");
         }
     }
 }

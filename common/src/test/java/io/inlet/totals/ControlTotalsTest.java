@@ -150,7 +150,7 @@ class ControlTotalsTest {
         FileReport r = ingest("trailed/word.csv", HEAD + "W-1,c1,1.00,2026-11-20T10:00:00Z\nW-2,c2,ten,2026-11-20T10:00:00Z\nTRL,2,11\n");
 
         assertThat(r.outcome()).isEqualTo(FileOutcome.REJECTED);
-        assertThat(r.firstError()).contains("record 2 (line 3), field 'amount': 'ten' is not a decimal number");
+        assertThat(r.firstError()).contains("record 2 (line 3), field 'amount': \"ten\" is not a decimal number");
         assertNothingVisible(r, "W-");
     }
 
