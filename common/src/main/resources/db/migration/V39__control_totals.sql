@@ -15,7 +15,7 @@ CREATE TABLE control_totals (
 );
 CREATE INDEX control_totals_sidecar_idx ON control_totals (sidecar_key) WHERE sidecar_key IS NOT NULL;
 COMMENT ON TABLE control_totals IS
-    'Grain: one row is the control-total verification of one ledger row (file version): declared vs counted, per total.';
+    'Grain: one row is one ledger row''s (file version''s) control-total verification: declared vs counted, per total.';
 
 GRANT SELECT, INSERT, UPDATE ON control_totals TO inlet_ingest;
 GRANT SELECT ON control_totals TO inlet_reader;
