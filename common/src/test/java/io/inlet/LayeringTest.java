@@ -28,6 +28,8 @@ class LayeringTest {
             "trigger",  // a delivery from any cloud, handled to a verdict
             "sweep",    // a bucket listing against the ledger: what no notification brought
             "ingest",   // one file or message through the flow
+            "receipt",  // a finished file's receipt back to its sender
+            "totals",   // control totals checked before a file loads
             "feed",     // which feed takes a key or message, and how it maps
             "ledger",   // ingested_files: claims, checkpoints, outcomes
             "outbox",   // derived events out, in stream order

@@ -18,6 +18,11 @@ final class ProgressSource implements ObjectSource {
     }
 
     @Override
+    public java.util.Optional<io.inlet.source.ObjectWriter> writer() {
+        return delegate.writer();
+    }
+
+    @Override
     public InputStream open(ObjectRef ref, long fromByte) throws IOException {
         bytes.set(fromByte);
         return new FilterInputStream(delegate.open(ref, fromByte)) {

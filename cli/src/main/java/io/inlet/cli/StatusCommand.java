@@ -23,9 +23,12 @@ final class StatusCommand extends CliCommand {
             List<String[]> rows = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("""
                     SELECT file_id, feed, bucket || '/' || object_key, status, records_read, appended, duplicate, conflict,
-                           rejected, coalesce(first_error, ''), failed_attempts, last_failure, lease_owner,
+                           rejected, coalesce(first_error, (SELECT 'waiting for control sidecar ' || f.bucket || '/' || t.sidecar_key
+                                  || ' since ' || to_char(t.waiting_since AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
+                              FROM inlet.control_totals t WHERE t.file_id = f.file_id AND t.status = 'WAITING'), ''),
+                           failed_attempts, last_failure, lease_owner,
                            to_char(lease_expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), lease_expires_at > now()
-                    FROM inlet.ingested_files ORDER BY updated_at DESC, file_id DESC LIMIT ?""")) {
+                    FROM inlet.ingested_files f ORDER BY updated_at DESC, file_id DESC LIMIT ?""")) {
                 ps.setInt(1, limit);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {

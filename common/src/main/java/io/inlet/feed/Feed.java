@@ -26,10 +26,13 @@ import java.util.List;
  *                         {@code batchSize} records per transaction
  * @param lanesFromBytes   files smaller than this (when their size is known) use one lane: a file
  *                         of one or two batches gains nothing from a second connection
+ * @param totals           control totals checked before any record loads ({@link ControlTotals#NONE}: none)
+ * @param receipts         where per-file receipts go (null: none)
  */
 public record Feed(String name, ObjectMatch match, FormatSpec format, MappingSpec mapping, String table,
                    ErrorPolicy errors, DuplicateContentPolicy duplicateContent, List<DerivedRoute> derived,
-                   int batchSize, int batchBytes, int lanes, long lanesFromBytes) {
+                   int batchSize, int batchBytes, int lanes, long lanesFromBytes, ControlTotals totals,
+                   ReceiptSpec receipts) {
 
     public static final int DEFAULT_BATCH_SIZE = 5_000;
     public static final int DEFAULT_BATCH_BYTES = 4 << 20;
@@ -46,6 +49,27 @@ public record Feed(String name, ObjectMatch match, FormatSpec format, MappingSpe
         if (lanesFromBytes < 0) lanesFromBytes = DEFAULT_LANES_FROM_BYTES;
         if (duplicateContent == null) duplicateContent = DuplicateContentPolicy.INGEST;
         if (errors == null) errors = ErrorPolicy.CONTINUE;
+        if (totals == null) totals = ControlTotals.NONE;
+    }
+
+    /** A feed without control totals or receipts. */
+    public Feed(String name, ObjectMatch match, FormatSpec format, MappingSpec mapping, String table,
+                ErrorPolicy errors, DuplicateContentPolicy duplicateContent, List<DerivedRoute> derived,
+                int batchSize, int batchBytes, int lanes, long lanesFromBytes) {
+        this(name, match, format, mapping, table, errors, duplicateContent, derived, batchSize, batchBytes, lanes,
+                lanesFromBytes, ControlTotals.NONE, null);
+    }
+
+    /** Whether {@code key} (in the feed's bucket) is one Inlet writes or reads as control data, never a data file. */
+    public boolean ownsControlKey(String key) {
+        return (receipts != null && receipts.covers(key)) || dataKeyOfSidecar(key) != null;
+    }
+
+    /** The data file's key when {@code key} is the sidecar of a file of this feed, else null. */
+    public String dataKeyOfSidecar(String key) {
+        if (totals.sidecar() == null || !key.endsWith(totals.sidecar().suffix())) return null;
+        String data = key.substring(0, key.length() - totals.sidecar().suffix().length());
+        return !data.isEmpty() && match.matches(match.bucket(), data) ? data : null;
     }
 
     /** The lanes a file of {@code sizeBytes} (null when unknown) is appended over. */

@@ -171,10 +171,22 @@ public final class FeedRegistry {
         }
     }
 
-    /** The first file feed, in file order, whose bucket and key pattern match the object. */
+    /**
+     * The first file feed, in file order, whose bucket and key pattern match the object; never one
+     * for a receipt Inlet wrote or a control sidecar of a feed in that bucket ({@link #controlOwner}).
+     */
     public Optional<Feed> matchObject(String bucket, String key) {
+        if (controlOwner(bucket, key).isPresent()) return Optional.empty();
         for (Feed feed : feeds) {
             if (feed.match().matches(bucket, key)) return Optional.of(feed);
+        }
+        return Optional.empty();
+    }
+
+    /** The feed whose receipt prefix or sidecar suffix {@code key} in {@code bucket} has: a control object, not data. */
+    public Optional<Feed> controlOwner(String bucket, String key) {
+        for (Feed feed : feeds) {
+            if (feed.match().bucket().equals(bucket) && feed.ownsControlKey(key)) return Optional.of(feed);
         }
         return Optional.empty();
     }

@@ -51,7 +51,8 @@ final class FeedsFile {
     private static final Set<String> TOP_KEYS = Set.of("version", "feeds", "messages", "event_types");
     private static final Set<String> FEED_KEYS = Set.of("name", "bucket", "key_pattern", "format", "mapping", "table",
             "errors", "duplicate_content", "batch_size", "batch_bytes", "lanes", "lanes_from_bytes",
-            "derived", "shared_streams");
+            "derived", "shared_streams", "control_totals", "receipts");
+    private static final Set<String> RECEIPT_KEYS = Set.of("prefix", "destination", "include_values");
     private static final Set<String> MESSAGE_KEYS = Set.of("name", "channel", "format", "mapping", "table", "derived",
             "schema_version_attribute", "attribute_fields", "shared_streams");
     /** A name SQS (256 characters of these) and Pub/Sub (256 bytes) both carry; {@code ce-*} belongs to CloudEvents. */
@@ -149,8 +150,27 @@ final class FeedsFile {
         int lanes = (int) node.get("lanes").integer(Feed.DEFAULT_LANES, 1, Feed.MAX_LANES);
         long lanesFromBytes = node.get("lanes_from_bytes").integer(Feed.DEFAULT_LANES_FROM_BYTES, 0, Long.MAX_VALUE);
         List<DerivedRoute> derived = derived(node.get("derived"), true, mapping);
+        ControlTotals totals = ControlTotalsNode.totals(node.get("control_totals"));
+        ReceiptSpec receipts = receipts(node.get("receipts"), pattern);
         return new Feed(name, new ObjectMatch(bucket, pattern), format, mapping, table, errors, duplicates, derived, batchSize,
-                batchBytes, lanes, lanesFromBytes);
+                batchBytes, lanes, lanesFromBytes, totals, receipts);
+    }
+
+    private static ReceiptSpec receipts(ConfigNode node, String keyPattern) {
+        if (node.isAbsent()) return null;
+        node.requireKeys(RECEIPT_KEYS);
+        ConfigNode prefixNode = node.get("prefix");
+        String prefix = prefixNode.isAbsent() ? null : prefixNode.text();
+        if (prefix != null && (prefix.isEmpty() || !prefix.endsWith("/") || prefix.startsWith("/") || prefix.contains(".."))) {
+            throw prefixNode.error("a receipt prefix is a folder such as 'receipts/' (ends with '/', no '..'), found '" + prefix + "'");
+        }
+        ConfigNode destNode = node.get("destination");
+        String destination = destNode.isAbsent() ? null : destNode.text();
+        if (destination != null && !DESTINATION.matcher(destination).matches()) {
+            throw destNode.error("invalid destination name '" + destination + "' (letters, digits, '_', '.', '-')");
+        }
+        if (prefix == null && destination == null) throw node.error("needs a prefix (receipts in the bucket) and/or a destination");
+        return new ReceiptSpec(prefix, destination, node.get("include_values").bool(false));
     }
 
     /** Re-labels a feed node with its name once that is known, so later errors say which feed. */

@@ -41,6 +41,12 @@ import io.inlet.store.RejectedRecords;
 import io.inlet.store.StoreDataException;
 import io.inlet.store.Rejection;
 import io.inlet.store.TransactionRunner;
+import io.inlet.receipt.FinishedFile;
+import io.inlet.receipt.Receipts;
+import io.inlet.totals.ControlRecords;
+import io.inlet.totals.ControlTotalsLedger;
+import io.inlet.totals.ControlTotalsPass;
+import io.inlet.totals.Verification;
 import io.inlet.store.Transactions;
 import io.inlet.failure.PermanentException;
 import io.inlet.failure.RetryableException;
@@ -75,6 +81,8 @@ public final class FileIngester {
     private final EventStore store = new EventStore();
     private final RejectedRecords rejected = new RejectedRecords();
     private final OutboxStore outbox = new OutboxStore();
+    private final ControlTotalsLedger controlTotals = new ControlTotalsLedger();
+    private final Receipts receipts;
     private final LeaseOwners owners;
     private final Duration lease;
     private final Clock clock;
@@ -101,6 +109,7 @@ public final class FileIngester {
         this.feeds = feeds;
         this.tx = tx;
         this.ledger = new FileLedger(tx);
+        this.receipts = new Receipts(tx);
         this.owners = new LeaseOwners(worker);
         this.lease = lease;
         this.clock = clock;
@@ -142,6 +151,8 @@ public final class FileIngester {
 
     /** As above; {@code trace} (may be null) gives a first claim its correlation id: the trace id. */
     public FileReport ingest(ObjectRef ref, ObjectSource source, Deadline deadline, ObjectSequencer sequencer, TraceContext trace) {
+        java.util.Optional<Feed> control = feeds.controlOwner(ref.bucket(), ref.key());
+        if (control.isPresent()) return controlObjectArrived(ref, source, deadline, control.get());
         Instant started = clock.instant();
         Feed feed = feedFor(ref);
         String owner = owners.begin();
@@ -163,6 +174,21 @@ public final class FileIngester {
         return report;
     }
 
+    /**
+     * A receipt (Inlet's own output: never read) or a control sidecar: the data files waiting for
+     * that sidecar are attempted now (the report of the last, so that a suspension is continued).
+     */
+    private FileReport controlObjectArrived(ObjectRef ref, ObjectSource source, Deadline deadline, Feed feed) {
+        String dataKey = feed.dataKeyOfSidecar(ref.key());
+        List<ObjectRef> waiting = dataKey == null ? List.of() : controlTotals.waitingFor(tx, ref.bucket(), ref.key());
+        FileReport last = null;
+        for (ObjectRef data : waiting) last = ingest(data, source, deadline, null, null);
+        if (last != null) return last;
+        return new FileReport(null, ref, feed.name(), FileOutcome.CONTROL_OBJECT, Counts.ZERO, Duration.ZERO,
+                dataKey == null ? "a receipt of feed " + feed.name() + ": Inlet's own output, never ingested"
+                        : "the control sidecar of " + dataKey + " (no file waits for it)", null);
+    }
+
     /** One attempt under its own lease owner: claim, then run or say why not. */
     private FileReport attempt(ObjectRef ref, ObjectSource source, Deadline deadline, ObjectSequencer sequencer, TraceContext trace,
                                Feed feed, String owner, Instant started, Transactions.Session db) {
@@ -176,6 +202,8 @@ public final class FileIngester {
         if (claim instanceof Claim.Finished f) {
             report = new FileReport(f.fileId(), ref, feed.name(), FileOutcome.ALREADY_COMPLETED, f.counts(),
                     since(started), f.firstError(), null);
+            // a redelivery rewrites the same receipt: one that failed to be written is written now
+            receipts.issue(feed, source, new FinishedFile(f.fileId(), feed.name(), ref, f.status(), f.counts(), f.firstError()));
         } else if (claim instanceof Claim.Busy b) {
             report = new FileReport(b.fileId(), ref, feed.name(), FileOutcome.IN_PROGRESS_ELSEWHERE, Counts.ZERO,
                     since(started), "leased by " + b.leaseOwner() + " until " + b.leaseExpiresAt(), null);
@@ -228,6 +256,8 @@ public final class FileIngester {
                         return finish(a, Ending.duplicateOf(dup, sha, a.claim().resumeFrom()));
                     }
                 }
+                FileReport stopped = checkControlTotals(a);
+                if (stopped != null) return stopped;
                 if (a.feed().errors().needsValidationPass()) {
                     FileReport rejectedReport = validate(a);
                     if (rejectedReport != null) return rejectedReport;
@@ -302,6 +332,54 @@ public final class FileIngester {
         }
     }
 
+    /**
+     * The control totals pass, before any record of the file loads: null when the feed declares none
+     * or they match (recorded, with where the control records are); else the report of the file
+     * REJECTED with both values, or HELD while its sidecar has not arrived (until the feed's wait).
+     */
+    private FileReport checkControlTotals(Attempt a) throws IOException {
+        if (!a.feed().totals().declared()) return null;
+        long id = a.claim().fileId();
+        String feed = a.feed().name();
+        ControlTotalsPass.Result result = new ControlTotalsPass(a.feed(), a.source(), a.ref(), a.deadline()).run();
+        if (result instanceof ControlTotalsPass.SidecarMissing missing) return awaitSidecar(a, missing.key());
+        Verification v = ((ControlTotalsPass.Checked) result).verification();
+        a.db().inTransaction(c -> {
+            controlTotals.recordVerification(c, id, feed, v);
+            return null;
+        });
+        if (v.matched()) return null;
+        LOG.warn("file {}: {}", a.ref().displayName(), v.mismatchReport());
+        return finish(a, Ending.rejected(v.mismatchReport(), a.claim().resumeFrom()));
+    }
+
+    /** The sidecar is not there: HELD (lease released) until it arrives, REJECTED once the feed's wait is over. */
+    private FileReport awaitSidecar(Attempt a, String sidecarKey) {
+        long id = a.claim().fileId();
+        String feed = a.feed().name();
+        Instant now = clock.instant();
+        Instant since = a.db().inTransaction(c -> controlTotals.waiting(c, id, feed, sidecarKey, now));
+        Duration wait = a.feed().totals().sidecar().waitFor();
+        String sidecar = a.ref().bucket() + "/" + sidecarKey;
+        if (!now.isBefore(since.plus(wait))) {
+            a.db().inTransaction(c -> {
+                controlTotals.sidecarLate(c, id, feed, sidecarKey, since);
+                return null;
+            });
+            return finish(a, Ending.rejected("control totals: sidecar " + sidecar + " did not arrive within " + wait
+                    + " (waiting since " + since + ")", a.claim().resumeFrom()));
+        }
+        releaseQuietly(a);
+        return new FileReport(id, a.ref(), feed, FileOutcome.HELD, Counts.ZERO, since(a.started()),
+                "waiting for control sidecar " + sidecar + " (since " + since + ", rejected after " + since.plus(wait) + ")", null);
+    }
+
+    /** Where the file's header and trailer records are (verified before its first record loaded), to skip them. */
+    private ControlRecords controlRecords(Attempt a) {
+        if (!a.feed().totals().declared()) return ControlRecords.NONE;
+        return a.db().inTransaction(c -> controlTotals.controls(c, a.claim().fileId()));
+    }
+
     /** Reads the whole file without loading; if the error policy rejects it, records that and returns the report. */
     private FileReport validate(Attempt a) throws IOException {
         EventMapper mapper = feeds.mapper(a.feed().name());
@@ -310,10 +388,12 @@ public final class FileIngester {
         long records = 0;
         DigestingOpener opener = new DigestingOpener(a);
         ResumePoint end;
+        ControlRecords controls = controlRecords(a);
         try (RecordReader reader = RecordReaders.open(a.feed().format(), a.ref().displayName(), opener, ResumePoint.START)) {
             requireMappedColumns(a, reader, mapper);
             ReadItem item;
             while ((item = reader.next()) != null) {
+                if (controls.skips(item.position().recordNumber())) continue;
                 records++;
                 Rejection r = Mapped.of(item, mapper, ctx).rejection();
                 if (r != null) bad.add(r);
@@ -347,8 +427,9 @@ public final class FileIngester {
     private FileReport load(Attempt a, RecordReader reader, EventMapper mapper, RecordContext ctx, ResumePoint from,
                             DigestingOpener opener, String name) throws IOException {
         ResumePoint at = from;
+        ControlRecords controls = controlRecords(a);
         try (FileLanes lanes = new FileLanes(a.claim().lanes(), a.db(), tx, name);
-             ReadAhead batches = new ReadAhead(name + "-read", () -> assemble(reader, mapper, ctx, a))) {
+             ReadAhead batches = new ReadAhead(name + "-read", () -> assemble(reader, mapper, ctx, a, controls))) {
             for (FileBatch batch; (batch = batches.next()) != null; ) {
                 ResumePoint next = batch.next;
                 lanes.commit(batch, (lane, db, share) -> commit(a, db, lane, share, next));
@@ -378,8 +459,8 @@ public final class FileIngester {
      * Reads and maps records up to the batch size or the batch bytes (each per lane), the deadline or
      * the end of the file, and deals them to the lanes (runs on the read-ahead thread).
      */
-    private static FileBatch assemble(RecordReader reader, EventMapper mapper, RecordContext ctx, Attempt a)
-            throws IOException {
+    private static FileBatch assemble(RecordReader reader, EventMapper mapper, RecordContext ctx, Attempt a,
+                                      ControlRecords controls) throws IOException {
         int laneCount = a.claim().lanes();
         FileBatch batch = new FileBatch(laneCount);
         long size = (long) a.feed().batchSize() * laneCount;
@@ -389,6 +470,7 @@ public final class FileIngester {
         while ((item = reader.next()) != null) {
             // the committing side gave up (it failed or stopped): stop reading now, not at the batch's end
             if (Thread.currentThread().isInterrupted()) throw new InterruptedIOException("read-ahead closed");
+            if (controls.skips(item.position().recordNumber())) continue; // a header or trailer: checked, never an event
             deal(Mapped.of(item, mapper, ctx), item.position().recordNumber(), batch, a);
             batch.read++;
             bytes += textLength(item);
@@ -571,6 +653,10 @@ public final class FileIngester {
             }
             return counts;
         });
+        if (status != FileStatus.IN_PROGRESS) {
+            receipts.issue(a.feed(), a.source(), new FinishedFile(a.claim().fileId(), a.feed().name(), a.ref(), status, total,
+                    firstError[0]));
+        }
         FileOutcome outcome = switch (status) {
             case COMPLETED -> FileOutcome.COMPLETED;
             case REJECTED -> FileOutcome.REJECTED;

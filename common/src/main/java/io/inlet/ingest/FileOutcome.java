@@ -18,6 +18,11 @@ public enum FileOutcome {
     REMOVED,
     /** A notification older (by sequencer) than one already processed for the key. */
     STALE_NOTIFICATION,
-    /** The feed is paused: the version is held in the ledger (status HELD) and loaded on resume. */
-    HELD
+    /**
+     * The feed is paused: the version is held in the ledger (status HELD) and loaded on resume; or
+     * the file waits for its control-totals sidecar (released, loaded when the sidecar arrives).
+     */
+    HELD,
+    /** A receipt Inlet wrote or a control-totals sidecar: never ingested as a data file. */
+    CONTROL_OBJECT
 }

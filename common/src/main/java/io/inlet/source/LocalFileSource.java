@@ -70,6 +70,24 @@ public final class LocalFileSource implements ObjectSource {
         return real.startsWith(root.toRealPath()) ? null : real.toString();
     }
 
+    /** Writes under the root (the bucket is the root), atomically: a reader never sees half a file. */
+    @Override
+    public java.util.Optional<ObjectWriter> writer() {
+        return java.util.Optional.of((bucket, key, contentType, content) -> {
+            Path target = root.resolve(key).normalize();
+            if (!target.startsWith(root) || target.equals(root)) throw new OutsideRootException(key + " is not under " + root);
+            Files.createDirectories(target.getParent());
+            Path temp = Files.createTempFile(target.getParent(), ".inlet-", ".tmp");
+            try {
+                Files.copy(content, temp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                Files.move(temp, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            } finally {
+                Files.deleteIfExists(temp);
+            }
+        });
+    }
+
     @Override
     public InputStream open(ObjectRef ref, long fromByte) throws IOException {
         // refused before the channel is open: positioning it at -1 would throw and leave it open

@@ -29,4 +29,9 @@ import java.io.InputStream;
 public interface ObjectSource {
 
     InputStream open(ObjectRef ref, long fromByte) throws IOException;
+
+    /** Writes into the same store (receipts back to the vendor); empty when this source cannot write. */
+    default java.util.Optional<ObjectWriter> writer() {
+        return java.util.Optional.empty();
+    }
 }

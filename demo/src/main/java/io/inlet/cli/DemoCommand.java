@@ -87,6 +87,7 @@ final class DemoCommand extends CliCommand {
         MessageOutcome m2 = inlet.ingestMessage(message);
         out.println("5. a billing message, delivered twice: " + m1.status() + " (" + m1.counts().appended()
                 + " appended), then " + m2.status());
+        ControlTotalsDemo.show(out, ctx.dataSource(), dir, "5b.");
 
         Path outFile = outboxFile != null ? outboxFile : dir.resolve("outbox.jsonl");
         ByteArrayOutputStream firstLines = new ByteArrayOutputStream();

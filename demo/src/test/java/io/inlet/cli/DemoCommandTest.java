@@ -47,6 +47,10 @@ class DemoCommandTest {
         assertThat(r.out()).contains("ingested 13 vendor files", "acme/orders-malformed.csv", "ALREADY_COMPLETED",
                 "APPENDED (1 appended), then ALREADY_PROCESSED", "all invariants hold");
         assertThat(r.out()).containsPattern("relay: \\d+ derived events published");
+        assertThat(r.out()).contains("totals/2026-11-21.csv -> REJECTED (0 appended, 0 rejected): control totals do not match:"
+                + " count (trailer): expected 3, actual 2; sum(amount) (trailer): expected 30.50, actual 25.25",
+                "totals/2026-11-20.csv -> COMPLETED (2 appended, 1 rejected)", "receipts/totals/2026-11-21.csv.receipt.json",
+                "| rejected,,,,,,,3,4,INVALID,at,", "<value withheld>");
     }
 
     @Test

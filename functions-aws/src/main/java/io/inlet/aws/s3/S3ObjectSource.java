@@ -25,6 +25,19 @@ public final class S3ObjectSource implements ObjectSource {
         this.s3 = s3;
     }
 
+    /** PUTs into the bucket (receipts); one key, replaced on every write. */
+    @Override
+    public java.util.Optional<io.inlet.source.ObjectWriter> writer() {
+        return java.util.Optional.of((bucket, key, contentType, content) -> {
+            try {
+                s3.putObject(software.amazon.awssdk.services.s3.model.PutObjectRequest.builder().bucket(bucket).key(key)
+                        .contentType(contentType).build(), software.amazon.awssdk.core.sync.RequestBody.fromFile(content));
+            } catch (SdkException e) {
+                throw new IOException("S3 PUT s3://" + bucket + "/" + key + " failed: " + e.getMessage(), e);
+            }
+        });
+    }
+
     @Override
     public InputStream open(ObjectRef ref, long fromByte) throws IOException {
         if (fromByte < 0) throw new IllegalArgumentException("fromByte " + fromByte + " < 0 for " + ref.displayName());

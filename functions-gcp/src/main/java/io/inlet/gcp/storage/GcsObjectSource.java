@@ -34,6 +34,19 @@ public final class GcsObjectSource implements ObjectSource {
         this.storage = Objects.requireNonNull(storage, "storage");
     }
 
+    /** Uploads into the bucket (receipts); one object name, replaced on every write. */
+    @Override
+    public java.util.Optional<io.inlet.source.ObjectWriter> writer() {
+        return java.util.Optional.of((bucket, key, contentType, content) -> {
+            try {
+                storage.createFrom(com.google.cloud.storage.BlobInfo.newBuilder(BlobId.of(bucket, key)).setContentType(contentType)
+                        .build(), content);
+            } catch (StorageException e) {
+                throw new IOException("cannot write gs://" + bucket + "/" + key + ": " + e.getMessage(), e);
+            }
+        });
+    }
+
     @Override
     public InputStream open(ObjectRef ref, long fromByte) throws IOException {
         if (fromByte < 0) throw new IllegalArgumentException("fromByte < 0: " + fromByte);
