@@ -26,10 +26,13 @@ import java.util.List;
  *                         {@code batchSize} records per transaction
  * @param lanesFromBytes   files smaller than this (when their size is known) use one lane: a file
  *                         of one or two batches gains nothing from a second connection
+ * @param fileSet          when set, the feed's objects under one prefix load as one gated set (null: each alone)
+ * @param expect           when its files are expected, for the arrival check (null: no expectation)
  */
 public record Feed(String name, ObjectMatch match, FormatSpec format, MappingSpec mapping, String table,
                    ErrorPolicy errors, DuplicateContentPolicy duplicateContent, List<DerivedRoute> derived,
-                   int batchSize, int batchBytes, int lanes, long lanesFromBytes) {
+                   int batchSize, int batchBytes, int lanes, long lanesFromBytes, FileSetSpec fileSet,
+                   ArrivalExpectation expect) {
 
     public static final int DEFAULT_BATCH_SIZE = 5_000;
     public static final int DEFAULT_BATCH_BYTES = 4 << 20;
@@ -46,6 +49,14 @@ public record Feed(String name, ObjectMatch match, FormatSpec format, MappingSpe
         if (lanesFromBytes < 0) lanesFromBytes = DEFAULT_LANES_FROM_BYTES;
         if (duplicateContent == null) duplicateContent = DuplicateContentPolicy.INGEST;
         if (errors == null) errors = ErrorPolicy.CONTINUE;
+    }
+
+    /** A feed without file sets or an arrival expectation. */
+    public Feed(String name, ObjectMatch match, FormatSpec format, MappingSpec mapping, String table, ErrorPolicy errors,
+                DuplicateContentPolicy duplicateContent, List<DerivedRoute> derived, int batchSize, int batchBytes,
+                int lanes, long lanesFromBytes) {
+        this(name, match, format, mapping, table, errors, duplicateContent, derived, batchSize, batchBytes, lanes,
+                lanesFromBytes, null, null);
     }
 
     /** The lanes a file of {@code sizeBytes} (null when unknown) is appended over. */

@@ -51,7 +51,7 @@ final class FeedsFile {
     private static final Set<String> TOP_KEYS = Set.of("version", "feeds", "messages");
     private static final Set<String> FEED_KEYS = Set.of("name", "bucket", "key_pattern", "format", "mapping", "table",
             "errors", "duplicate_content", "batch_size", "batch_bytes", "lanes", "lanes_from_bytes",
-            "derived", "shared_streams");
+            "derived", "shared_streams", "set", "expect");
     private static final Set<String> MESSAGE_KEYS = Set.of("name", "channel", "format", "mapping", "table", "derived",
             "schema_version_attribute", "attribute_fields", "shared_streams");
     /** A name SQS (256 characters of these) and Pub/Sub (256 bytes) both carry; {@code ce-*} belongs to CloudEvents. */
@@ -146,8 +146,10 @@ final class FeedsFile {
         int lanes = (int) node.get("lanes").integer(Feed.DEFAULT_LANES, 1, Feed.MAX_LANES);
         long lanesFromBytes = node.get("lanes_from_bytes").integer(Feed.DEFAULT_LANES_FROM_BYTES, 0, Long.MAX_VALUE);
         List<DerivedRoute> derived = derived(node.get("derived"), true, mapping);
+        FileSetSpec fileSet = FeedContractNodes.fileSet(node.get("set"));
+        ArrivalExpectation expect = FeedContractNodes.expectation(node.get("expect"));
         return new Feed(name, new ObjectMatch(bucket, pattern), format, mapping, table, errors, duplicates, derived, batchSize,
-                batchBytes, lanes, lanesFromBytes);
+                batchBytes, lanes, lanesFromBytes, fileSet, expect);
     }
 
     /** Re-labels a feed node with its name once that is known, so later errors say which feed. */
