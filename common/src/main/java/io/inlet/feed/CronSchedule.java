@@ -141,36 +141,26 @@ public final class CronSchedule {
     public Optional<Instant> next(Instant after) {
         LocalDateTime start = LocalDateTime.ofInstant(after, zone).minusHours(3).withSecond(0).withNano(0);
         Instant best = null;
-        LocalDateTime bestLocal = null;
+        // a gap shifts a slot by at most a few hours: local times this far past the first found cannot beat it
+        LocalDateTime stop = null;
         LocalDate day = start.toLocalDate();
         for (int d = 0; d <= HORIZON_DAYS; d++, day = day.plusDays(1)) {
-            // a gap shifts a slot by at most a few hours: once one is found, a later local day cannot beat it
-            if (bestLocal != null && day.isAfter(bestLocal.toLocalDate().plusDays(1))) break;
+            if (stop != null && day.isAfter(stop.toLocalDate())) break;
             if (!dayMatches(day)) continue;
             for (int h = hours.nextSetBit(0); h >= 0; h = hours.nextSetBit(h + 1)) {
                 for (int m = minutes.nextSetBit(0); m >= 0; m = minutes.nextSetBit(m + 1)) {
                     LocalDateTime local = LocalDateTime.of(day, LocalTime.of(h, m));
                     if (local.isBefore(start)) continue;
+                    if (stop != null && local.isAfter(stop)) return Optional.of(best);
                     Instant at = ZonedDateTime.ofLocal(local, zone, null).toInstant();
                     if (at.isAfter(after) && (best == null || at.isBefore(best))) {
                         best = at;
-                        if (bestLocal == null) bestLocal = local;
+                        if (stop == null) stop = local.plusHours(4);
                     }
                 }
             }
         }
         return Optional.ofNullable(best);
-    }
-
-    /** The last slot at or before {@code at}; empty when none within the horizon. */
-    public Optional<Instant> previousOrAt(Instant at, Instant notBefore) {
-        Optional<Instant> slot = next(notBefore.minusSeconds(1));
-        Instant last = null;
-        while (slot.isPresent() && !slot.get().isAfter(at)) {
-            last = slot.get();
-            slot = next(last);
-        }
-        return Optional.ofNullable(last);
     }
 
     private boolean dayMatches(LocalDate day) {
