@@ -47,6 +47,10 @@ class DemoCommandTest {
         assertThat(r.out()).contains("ingested 13 vendor files", "acme/orders-malformed.csv", "ALREADY_COMPLETED",
                 "APPENDED (1 appended), then ALREADY_PROCESSED", "all invariants hold");
         assertThat(r.out()).containsPattern("relay: \\d+ derived events published");
+        // the gated file set: both parts held and invisible until the marker loads them together
+        assertThat(r.out()).contains("drops/2026-12-06/part-1.csv -> HELD", "drops/2026-12-06/part-2.csv -> HELD")
+                .containsPattern("part-2\\.csv -> HELD .*; visible events: 0")
+                .containsPattern("_SUCCESS -> COMPLETED \\(file set \\d+ \\(vendor-drop/drops/2026-12-06/\\) loaded: 2 member\\(s\\), 4 event\\(s\\)\\); visible events: 4");
     }
 
     @Test

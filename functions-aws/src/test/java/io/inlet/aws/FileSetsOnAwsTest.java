@@ -49,6 +49,7 @@ class FileSetsOnAwsTest {
                 mapping:
                   event_type: OrderPlaced
                   stream_id: "order-{order_id}"
+                  occurred_at: { column: at, formats: ["iso"] }
                   id: { strategy: column, column: order_id }
                 table: order_events
                 set: { marker: _SUCCESS, timeout: 1h }
@@ -62,8 +63,8 @@ class FileSetsOnAwsTest {
         FunctionEnvironment env = environment(db, inlet);
         S3.createBucket(BUCKET);
 
-        handle(env, put("drops/2026-12-06/part-1.csv", "order_id,amount\n1,2\n2,3\n"));
-        handle(env, put("drops/2026-12-06/part-2.csv", "order_id,amount\n3,4\n"));
+        handle(env, put("drops/2026-12-06/part-1.csv", "order_id,amount,at\n1,2,2026-12-06T01:00:00Z\n2,3,2026-12-06T01:00:00Z\n"));
+        handle(env, put("drops/2026-12-06/part-2.csv", "order_id,amount,at\n3,4,2026-12-06T01:00:00Z\n"));
         assertThat(count(db, "SELECT count(*) FROM order_events")).isZero();
 
         handle(env, put("drops/2026-12-06/_SUCCESS", ""));
@@ -78,7 +79,7 @@ class FileSetsOnAwsTest {
         FeedRegistry feeds = FeedRegistry.parse(FEEDS, "aws-sets.yaml");
         Inlet inlet = Inlet.builder().dataSource(db).feeds(feeds).workerId("aws").build();
         S3.createBucket(BUCKET);
-        handle(environment(db, inlet), put("drops/2026-12-07/part-1.csv", "order_id,amount\n9,2\n"));
+        handle(environment(db, inlet), put("drops/2026-12-07/part-1.csv", "order_id,amount,at\n9,2,2026-12-06T01:00:00Z\n"));
         Inlet later = Inlet.builder().dataSource(db).feeds(feeds).workerId("aws")
                 .clock(Clock.fixed(Instant.now().plus(Duration.ofHours(2)), ZoneOffset.UTC)).build();
         ArrivalCheckHandler check = new ArrivalCheckHandler(environment(db, later));

@@ -127,11 +127,11 @@ class InletStackTest {
                 "Namespace", "Inlet", "MetricName", "OutboxLagSeconds", "Statistic", "Maximum", "Threshold", 300)));
         DEFAULT.hasResourceProperties("AWS::CloudWatch::Alarm", Match.objectLike(Map.of(
                 "MetricName", "ApproximateAgeOfOldestMessage", "Threshold", 900)));
-        // 2 destination DLQs + ingest DLQ + relay schedule failures + sweep schedule failures.
+        // 2 destination DLQs + ingest DLQ + relay, sweep and arrival check schedule failures.
         DEFAULT.resourcePropertiesCountIs("AWS::CloudWatch::Alarm", Match.objectLike(Map.of(
-                "MetricName", "ApproximateNumberOfMessagesVisible")), 5);
-        DEFAULT.resourcePropertiesCountIs("AWS::CloudWatch::Alarm", Match.objectLike(Map.of("MetricName", "Errors")), 3);
-        DEFAULT.resourcePropertiesCountIs("AWS::CloudWatch::Alarm", Match.objectLike(Map.of("MetricName", "Throttles")), 3);
+                "MetricName", "ApproximateNumberOfMessagesVisible")), 6);
+        DEFAULT.resourcePropertiesCountIs("AWS::CloudWatch::Alarm", Match.objectLike(Map.of("MetricName", "Errors")), 4);
+        DEFAULT.resourcePropertiesCountIs("AWS::CloudWatch::Alarm", Match.objectLike(Map.of("MetricName", "Throttles")), 4);
         DEFAULT.hasResourceProperties("AWS::SNS::Subscription", Map.of(
                 "Protocol", "email", "Endpoint", "oncall@example.com", "TopicArn", Match.anyValue()));
     }
@@ -173,6 +173,23 @@ class InletStackTest {
         DEFAULT.hasResourceProperties("AWS::CloudWatch::Alarm", Match.objectLike(Map.of(
                 "Namespace", "Inlet", "MetricName", "SweepMissingObjects", "Statistic", "Maximum", "Threshold", 1,
                 "Period", 86400, "ComparisonOperator", "GreaterThanOrEqualToThreshold", "AlarmActions", Match.anyValue())));
+    }
+
+    @Test
+    void theArrivalCheckRunsEveryQuarterHourReadsNoBucketAndAlarmsOnAnyAlert() {
+        DEFAULT.hasResourceProperties("AWS::Events::Rule", Match.objectLike(Map.of(
+                "ScheduleExpression", ArrivalCheckFunction.SCHEDULE,
+                "Targets", List.of(Match.objectLike(Map.of("DeadLetterConfig", Match.objectLike(Map.of())))))));
+        DEFAULT.hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of(
+                "Handler", ArrivalCheckFunction.HANDLER, "ReservedConcurrentExecutions", 1)));
+        DEFAULT.hasResourceProperties("AWS::CloudWatch::Alarm", Match.objectLike(Map.of(
+                "Namespace", "Inlet", "MetricName", ArrivalCheckFunction.ALERTS_METRIC, "Statistic", "Sum", "Threshold", 1,
+                "Period", 900, "ComparisonOperator", "GreaterThanOrEqualToThreshold", "AlarmActions", Match.anyValue())));
+        // its role: the database secret, the feeds file and its log group; no vendor bucket
+        List<String> policies = DEFAULT.findResources("AWS::IAM::Policy").entrySet().stream()
+                .filter(e -> e.getKey().startsWith("ArrivalCheck")).map(e -> e.getValue().toString()).toList();
+        assertThat(policies).isNotEmpty().noneMatch(p -> p.contains("s3:ListBucket") || p.contains("s3:PutObject")
+                || p.contains("s3:DeleteObject"));
     }
 
     @Test
