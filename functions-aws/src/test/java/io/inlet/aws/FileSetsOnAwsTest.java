@@ -56,13 +56,16 @@ class FileSetsOnAwsTest {
                 derived: [ { events: summary, destination: ops } ]
             """;
 
+    @org.junit.jupiter.api.BeforeAll
+    static void bucket() {
+        S3.createBucket(BUCKET);
+    }
+
     @Test
     void membersNotifiedBeforeTheMarkerLoadTogetherWhenTheMarkersNotificationComes() throws Exception {
         DataSource db = TestDatabase.fresh("order_events");
         Inlet inlet = Inlet.builder().dataSource(db).feeds(FeedRegistry.parse(FEEDS, "aws-sets.yaml")).workerId("aws").build();
         FunctionEnvironment env = environment(db, inlet);
-        S3.createBucket(BUCKET);
-
         handle(env, put("drops/2026-12-06/part-1.csv", "order_id,amount,at\n1,2,2026-12-06T01:00:00Z\n2,3,2026-12-06T01:00:00Z\n"));
         handle(env, put("drops/2026-12-06/part-2.csv", "order_id,amount,at\n3,4,2026-12-06T01:00:00Z\n"));
         assertThat(count(db, "SELECT count(*) FROM order_events")).isZero();
@@ -78,7 +81,6 @@ class FileSetsOnAwsTest {
         DataSource db = TestDatabase.fresh("order_events");
         FeedRegistry feeds = FeedRegistry.parse(FEEDS, "aws-sets.yaml");
         Inlet inlet = Inlet.builder().dataSource(db).feeds(feeds).workerId("aws").build();
-        S3.createBucket(BUCKET);
         handle(environment(db, inlet), put("drops/2026-12-07/part-1.csv", "order_id,amount,at\n9,2,2026-12-06T01:00:00Z\n"));
         Inlet later = Inlet.builder().dataSource(db).feeds(feeds).workerId("aws")
                 .clock(Clock.fixed(Instant.now().plus(Duration.ofHours(2)), ZoneOffset.UTC)).build();
