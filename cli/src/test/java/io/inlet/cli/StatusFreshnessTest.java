@@ -66,7 +66,7 @@ class StatusFreshnessTest {
                     mapping: { event_type: T, stream_id: "d-{id}", occurred_at: { column: at, formats: ["iso"] }, id: { strategy: column, column: id } }
                     expect: { schedule: "0 6 ? * MON", zone: Europe/Paris, within: 2h }
                 """);
-        CliRun r = CliRun.of("validate", "--feeds", feeds.toString(), "--database-url", TestDatabase.settingsFor(ds).url());
+        CliRun r = CliRun.of("feeds", "check", "--feeds", feeds.toString(), "--database-url", TestDatabase.settingsFor(ds).url());
         assertThat(r.code()).as(r.toString()).isEqualTo(ExitCodes.CONFIG);
         assertThat(r.err()).contains("feed 'daily'").contains("expect.schedule").contains("day-of-month field '?'");
     }
