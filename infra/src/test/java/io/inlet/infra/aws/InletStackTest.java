@@ -65,8 +65,8 @@ class InletStackTest {
     @Test
     void everyJavaFunctionUsesSnapStartAndIsTriggeredThroughItsLiveAlias() {
         DEFAULT.resourcePropertiesCountIs("AWS::Lambda::Function", Match.objectLike(Map.of(
-                "Runtime", "java17", "SnapStart", Map.of("ApplyOn", "PublishedVersions"))), 3);
-        DEFAULT.resourcePropertiesCountIs("AWS::Lambda::Alias", Match.objectLike(Map.of("Name", "live")), 3);
+                "Runtime", "java17", "SnapStart", Map.of("ApplyOn", "PublishedVersions"))), 4); // + the arrival check
+        DEFAULT.resourcePropertiesCountIs("AWS::Lambda::Alias", Match.objectLike(Map.of("Name", "live")), 4);
         DEFAULT.hasResourceProperties("AWS::Logs::LogGroup", Map.of("RetentionInDays", 30));
     }
 
@@ -74,7 +74,7 @@ class InletStackTest {
     void everyJavaFunctionRunsTheJvmWithC1OnlyForAShortColdStart() {
         DEFAULT.resourcePropertiesCountIs("AWS::Lambda::Function", Match.objectLike(Map.of(
                 "Runtime", "java17", "Environment", Map.of("Variables", Match.objectLike(Map.of(
-                        "JAVA_TOOL_OPTIONS", "-XX:+TieredCompilation -XX:TieredStopAtLevel=1"))))), 3);
+                        "JAVA_TOOL_OPTIONS", "-XX:+TieredCompilation -XX:TieredStopAtLevel=1"))))), 4);
     }
 
     @Test
@@ -238,7 +238,7 @@ class InletStackTest {
         template.hasResourceProperties("AWS::RDS::DBProxy", Match.objectLike(Map.of("RequireTLS", true, "EngineFamily", "POSTGRESQL")));
         template.resourceCountIs("AWS::EC2::NatGateway", 0);
         template.resourcePropertiesCountIs("AWS::Lambda::Function", Match.objectLike(Map.of(
-                "VpcConfig", Match.objectLike(Map.of()))), 3);
+                "VpcConfig", Match.objectLike(Map.of()))), 4);
         template.hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of(
                 "Environment", Map.of("Variables", Match.objectLike(Map.of(
                         "INLET_DATABASE_URL", Map.of("Fn::Join", List.of("", List.of(
