@@ -65,8 +65,10 @@ public final class Inlet implements Ingestion {
     private final Leases leases;
     private final Retention retention;
     private final Transactions tx;
+    private final io.inlet.arrival.ArrivalCheck arrivals;
 
     private Inlet(Builder b, Transactions tx) {
+        this.arrivals = new io.inlet.arrival.ArrivalCheck(b.feeds, tx, b.clock);
         this.tx = tx;
         this.pauses = new FeedPauses(tx);
         this.reprocessing = new Reprocessing(tx);
@@ -252,6 +254,20 @@ public final class Inlet implements Ingestion {
         RelayReport report = relay.run(publisher, deadline);
         metrics.relay(report);
         return report;
+    }
+
+    /**
+     * The scheduled arrival check: each expecting feed's slots whose deadline passed are judged and
+     * their FileMissing, FileLate and FileShort events emitted once through the outbox; file sets past
+     * their timeout get FileSetIncomplete. Running it again emits nothing new.
+     */
+    public io.inlet.arrival.ArrivalReport checkArrivals() {
+        return arrivals.run();
+    }
+
+    /** Each file feed's freshness (newest file, next expected slot, state), for {@code inlet status}. */
+    public List<io.inlet.arrival.Freshness> freshness() {
+        return arrivals.freshness();
     }
 
     /** The meters this core reports (files, records, messages, relay, outbox lag). */

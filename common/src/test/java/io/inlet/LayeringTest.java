@@ -27,6 +27,7 @@ class LayeringTest {
             "metrics",  // turns reports into meters
             "trigger",  // a delivery from any cloud, handled to a verdict
             "sweep",    // a bucket listing against the ledger: what no notification brought
+            "arrival",  // expected slots of a feed against the ledger: missing, late, short; file set timeouts
             "ingest",   // one file or message through the flow
             "receipt",  // a finished file's receipt back to its sender
             "totals",   // control totals checked before a file loads

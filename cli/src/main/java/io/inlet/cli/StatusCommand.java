@@ -15,6 +15,9 @@ final class StatusCommand extends CliCommand {
     @Option(names = {"-n", "--limit"}, defaultValue = "20", description = "Files to show (default: ${DEFAULT-VALUE}).")
     int limit;
 
+    @Option(names = "--json", description = "One JSON document: each feed's freshness (last file, next expected, state) and the recent files.")
+    boolean json;
+
     @Override
     int run(CliContext ctx) throws Exception {
         if (limit < 0) throw new CliException(ExitCodes.USAGE, "--limit must be 0 or more (was " + limit + ")");
@@ -41,7 +44,22 @@ final class StatusCommand extends CliCommand {
                     }
                 }
             }
+            java.util.List<io.inlet.arrival.Freshness> freshness = ctx.feedsIfPresent()
+                    .map(f -> FreshnessReport.of(f, ctx.dataSource())).orElse(java.util.List.of());
+            if (json) {
+                var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+                var doc = mapper.createObjectNode();
+                doc.set("feeds", FreshnessReport.json(mapper, freshness));
+                var files = doc.putArray("files");
+                for (String[] r : rows) {
+                    var n = files.addObject();
+                    for (int i = 0; i < HEADER.length; i++) n.put(HEADER[i].toLowerCase(java.util.Locale.ROOT).replace(' ', '_'), r[i]);
+                }
+                ctx.out.println(doc);
+                return ExitCodes.OK;
+            }
             ctx.out.print(table(rows));
+            if (!freshness.isEmpty()) ctx.out.print(System.lineSeparator() + FreshnessReport.text(freshness));
             try (PreparedStatement ps = c.prepareStatement("""
                     SELECT count(*) FILTER (WHERE published_at IS NULL),
                            count(*) FILTER (WHERE published_at IS NOT NULL),

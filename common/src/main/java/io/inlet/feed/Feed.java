@@ -28,11 +28,13 @@ import java.util.List;
  *                         of one or two batches gains nothing from a second connection
  * @param totals           control totals checked before any record loads ({@link ControlTotals#NONE}: none)
  * @param receipts         where per-file receipts go (null: none)
+ * @param fileSet          when set, the feed's objects under one prefix load as one gated set (null: each alone)
+ * @param expect           when its files are expected, for the arrival check (null: no expectation)
  */
 public record Feed(String name, ObjectMatch match, FormatSpec format, MappingSpec mapping, String table,
                    ErrorPolicy errors, DuplicateContentPolicy duplicateContent, List<DerivedRoute> derived,
                    int batchSize, int batchBytes, int lanes, long lanesFromBytes, ControlTotals totals,
-                   ReceiptSpec receipts) {
+                   ReceiptSpec receipts, FileSetSpec fileSet, ArrivalExpectation expect) {
 
     public static final int DEFAULT_BATCH_SIZE = 5_000;
     public static final int DEFAULT_BATCH_BYTES = 4 << 20;
@@ -52,12 +54,12 @@ public record Feed(String name, ObjectMatch match, FormatSpec format, MappingSpe
         if (totals == null) totals = ControlTotals.NONE;
     }
 
-    /** A feed without control totals or receipts. */
+    /** A feed without control totals, receipts, a file set or an arrival expectation. */
     public Feed(String name, ObjectMatch match, FormatSpec format, MappingSpec mapping, String table,
                 ErrorPolicy errors, DuplicateContentPolicy duplicateContent, List<DerivedRoute> derived,
                 int batchSize, int batchBytes, int lanes, long lanesFromBytes) {
         this(name, match, format, mapping, table, errors, duplicateContent, derived, batchSize, batchBytes, lanes,
-                lanesFromBytes, ControlTotals.NONE, null);
+                lanesFromBytes, ControlTotals.NONE, null, null, null);
     }
 
     /** Whether {@code key} (in the feed's bucket) is one Inlet writes or reads as control data, never a data file. */

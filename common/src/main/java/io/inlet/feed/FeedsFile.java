@@ -51,7 +51,7 @@ final class FeedsFile {
     private static final Set<String> TOP_KEYS = Set.of("version", "feeds", "messages", "event_types");
     private static final Set<String> FEED_KEYS = Set.of("name", "bucket", "key_pattern", "format", "mapping", "table",
             "errors", "duplicate_content", "batch_size", "batch_bytes", "lanes", "lanes_from_bytes",
-            "derived", "shared_streams", "control_totals", "receipts");
+            "derived", "shared_streams", "control_totals", "receipts", "set", "expect");
     private static final Set<String> RECEIPT_KEYS = Set.of("prefix", "destination", "include_values");
     private static final Set<String> MESSAGE_KEYS = Set.of("name", "channel", "format", "mapping", "table", "derived",
             "schema_version_attribute", "attribute_fields", "shared_streams");
@@ -152,8 +152,10 @@ final class FeedsFile {
         List<DerivedRoute> derived = derived(node.get("derived"), true, mapping);
         ControlTotals totals = ControlTotalsNode.totals(node.get("control_totals"));
         ReceiptSpec receipts = receipts(node.get("receipts"), pattern);
+        FileSetSpec fileSet = FeedContractNodes.fileSet(node.get("set"));
+        ArrivalExpectation expect = FeedContractNodes.expectation(node.get("expect"));
         return new Feed(name, new ObjectMatch(bucket, pattern), format, mapping, table, errors, duplicates, derived, batchSize,
-                batchBytes, lanes, lanesFromBytes, totals, receipts);
+                batchBytes, lanes, lanesFromBytes, totals, receipts, fileSet, expect);
     }
 
     private static ReceiptSpec receipts(ConfigNode node, String keyPattern) {

@@ -90,6 +90,7 @@ public final class FileIngester {
     /** The files this process holds a claim on right now, by lease owner (for {@link #releaseActive}). */
     private final Map<String, Long> active = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile java.util.function.IntConsumer pausedFeeds = n -> { };
+    private final FileSetGate fileSets;
 
     /** The default of {@code maxFailedAttempts}. */
     public static final int DEFAULT_MAX_FAILED_ATTEMPTS = 5;
@@ -113,6 +114,7 @@ public final class FileIngester {
         this.owners = new LeaseOwners(worker);
         this.lease = lease;
         this.clock = clock;
+        this.fileSets = new FileSetGate(ledger, new SetMembers(), clock);
     }
 
     /** The feed an object belongs to; a key outside every feed, too long for a bucket, or with {@code ..} segments, is refused. */
@@ -194,6 +196,11 @@ public final class FileIngester {
                                Feed feed, String owner, Instant started, Transactions.Session db) {
         FileReport held = holdIfPaused(ref, sequencer, feed, db);
         if (held != null) return held;
+        if (feed.fileSet() != null) {
+            // a member or marker of a gated set: held in its set, which loads as one unit (FileSetGate)
+            FileReport gated = fileSets.arrive(ref, source, sequencer, feed, db);
+            if (gated != null) return gated;
+        }
         Claim claim = new FileLedger(db).claim(ClaimRequest.builder(ref, feed.name(), owner, lease).sequencer(sequencer)
                 .correlationId(trace == null ? null : trace.traceId()).owners(owners).lanes(feed.lanesFor(ref.size()))
                 .build());
@@ -232,6 +239,39 @@ public final class FileIngester {
                 .orElse(null);
     }
 
+    /**
+     * The members of a file set, each run through the usual path inside the set's one transaction:
+     * claimed (a HELD row becomes IN_PROGRESS), read to the end with no deadline on one lane, finished.
+     */
+    private final class SetMembers implements FileSetGate.MemberLoader {
+        @Override
+        public FileReport load(ObjectRef ref, ObjectSource source, Feed feed, TransactionRunner set) {
+            return inSet(ref, source, feed, set, null);
+        }
+
+        @Override
+        public FileReport marker(ObjectRef ref, ObjectSource source, Feed feed, TransactionRunner set, String note) {
+            return inSet(ref, source, feed, set, note);
+        }
+
+        /** {@code markerNote} non-null: the marker's row is finished COMPLETED with it, nothing read. */
+        private FileReport inSet(ObjectRef ref, ObjectSource source, Feed feed, TransactionRunner set, String markerNote) {
+            Instant started = clock.instant();
+            String owner = owners.begin();
+            try {
+                Claim claim = new FileLedger(set).claim(ClaimRequest.builder(ref, feed.name(), owner, lease).owners(owners)
+                        .lanes(1).build());
+                if (!(claim instanceof Claim.Claimed c)) {
+                    throw new IllegalStateException("file set member " + ref.displayName() + " was not held: " + claim);
+                }
+                Attempt a = new Attempt(ref, source, feed, c, Deadline.none(), started, owner, set);
+                return markerNote == null ? run(a) : finish(a, Ending.completed(null, markerNote, c.resumeFrom()));
+            } finally {
+                owners.end(owner);
+            }
+        }
+    }
+
     /** Told the number of paused feeds whenever an attempt reads it (the metrics gauge). */
     public void onPausedFeeds(java.util.function.IntConsumer listener) {
         this.pausedFeeds = listener;
@@ -239,7 +279,7 @@ public final class FileIngester {
 
     /** Everything one claimed attempt needs; {@code db} is the attempt's connection. */
     private record Attempt(ObjectRef ref, ObjectSource source, Feed feed, Claim.Claimed claim, Deadline deadline,
-                           Instant started, String owner, Transactions.Session db) {
+                           Instant started, String owner, TransactionRunner db) {
         String sourceName() {
             return ref.bucket().equals(io.inlet.source.LocalFileSource.BUCKET) ? "file:" + ref.key()
                     : ref.bucket() + "/" + ref.key() + (ref.version() == null ? "" : "#" + ref.version());

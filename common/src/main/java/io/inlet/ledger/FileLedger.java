@@ -418,6 +418,37 @@ public final class FileLedger {
         }
     }
 
+    /** The ledger row of an object version: its id and status. */
+    public record Row(long fileId, FileStatus status) {
+    }
+
+    /** The row of {@code ref}'s object version, in the caller's transaction; empty when the ledger has none. */
+    public Optional<Row> row(Connection c, ObjectRef ref) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT file_id, status FROM ingested_files WHERE bucket = ? AND object_key = ? AND version_id = ? AND etag = ?")) {
+            bindIdentity(ps, ref);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(new Row(rs.getLong(1), FileStatus.fromDatabase(rs.getString(2))))
+                        : Optional.empty();
+            }
+        }
+    }
+
+    /**
+     * Records a HELD version REJECTED with {@code error}, in the caller's transaction (a member or
+     * marker of a file set that was refused as a whole: nothing of it was loaded). Returns whether it
+     * was HELD; a row in any other state is left as it is.
+     */
+    public boolean rejectHeld(Connection c, long fileId, String error) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(FileStatus.inSql("""
+                UPDATE ingested_files SET status = {REJECTED}, first_error = ?, completed_at = now(), updated_at = now()
+                 WHERE file_id = ? AND status = {HELD}"""))) {
+            ps.setString(1, PostgresValues.storable(bounded(error)));
+            ps.setLong(2, fileId);
+            return ps.executeUpdate() == 1;
+        }
+    }
+
     /**
      * Hands an IN_PROGRESS file's lease over to {@code newOwner}, expiring now (an operator's
      * release or unlock, audited by the caller); the checkpoint stays, so the next attempt resumes.

@@ -105,6 +105,7 @@ final class DemoCommand extends CliCommand {
 
         out.println("7. verify:");
         int code = VerifyCommand.print(ctx, new InvariantChecks(ctx.dataSource(), feeds, InvariantChecks.Budgets.DEFAULTS).run());
+        DemoFileSet.show(ctx, dir, out, "8.");
         out.println();
         // the advice works as printed: these commands read only the database (no feeds file needed)
         String db = ctx.databaseArgs();

@@ -51,6 +51,10 @@ class DemoCommandTest {
                 + " count (trailer): expected 3, actual 2; sum(amount) (trailer): expected 30.50, actual 25.25",
                 "totals/2026-11-20.csv -> COMPLETED (2 appended, 1 rejected)", "receipts/totals/2026-11-21.csv.receipt.json",
                 "| rejected,,,,,,,3,4,INVALID,at,", "<value withheld>");
+        // the gated file set: both parts held and invisible until the marker loads them together
+        assertThat(r.out()).contains("drops/2026-12-06/part-1.csv -> HELD", "drops/2026-12-06/part-2.csv -> HELD")
+                .containsPattern("part-2\\.csv -> HELD .*; visible events: 0")
+                .containsPattern("_SUCCESS -> COMPLETED \\(file set \\d+ \\(vendor-drop/drops/2026-12-06/\\) loaded: 2 member\\(s\\), 4 event\\(s\\)\\); visible events: 4");
     }
 
     @Test

@@ -65,7 +65,7 @@ class InletStackTest {
     @Test
     void everyJavaFunctionUsesSnapStartAndIsTriggeredThroughItsLiveAlias() {
         DEFAULT.resourcePropertiesCountIs("AWS::Lambda::Function", Match.objectLike(Map.of(
-                "Runtime", "java17", "SnapStart", Map.of("ApplyOn", "PublishedVersions"))), 3);
+                "Runtime", "java17", "SnapStart", Map.of("ApplyOn", "PublishedVersions"))), 4); // + the arrival check
         // and the migration's (which has no SnapStart: MigrationTriggerTest)
         DEFAULT.resourcePropertiesCountIs("AWS::Lambda::Alias", Match.objectLike(Map.of("Name", "live")), 4);
         DEFAULT.hasResourceProperties("AWS::Logs::LogGroup", Map.of("RetentionInDays", 30));
@@ -75,7 +75,7 @@ class InletStackTest {
     void everyJavaFunctionRunsTheJvmWithC1OnlyForAShortColdStart() {
         DEFAULT.resourcePropertiesCountIs("AWS::Lambda::Function", Match.objectLike(Map.of(
                 "Runtime", "java17", "Environment", Map.of("Variables", Match.objectLike(Map.of(
-                        "JAVA_TOOL_OPTIONS", "-XX:+TieredCompilation -XX:TieredStopAtLevel=1"))))), 3);
+                        "JAVA_TOOL_OPTIONS", "-XX:+TieredCompilation -XX:TieredStopAtLevel=1"))))), 4);
     }
 
     @Test
@@ -127,11 +127,11 @@ class InletStackTest {
                 "Namespace", "Inlet", "MetricName", "OutboxLagSeconds", "Statistic", "Maximum", "Threshold", 300)));
         DEFAULT.hasResourceProperties("AWS::CloudWatch::Alarm", Match.objectLike(Map.of(
                 "MetricName", "ApproximateAgeOfOldestMessage", "Threshold", 900)));
-        // 2 destination DLQs + ingest DLQ + relay schedule failures + sweep schedule failures.
+        // 2 destination DLQs + ingest DLQ + relay, sweep and arrival check schedule failures.
         DEFAULT.resourcePropertiesCountIs("AWS::CloudWatch::Alarm", Match.objectLike(Map.of(
-                "MetricName", "ApproximateNumberOfMessagesVisible")), 5);
-        DEFAULT.resourcePropertiesCountIs("AWS::CloudWatch::Alarm", Match.objectLike(Map.of("MetricName", "Errors")), 3);
-        DEFAULT.resourcePropertiesCountIs("AWS::CloudWatch::Alarm", Match.objectLike(Map.of("MetricName", "Throttles")), 3);
+                "MetricName", "ApproximateNumberOfMessagesVisible")), 6);
+        DEFAULT.resourcePropertiesCountIs("AWS::CloudWatch::Alarm", Match.objectLike(Map.of("MetricName", "Errors")), 4);
+        DEFAULT.resourcePropertiesCountIs("AWS::CloudWatch::Alarm", Match.objectLike(Map.of("MetricName", "Throttles")), 4);
         DEFAULT.hasResourceProperties("AWS::SNS::Subscription", Map.of(
                 "Protocol", "email", "Endpoint", "oncall@example.com", "TopicArn", Match.anyValue()));
     }
@@ -173,6 +173,23 @@ class InletStackTest {
         DEFAULT.hasResourceProperties("AWS::CloudWatch::Alarm", Match.objectLike(Map.of(
                 "Namespace", "Inlet", "MetricName", "SweepMissingObjects", "Statistic", "Maximum", "Threshold", 1,
                 "Period", 86400, "ComparisonOperator", "GreaterThanOrEqualToThreshold", "AlarmActions", Match.anyValue())));
+    }
+
+    @Test
+    void theArrivalCheckRunsEveryQuarterHourReadsNoBucketAndAlarmsOnAnyAlert() {
+        DEFAULT.hasResourceProperties("AWS::Events::Rule", Match.objectLike(Map.of(
+                "ScheduleExpression", ArrivalCheckFunction.SCHEDULE,
+                "Targets", List.of(Match.objectLike(Map.of("DeadLetterConfig", Match.objectLike(Map.of())))))));
+        DEFAULT.hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of(
+                "Handler", ArrivalCheckFunction.HANDLER, "ReservedConcurrentExecutions", 1)));
+        DEFAULT.hasResourceProperties("AWS::CloudWatch::Alarm", Match.objectLike(Map.of(
+                "Namespace", "Inlet", "MetricName", ArrivalCheckFunction.ALERTS_METRIC, "Statistic", "Sum", "Threshold", 1,
+                "Period", 900, "ComparisonOperator", "GreaterThanOrEqualToThreshold", "AlarmActions", Match.anyValue())));
+        // its role: the database secret, the feeds file and its log group; no vendor bucket
+        List<String> policies = DEFAULT.findResources("AWS::IAM::Policy").entrySet().stream()
+                .filter(e -> e.getKey().startsWith("ArrivalCheck")).map(e -> e.getValue().toString()).toList();
+        assertThat(policies).isNotEmpty().noneMatch(p -> p.contains("s3:ListBucket") || p.contains("s3:PutObject")
+                || p.contains("s3:DeleteObject"));
     }
 
     @Test
@@ -221,7 +238,7 @@ class InletStackTest {
         template.hasResourceProperties("AWS::RDS::DBProxy", Match.objectLike(Map.of("RequireTLS", true, "EngineFamily", "POSTGRESQL")));
         template.resourceCountIs("AWS::EC2::NatGateway", 0);
         template.resourcePropertiesCountIs("AWS::Lambda::Function", Match.objectLike(Map.of(
-                "VpcConfig", Match.objectLike(Map.of()))), 4); // relay, queue ingest, sweep, migration
+                "VpcConfig", Match.objectLike(Map.of()))), 5); // relay, queue ingest, sweep, arrival check, migration
         template.hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of(
                 "Environment", Map.of("Variables", Match.objectLike(Map.of(
                         "INLET_DATABASE_URL", Map.of("Fn::Join", List.of("", List.of(

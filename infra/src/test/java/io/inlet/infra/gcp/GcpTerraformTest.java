@@ -27,8 +27,9 @@ class GcpTerraformTest {
 
     @Test
     void everyFileParses() {
-        assertThat(config.fileNames()).containsExactly("database.tf", "functions.tf", "iam.tf", "main.tf", "migrate.tf",
-                "monitoring.tf", "outputs.tf", "pubsub.tf", "scheduler.tf", "storage.tf", "sweep.tf", "variables.tf", "versions.tf");
+        assertThat(config.fileNames()).containsExactly("arrivals.tf", "database.tf", "functions.tf", "iam.tf", "main.tf",
+                "migrate.tf", "monitoring.tf", "outputs.tf", "pubsub.tf", "scheduler.tf", "storage.tf", "sweep.tf",
+                "variables.tf", "versions.tf");
     }
 
     @Test
@@ -101,7 +102,7 @@ class GcpTerraformTest {
     @Test
     void everyFunctionReadsItsRolesPasswordFromSecretManagerAndIsBoundedByTheConnectionBudget() {
         assertThat(config.resources("google_cloudfunctions2_function")).extracting(Resource::name)
-                .containsExactlyInAnyOrder("push", "object", "relay", "sweep");
+                .containsExactlyInAnyOrder("push", "object", "relay", "sweep", "arrivals");
         for (Resource function : config.resources("google_cloudfunctions2_function")) {
             JsonNode service = function.block("service_config");
             JsonNode secret = service.path("secret_environment_variables").get(0);
@@ -123,7 +124,7 @@ class GcpTerraformTest {
         assertThat(config.resources("google_cloudfunctions2_function"))
                 .extracting(f -> f.block("build_config").path("entry_point").asText())
                 .containsExactlyInAnyOrder("io.inlet.gcp.PubSubPushFunction", "io.inlet.gcp.GcsObjectFunction", "io.inlet.gcp.OutboxRelayFunction",
-                        "io.inlet.gcp.SweepFunction");
+                        "io.inlet.gcp.SweepFunction", "io.inlet.gcp.ArrivalCheckFunction");
     }
 
     @Test
@@ -139,7 +140,7 @@ class GcpTerraformTest {
     void alertPoliciesMirrorTheAwsAlarms() {
         assertThat(config.resources("google_monitoring_alert_policy")).extracting(Resource::name).containsExactlyInAnyOrder(
                 "dead_letters", "backlog_age", "function_errors", "function_throttles", "relay_not_running", "outbox_lag",
-                "outbox_blocked", "sweep_missing_objects");
+                "outbox_blocked", "sweep_missing_objects", "arrival_alerts");
         assertThat(config.resource("google_logging_metric", "outbox_lag").text("value_extractor"))
                 .isEqualTo("EXTRACT(jsonPayload.value)");
     }
@@ -189,6 +190,25 @@ class GcpTerraformTest {
         assertThat(condition.path("threshold_value").asDouble()).isEqualTo(0.5);
         assertThat(config.resource("google_cloudfunctions2_function", "sweep").block("service_config")
                 .path("environment_variables").asText()).contains("INLET_SWEEP_LOOKBACK = var.sweep_lookback");
+    }
+
+    @Test
+    void theArrivalCheckRunsEveryQuarterHourReadsNoVendorBucketAndAlertsOnTheFieldItLogs() {
+        Resource job = config.resource("google_cloud_scheduler_job", "arrivals");
+        assertThat(job.text("schedule")).isEqualTo("${var.arrival_check_schedule}");
+        assertThat(config.variables().get("arrival_check_schedule").path("default").asText()).isEqualTo("*/15 * * * *");
+        assertThat(job.block("http_target").path("oidc_token").get(0).path("service_account_email").asText())
+                .isEqualTo("${google_service_account.scheduler.email}");
+        assertThat(config.resources("google_storage_bucket_iam_member").stream()
+                .filter(r -> r.text("member").contains("google_service_account.arrivals")).map(Resource::name))
+                .containsExactly("arrivals_reads_feeds_file");
+        // ArrivalCheckFunction logs arrival_alerts; the metric reads that field from the check's lines
+        assertThat(config.resource("google_logging_metric", "arrival_alerts").text("value_extractor"))
+                .isEqualTo("EXTRACT(jsonPayload.arrival_alerts)");
+        assertThat(config.resource("google_logging_metric", "arrival_alerts").text("filter"))
+                .contains("${var.name_prefix}-arrivals").contains("jsonPayload.arrival_alerts>=0");
+        assertThat(config.resource("google_monitoring_alert_policy", "arrival_alerts").block("conditions")
+                .path("condition_threshold").get(0).path("threshold_value").asDouble()).isEqualTo(0.5);
     }
 
     @Test

@@ -1,0 +1,159 @@
+# The arrival check (io.inlet.gcp.ArrivalCheckFunction): every 15 minutes Cloud Scheduler calls it; it
+# judges each feed's `expect` slots and each file set's timeout against the ledger and emits
+# FileMissing, FileLate, FileShort and FileSetIncomplete through the outbox, each once, and logs
+# arrival_alerts, on which an alert fires at 1. It reads the database and the feeds file; no bucket.
+
+variable "arrival_check_schedule" {
+  description = "Cron schedule of the arrival check (Cloud Scheduler, UTC); every 15 minutes by default."
+  type        = string
+  default     = "*/15 * * * *"
+
+  validation {
+    condition     = length(split(" ", var.arrival_check_schedule)) == 5
+    error_message = "arrival_check_schedule must be a five-field cron expression."
+  }
+}
+
+resource "google_service_account" "arrivals" {
+  account_id   = "${var.name_prefix}-arrivals"
+  display_name = "Inlet arrival check: read the feeds file and the database secret"
+}
+
+resource "google_storage_bucket_iam_member" "arrivals_reads_feeds_file" {
+  count = local.feeds_object == null ? 0 : 1
+
+  bucket = local.feeds_object[0]
+  role   = "roles/storage.objectViewer"
+  member = "serviceAccount:${google_service_account.arrivals.email}"
+
+  condition {
+    title      = "feeds file"
+    expression = "resource.name == \"projects/_/buckets/${local.feeds_object[0]}/objects/${local.feeds_object[1]}\""
+  }
+}
+
+resource "google_secret_manager_secret_iam_member" "arrivals_reads_database_password" {
+  secret_id = local.password_secret_id
+  role      = "roles/secretmanager.secretAccessor"
+  member    = "serviceAccount:${google_service_account.arrivals.email}"
+}
+
+resource "google_cloudfunctions2_function" "arrivals" {
+  name        = "${var.name_prefix}-arrivals"
+  location    = var.region
+  description = "Inlet arrival check: expected files missing, late or short; file sets past their timeout"
+  labels      = local.labels
+
+  build_config {
+    runtime     = "java17"
+    entry_point = "io.inlet.gcp.ArrivalCheckFunction"
+    source {
+      storage_source {
+        bucket = google_storage_bucket.sources.name
+        object = google_storage_bucket_object.functions.name
+      }
+    }
+  }
+
+  service_config {
+    service_account_email            = google_service_account.arrivals.email
+    timeout_seconds                  = 300
+    available_memory                 = var.function_memory
+    max_instance_count               = 1
+    max_instance_request_concurrency = 1
+    ingress_settings                 = "ALLOW_INTERNAL_ONLY"
+    all_traffic_on_latest_revision   = true
+    vpc_connector                    = local.vpc_connector
+    vpc_connector_egress_settings    = local.vpc_connector == null ? null : "PRIVATE_RANGES_ONLY"
+    environment_variables            = local.function_environment
+
+    secret_environment_variables {
+      key        = "INLET_DATABASE_PASSWORD"
+      project_id = var.project_id
+      secret     = local.password_secret_id
+      version    = "latest"
+    }
+  }
+
+  depends_on = [google_project_service.required, google_secret_manager_secret_iam_member.arrivals_reads_database_password]
+}
+
+resource "google_cloud_run_service_iam_member" "scheduler_invokes_arrivals" {
+  location = var.region
+  service  = google_cloudfunctions2_function.arrivals.service_config[0].service
+  role     = "roles/run.invoker"
+  member   = "serviceAccount:${google_service_account.scheduler.email}"
+}
+
+resource "google_cloud_scheduler_job" "arrivals" {
+  name             = "${var.name_prefix}-arrivals"
+  description      = "Runs the Inlet arrival check"
+  region           = var.region
+  schedule         = var.arrival_check_schedule
+  time_zone        = "Etc/UTC"
+  attempt_deadline = "300s"
+
+  retry_config {
+    retry_count = 1
+  }
+
+  http_target {
+    http_method = "POST"
+    uri         = google_cloudfunctions2_function.arrivals.service_config[0].uri
+
+    oidc_token {
+      service_account_email = google_service_account.scheduler.email
+      audience              = google_cloudfunctions2_function.arrivals.service_config[0].uri
+    }
+  }
+
+  depends_on = [google_cloud_run_service_iam_member.scheduler_invokes_arrivals]
+}
+
+resource "google_logging_metric" "arrival_alerts" {
+  name   = "${var.name_prefix}/arrival_alerts"
+  filter = "resource.type=\"cloud_run_revision\" AND resource.labels.service_name=\"${var.name_prefix}-arrivals\" AND jsonPayload.arrival_alerts>=0"
+
+  metric_descriptor {
+    metric_kind = "DELTA"
+    value_type  = "DISTRIBUTION"
+    unit        = "1"
+  }
+
+  value_extractor = "EXTRACT(jsonPayload.arrival_alerts)"
+
+  bucket_options {
+    exponential_buckets {
+      num_finite_buckets = 20
+      growth_factor      = 2
+      scale              = 1
+    }
+  }
+}
+
+resource "google_monitoring_alert_policy" "arrival_alerts" {
+  display_name          = "Inlet: an expected file is missing, late or short, or a file set is incomplete"
+  combiner              = "OR"
+  notification_channels = local.notification_channels
+  user_labels           = local.labels
+
+  documentation {
+    content   = "The arrival check emitted FileMissing, FileLate, FileShort or FileSetIncomplete. Run `inlet status` for each feed's freshness and read the derived events (docs/operations.md, \"expected arrivals\")."
+    mime_type = "text/markdown"
+  }
+
+  conditions {
+    display_name = "arrival alerts >= 1"
+    condition_threshold {
+      filter          = "resource.type = \"cloud_run_revision\" AND metric.type = \"logging.googleapis.com/user/${google_logging_metric.arrival_alerts.name}\""
+      comparison      = "COMPARISON_GT"
+      threshold_value = 0.5
+      duration        = "0s"
+      aggregations {
+        alignment_period     = "900s"
+        per_series_aligner   = "ALIGN_PERCENTILE_99"
+        cross_series_reducer = "REDUCE_MAX"
+      }
+    }
+  }
+}
