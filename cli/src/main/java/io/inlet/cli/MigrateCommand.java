@@ -15,9 +15,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "migrate", mixinStandardHelpOptions = true,
-        description = {"Apply the schema migrations, create the event tables the feeds name and, with --login,",
-                "create or update the login users of Inlet's roles. Idempotent; the same step the AWS",
-                "migration function and the GCP migration job run (docs/deploy.md)."})
+        description = {"Apply the schema migrations and create the event tables the feeds name; with --login, the roles' login users too.",
+                "Idempotent; the same step the AWS migration function and the GCP migration job run (docs/deploy.md)."})
 final class MigrateCommand extends CliCommand {
 
     /** The environment variable holding the password of the {@code --login} user of a role. */
