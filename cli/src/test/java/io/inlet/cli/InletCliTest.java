@@ -80,9 +80,9 @@ class InletCliTest {
             System.setErr(originalErr);
         }
         assertThat(err.toString(StandardCharsets.UTF_8))
-                .contains("metric inlet.files{outcome=COMPLETED} count=1.0")
-                .contains("metric inlet.records{outcome=appended} count=3.0")
-                .contains("metric inlet.records{outcome=rejected} count=7.0");
+                .contains("metric inlet.files{feed=acme-orders,outcome=COMPLETED} count=1.0")
+                .contains("metric inlet.records{feed=acme-orders,outcome=appended} count=3.0")
+                .contains("metric inlet.records{feed=acme-orders,outcome=rejected} count=7.0");
     }
 
     @Test

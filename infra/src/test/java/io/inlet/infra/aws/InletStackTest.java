@@ -194,7 +194,7 @@ class InletStackTest {
 
     @Test
     void aBlockedOutboxRowRaisesAnAlarmAndTheRelayGetsTheAttemptLimit() {
-        // RelayMetrics emits Inlet/OutboxBlocked without dimensions; one blocked row is enough
+        // the relay exports Inlet/OutboxBlocked (dimension Service, AlarmMetricsTest); one blocked row is enough
         DEFAULT.hasResourceProperties("AWS::CloudWatch::Alarm", Match.objectLike(Map.of(
                 "Namespace", "Inlet", "MetricName", "OutboxBlocked", "Statistic", "Maximum", "Threshold", 1,
                 "ComparisonOperator", "GreaterThanOrEqualToThreshold", "EvaluationPeriods", 1,
