@@ -32,6 +32,7 @@ class LayeringTest {
             "ledger",   // ingested_files: claims, checkpoints, outcomes
             "outbox",   // derived events out, in stream order
             "store",    // events, versions, rejects appended in one transaction
+            "projection", // read models kept in the append's transaction (inline) or from a checkpoint (async)
             "event",    // record -> event envelope, values checked
             "parse",    // bytes -> records
             "source",   // where the bytes come from

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import io.inlet.projection.Projections;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,9 +40,11 @@ public final class FeedRegistry {
     private final List<MessageFeed> messageFeeds;
     private final Map<String, EventMapper> mappers;
     private final List<String> warnings;
+    private final Projections projections;
 
     private FeedRegistry(String origin, List<Feed> feeds, List<MessageFeed> messageFeeds,
-                         Map<String, EventMapper> mappers, List<String> warnings) {
+                         Map<String, EventMapper> mappers, List<String> warnings, Projections projections) {
+        this.projections = projections;
         this.origin = origin;
         this.feeds = List.copyOf(feeds);
         this.messageFeeds = List.copyOf(messageFeeds);
@@ -97,7 +100,8 @@ public final class FeedRegistry {
         checkObjectOverlaps(origin, contents.feeds(), warnings);
         checkChannelOverlaps(origin, contents.messageFeeds(), warnings);
         for (String w : warnings) LOG.warn(w);
-        return new FeedRegistry(origin, contents.feeds(), contents.messageFeeds(), mappers, warnings);
+        return new FeedRegistry(origin, contents.feeds(), contents.messageFeeds(), mappers, warnings,
+                new Projections(contents.projections()));
     }
 
     private static FeedConfigException duplicateName(String origin, String kind, String name) {
@@ -197,6 +201,11 @@ public final class FeedRegistry {
     }
 
     /** Every event table the feeds write to, including the default {@code events}. */
+    /** The projections the feeds file declares (section {@code projections:}). */
+    public Projections projections() {
+        return projections;
+    }
+
     public Set<String> eventTables() {
         Set<String> tables = new LinkedHashSet<>();
         tables.add(FeedsFile.DEFAULT_TABLE);

@@ -72,7 +72,7 @@ public final class FileIngester {
     private final FeedRegistry feeds;
     private final Transactions tx;
     private final FileLedger ledger;
-    private final EventStore store = new EventStore();
+    private final EventStore store;
     private final RejectedRecords rejected = new RejectedRecords();
     private final OutboxStore outbox = new OutboxStore();
     private final LeaseOwners owners;
@@ -99,6 +99,7 @@ public final class FileIngester {
         if (maxFailedAttempts < 1) throw new IllegalArgumentException("max failed attempts must be at least 1: " + maxFailedAttempts);
         this.maxFailedAttempts = maxFailedAttempts;
         this.feeds = feeds;
+        this.store = new EventStore(feeds.projections());
         this.tx = tx;
         this.ledger = new FileLedger(tx);
         this.owners = new LeaseOwners(worker);
