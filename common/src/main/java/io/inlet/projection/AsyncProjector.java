@@ -28,10 +28,16 @@ public final class AsyncProjector {
     private final DataSource ds;
     private final CommittedEvents reader;
     private final ProjectionWriter writer = new ProjectionWriter();
+    private volatile java.util.function.BooleanSupplier crashBeforeCommit = () -> false;
 
     public AsyncProjector(DataSource ds, CommittedEvents reader) {
         this.ds = ds;
         this.reader = reader;
+    }
+
+    /** Tests: when {@code crash} says so, a page's transaction fails after its writes, before its commit. */
+    void crashBeforeCommit(java.util.function.BooleanSupplier crash) {
+        this.crashBeforeCommit = crash;
     }
 
     /** Applies up to {@code budget} events, in pages of {@code page}. */
@@ -108,6 +114,7 @@ public final class AsyncProjector {
                 ps.setString(3, p.name());
                 ps.executeUpdate();
             }
+            if (crashBeforeCommit.getAsBoolean()) throw new IllegalStateException("simulated crash before the commit of projection " + p.name());
             c.commit();
             return Outcome.APPLIED;
         } catch (SQLException | RuntimeException e) {

@@ -83,6 +83,33 @@ public final class ProjectionRebuild {
         }
     }
 
+    /**
+     * Builds each of {@code projections} not yet built in this database (from history, as a
+     * rebuild); returns one line per projection saying what it found or did. A projection built
+     * from another definition is left alone and named: {@code inlet projection rebuild NAME} applies it.
+     */
+    public List<String> ensure(Projections projections) {
+        List<String> out = new ArrayList<>();
+        for (Projection p : projections.all()) {
+            java.util.Optional<ProjectionTables.CatalogRow> row;
+            try (Connection c = ds.getConnection()) {
+                row = ProjectionTables.catalog(c, p.name(), false);
+            } catch (SQLException e) {
+                throw new ProjectionRebuildException(p.declaredAt() + ": cannot read the projections catalog: " + e.getMessage(), e);
+            }
+            if (row.isEmpty()) {
+                RebuildReport r = rebuild(p);
+                out.add("projection " + p.name() + ": built " + p.table() + " from " + (r.events() + r.caughtUp()) + " event(s), "
+                        + r.rows() + " row(s)");
+            } else if (!row.get().definition().equals(p.definition())) {
+                out.add("projection " + p.name() + ": its table was built from another definition; run inlet projection rebuild " + p.name());
+            } else {
+                out.add("projection " + p.name() + ": current");
+            }
+        }
+        return out;
+    }
+
     private long build(Projection p, String shadow) throws SQLException {
         try (Connection c = ds.getConnection()) {
             c.setAutoCommit(false);
