@@ -27,7 +27,9 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class ProjectionWriter {
 
-    private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+    // exact decimals: 1.50 stays 1.50, as jsonb keeps it (the default node factory would strip the zero)
+    private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .setNodeFactory(com.fasterxml.jackson.databind.node.JsonNodeFactory.withExactBigDecimals(true));
 
     private record Key(Projection projection, String table) {
     }
@@ -70,9 +72,10 @@ public final class ProjectionWriter {
             int i = indexOf(p, a.column());
             if (a.source() instanceof Assignment.PayloadField f) {
                 if (payload == null) payload = parse(e);
-                values[i] = valueAt(payload, f.path());
+                values[i] = valueAt(payload, f.path(), p.columns().get(i).type());
             } else if (a.source() instanceof Assignment.Field f) {
-                values[i] = f.field().valueOf(e);
+                String v = f.field().valueOf(e);
+                values[i] = p.columns().get(i).type() == ColumnType.JSONB ? JSON.getNodeFactory().textNode(v).toString() : v;
             } else {
                 values[i] = ((Assignment.Constant) a.source()).value();
             }
@@ -91,9 +94,14 @@ public final class ProjectionWriter {
         throw new IllegalStateException("projection " + p.name() + " assigns undeclared column " + column);
     }
 
+    /** A payload as the writer reads it. */
+    static JsonNode payload(String json) throws JsonProcessingException {
+        return JSON.readTree(json);
+    }
+
     private static JsonNode parse(ProjectedEvent e) throws SQLException {
         try {
-            return JSON.readTree(e.payloadJson());
+            return payload(e.payloadJson());
         } catch (JsonProcessingException ex) {
             // 22P02 (invalid text representation): a data error, as PostgreSQL would report it
             throw new SQLException("payload of event " + e.eventId() + " is not JSON: " + ex.getOriginalMessage(), "22P02", ex);
@@ -101,21 +109,28 @@ public final class ProjectionWriter {
     }
 
     /**
-     * The text of the payload value at {@code path}, as PostgreSQL's {@code ->>} gives it: null for
-     * a missing or null value, a string's characters, a number in plain notation, a nested value as JSON.
+     * The text bound for the payload value at {@code path} into a column of {@code type}: null for
+     * a missing or null value. For a jsonb column, the value's JSON (a string stays a JSON string);
+     * for the others, as PostgreSQL's {@code ->>} gives a scalar (a string's characters, a number in
+     * plain notation as jsonb prints it, true or false). A nested value fits only a jsonb column
+     * (its text would depend on the key order of the original): elsewhere it is a data error.
      */
-    static String valueAt(JsonNode payload, List<String> path) {
+    static String valueAt(JsonNode payload, List<String> path, ColumnType type) throws SQLException {
         JsonNode n = payload;
         for (String key : path) {
             if (n == null || !n.isObject()) return null;
             n = n.get(key);
         }
         if (n == null || n.isNull()) return null;
+        if (type == ColumnType.JSONB) return n.toString();
+        if (n.isContainerNode()) {
+            throw new SQLException("payload field " + String.join(".", path) + " holds " + (n.isArray() ? "an array" : "an object")
+                    + "; only a jsonb column takes a nested value", "22023");
+        }
         if (n.isTextual()) return n.textValue();
         if (n.isBigDecimal() || n.isFloatingPointNumber()) return n.decimalValue().toPlainString();
         if (n.isNumber()) return n.bigIntegerValue().toString();
-        if (n.isBoolean()) return Boolean.toString(n.booleanValue());
-        return n.toString();
+        return Boolean.toString(n.booleanValue());
     }
 
     /** The upsert of one event; identifiers are validated ({@link ProjectionsSection}) and quoted. */
