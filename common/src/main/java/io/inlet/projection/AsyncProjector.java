@@ -3,6 +3,7 @@ package io.inlet.projection;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Optional;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -12,8 +13,9 @@ import org.slf4j.LoggerFactory;
  * Runs an async projection forward from its checkpoint: what the relay function does after
  * relaying (both clouds), and {@code inlet projection run}.
  *
- * <p>Each page is read in commit-safe order ({@link CommittedEvents}), then applied in one
- * transaction that locks the projection's catalog row (SKIP LOCKED: a second projector or a
+ * <p>Each page is read in commit-safe order ({@link CommittedEvents}); the streams it touched are
+ * then caught up from the event table in version order ({@link StreamsAbove}), in one transaction
+ * that locks the projection's catalog row (SKIP LOCKED: a second projector or a
  * rebuild holding it means this run has nothing to do), checks the checkpoint is still the one the
  * page was read from, applies the events and moves the checkpoint. So the checkpoint and the rows
  * move together: a crash anywhere leaves both before the page, and the next run reads it again.
@@ -59,9 +61,10 @@ public final class AsyncProjector {
                 if (next.events().isEmpty() && next.next().equals(checkpoint)) {
                     return new ProjectorReport(p.name(), applied, ProjectorReport.Status.CAUGHT_UP, "");
                 }
-                Outcome outcome = applyPage(c, p, checkpoint, next);
+                long[] done = {0};
+                Outcome outcome = applyPage(c, p, checkpoint, next, done);
                 switch (outcome) {
-                    case APPLIED -> applied += next.events().size();
+                    case APPLIED -> applied += done[0];
                     case MOVED -> { } // another projector moved it between the read and the lock: read again
                     case BUSY -> {
                         return new ProjectorReport(p.name(), applied, ProjectorReport.Status.BUSY, "held by another projector or a rebuild");
@@ -80,7 +83,7 @@ public final class AsyncProjector {
 
     private enum Outcome { APPLIED, MOVED, BUSY }
 
-    private Outcome applyPage(Connection c, Projection p, String from, CommittedEvents.Page page) throws SQLException {
+    private Outcome applyPage(Connection c, Projection p, String from, CommittedEvents.Page page, long[] done) throws SQLException {
         c.setAutoCommit(false);
         try {
             String now;
@@ -98,8 +101,11 @@ public final class AsyncProjector {
                 c.rollback();
                 return Outcome.MOVED;
             }
+            // the streams the page touched, each caught up from the table in version order (StreamsAbove):
+            // a reader's order across transactions may put a stream's versions out of order
+            List<String> streams = page.events().stream().map(ProjectedEvent::streamId).distinct().toList();
             try {
-                writer.apply(c, p, p.table(), page.events());
+                done[0] = writer.apply(c, p, p.table(), StreamsAbove.of(c, p, p.table(), streams));
             } catch (SQLException e) {
                 c.rollback();
                 if (e.getSQLState() != null && (e.getSQLState().startsWith("22") || e.getSQLState().startsWith("23"))) {
@@ -110,7 +116,7 @@ public final class AsyncProjector {
             try (PreparedStatement ps = c.prepareStatement("UPDATE projections SET checkpoint = ?, applied_events = applied_events + ?, "
                     + "last_run_at = now(), last_error = NULL WHERE name = ?")) {
                 ps.setString(1, page.next());
-                ps.setLong(2, page.events().size());
+                ps.setLong(2, done[0]);
                 ps.setString(3, p.name());
                 ps.executeUpdate();
             }

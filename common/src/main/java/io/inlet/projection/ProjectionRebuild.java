@@ -180,17 +180,8 @@ public final class ProjectionRebuild {
     /** Applies the events of handled types above their stream's row in {@code shadow}, page by page, until there are none. */
     private long catchUp(Connection c, Projection p, String shadow) throws SQLException {
         long n = 0;
-        String sql = "SELECT e.event_id, e.stream_id, e.stream_version, e.event_type, e.schema_version, e.occurred_at, e.payload::text "
-                + "FROM " + ProjectionWriter.quote(p.source()) + " e LEFT JOIN " + ProjectionWriter.quote(shadow) + " s ON s.stream_id = e.stream_id "
-                + "WHERE e.event_type = ANY (?) AND (s.stream_id IS NULL OR e.stream_version > s.stream_version) "
-                + "ORDER BY e.stream_id, e.stream_version LIMIT ?";
         while (true) {
-            List<ProjectedEvent> page;
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                ps.setArray(1, c.createArrayOf("text", p.eventTypes().toArray()));
-                ps.setInt(2, PAGE);
-                page = events(ps);
-            }
+            List<ProjectedEvent> page = StreamsAbove.any(c, p, shadow, PAGE);
             if (page.isEmpty()) return n;
             writer.apply(c, p, shadow, page);
             n += page.size();

@@ -12,7 +12,6 @@ import io.inlet.ingest.FileReport;
 import io.inlet.ingest.InboundMessage;
 import io.inlet.ledger.Counts;
 import io.inlet.source.LocalFileSource;
-import io.inlet.store.HorizonReader;
 import io.inlet.testing.TestDatabase;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -42,7 +41,7 @@ class InlineProjectionRefusalTest {
     void aRecordTheProjectionRefusesIsRejectedNamingItAndTheRestOfTheFileLoads() throws Exception {
         FeedRegistry feeds = FeedRegistry.parse(OrderFold.FEEDS, "feeds.yaml");
         DataSource ds = TestDatabase.fresh(List.copyOf(feeds.eventTables()));
-        new ProjectionRebuild(ds, new HorizonReader()).ensure(feeds.projections());
+        new ProjectionRebuild(ds, Inlet.projectionReader(ds)).ensure(feeds.projections());
         Inlet inlet = Inlet.builder().dataSource(ds).feeds(feeds).workerId("refusal").leaseDuration(Duration.ofMinutes(1)).build();
         List<String> lines = new ArrayList<>();
         for (int i = 1; i <= 9; i++) {

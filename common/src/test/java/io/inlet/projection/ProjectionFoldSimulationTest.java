@@ -9,7 +9,6 @@ import io.inlet.ingest.FileReport;
 import io.inlet.ingest.InboundMessage;
 import io.inlet.source.LocalFileSource;
 import io.inlet.source.ObjectRef;
-import io.inlet.store.HorizonReader;
 import io.inlet.testing.TestDatabase;
 import java.io.PrintWriter;
 import java.lang.reflect.InvocationTargetException;
@@ -56,7 +55,7 @@ class ProjectionFoldSimulationTest {
         Random random = new Random(seed);
         FeedRegistry feeds = FeedRegistry.parse(OrderFold.FEEDS, "sim-feeds.yaml");
         DataSource ds = TestDatabase.fresh(List.copyOf(feeds.eventTables()));
-        HorizonReader reader = new HorizonReader();
+        CommittedEvents reader = Inlet.projectionReader(ds);
         new ProjectionRebuild(ds, reader).ensure(feeds.projections());
         Projection async = feeds.projections().named("orders_async").orElseThrow();
         LocalFileSource source = new LocalFileSource(dir);

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.inlet.Inlet;
 import io.inlet.feed.FeedRegistry;
 import io.inlet.ingest.InboundMessage;
-import io.inlet.store.HorizonReader;
 import io.inlet.testing.TestDatabase;
 import java.sql.Connection;
 import java.sql.Statement;
@@ -30,7 +29,7 @@ class ProjectionRebuildTest {
     FeedRegistry feeds;
     DataSource ds;
     Inlet inlet;
-    HorizonReader reader = new HorizonReader();
+    CommittedEvents reader;
     Projection inline;
     Projection async;
     final AtomicInteger ids = new AtomicInteger();
@@ -39,6 +38,7 @@ class ProjectionRebuildTest {
     void setUp() {
         feeds = FeedRegistry.parse(OrderFold.FEEDS, "feeds.yaml");
         ds = TestDatabase.fresh(List.copyOf(feeds.eventTables()));
+        reader = Inlet.projectionReader(ds);
         new ProjectionRebuild(ds, reader).ensure(feeds.projections());
         inlet = Inlet.builder().dataSource(ds).feeds(feeds).workerId("rebuild-test").leaseDuration(Duration.ofMinutes(1)).build();
         inline = feeds.projections().named("orders_current").orElseThrow();

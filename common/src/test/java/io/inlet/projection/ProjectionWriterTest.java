@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.inlet.feed.FeedRegistry;
-import io.inlet.store.HorizonReader;
+import io.inlet.Inlet;
 import io.inlet.testing.TestDatabase;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -28,7 +28,7 @@ class ProjectionWriterTest {
     void setUp() {
         FeedRegistry feeds = FeedRegistry.parse(OrderFold.FEEDS, "feeds.yaml");
         ds = TestDatabase.fresh(List.copyOf(feeds.eventTables()));
-        new ProjectionRebuild(ds, new HorizonReader()).ensure(feeds.projections());
+        new ProjectionRebuild(ds, Inlet.projectionReader(ds)).ensure(feeds.projections());
         p = feeds.projections().named("orders_current").orElseThrow();
     }
 

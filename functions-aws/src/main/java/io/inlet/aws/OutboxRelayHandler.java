@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import io.inlet.aws.metrics.RelayMetrics;
 import io.inlet.outbox.RelayReport;
+import io.inlet.projection.ProjectorReport;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -14,6 +15,7 @@ import org.slf4j.LoggerFactory;
  * the safety margin) passes. Invoked on a schedule (the input, an EventBridge scheduled event, is
  * ignored) or directly right after an ingestion. Each run writes its figures (outbox lag, published,
  * failed, pending, blocked) as a CloudWatch Embedded Metric Format line to stdout ({@link RelayMetrics}).
+ * Then it runs the async projections forward in the time left ({@code Inlet.project}).
  */
 public final class OutboxRelayHandler implements RequestHandler<Map<String, Object>, RelayReport> {
 
@@ -40,6 +42,11 @@ public final class OutboxRelayHandler implements RequestHandler<Map<String, Obje
                     .addKeyValue("lagSeconds", report.oldestPendingAgeSeconds()).addKeyValue("blocked", report.blocked())
                     .log("outbox relayed");
             RelayMetrics.emit(report, System.out);
+            // then the async projections, in the time left (docs/read-side.md, "Projections")
+            for (ProjectorReport p : env.inlet().project(invocation.deadline())) {
+                log.atInfo().addKeyValue("projection", p.name()).addKeyValue("applied", p.applied())
+                        .addKeyValue("status", p.status()).addKeyValue("detail", p.detail()).log("projection run");
+            }
             return report;
         }
     }
