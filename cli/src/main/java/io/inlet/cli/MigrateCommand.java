@@ -4,7 +4,7 @@ import io.inlet.db.Migrations;
 import picocli.CommandLine.Command;
 
 @Command(name = "migrate", mixinStandardHelpOptions = true,
-        description = "Apply the schema migrations and create the event tables the feeds name. Idempotent.")
+        description = "Apply the schema migrations, create the event tables the feeds name and build the projections they declare (from history). Idempotent.")
 final class MigrateCommand extends CliCommand {
 
     @Override
@@ -12,6 +12,8 @@ final class MigrateCommand extends CliCommand {
         var tables = ctx.feeds().eventTables();
         int applied = Migrations.apply(ctx.dataSource(), tables);
         ctx.out.println("migrated: " + applied + " migration(s) applied; event tables " + tables);
+        // projections declared and not yet built are built from history (a rebuild into a new table)
+        for (String line : AutoMigrate.buildProjections(ctx, ctx.feeds().projections())) ctx.out.println(line);
         return ExitCodes.OK;
     }
 }
