@@ -47,6 +47,8 @@ class DemoCommandTest {
         assertThat(r.out()).contains("ingested 13 vendor files", "acme/orders-malformed.csv", "ALREADY_COMPLETED",
                 "APPENDED (1 appended), then ALREADY_PROCESSED", "all invariants hold");
         assertThat(r.out()).containsPattern("relay: \\d+ derived events published");
+        assertThat(r.out()).containsPattern("projection demo_orders \\(one row per order\\): built from [1-9]\\d* events into [1-9]\\d* rows, "
+                + "then its projector: CAUGHT_UP");
     }
 
     @Test
