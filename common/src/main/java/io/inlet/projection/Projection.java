@@ -39,11 +39,14 @@ public record Projection(String name, String table, String source, ProjectionMod
     }
 
     /**
-     * A text that changes whenever the table's shape or the upserts change; kept in the catalog so
-     * {@code inlet projection status} can say a table was built by another definition.
+     * A text that changes whenever the table's shape, the upserts or the mode change; kept in the
+     * catalog so {@code inlet projection status} can say a table was built by another definition.
+     * The mode is part of it: switching async to inline would miss the events the projector had not
+     * applied yet, so a switch needs a rebuild like any other change.
      */
     public String definition() {
-        StringBuilder s = new StringBuilder("v1;table=").append(table).append(";source=").append(source).append(";columns=");
+        StringBuilder s = new StringBuilder("v1;mode=").append(mode.configName()).append(";table=").append(table)
+                .append(";source=").append(source).append(";columns=");
         for (Column c : columns) s.append(c.name()).append(' ').append(c.type().sql()).append(',');
         s.append(";on=");
         handlers.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
