@@ -15,7 +15,7 @@ CREATE TABLE projections (
     last_error      text
 );
 COMMENT ON TABLE projections IS
-    'One row is one projection built in this database: its table, the definition that built it (a rebuild replaces both), '
+    'Grain: one row is one projection built in this database: its table, the definition that built it (a rebuild replaces both), '
     'and for mode async the checkpoint of its projector (an opaque token of the event reader), moved in the same '
     'transaction as the rows it applied.';
 

@@ -44,8 +44,9 @@ public final class ProjectionTables {
         }
         try (Statement s = c.createStatement()) {
             // both names are validated identifiers ([a-z0-9_]), so they cannot end the literal
-            s.execute("COMMENT ON TABLE " + ProjectionWriter.quote(table) + " IS 'Projection " + p.name() + ": one row is one stream of "
-                    + ProjectionWriter.quote(p.source()).replace("\"", "") + " as of its stream_version; derived, rebuilt by inlet projection rebuild'");
+            s.execute("COMMENT ON TABLE " + ProjectionWriter.quote(table) + " IS 'Grain: one row is one stream of "
+                    + ProjectionWriter.quote(p.source()).replace("\"", "") + " as of its stream_version (projection " + p.name()
+                    + "; derived from the events, rebuilt by inlet projection rebuild)'");
         }
         try (PreparedStatement ps = c.prepareStatement("SELECT grant_projection_table(?)")) {
             ps.setString(1, table);
