@@ -67,7 +67,7 @@ class RelayRunsProjectionsTest {
         try (Connection c = db.getConnection(); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT string_agg(stream_id || '=' || total, ',' ORDER BY stream_id) FROM inlet.order_totals")) {
             rs.next();
-            assertThat(rs.getString(1)).isEqualTo("o-0=7.00,o-1=4.00");
+            assertThat(rs.getString(1)).isEqualTo("o-0=7.00,o-1=5.00");
         }
     }
 }
