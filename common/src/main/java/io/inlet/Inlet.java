@@ -1,5 +1,11 @@
 package io.inlet;
 
+import io.inlet.projection.AsyncProjector;
+import io.inlet.projection.CommittedEvents;
+import io.inlet.projection.Projection;
+import io.inlet.projection.ProjectorReport;
+import io.inlet.read.EventReader;
+
 import io.inlet.event.TraceContext;
 import io.inlet.feed.FeedRegistry;
 import io.inlet.failure.Deadline;
@@ -66,6 +72,7 @@ public final class Inlet implements Ingestion {
     private final Retention retention;
     private final Transactions tx;
     private final io.inlet.arrival.ArrivalCheck arrivals;
+    private final AsyncProjector projector;
 
     private Inlet(Builder b, Transactions tx) {
         this.arrivals = new io.inlet.arrival.ArrivalCheck(b.feeds, tx, b.clock);
@@ -81,6 +88,41 @@ public final class Inlet implements Ingestion {
         this.relay = new OutboxRelay(tx, b.relaySettings,
                 new io.inlet.outbox.DestinationVersions(b.feeds.destinationVersions(), b.feeds.schemaCatalog()));
         files.onPausedFeeds(metrics::pausedFeeds);
+        this.projector = new AsyncProjector(b.dataSource, projectionReader(b.dataSource));
+    }
+
+    /** The reader async projections and rebuilds use: the read side's gap-safe reader (docs/read-side.md). */
+    public static CommittedEvents projectionReader(DataSource ds) {
+        return new GapSafeProjectionReader(new EventReader(new Transactions(ds)));
+    }
+
+    /** Events an async projection applies per page and per turn before the next projection gets its turn. */
+    static final int PROJECTION_PAGE = 500;
+
+    /**
+     * Runs every async projection forward, in turns of {@value #PROJECTION_PAGE} events, until each
+     * has caught up (or stopped) or the deadline passes: what the relay function does after relaying,
+     * on both clouds. A projection that fails stops alone (its report says why; the catalog keeps the
+     * error) and never fails the relay.
+     */
+    public List<ProjectorReport> project(Deadline deadline) {
+        Map<String, ProjectorReport> last = new java.util.LinkedHashMap<>();
+        List<Projection> pending = new ArrayList<>(feeds.projections().async());
+        while (!pending.isEmpty() && !deadline.passed()) {
+            for (java.util.Iterator<Projection> it = pending.iterator(); it.hasNext(); ) {
+                Projection p = it.next();
+                ProjectorReport r;
+                try {
+                    r = projector.run(p, PROJECTION_PAGE, PROJECTION_PAGE);
+                } catch (RuntimeException e) {
+                    r = new ProjectorReport(p.name(), 0, ProjectorReport.Status.FAILED, String.valueOf(e.getMessage()));
+                }
+                ProjectorReport before = last.get(p.name());
+                last.put(p.name(), before == null ? r : new ProjectorReport(p.name(), before.applied() + r.applied(), r.status(), r.detail()));
+                if (r.status() != ProjectorReport.Status.BUDGET_SPENT || deadline.passed()) it.remove();
+            }
+        }
+        return List.copyOf(last.values());
     }
 
     public static Builder builder() {
@@ -359,6 +401,25 @@ public final class Inlet implements Ingestion {
             return new Inlet(this, new Transactions(dataSource));
         }
 
+        /** An inline projection's table must exist before the first append, or every append to its events would fail. */
+        private void checkInlineProjections(Connection c) throws SQLException {
+            List<String> inline = feeds.projections().all().stream()
+                    .filter(p -> p.mode() == io.inlet.projection.ProjectionMode.INLINE).map(Projection::name).toList();
+            if (inline.isEmpty()) return;
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT t FROM unnest(?::text[]) t WHERE NOT EXISTS (SELECT 1 FROM inlet.projections p WHERE p.name = t) ORDER BY t")) {
+                ps.setArray(1, c.createArrayOf("text", inline.toArray()));
+                List<String> missing = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) missing.add(rs.getString(1));
+                }
+                if (!missing.isEmpty()) {
+                    throw new io.inlet.db.SchemaMissingException("inline projections " + missing
+                            + " are not built in this database: run `inlet migrate` (it builds them from history)", null);
+                }
+            }
+        }
+
         private void checkSchema() {
             try (Connection c = dataSource.getConnection();
                  PreparedStatement ps = c.prepareStatement(
@@ -372,6 +433,7 @@ public final class Inlet implements Ingestion {
                 if (!missing.isEmpty()) {
                     throw new io.inlet.db.SchemaMissingException("event tables " + missing + " named by the feeds do not exist: run `inlet migrate`", null);
                 }
+                checkInlineProjections(c);
             } catch (SQLException e) {
                 if (io.inlet.db.SchemaMissingException.isMissingRelation(e.getSQLState())) {
                     throw new io.inlet.db.SchemaMissingException("the Inlet schema is missing: run `inlet migrate` first", e);

@@ -27,6 +27,7 @@ class LayeringTest {
             "metrics",  // turns reports into meters
             "trigger",  // a delivery from any cloud, handled to a verdict
             "sweep",    // a bucket listing against the ledger: what no notification brought
+            "read",     // events after a checkpoint, commit-safe; catch-up subscriptions
             "arrival",  // expected slots of a feed against the ledger: missing, late, short; file set timeouts
             "ingest",   // one file or message through the flow
             "receipt",  // a finished file's receipt back to its sender
@@ -35,6 +36,7 @@ class LayeringTest {
             "ledger",   // ingested_files: claims, checkpoints, outcomes
             "outbox",   // derived events out, in stream order
             "store",    // events, versions, rejects appended in one transaction
+            "projection", // read models kept in the append's transaction (inline) or from a checkpoint (async)
             "event",    // record -> event envelope, values checked
             "parse",    // bytes -> records
             "source",   // where the bytes come from

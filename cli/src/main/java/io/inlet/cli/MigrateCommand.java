@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "migrate", mixinStandardHelpOptions = true,
-        description = {"Apply the schema migrations and create the event tables the feeds name; with --login, the roles' login users too.",
+        description = {"Apply the schema migrations, create the event tables the feeds name and build the projections they declare (from history); with --login, the roles' login users too.",
                 "Idempotent; the same step the AWS migration function and the GCP migration job run (docs/deploy.md)."})
 final class MigrateCommand extends CliCommand {
 
@@ -55,6 +55,10 @@ final class MigrateCommand extends CliCommand {
                     + (report.loginUsers().isEmpty() ? "" : "; login users " + report.loginUsers().stream()
                     .map(u -> TerminalText.escape(u.name()) + " in " + u.role().groupName() + (u.created() ? " (created)" : " (password set)"))
                     .toList()));
+        }
+        // projections declared and not yet built are built from history (a rebuild into a new table)
+        for (String line : AutoMigrate.buildProjections(ctx, ctx.feeds().projections())) {
+            if (!json) ctx.out.println(line);
         }
         return ExitCodes.OK;
     }

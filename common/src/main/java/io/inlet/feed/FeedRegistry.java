@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import io.inlet.projection.Projections;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,10 +43,12 @@ public final class FeedRegistry {
     private final List<String> warnings;
     private final SchemaCatalog schemaCatalog;
     private final Map<String, Map<String, Integer>> destinationVersions;
+    private final Projections projections;
 
     private FeedRegistry(String origin, List<Feed> feeds, List<MessageFeed> messageFeeds,
                          Map<String, EventMapper> mappers, List<String> warnings, SchemaCatalog schemaCatalog,
-                         Map<String, Map<String, Integer>> destinationVersions) {
+                         Map<String, Map<String, Integer>> destinationVersions, Projections projections) {
+        this.projections = projections;
         this.origin = origin;
         this.schemaCatalog = schemaCatalog;
         this.destinationVersions = destinationVersions;
@@ -112,7 +115,7 @@ public final class FeedRegistry {
         checkChannelOverlaps(origin, contents.messageFeeds(), warnings);
         for (String w : warnings) LOG.warn(w);
         return new FeedRegistry(origin, contents.feeds(), contents.messageFeeds(), mappers, warnings, contents.schemaCatalog(),
-                contents.destinationVersions());
+                contents.destinationVersions(), new Projections(contents.projections()));
     }
 
     private static FeedConfigException duplicateName(String origin, String kind, String name) {
@@ -231,6 +234,11 @@ public final class FeedRegistry {
     }
 
     /** Every event table the feeds write to, including the default {@code events}. */
+    /** The projections the feeds file declares (section {@code projections:}). */
+    public Projections projections() {
+        return projections;
+    }
+
     public Set<String> eventTables() {
         Set<String> tables = new LinkedHashSet<>();
         tables.add(FeedsFile.DEFAULT_TABLE);

@@ -19,6 +19,9 @@ import io.inlet.event.MappingSpec.IdStrategy;
 import io.inlet.event.MappingSpec.OccurredAtRule;
 import io.inlet.event.MappingSpec.PayloadRule;
 import io.inlet.parse.FormatSpec;
+import io.inlet.projection.Projection;
+import io.inlet.projection.ProjectionConfigException;
+import io.inlet.projection.ProjectionsSection;
 import io.inlet.parse.RecordFormats;
 import java.nio.file.Path;
 import java.time.DateTimeException;
@@ -48,7 +51,7 @@ final class FeedsFile {
     static final Pattern CHANNEL = Pattern.compile("\\*|[A-Za-z0-9_.-]+");
     static final String DEFAULT_TABLE = "events";
 
-    private static final Set<String> TOP_KEYS = Set.of("version", "feeds", "messages", "event_types");
+    private static final Set<String> TOP_KEYS = Set.of("version", "feeds", "messages", "event_types", "projections");
     private static final Set<String> FEED_KEYS = Set.of("name", "bucket", "key_pattern", "format", "mapping", "table",
             "errors", "duplicate_content", "batch_size", "batch_bytes", "lanes", "lanes_from_bytes",
             "derived", "shared_streams", "control_totals", "receipts", "set", "expect");
@@ -69,7 +72,8 @@ final class FeedsFile {
 
     /** What one feeds file declares; {@code sharedStreams} names the feeds that set {@code shared_streams: true}. */
     record Contents(List<Feed> feeds, List<MessageFeed> messageFeeds, Set<String> sharedStreams,
-                    io.inlet.event.SchemaCatalog schemaCatalog, Map<String, Map<String, Integer>> destinationVersions) {
+                    io.inlet.event.SchemaCatalog schemaCatalog, Map<String, Map<String, Integer>> destinationVersions,
+                    List<Projection> projections) {
     }
 
     private final String origin;
@@ -103,8 +107,39 @@ final class FeedsFile {
         List<ConfigNode> messageNodes = root.get("messages").elements();
         for (int i = 0; i < messageNodes.size(); i++) messages.add(messageFeed(messageNodes.get(i), i));
         if (feeds.isEmpty() && messages.isEmpty()) throw root.error("declares no feeds (expected 'feeds:' or 'messages:')");
+        List<Projection> projections = projections(yaml, root, feeds, messages);
         return new Contents(feeds, messages, Set.copyOf(sharedStreams), EventTypesSection.read(root.get("event_types"), baseDir),
-                Map.copyOf(destinationVersions));
+                Map.copyOf(destinationVersions), projections);
+    }
+
+    /**
+     * The {@code projections:} section ({@link ProjectionsSection} reads it), checked against the
+     * feeds: a projection follows an event table some feed writes, into a table that is neither
+     * an event table nor one of Inlet's own.
+     */
+    private List<Projection> projections(String yaml, ConfigNode root, List<Feed> feeds, List<MessageFeed> messages) {
+        List<Projection> projections;
+        try {
+            projections = ProjectionsSection.read(origin, yaml, root.get("projections").raw());
+        } catch (ProjectionConfigException e) {
+            throw new FeedConfigException(e.getMessage(), e);
+        }
+        Set<String> eventTables = new LinkedHashSet<>();
+        feeds.forEach(f -> eventTables.add(f.table()));
+        messages.forEach(m -> eventTables.add(m.table()));
+        for (Projection p : projections) {
+            if (!eventTables.contains(p.source())) {
+                throw new FeedConfigException(p.declaredAt() + ": events: '" + p.source() + "' is no feed's event table (feeds write "
+                        + String.join(", ", eventTables) + ")");
+            }
+            if (eventTables.contains(p.table())) {
+                throw new FeedConfigException(p.declaredAt() + ": table: '" + p.table() + "' is an event table; a projection needs a table of its own");
+            }
+            ReservedTables.whyNot(p.table()).ifPresent(why -> {
+                throw new FeedConfigException(p.declaredAt() + ": table: " + why);
+            });
+        }
+        return projections;
     }
 
     private JsonNode parseYaml(String yaml) {

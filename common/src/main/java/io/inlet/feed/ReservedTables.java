@@ -14,7 +14,8 @@ final class ReservedTables {
             "processed_messages", "outbox_interventions", "reject_replays", "outbox_replays", "vendor_access", "event_tables",
             "stream_heads", "event_position_seq", "flyway_schema_history",
             "reprocess_runs", "lease_releases", "feed_pauses", "control_totals",
-            "file_sets", "file_set_members", "arrival_alerts", "arrival_watches");
+            "file_sets", "file_set_members", "arrival_alerts", "arrival_watches",
+            "projections");
 
     private ReservedTables() {
     }

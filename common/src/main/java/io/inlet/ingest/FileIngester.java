@@ -78,7 +78,7 @@ public final class FileIngester {
     private final FeedRegistry feeds;
     private final Transactions tx;
     private final FileLedger ledger;
-    private final EventStore store = new EventStore();
+    private final EventStore store;
     private final RejectedRecords rejected = new RejectedRecords();
     private final OutboxStore outbox = new OutboxStore();
     private final ControlTotalsLedger controlTotals = new ControlTotalsLedger();
@@ -108,6 +108,7 @@ public final class FileIngester {
         if (maxFailedAttempts < 1) throw new IllegalArgumentException("max failed attempts must be at least 1: " + maxFailedAttempts);
         this.maxFailedAttempts = maxFailedAttempts;
         this.feeds = feeds;
+        this.store = new EventStore(feeds.projections());
         this.tx = tx;
         this.ledger = new FileLedger(tx);
         this.receipts = new Receipts(tx);

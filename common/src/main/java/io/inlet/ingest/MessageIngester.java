@@ -36,13 +36,14 @@ public final class MessageIngester {
     private final FeedRegistry feeds;
     private final Transactions tx;
     private final Clock clock;
-    private final EventStore store = new EventStore();
+    private final EventStore store;
     private final RejectedRecords rejected = new RejectedRecords();
     private final MessageDecoder decoder;
     private final MessageLedger ledger = new MessageLedger();
 
     public MessageIngester(FeedRegistry feeds, Transactions tx, Clock clock) {
         this.feeds = feeds;
+        this.store = new EventStore(feeds.projections());
         this.tx = tx;
         this.clock = clock;
         this.decoder = new MessageDecoder(feeds);

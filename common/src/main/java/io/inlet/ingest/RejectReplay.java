@@ -56,10 +56,11 @@ public final class RejectReplay {
 
     private final FeedRegistry feeds;
     private final Transactions tx;
-    private final EventStore store = new EventStore();
+    private final EventStore store;
 
     public RejectReplay(FeedRegistry feeds, Transactions tx) {
         this.feeds = feeds;
+        this.store = new EventStore(feeds.projections());
         this.tx = tx;
     }
 

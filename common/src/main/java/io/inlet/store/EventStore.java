@@ -6,6 +6,8 @@ import io.inlet.event.PostgresValues;
 
 import io.inlet.event.EventEnvelope;
 import io.inlet.event.DerivedRoute;
+import io.inlet.projection.InlineProjector;
+import io.inlet.projection.Projections;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -60,6 +62,22 @@ import org.postgresql.PGStatement;
  * then retried). SQL errors propagate; the caller rolls back.
  */
 public final class EventStore {
+
+    private final InlineProjector projections;
+
+    /** A store without projections. */
+    public EventStore() {
+        this(Projections.NONE);
+    }
+
+    /**
+     * A store that keeps {@code projections}' inline ones in each append's transaction: after the
+     * insert, the appended events go through {@link InlineProjector#project}, so a projection's
+     * rows commit with their events; a value a projection refuses fails the append as a data error.
+     */
+    public EventStore(Projections projections) {
+        this.projections = new InlineProjector(projections);
+    }
 
     private static final Pattern TABLE = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
 
@@ -213,6 +231,11 @@ public final class EventStore {
             // a plain insert inserts every row or fails: a mismatch is a bug in the statement, not a race
             throw new IllegalStateException("the append to " + table + " inserted " + inserted + " events but classified "
                     + expected + " as new");
+        }
+        if (expected > 0 && projections.follows(table)) {
+            List<EventEnvelope> appended = new ArrayList<>((int) expected);
+            for (int i = 0; i < n; i++) if (outcomes[i] == EventOutcome.APPENDED) appended.add(events.get(i));
+            projections.project(c, table, appended);
         }
         return new AppendOutcome(List.of(outcomes));
     }

@@ -140,7 +140,7 @@ class FeedsFileErrorsTest {
                         "feeds.yaml: feed 'acme-orders': lanes_from_bytes: must be between 0 and 9223372036854775807, found -1"),
                 wrong("wrong version", "version: 1", "version: 2", "feeds.yaml: version: unsupported version 2 (this Inlet reads version 1)"),
                 wrong("unknown top-level key", "version: 1", "version: 1\nfeed: []",
-                        "feeds.yaml: feed: unknown key (expected one of: event_types, feeds, messages, version)"),
+                        "feeds.yaml: feed: unknown key (expected one of: event_types, feeds, messages, projections, version)"),
                 wrong("duplicate feed names", "", "", null)
                         .appending(SECOND_FEED.replace("globex-orders", "acme-orders"),
                                 "feeds.yaml: feed 'acme-orders': name: duplicate feed name 'acme-orders'"),

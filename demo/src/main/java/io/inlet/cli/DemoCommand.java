@@ -103,6 +103,7 @@ final class DemoCommand extends CliCommand {
         }
         firstLines.close();
 
+        DemoProjection.show(ctx.dataSource(), out);
         out.println("7. verify:");
         int code = VerifyCommand.print(ctx, new InvariantChecks(ctx.dataSource(), feeds, InvariantChecks.Budgets.DEFAULTS).run());
         DemoFileSet.show(ctx, dir, out, "8.");

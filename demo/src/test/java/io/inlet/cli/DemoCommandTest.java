@@ -55,6 +55,8 @@ class DemoCommandTest {
         assertThat(r.out()).contains("drops/2026-12-06/part-1.csv -> HELD", "drops/2026-12-06/part-2.csv -> HELD")
                 .containsPattern("part-2\\.csv -> HELD .*; visible events: 0")
                 .containsPattern("_SUCCESS -> COMPLETED \\(file set \\d+ \\(vendor-drop/drops/2026-12-06/\\) loaded: 2 member\\(s\\), 4 event\\(s\\)\\); visible events: 4");
+        assertThat(r.out()).containsPattern("projection demo_orders \\(one row per order\\): built from [1-9]\\d* events into [1-9]\\d* rows, "
+                + "then its projector: CAUGHT_UP");
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.inlet.aws;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import io.inlet.outbox.RelayReport;
+import io.inlet.projection.ProjectorReport;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -14,6 +15,7 @@ import org.slf4j.LoggerFactory;
  * ignored) or directly right after an ingestion. Each run writes its figures (outbox lag, published,
  * failed, pending, blocked) through the core's meters, flushed as CloudWatch Embedded Metric Format at
  * the end of the invocation ({@link io.inlet.aws.metrics.EmfExporter}).
+ * Then it runs the async projections forward in the time left ({@code Inlet.project}).
  */
 public final class OutboxRelayHandler implements RequestHandler<Map<String, Object>, RelayReport> {
 
@@ -39,6 +41,11 @@ public final class OutboxRelayHandler implements RequestHandler<Map<String, Obje
                     .addKeyValue("batches", report.batches()).addKeyValue("pending", report.pending())
                     .addKeyValue("lagSeconds", report.oldestPendingAgeSeconds()).addKeyValue("blocked", report.blocked())
                     .log("outbox relayed");
+            // then the async projections, in the time left (docs/read-side.md, "Projections")
+            for (ProjectorReport p : env.inlet().project(invocation.deadline())) {
+                log.atInfo().addKeyValue("projection", p.name()).addKeyValue("applied", p.applied())
+                        .addKeyValue("status", p.status()).addKeyValue("detail", p.detail()).log("projection run");
+            }
             return report;
         }
     }

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.cloud.functions.HttpFunction;
 import com.google.cloud.functions.HttpRequest;
 import com.google.cloud.functions.HttpResponse;
+import io.inlet.failure.Deadline;
 import io.inlet.outbox.RelayReport;
+import io.inlet.projection.ProjectorReport;
 import io.inlet.trigger.Disposition;
 import java.io.IOException;
 import java.util.function.Supplier;
@@ -57,10 +59,11 @@ public final class OutboxRelayFunction implements HttpFunction {
     /** One relay run: publishes through the runtime's Pub/Sub publisher until drained or the deadline, and logs the report. */
     public RelayReport relay() {
         GcpRuntime r = runtime.get();
+        Deadline deadline = r.deadline(); // one for the relay and the projections after it
         r.requestStarted();
         RelayReport report;
         try {
-            report = r.inlet().relay(r.publisher(), r.deadline());
+            report = r.inlet().relay(r.publisher(), deadline);
         } finally {
             r.requestFinished();
         }
@@ -72,6 +75,11 @@ public final class OutboxRelayFunction implements HttpFunction {
                 .addKeyValue("outbox_batches", report.batches())
                 .log("relay published {} failed {} pending {}; outbox lag {} s", report.published(), report.failed(),
                         report.pending(), report.oldestPendingAgeSeconds());
+        // then the async projections, in the time left (docs/read-side.md, "Projections")
+        for (ProjectorReport p : r.inlet().project(deadline)) {
+            LOG.atInfo().addKeyValue("projection", p.name()).addKeyValue("applied", p.applied())
+                    .addKeyValue("status", p.status()).addKeyValue("detail", p.detail()).log("projection run");
+        }
         return report;
     }
 }
