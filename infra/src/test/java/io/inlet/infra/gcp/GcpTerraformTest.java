@@ -108,7 +108,7 @@ class GcpTerraformTest {
             assertThat(secret.path("key").asText()).isEqualTo("INLET_DATABASE_PASSWORD");
             assertThat(secret.path("secret").asText()).isEqualTo("${local.password_secret_id}");
             assertThat(service.path("max_instance_count").asText()).isIn("${local.ingest_max_instances}", "1");
-            assertThat(function.block("build_config").path("runtime").asText()).isEqualTo("java17");
+            assertThat(function.block("build_config").path("runtime").asText()).isEqualTo("java21");
         }
         assertThat(config.locals().path("ingest_max_instances").asText()).isEqualTo(
                 "${floor((var.database_connections - 2) / max(1, local.ingest_function_count + local.object_function_count))}");

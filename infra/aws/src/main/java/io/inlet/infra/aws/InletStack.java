@@ -418,6 +418,11 @@ public final class InletStack extends Stack {
         return queue;
     }
 
+    /** The settings this stack was built from. */
+    public InletSettings settings() {
+        return settings;
+    }
+
     public InletFunction relay() {
         return relay;
     }
