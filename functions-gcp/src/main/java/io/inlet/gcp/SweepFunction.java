@@ -9,6 +9,8 @@ import com.google.cloud.storage.Storage;
 import io.inlet.db.Database;
 import io.inlet.db.DatabaseSettings;
 import io.inlet.feed.FeedRegistry;
+import io.inlet.gcp.storage.GcsBucketReader;
+import io.inlet.trigger.FeedsLocation;
 import io.inlet.gcp.storage.GcsObjectLister;
 import io.inlet.gcp.storage.StorageFactory;
 import io.inlet.sweep.Sweep;
@@ -50,12 +52,13 @@ public final class SweepFunction implements HttpFunction {
         this(StorageFactory.createDefault(), System.getenv());
     }
 
-    private SweepFunction(Storage storage, Map<String, String> env) {
+    /** From {@code env}: settings, database, and the feeds file wherever INLET_FEEDS says (classpath:, gs://, a path). */
+    SweepFunction(Storage storage, Map<String, String> env) {
         this(storage, dataSource(GcpSettings.fromEnvironment(env)), GcpSettings.fromEnvironment(env), env);
     }
 
     private SweepFunction(Storage storage, DataSource dataSource, GcpSettings settings, Map<String, String> env) {
-        this(storage, dataSource, FeedRegistry.load(java.nio.file.Path.of(settings.feeds())), env);
+        this(storage, dataSource, new FeedsLocation(settings.feeds()).load(new GcsBucketReader(storage)), env);
     }
 
     public SweepFunction(Storage storage, DataSource dataSource, FeedRegistry feeds, Map<String, String> env) {
