@@ -4,6 +4,7 @@ import com.google.cloud.storage.Storage;
 import io.inlet.Inlet;
 import io.inlet.db.Database;
 import io.inlet.db.DatabaseSettings;
+import io.inlet.db.KeptConnection;
 import io.inlet.gcp.pubsub.PubSubConnection;
 import io.inlet.gcp.pubsub.PubSubEventPublisher;
 import io.inlet.gcp.pubsub.PublishSettings;
@@ -45,9 +46,11 @@ public final class GcpRuntime implements AutoCloseable {
     private final DeliveryHandler deliveries;
     private volatile PubSubEventPublisher publisher;
     private final GcsPointerResolver pointers;
+    private final DataSource dataSource;
 
     private GcpRuntime(GcpSettings settings, Storage storage, DataSource dataSource) {
         this.settings = settings;
+        this.dataSource = dataSource;
         this.storage = storage;
         this.objects = new GcsObjectSource(storage);
         this.pointers = new GcsPointerResolver(storage, settings.claimCheck().pointerBuckets());
@@ -74,9 +77,10 @@ public final class GcpRuntime implements AutoCloseable {
 
     private static GcpRuntime fromEnvironment() {
         GcpSettings settings = GcpSettings.fromEnvironment(System.getenv());
-        // The core's DataSource: Inlet's schema first on the search path, connect timeout, keep-alive.
-        DataSource dataSource = Database.dataSource(
-                new DatabaseSettings(settings.databaseUrl(), settings.databaseUser(), settings.databasePassword()));
+        // The core's DataSource (Inlet's schema first on the search path, connect timeout, keep-alive), as one
+        // connection kept for the instance's invocations and validated at the start of each (beginInvocation).
+        DataSource dataSource = new KeptConnection(Database.dataSource(
+                new DatabaseSettings(settings.databaseUrl(), settings.databaseUser(), settings.databasePassword())));
         return new GcpRuntime(settings, StorageFactory.createDefault(), dataSource);
     }
 
@@ -97,6 +101,15 @@ public final class GcpRuntime implements AutoCloseable {
             }
         }
         return r;
+    }
+
+    /**
+     * Every function calls this first: the instance's kept database connection is validated before this
+     * invocation's first statement (an instance idles, CPU-throttled, between requests; a server or proxy
+     * may have closed it meanwhile).
+     */
+    public void beginInvocation() {
+        if (dataSource instanceof KeptConnection kept) kept.revalidate();
     }
 
     public GcpSettings settings() {
@@ -165,5 +178,6 @@ public final class GcpRuntime implements AutoCloseable {
     public void close() {
         PubSubEventPublisher p = publisher;
         if (p != null) p.close();
+        if (dataSource instanceof KeptConnection kept) kept.close();
     }
 }

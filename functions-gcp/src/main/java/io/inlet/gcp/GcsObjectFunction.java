@@ -30,6 +30,7 @@ public final class GcsObjectFunction implements CloudEventsFunction {
     @Override
     public void accept(CloudEvent event) {
         GcpRuntime runtime = this.runtime.get();
+        runtime.beginInvocation();
         Verdict verdict = runtime.deliveries().handle(StorageEventDecoder.decode(event), runtime.deadline());
         if (!verdict.acknowledges()) throw new RetryableException(verdict.detail());
     }

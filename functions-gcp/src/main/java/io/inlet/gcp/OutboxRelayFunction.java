@@ -57,6 +57,7 @@ public final class OutboxRelayFunction implements HttpFunction {
     /** One relay run: publishes through the runtime's Pub/Sub publisher until drained or the deadline, and logs the report. */
     public RelayReport relay() {
         GcpRuntime r = runtime.get();
+        r.beginInvocation();
         RelayReport report = r.inlet().relay(r.publisher(), r.deadline());
         LOG.atInfo().addKeyValue("outbox_lag_seconds", report.oldestPendingAgeSeconds())
                 .addKeyValue("outbox_published", report.published())
