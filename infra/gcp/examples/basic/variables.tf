@@ -24,9 +24,9 @@ variable "channel" {
 }
 
 variable "feeds_location" {
-  description = "INLET_FEEDS: gs://bucket/key, or a resource bundled in the jar."
+  description = "INLET_FEEDS: classpath:feeds.yaml (bundled with -Dinlet.feeds=path/feeds.yaml) or gs://bucket/key."
   type        = string
-  default     = "feeds.yaml"
+  default     = "classpath:feeds.yaml"
 }
 
 variable "functions_jar" {

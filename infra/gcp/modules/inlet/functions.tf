@@ -1,5 +1,5 @@
-# Cloud Run functions (2nd gen), Java 17, all built from the one jar. Instance caps come from the
-# database connection budget (main.tf), so a burst of notifications cannot exhaust PostgreSQL.
+# Cloud Run functions (2nd gen) on the java21 runtime (the jar is Java 17 bytecode), all built from the one
+# jar. Instance caps come from the database connection budget (main.tf), so a burst of notifications cannot exhaust PostgreSQL.
 
 resource "google_cloudfunctions2_function" "push" {
   count = local.ingest_function_count
@@ -10,7 +10,7 @@ resource "google_cloudfunctions2_function" "push" {
   labels      = local.labels
 
   build_config {
-    runtime     = "java17"
+    runtime     = "java21"
     entry_point = "io.inlet.gcp.PubSubPushFunction"
     source {
       storage_source {
@@ -67,7 +67,7 @@ resource "google_cloudfunctions2_function" "object" {
   labels      = local.labels
 
   build_config {
-    runtime     = "java17"
+    runtime     = "java21"
     entry_point = "io.inlet.gcp.GcsObjectFunction"
     source {
       storage_source {
@@ -133,7 +133,7 @@ resource "google_cloudfunctions2_function" "relay" {
   labels      = local.labels
 
   build_config {
-    runtime     = "java17"
+    runtime     = "java21"
     entry_point = "io.inlet.gcp.OutboxRelayFunction"
     source {
       storage_source {

@@ -66,7 +66,7 @@ resource "google_cloudfunctions2_function" "sweep" {
   labels      = local.labels
 
   build_config {
-    runtime     = "java17"
+    runtime     = "java21"
     entry_point = "io.inlet.gcp.SweepFunction"
     source {
       storage_source {

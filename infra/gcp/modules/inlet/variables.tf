@@ -47,13 +47,13 @@ variable "functions_jar" {
 }
 
 variable "feeds_location" {
-  description = "INLET_FEEDS: a resource bundled in the jar (e.g. feeds.yaml) or a gs://bucket/key URI."
+  description = "INLET_FEEDS: classpath:feeds.yaml (the feeds file bundled into the jar by ./mvnw -pl functions-gcp -am clean package -Dinlet.feeds=path/feeds.yaml) or gs://bucket/key (read once per instance; the module grants the functions read access to that one object). A plain path does not work: Cloud Functions runs the jar unextracted and ships no other file."
   type        = string
-  default     = "feeds.yaml"
+  default     = "classpath:feeds.yaml"
 
   validation {
-    condition     = can(regex("^gs://[a-z0-9._-]+/.+$", var.feeds_location)) || !strcontains(var.feeds_location, "://")
-    error_message = "feeds_location must be gs://bucket/key or a path inside the jar."
+    condition     = can(regex("^gs://[a-z0-9._-]+/.+$", var.feeds_location)) || can(regex("^classpath:[^/].*$", var.feeds_location))
+    error_message = "feeds_location must be classpath:feeds.yaml (bundled in the jar) or gs://bucket/key; a path names no file on Cloud Functions."
   }
 }
 

@@ -103,12 +103,7 @@ final class CliContext implements AutoCloseable {
 
     FeedRegistry feeds() {
         if (feeds == null) {
-            Path file = feedsFile();
-            if (!Files.isRegularFile(file)) {
-                throw new CliException(ExitCodes.CONFIG, "feeds file not found: " + file
-                        + " (give --feeds FILE or set INLET_FEEDS)");
-            }
-            feeds = FeedRegistry.load(file);
+            feeds = CliFeeds.load(feedsLocation(), options.feeds != null, options.feedsEndpoint);
             for (String w : feeds.warnings()) err.println("inlet: warning: " + w);
         }
         return feeds;
@@ -119,18 +114,24 @@ final class CliContext implements AutoCloseable {
      * and work without one.
      */
     java.util.Optional<FeedRegistry> feedsIfPresent() {
-        if (feeds == null && !Files.isRegularFile(feedsFile())) return java.util.Optional.empty();
+        if (feeds == null && !hasFeeds()) return java.util.Optional.empty();
         return java.util.Optional.of(feeds());
+    }
+
+    /** Whether there is a feeds file to read: an object or resource location given, or a path that exists. */
+    boolean hasFeeds() {
+        return feeds != null || CliFeeds.isRemote(feedsLocation()) || Files.isRegularFile(Path.of(feedsLocation()));
     }
 
     void useFeeds(FeedRegistry registry) {
         this.feeds = registry;
     }
 
-    Path feedsFile() {
+    /** {@code --feeds}, else INLET_FEEDS, else {@code feeds.yaml}: a path, {@code s3://}, {@code gs://} or {@code classpath:}. */
+    String feedsLocation() {
         if (options.feeds != null) return options.feeds;
         String env = System.getenv("INLET_FEEDS");
-        return env != null ? Path.of(env) : Path.of("feeds.yaml");
+        return env != null ? env : "feeds.yaml";
     }
 
     Inlet inlet() {

@@ -59,7 +59,7 @@ final class FeedsCommand {
             if (limit < 0) throw new CliException(ExitCodes.USAGE, "--limit must be 0 or more (was " + limit + ")");
             FeedRegistry feeds = ctx.feeds();
             ObjectNode doc = JSON.createObjectNode();
-            doc.put("feedsFile", ctx.feedsFile().toString());
+            doc.put("feedsFile", ctx.feedsLocation());
             ArrayNode list = doc.putArray("feeds");
             for (Feed f : feeds.feeds()) {
                 list.addObject().put("name", f.name()).put("kind", "file").put("bucket", f.match().bucket())
@@ -78,7 +78,7 @@ final class FeedsCommand {
             if (json) {
                 ctx.out.println(JSON.writeValueAsString(doc));
             } else {
-                ctx.out.println(ctx.feedsFile() + ": valid: " + feeds.feeds().size() + " file feed(s), " + feeds.messageFeeds().size()
+                ctx.out.println(ctx.feedsLocation() + ": valid: " + feeds.feeds().size() + " file feed(s), " + feeds.messageFeeds().size()
                         + " message feed(s), event tables " + feeds.eventTables());
                 for (var f : doc.get("feeds")) {
                     ctx.out.println("  " + f.get("name").asText() + " (" + f.get("kind").asText() + "): "

@@ -6,8 +6,14 @@ import picocli.CommandLine.Option;
 /** Options every command takes. */
 final class GlobalOptions {
 
-    @Option(names = "--feeds", paramLabel = "FILE", description = "Feeds file (default: $INLET_FEEDS, else ./feeds.yaml).")
-    Path feeds;
+    @Option(names = "--feeds", paramLabel = "LOCATION",
+            description = "Feeds file: a path, s3://bucket/key or gs://bucket/key (default: $INLET_FEEDS, else ./feeds.yaml).")
+    String feeds;
+
+    @Option(names = "--feeds-endpoint", paramLabel = "URL",
+            description = "Storage endpoint for an s3:// or gs:// feeds file on an emulator or S3-compatible store "
+                    + "(default: INLET_S3_ENDPOINT / STORAGE_EMULATOR_HOST).")
+    String feedsEndpoint;
 
     @Option(names = "--database-url", paramLabel = "JDBC_URL",
             description = "PostgreSQL JDBC URL (default: $INLET_DATABASE_URL; user and password from $INLET_DATABASE_USER / $INLET_DATABASE_PASSWORD). Unset: an embedded server.")
@@ -31,6 +37,7 @@ final class GlobalOptions {
         if (before == null) return this;
         GlobalOptions g = new GlobalOptions();
         g.feeds = feeds != null ? feeds : before.feeds;
+        g.feedsEndpoint = feedsEndpoint != null ? feedsEndpoint : before.feedsEndpoint;
         g.databaseUrl = databaseUrl != null ? databaseUrl : before.databaseUrl;
         g.dataDir = dataDir != null ? dataDir : before.dataDir;
         g.metrics = metrics || before.metrics;

@@ -61,7 +61,7 @@ final class IngestMessageCommand extends CliCommand {
     @Override
     int run(CliContext ctx) throws Exception {
         MessageFeed messageFeed = ctx.feeds().messageFeed(feed).orElseThrow(() -> new CliException(ExitCodes.USAGE,
-                "no message feed '" + feed + "' in " + ctx.feedsFile() + " (message feeds: "
+                "no message feed '" + feed + "' in " + ctx.feedsLocation() + " (message feeds: "
                         + ctx.feeds().messageFeeds().stream().map(MessageFeed::name).toList() + ")"));
         String on = channel != null ? channel : messageFeed.channel();
         if ("*".equals(on)) throw new CliException(ExitCodes.USAGE, "message feed '" + feed + "' takes every channel: give --channel");

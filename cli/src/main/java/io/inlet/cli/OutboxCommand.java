@@ -10,7 +10,6 @@ import io.inlet.outbox.OutboxOperations.BlockedRow;
 import io.inlet.outbox.OutboxOperations.DestinationStatus;
 import io.inlet.outbox.OutboxOperations.Intervention;
 import io.inlet.store.Transactions;
-import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -38,7 +37,7 @@ final class OutboxCommand {
     static void migrateIfEmbedded(CliContext ctx) {
         ctx.dataSource();
         if (!ctx.isEmbedded()) return;
-        Set<String> tables = Files.isRegularFile(ctx.feedsFile()) ? ctx.feeds().eventTables() : Set.of();
+        Set<String> tables = ctx.hasFeeds() ? ctx.feeds().eventTables() : Set.of();
         Migrations.apply(ctx.dataSource(), tables);
     }
 

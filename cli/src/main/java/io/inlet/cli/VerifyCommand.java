@@ -22,7 +22,7 @@ final class VerifyCommand extends CliCommand {
         AutoMigrate.ifEmbedded(ctx);
         io.inlet.feed.FeedRegistry feeds = ctx.feedsIfPresent().orElse(null);
         if (feeds == null) {
-            ctx.err.println("inlet verify: no feeds file (" + ctx.feedsFile() + "): the per-feed derived-event check (07) is skipped");
+            ctx.err.println("inlet verify: no feeds file (" + ctx.feedsLocation() + "): the per-feed derived-event check (07) is skipped");
         }
         return print(ctx, new InvariantChecks(ctx.dataSource(), feeds, new InvariantChecks.Budgets(
                 Duration.ofMinutes(stuckMinutes), Duration.ofMinutes(lagMinutes), Duration.ofDays(7))).run());

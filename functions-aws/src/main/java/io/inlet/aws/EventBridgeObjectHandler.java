@@ -30,6 +30,7 @@ public final class EventBridgeObjectHandler implements RequestHandler<ScheduledE
     @Override
     public String handleRequest(ScheduledEvent event, Context context) {
         FunctionEnvironment env = environment.get();
+        env.beginInvocation();
         try (InvocationContext invocation = InvocationContext.open(context, env)) {
             Verdict verdict = env.deliveries().handle(EventBridgeDecoder.decode(event, invocation.trace()),
                     invocation.deadline());

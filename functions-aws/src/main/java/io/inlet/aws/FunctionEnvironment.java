@@ -14,6 +14,7 @@ import io.inlet.aws.sqs.PointerResolver;
 import io.inlet.aws.sqs.SqsEventPublisher;
 import io.inlet.db.Database;
 import io.inlet.db.DatabaseSettings;
+import io.inlet.db.KeptConnection;
 import io.inlet.metrics.InletMetrics;
 import io.inlet.metrics.MeterDeltas;
 import io.inlet.trigger.VerdictObserver;
@@ -142,15 +143,28 @@ public final class FunctionEnvironment {
     private static final int JDK_DEFAULT_MAX_CONNECTIONS = 5;
 
     /**
-     * A plain (unpooled) PostgreSQL data source: a Lambda environment runs one invocation at a time,
-     * and no pooled connection can go stale across a SnapStart snapshot or a long freeze.
+     * The environment's one database connection, kept across invocations ({@link KeptConnection}): a
+     * Lambda environment runs one invocation at a time, so one connection serves them all without
+     * TCP, TLS and SCRAM per message. It is validated at the start of each invocation
+     * ({@link #beginInvocation}) and closed around a SnapStart snapshot ({@link #discardConnection}),
+     * so neither a proxy's idle timeout nor a restore hands out a dead one.
      */
     public static DataSource dataSource(String url, DatabaseCredentials credentials) {
         // the core's settings (schema inlet first on the search path, batched inserts, timeouts)
         PGSimpleDataSource ds = (PGSimpleDataSource) Database.dataSource(
                 new DatabaseSettings(url, credentials.user(), credentials.password()));
         ds.setApplicationName("inlet-lambda");
-        return ds;
+        return new KeptConnection(ds);
+    }
+
+    /** Every handler calls this first: the kept connection is validated before this invocation's first statement. */
+    public void beginInvocation() {
+        if (dataSource instanceof KeptConnection kept) kept.revalidate();
+    }
+
+    /** Closes the kept connection: before a SnapStart checkpoint (no socket in the snapshot) and after a restore. */
+    public void discardConnection() {
+        if (dataSource instanceof KeptConnection kept) kept.discard();
     }
 
     public FunctionSettings settings() {

@@ -35,6 +35,7 @@ public final class OutboxRelayHandler implements RequestHandler<Map<String, Obje
     @Override
     public RelayReport handleRequest(Map<String, Object> input, Context context) {
         FunctionEnvironment env = environment.get();
+        env.beginInvocation();
         try (InvocationContext invocation = InvocationContext.open(context, env)) {
             RelayReport report = env.inlet().relay(env.publisher(), invocation.deadline());
             log.atInfo().addKeyValue("published", report.published()).addKeyValue("failed", report.failed())

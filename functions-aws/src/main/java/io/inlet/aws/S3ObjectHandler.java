@@ -37,6 +37,7 @@ public final class S3ObjectHandler implements RequestHandler<S3Event, List<Strin
     @Override
     public List<String> handleRequest(S3Event event, Context context) {
         FunctionEnvironment env = environment.get();
+        env.beginInvocation();
         try (InvocationContext invocation = InvocationContext.open(context, env)) {
             List<String> results = new ArrayList<>();
             List<String> unfinished = new ArrayList<>();

@@ -47,10 +47,11 @@ import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * SnapStart (CRaC) hooks. Before the snapshot: build the shared {@link FunctionEnvironment} (SDK
- * clients, feeds, core) and {@link #prime} it, so the snapshot holds loaded, initialised classes but
- * no open socket. After restore: the lease owners draw their random part anew ({@link #restored}), and
- * one connection is opened and closed to make sure the database is reachable from the restored
- * environment (nothing is pooled, so nothing stale needs closing).
+ * clients, feeds, core), {@link #prime} it and close its kept database connection ({@link #checkpoint}),
+ * so the snapshot holds loaded, initialised classes but no open socket. After restore: the lease owners
+ * draw their random part anew, any connection from before the snapshot is closed, and the kept
+ * connection is opened anew to make sure the database is reachable from the restored environment
+ * ({@link #restored}).
  *
  * <p>Without SnapStart, {@code org.crac} finds no CRaC implementation and the registration does
  * nothing.
@@ -71,7 +72,7 @@ public final class SnapStartPriming implements Resource {
     @Override
     public void beforeCheckpoint(Context<? extends Resource> context) {
         long started = System.nanoTime();
-        prime(FunctionEnvironment.shared());
+        checkpoint(FunctionEnvironment.shared());
         log.atInfo().addKeyValue("primeMillis", (System.nanoTime() - started) / 1_000_000).log("primed for SnapStart checkpoint");
     }
 
@@ -80,14 +81,25 @@ public final class SnapStartPriming implements Resource {
         restored(FunctionEnvironment.shared());
     }
 
+    /** What {@code beforeCheckpoint} runs: {@link #prime}, then the kept connection is closed: no socket goes into the snapshot. */
+    public static void checkpoint(FunctionEnvironment env) {
+        try {
+            prime(env);
+        } finally {
+            env.discardConnection();
+        }
+    }
+
     /**
      * What {@code afterRestore} runs in each environment resumed from the snapshot: first makes the
      * lease owners draw their random part again (the snapshot's is shared by every environment
-     * resumed from it, and an environment takes over leases carrying its own part at once), then opens
-     * and closes one connection to see that the database is reachable.
+     * resumed from it, and an environment takes over leases carrying its own part at once), closes
+     * whatever connection the environment might still hold from before the snapshot, then opens the
+     * environment's kept connection to see that the database is reachable.
      */
     public static void restored(FunctionEnvironment env) {
         LeaseOwners.afterRestore();
+        env.discardConnection();
         try (Connection c = env.dataSource().getConnection()) {
             c.isValid(2);
             log.info("restored from SnapStart; database reachable");

@@ -51,6 +51,7 @@ public final class SqsIngestHandler implements RequestHandler<SQSEvent, SQSBatch
     @Override
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
         FunctionEnvironment env = environment.get();
+        env.beginInvocation();
         try (InvocationContext invocation = InvocationContext.open(context, env)) {
             return SqsBatch.process(event, invocation::hasTimeLeft, record -> process(env, record, invocation));
         }

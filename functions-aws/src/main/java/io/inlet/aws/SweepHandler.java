@@ -53,6 +53,7 @@ public final class SweepHandler implements RequestHandler<Map<String, Object>, M
     /** One sweep of every feed bucket over the scheduled window ending before {@code now}; the EMF line goes to {@code stdout}. */
     public Map<String, Object> sweep(Instant now, java.io.PrintStream stdout) {
         FunctionEnvironment env = environment.get();
+        env.beginInvocation();
         Sweep.Window window = SweepSchedule.window(variables, now);
         Sweeper sweeper = new Sweeper(new S3ObjectLister(env.s3()), new SweepLedger(env.dataSource()));
         List<SweepReport> reports = new ArrayList<>();

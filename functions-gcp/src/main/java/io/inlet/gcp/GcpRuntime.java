@@ -6,6 +6,7 @@ import io.inlet.gcp.metrics.MetricLogExporter;
 import io.inlet.metrics.InletMetrics;
 import io.inlet.db.Database;
 import io.inlet.db.DatabaseSettings;
+import io.inlet.db.KeptConnection;
 import io.inlet.gcp.pubsub.PubSubConnection;
 import io.inlet.gcp.pubsub.PubSubEventPublisher;
 import io.inlet.gcp.pubsub.PublishSettings;
@@ -50,9 +51,11 @@ public final class GcpRuntime implements AutoCloseable {
     private final MetricLogExporter metrics;
     /** True until this instance's first request (Cloud Run starts a new instance per cold start). */
     private final java.util.concurrent.atomic.AtomicBoolean cold = new java.util.concurrent.atomic.AtomicBoolean(true);
+    private final DataSource dataSource;
 
     private GcpRuntime(GcpSettings settings, Storage storage, DataSource dataSource) {
         this.settings = settings;
+        this.dataSource = dataSource;
         this.storage = storage;
         this.objects = new GcsObjectSource(storage);
         this.pointers = new GcsPointerResolver(storage, settings.claimCheck().pointerBuckets());
@@ -80,9 +83,10 @@ public final class GcpRuntime implements AutoCloseable {
 
     private static GcpRuntime fromEnvironment() {
         GcpSettings settings = GcpSettings.fromEnvironment(System.getenv());
-        // The core's DataSource: Inlet's schema first on the search path, connect timeout, keep-alive.
-        DataSource dataSource = Database.dataSource(
-                new DatabaseSettings(settings.databaseUrl(), settings.databaseUser(), settings.databasePassword()));
+        // The core's DataSource (Inlet's schema first on the search path, connect timeout, keep-alive), as one
+        // connection kept for the instance's invocations and validated at the start of each (beginInvocation).
+        DataSource dataSource = new KeptConnection(Database.dataSource(
+                new DatabaseSettings(settings.databaseUrl(), settings.databaseUser(), settings.databasePassword())));
         return new GcpRuntime(settings, StorageFactory.createDefault(), dataSource);
     }
 
@@ -103,6 +107,15 @@ public final class GcpRuntime implements AutoCloseable {
             }
         }
         return r;
+    }
+
+    /**
+     * Every function calls this first: the instance's kept database connection is validated before this
+     * invocation's first statement (an instance idles, CPU-throttled, between requests; a server or proxy
+     * may have closed it meanwhile).
+     */
+    public void beginInvocation() {
+        if (dataSource instanceof KeptConnection kept) kept.revalidate();
     }
 
     public GcpSettings settings() {
@@ -181,5 +194,6 @@ public final class GcpRuntime implements AutoCloseable {
     public void close() {
         PubSubEventPublisher p = publisher;
         if (p != null) p.close();
+        if (dataSource instanceof KeptConnection kept) kept.close();
     }
 }

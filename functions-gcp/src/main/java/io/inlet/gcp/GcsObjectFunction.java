@@ -30,6 +30,7 @@ public final class GcsObjectFunction implements CloudEventsFunction {
     @Override
     public void accept(CloudEvent event) {
         GcpRuntime runtime = this.runtime.get();
+        runtime.beginInvocation();
         runtime.requestStarted();
         Verdict verdict;
         try {

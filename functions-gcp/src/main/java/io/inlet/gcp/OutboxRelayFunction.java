@@ -60,6 +60,7 @@ public final class OutboxRelayFunction implements HttpFunction {
     public RelayReport relay() {
         GcpRuntime r = runtime.get();
         Deadline deadline = r.deadline(); // one for the relay and the projections after it
+        r.beginInvocation();
         r.requestStarted();
         RelayReport report;
         try {

@@ -33,6 +33,7 @@ public final class PubSubEventFunction implements CloudEventsFunction {
     @Override
     public void accept(CloudEvent event) {
         GcpRuntime runtime = this.runtime.get();
+        runtime.beginInvocation();
         Delivery delivery;
         try {
             delivery = runtime.resolvePointers(MessagePublishedDecoder.decode(event, runtime.settings().channel()));

@@ -41,6 +41,7 @@ public final class PubSubPushFunction implements HttpFunction {
         GcpRuntime runtime;
         try {
             runtime = GcpRuntime.shared();
+            runtime.beginInvocation();
         } catch (RuntimeException e) {
             // A wrong setting or an unreachable database at start-up: keep the message, it is not its fault.
             write(response, 503, JSON.createObjectNode().put("result", "retry").put("detail", String.valueOf(e.getMessage())));

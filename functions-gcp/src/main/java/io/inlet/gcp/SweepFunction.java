@@ -12,6 +12,8 @@ import io.inlet.feed.FeedRegistry;
 import io.inlet.gcp.metrics.MetricLogExporter;
 import io.inlet.metrics.InletMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.inlet.gcp.storage.GcsBucketReader;
+import io.inlet.trigger.FeedsLocation;
 import io.inlet.gcp.storage.GcsObjectLister;
 import io.inlet.gcp.storage.StorageFactory;
 import io.inlet.sweep.Sweep;
@@ -56,12 +58,13 @@ public final class SweepFunction implements HttpFunction {
         this(StorageFactory.createDefault(), System.getenv());
     }
 
-    private SweepFunction(Storage storage, Map<String, String> env) {
+    /** From {@code env}: settings, database, and the feeds file wherever INLET_FEEDS says (classpath:, gs://, a path). */
+    SweepFunction(Storage storage, Map<String, String> env) {
         this(storage, dataSource(GcpSettings.fromEnvironment(env)), GcpSettings.fromEnvironment(env), env);
     }
 
     private SweepFunction(Storage storage, DataSource dataSource, GcpSettings settings, Map<String, String> env) {
-        this(storage, dataSource, FeedRegistry.load(java.nio.file.Path.of(settings.feeds())), env);
+        this(storage, dataSource, new FeedsLocation(settings.feeds()).load(new GcsBucketReader(storage)), env);
     }
 
     public SweepFunction(Storage storage, DataSource dataSource, FeedRegistry feeds, Map<String, String> env) {

@@ -81,7 +81,8 @@ class InletSettingsTest {
     void contextObjectIsReadIntoSettings() {
         InletSettings settings = ContextSettings.read(Map.of(
                 "functionsAsset", "build/inlet.jar",
-                "feedsLocation", "feeds.yaml",
+                "feedsLocation", "classpath:feeds.yaml",
+                "architecture", "x86_64",
                 "vendorBuckets", List.of(Map.of("id", "Vendors", "prefixes", List.of("acme/"))),
                 "destinations", List.of(Map.of("name", "order-events", "fifo", true)),
                 "database", Map.of("create", Map.of("instanceType", "t4g.large", "allocatedStorageGib", 100, "multiAz", true)),
@@ -95,6 +96,27 @@ class InletSettingsTest {
         assertThat(settings.objectDelivery()).isEqualTo(ObjectDelivery.EVENTBRIDGE);
         assertThat(settings.ingestTimeoutSeconds()).isEqualTo(600);
         assertThat(settings.logRetention()).isEqualTo(software.amazon.awscdk.services.logs.RetentionDays.THREE_MONTHS);
+        assertThat(settings.architecture()).isEqualTo(FunctionArchitecture.X86_64);
+        assertThat(settings.feedsLocation()).isEqualTo("classpath:feeds.yaml");
+    }
+
+    /** Issue 14.2/14.6: the defaults read the feeds file bundled in the jar and run on arm64. */
+    @Test
+    void defaultsAreTheBundledFeedsFileAndArm64() {
+        InletSettings settings = InletSettings.builder().functionsAsset("build/inlet.jar")
+                .vendorBucket(new VendorBucketSpec("Vendors", null, List.of("acme/")))
+                .database(new DatabaseSpec.Created("t4g.micro", 20, false)).build();
+
+        assertThat(settings.feedsLocation()).isEqualTo("classpath:feeds.yaml");
+        assertThat(settings.architecture()).isEqualTo(FunctionArchitecture.ARM_64);
+    }
+
+    @Test
+    void anUnknownArchitectureOrAForeignFeedsSchemeIsRefusedByName() {
+        assertThatThrownBy(() -> ContextSettings.read(Map.of("architecture", "aarch64")))
+                .hasMessage("CDK context inlet.architecture 'aarch64' must be arm64 or x86_64");
+        assertThatThrownBy(() -> Synth.settings().feedsLocation("gs://config/feeds.yaml").build())
+                .hasMessageContaining("feedsLocation 'gs://config/feeds.yaml' must be classpath:feeds.yaml");
     }
 
     @Test

@@ -65,16 +65,29 @@ class InletStackTest {
     @Test
     void everyJavaFunctionUsesSnapStartAndIsTriggeredThroughItsLiveAlias() {
         DEFAULT.resourcePropertiesCountIs("AWS::Lambda::Function", Match.objectLike(Map.of(
-                "Runtime", "java17", "SnapStart", Map.of("ApplyOn", "PublishedVersions"))), 4); // + the arrival check
+                "Runtime", "java25", "SnapStart", Map.of("ApplyOn", "PublishedVersions"))), 4); // + the arrival check
         // and the migration's (which has no SnapStart: MigrationTriggerTest)
         DEFAULT.resourcePropertiesCountIs("AWS::Lambda::Alias", Match.objectLike(Map.of("Name", "live")), 4);
         DEFAULT.hasResourceProperties("AWS::Logs::LogGroup", Map.of("RetentionInDays", 30));
     }
 
+    /** Issue 14.6: Lambda's newest Java runtime on Graviton by default, x86_64 by setting, the same for every function. */
+    @Test
+    void everyJavaFunctionRunsJava25OnArm64ByDefaultAndOnX8664WhenSet() {
+        DEFAULT.resourcePropertiesCountIs("AWS::Lambda::Function", Match.objectLike(Map.of(
+                "Runtime", "java25", "Architectures", List.of("arm64"))), 3);
+        DEFAULT.resourcePropertiesCountIs("AWS::Lambda::Function", Match.objectLike(Map.of("Runtime", "java17")), 0);
+
+        Template x86 = Synth.template(Synth.settings().architecture(FunctionArchitecture.X86_64).build());
+        x86.resourcePropertiesCountIs("AWS::Lambda::Function", Match.objectLike(Map.of(
+                "Runtime", "java25", "Architectures", List.of("x86_64"), "SnapStart", Map.of("ApplyOn", "PublishedVersions"))), 3);
+        x86.resourcePropertiesCountIs("AWS::Lambda::Function", Match.objectLike(Map.of("Architectures", List.of("arm64"))), 0);
+    }
+
     @Test
     void everyJavaFunctionRunsTheJvmWithC1OnlyForAShortColdStart() {
         DEFAULT.resourcePropertiesCountIs("AWS::Lambda::Function", Match.objectLike(Map.of(
-                "Runtime", "java17", "Environment", Map.of("Variables", Match.objectLike(Map.of(
+                "Runtime", "java25", "Environment", Map.of("Variables", Match.objectLike(Map.of(
                         "JAVA_TOOL_OPTIONS", "-XX:+TieredCompilation -XX:TieredStopAtLevel=1"))))), 4);
     }
 

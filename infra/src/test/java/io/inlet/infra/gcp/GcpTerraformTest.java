@@ -113,7 +113,7 @@ class GcpTerraformTest {
             assertThat(service.path("environment_variables").asText()).as(function.address())
                     .contains("INLET_DATABASE_USER = local.login_users[\"" + role + "\"]");
             assertThat(service.path("max_instance_count").asText()).isIn("${local.ingest_max_instances}", "1");
-            assertThat(function.block("build_config").path("runtime").asText()).isEqualTo("java17");
+            assertThat(function.block("build_config").path("runtime").asText()).isEqualTo("java21");
         }
         assertThat(config.locals().path("ingest_max_instances").asText()).isEqualTo(
                 "${floor((var.database_connections - 2) / max(1, local.ingest_function_count + local.object_function_count))}");

@@ -75,6 +75,20 @@ class TerraformExampleTest {
                 .isEqualTo(TerraformConfiguration.gcpDirectory().resolve("../../functions-gcp").normalize());
     }
 
+    /**
+     * Cloud Functions runs the jar without extracting it and ships no other file: the default feeds
+     * location must be the resource the build bundles (-Dinlet.feeds), not a path (issue 14.2).
+     */
+    @Test
+    void theFeedsLocationDefaultsToTheFeedsFileBundledInTheJarAndRefusesAPath() {
+        for (TerraformConfiguration config : List.of(module, example)) {
+            assertThat(config.variables().get("feeds_location").path("default").asText()).isEqualTo("classpath:feeds.yaml");
+        }
+        String condition = module.variables().get("feeds_location").path("validation").get(0).path("condition").asText();
+        assertThat(condition).contains("^gs://").contains("^classpath:").doesNotContain("!strcontains");
+        assertThat(module.locals().path("function_environment").path("INLET_FEEDS").asText()).isEqualTo("${var.feeds_location}");
+    }
+
     @Test
     void theGcsBackendExampleParsesAsABackendBlock(@TempDir Path dir) throws Exception {
         Files.copy(TerraformConfiguration.exampleDirectory().resolve("backend.tf.example"), dir.resolve("backend.tf"));

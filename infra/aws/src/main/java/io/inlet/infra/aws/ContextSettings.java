@@ -18,7 +18,7 @@ final class ContextSettings {
             "relayTimeoutSeconds", "memoryMb", "batchSize", "batchingWindowSeconds", "maxReceiveCount", "relayEveryMinutes",
             "safetyMarginMs", "destinationConsumerTimeoutSeconds", "logRetentionDays", "transitionToInfrequentAccessDays",
             "noncurrentVersionExpirationDays", "claimCheckExpirationDays", "oldestMessageAlarmSeconds",
-            "outboxLagAlarmSeconds", "relayMaxAttempts", "alarmEmail");
+            "outboxLagAlarmSeconds", "relayMaxAttempts", "alarmEmail", "architecture");
 
     private static final Map<Integer, RetentionDays> RETENTION = Map.ofEntries(
             Map.entry(1, RetentionDays.ONE_DAY), Map.entry(3, RetentionDays.THREE_DAYS), Map.entry(5, RetentionDays.FIVE_DAYS),
@@ -70,6 +70,7 @@ final class ContextSettings {
                 case "outboxLagAlarmSeconds" -> b.outboxLagAlarmSeconds(number(v, key));
                 case "relayMaxAttempts" -> b.relayMaxAttempts(number(v, key));
                 case "alarmEmail" -> b.alarmEmail(v == null ? null : text(v, key));
+                case "architecture" -> b.architecture(FunctionArchitecture.of(text(v, key)));
                 default -> throw new IllegalStateException(key);
             }
         }

@@ -19,7 +19,6 @@ import software.constructs.IConstruct;
  */
 final class InletNagPolicy {
 
-    static final String LATEST_RUNTIME = "AwsSolutions-L1";
     static final String MANAGED_POLICY = "AwsSolutions-IAM4";
     static final String WILDCARD_PERMISSION = "AwsSolutions-IAM5";
     static final String NO_DEAD_LETTER_QUEUE = "AwsSolutions-SQS3";
@@ -37,11 +36,8 @@ final class InletNagPolicy {
     private InletNagPolicy() {
     }
 
-    /** Java 17 is the functions' bytecode target and the runtime their SnapStart priming was measured on. */
+    /** The functions run Lambda's newest Java runtime ({@link InletFunction#RUNTIME}): AwsSolutions-L1 holds with no suppression. */
     static void function(InletFunction fn, boolean inVpc) {
-        suppress(fn.function(), LATEST_RUNTIME, "The functions jar is built for Java 17 (maven.compiler.release) and its "
-                + "SnapStart priming and cold-start figures (docs/benchmarks.md) were measured on java17; moving to java21+ "
-                + "(with an arm64 option) is issue 14 part 6, a change of the functions' build, not of this stack.");
         if (inVpc) {
             suppress(fn.role(), MANAGED_POLICY, "AWSLambdaVPCAccessExecutionRole is the AWS-maintained minimum for a function "
                     + "in a VPC: the ENI actions Lambda needs (ec2:CreateNetworkInterface, DescribeNetworkInterfaces, "

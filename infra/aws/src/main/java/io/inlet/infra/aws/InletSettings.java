@@ -42,7 +42,8 @@ public record InletSettings(
         int oldestMessageAlarmSeconds,
         int outboxLagAlarmSeconds,
         int relayMaxAttempts,
-        String alarmEmail) {
+        String alarmEmail,
+        FunctionArchitecture architecture) {
 
     /** AWS: the queue's visibility timeout should be at least six times the function timeout (plus the batching window). */
     public static final int VISIBILITY_FACTOR = 6;
@@ -55,9 +56,10 @@ public record InletSettings(
 
     public InletSettings {
         require(functionsAsset != null && !functionsAsset.isBlank(), "functionsAsset (path to inlet-functions-aws.jar) is required");
-        require(feedsLocation != null && !feedsLocation.isBlank(), "feedsLocation (INLET_FEEDS: bundled resource or s3:// URI) is required");
-        require(feedsLocation.startsWith("s3://") || !feedsLocation.contains("://"),
-                "feedsLocation '" + feedsLocation + "' must be an s3:// URI or a resource/path inside the jar");
+        require(feedsLocation != null && !feedsLocation.isBlank(), "feedsLocation (INLET_FEEDS: classpath:feeds.yaml or s3:// URI) is required");
+        require(feedsLocation.startsWith("s3://") || feedsLocation.startsWith("classpath:") || !feedsLocation.contains(":"),
+                "feedsLocation '" + feedsLocation + "' must be classpath:feeds.yaml (bundled in the jar), an s3:// URI or a path in the extracted jar");
+        Objects.requireNonNull(architecture, "architecture");
         require(channel != null && channel.matches("[a-z0-9-]{1,32}"), "channel '" + channel + "' must be 1-32 of a-z, 0-9, '-'");
         require(vendorBuckets != null && !vendorBuckets.isEmpty(), "vendorBuckets: at least one vendor bucket is required");
         vendorBuckets = List.copyOf(vendorBuckets);
@@ -153,7 +155,8 @@ public record InletSettings(
     /** Defaults suited to a first deployment; every one is overridable. */
     public static final class Builder {
         private String functionsAsset = "../../functions-aws/target/inlet-functions-aws.jar";
-        private String feedsLocation = "feeds.yaml";
+        /** The feeds file bundled by {@code -Dinlet.feeds=...} (FeedsBundle); read from the jar on either cloud. */
+        private String feedsLocation = "classpath:feeds.yaml";
         private String channel = "aws";
         private final List<VendorBucketSpec> vendorBuckets = new ArrayList<>();
         private ObjectDelivery objectDelivery = ObjectDelivery.SQS;
@@ -179,6 +182,7 @@ public record InletSettings(
         /** Failed publish attempts after which an outbox row is blocked (INLET_RELAY_MAX_ATTEMPTS). */
         private int relayMaxAttempts = 20;
         private String alarmEmail;
+        private FunctionArchitecture architecture = FunctionArchitecture.ARM_64;
 
         public Builder functionsAsset(String v) { functionsAsset = v; return this; }
         public Builder feedsLocation(String v) { feedsLocation = v; return this; }
@@ -206,13 +210,14 @@ public record InletSettings(
         public Builder outboxLagAlarmSeconds(int v) { outboxLagAlarmSeconds = v; return this; }
         public Builder relayMaxAttempts(int v) { relayMaxAttempts = v; return this; }
         public Builder alarmEmail(String v) { alarmEmail = v; return this; }
+        public Builder architecture(FunctionArchitecture v) { architecture = v; return this; }
 
         public InletSettings build() {
             return new InletSettings(functionsAsset, feedsLocation, channel, vendorBuckets, objectDelivery, inboundQueues,
                     destinations, database, databaseConnections, ingestTimeoutSeconds, relayTimeoutSeconds, memoryMb, batchSize,
                     batchingWindowSeconds, maxReceiveCount, relayEveryMinutes, safetyMarginMs, destinationConsumerTimeoutSeconds,
                     logRetention, transitionToInfrequentAccessDays, noncurrentVersionExpirationDays, claimCheckExpirationDays,
-                    oldestMessageAlarmSeconds, outboxLagAlarmSeconds, relayMaxAttempts, alarmEmail);
+                    oldestMessageAlarmSeconds, outboxLagAlarmSeconds, relayMaxAttempts, alarmEmail, architecture);
         }
     }
 }

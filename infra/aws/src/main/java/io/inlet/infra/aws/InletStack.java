@@ -451,6 +451,11 @@ public final class InletStack extends Stack {
         return migration;
     }
 
+    /** The settings this stack was built from. */
+    public InletSettings settings() {
+        return settings;
+    }
+
     public InletFunction relay() {
         return relay;
     }
