@@ -27,6 +27,7 @@ class LayeringTest {
             "metrics",  // turns reports into meters
             "trigger",  // a delivery from any cloud, handled to a verdict
             "sweep",    // a bucket listing against the ledger: what no notification brought
+            "read",     // events after a checkpoint, commit-safe; catch-up subscriptions
             "ingest",   // one file or message through the flow
             "feed",     // which feed takes a key or message, and how it maps
             "ledger",   // ingested_files: claims, checkpoints, outcomes
