@@ -13,7 +13,7 @@ final class ReservedTables {
     static final Set<String> NAMES = Set.of("ingested_files", "ingest_slices", "ingest_lanes", "rejected_records", "outbox",
             "processed_messages", "outbox_interventions", "reject_replays", "outbox_replays", "vendor_access", "event_tables",
             "stream_heads", "event_position_seq", "flyway_schema_history",
-            "reprocess_runs", "lease_releases", "feed_pauses");
+            "reprocess_runs", "lease_releases", "feed_pauses", "subscriptions", "subscription_early_deliveries");
 
     private ReservedTables() {
     }

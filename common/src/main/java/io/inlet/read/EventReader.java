@@ -143,7 +143,7 @@ public final class EventReader {
         return sql.toString();
     }
 
-    private static ReadEvent event(ResultSet rs, Checkpoint at) throws SQLException {
+    static ReadEvent event(ResultSet rs, Checkpoint at) throws SQLException {
         return new ReadEvent(rs.getString("event_table"), at, (UUID) rs.getObject("event_id"), rs.getString("stream_id"),
                 rs.getLong("stream_version"), rs.getString("event_type"), rs.getInt("schema_version"),
                 rs.getTimestamp("occurred_at").toInstant(), rs.getTimestamp("recorded_at").toInstant(),

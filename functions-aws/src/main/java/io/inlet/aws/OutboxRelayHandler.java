@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import io.inlet.aws.metrics.RelayMetrics;
 import io.inlet.outbox.RelayReport;
+import io.inlet.read.SubscriptionReport;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -14,6 +15,8 @@ import org.slf4j.LoggerFactory;
  * the safety margin) passes. Invoked on a schedule (the input, an EventBridge scheduled event, is
  * ignored) or directly right after an ingestion. Each run writes its figures (outbox lag, published,
  * failed, pending, blocked) as a CloudWatch Embedded Metric Format line to stdout ({@link RelayMetrics}).
+ * After the outbox, it runs each catch-up subscription's slices in the time left (their destinations
+ * are logical names of {@code INLET_DESTINATIONS}, like the feeds').
  */
 public final class OutboxRelayHandler implements RequestHandler<Map<String, Object>, RelayReport> {
 
@@ -40,6 +43,11 @@ public final class OutboxRelayHandler implements RequestHandler<Map<String, Obje
                     .addKeyValue("lagSeconds", report.oldestPendingAgeSeconds()).addKeyValue("blocked", report.blocked())
                     .log("outbox relayed");
             RelayMetrics.emit(report, System.out);
+            // then the catch-up subscriptions, in the time left (docs/read-side.md)
+            SubscriptionReport subscriptions = env.inlet().subscriptions(env.publisher(), invocation.deadline());
+            log.atInfo().addKeyValue("subscriptionsDelivered", subscriptions.delivered())
+                    .addKeyValue("subscriptionSlices", subscriptions.slices())
+                    .addKeyValue("subscriptionsFailing", subscriptions.failing()).log("subscriptions run");
             return report;
         }
     }

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.cloud.functions.HttpFunction;
 import com.google.cloud.functions.HttpRequest;
 import com.google.cloud.functions.HttpResponse;
+import io.inlet.failure.Deadline;
 import io.inlet.outbox.RelayReport;
+import io.inlet.read.SubscriptionReport;
 import io.inlet.trigger.Disposition;
 import java.io.IOException;
 import java.util.function.Supplier;
@@ -22,6 +24,7 @@ import org.slf4j.LoggerFactory;
  * {@code outbox_pending} and {@code outbox_blocked} (rows blocked after the attempt limit,
  * {@code INLET_RELAY_MAX_ATTEMPTS}): the log-based metrics {@code outbox_lag_seconds} and
  * {@code outbox_blocked} in infra/gcp/modules/inlet/monitoring.tf extract them, and an alert fires on a blocked row.
+ * After the outbox, it runs each catch-up subscription's slices in the time left.
  */
 public final class OutboxRelayFunction implements HttpFunction {
 
@@ -57,7 +60,8 @@ public final class OutboxRelayFunction implements HttpFunction {
     /** One relay run: publishes through the runtime's Pub/Sub publisher until drained or the deadline, and logs the report. */
     public RelayReport relay() {
         GcpRuntime r = runtime.get();
-        RelayReport report = r.inlet().relay(r.publisher(), r.deadline());
+        Deadline deadline = r.deadline(); // one deadline for the outbox and the subscriptions after it
+        RelayReport report = r.inlet().relay(r.publisher(), deadline);
         LOG.atInfo().addKeyValue("outbox_lag_seconds", report.oldestPendingAgeSeconds())
                 .addKeyValue("outbox_published", report.published())
                 .addKeyValue("outbox_publish_failed", report.failed())
@@ -66,6 +70,13 @@ public final class OutboxRelayFunction implements HttpFunction {
                 .addKeyValue("outbox_batches", report.batches())
                 .log("relay published {} failed {} pending {}; outbox lag {} s", report.published(), report.failed(),
                         report.pending(), report.oldestPendingAgeSeconds());
+        // then the catch-up subscriptions, in the time left (docs/read-side.md)
+        SubscriptionReport subscriptions = r.inlet().subscriptions(r.publisher(), deadline);
+        LOG.atInfo().addKeyValue("subscriptions_delivered", subscriptions.delivered())
+                .addKeyValue("subscription_slices", subscriptions.slices())
+                .addKeyValue("subscriptions_failing", subscriptions.failing())
+                .log("subscriptions delivered {} in {} slice(s), {} failing", subscriptions.delivered(), subscriptions.slices(),
+                        subscriptions.failing());
         return report;
     }
 }
