@@ -63,7 +63,7 @@ final class SubscriptionCommand {
 
         @Option(names = "--from", required = true, paramLabel = "START",
                 description = "beginning | POSITION (events at or after it) | TIME (recorded at or after it: 2026-11-20T06:00:00Z, "
-                        + "2026-11-20) | TX:POSITION (after a checkpoint `inlet read` printed).")
+                        + "2026-11-20, or an age: 36h, 7d) | TX:POSITION (after a checkpoint `inlet read` printed).")
         String from;
 
         @Option(names = "--types", split = ",", paramLabel = "TYPE", description = "Only these event types (default: all).")
@@ -76,7 +76,9 @@ final class SubscriptionCommand {
         int run(CliContext ctx) throws Exception {
             SubscriptionStart start;
             try {
-                start = SubscriptionStart.parse(from);
+                // an age (36h, 7d) is a time that long ago, as elsewhere in the CLI
+                start = from.matches("\\d{1,9}[smhd]") ? new SubscriptionStart.AtTime(new TimeArgument().convert(from))
+                        : SubscriptionStart.parse(from);
             } catch (IllegalArgumentException e) {
                 throw new CliException(ExitCodes.USAGE, "--from: " + e.getMessage());
             }
