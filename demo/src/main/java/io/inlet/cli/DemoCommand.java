@@ -101,6 +101,7 @@ final class DemoCommand extends CliCommand {
             lines.limit(2).forEach(l -> out.println("   " + (l.length() > 220 ? l.substring(0, 220) + "..." : l)));
         }
         firstLines.close();
+        out.println("   " + DemoSubscription.backfill(ctx.dataSource(), dir.resolve("subscription.jsonl")));
 
         out.println("7. verify:");
         int code = VerifyCommand.print(ctx, new InvariantChecks(ctx.dataSource(), feeds, InvariantChecks.Budgets.DEFAULTS).run());

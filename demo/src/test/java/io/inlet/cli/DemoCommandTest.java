@@ -47,6 +47,7 @@ class DemoCommandTest {
         assertThat(r.out()).contains("ingested 13 vendor files", "acme/orders-malformed.csv", "ALREADY_COMPLETED",
                 "APPENDED (1 appended), then ALREADY_PROCESSED", "all invariants hold");
         assertThat(r.out()).containsPattern("relay: \\d+ derived events published");
+        assertThat(r.out()).containsPattern("subscription demo-replay \\(from the beginning\\): [1-9]\\d* stored events backfilled .* now LIVE, 0 behind");
     }
 
     @Test
