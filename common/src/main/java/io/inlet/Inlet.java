@@ -312,6 +312,14 @@ public final class Inlet implements Ingestion {
         return arrivals.freshness();
     }
 
+    /**
+     * Runs each catch-up subscription's slices (io.inlet.read.SubscriptionRunner) until each is at its
+     * tail, has used its share, or the deadline passes: the relay functions call it after {@link #relay}.
+     */
+    public io.inlet.read.SubscriptionReport subscriptions(EventPublisher publisher, Deadline deadline) {
+        return new io.inlet.read.SubscriptionRunner(tx, io.inlet.read.SubscriptionRunner.Settings.DEFAULTS).runAll(publisher, deadline);
+    }
+
     /** The meters this core reports (files, records, messages, relay, outbox lag). */
     public MeterRegistry meterRegistry() {
         return metrics.registry();

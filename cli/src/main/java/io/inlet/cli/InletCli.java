@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
         subcommands = {MigrateCommand.class, IngestCommand.class, SweepCommand.class, IngestMessageCommand.class, ValidateCommand.class, FeedsCommand.class,
                 RelayCommand.class, OutboxCommand.class, StatusCommand.class, RejectsCommand.class, VerifyCommand.class,
                 ReprocessCommand.class, UnlockCommand.class, FeedCommand.class, PurgeCommand.class, SchemasCommand.class, ProjectionCommand.class,
+                ReadCommand.class, SubscriptionCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 findings (rejected file, broken invariant), 2 usage, 3 configuration, 4 runtime failure."})
 public final class InletCli {

@@ -15,7 +15,7 @@ final class ReservedTables {
             "stream_heads", "event_position_seq", "flyway_schema_history",
             "reprocess_runs", "lease_releases", "feed_pauses", "control_totals",
             "file_sets", "file_set_members", "arrival_alerts", "arrival_watches",
-            "projections");
+            "projections", "subscriptions", "subscription_early_deliveries");
 
     private ReservedTables() {
     }

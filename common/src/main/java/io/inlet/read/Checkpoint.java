@@ -39,7 +39,7 @@ public record Checkpoint(long tx, long position) implements Comparable<Checkpoin
         }
         try {
             return new Checkpoint(Long.parseLong(t.substring(0, colon)), Long.parseLong(t.substring(colon + 1)));
-        } catch (NumberFormatException e) {
+        } catch (IllegalArgumentException e) { // not numbers, or negative ones
             throw new IllegalArgumentException("checkpoint '" + text + "' is not TX:POSITION (two whole numbers, e.g. 48213:9917)", e);
         }
     }

@@ -119,7 +119,7 @@ public final class EventReader {
 
     // Table names come from event_tables, whose names create_event_table checked against
     // ^[a-z_][a-z0-9_]{0,62}$; they are quoted all the same.
-    private static String sql(List<String> tables) {
+    static String sql(List<String> tables) {
         StringBuilder sql = new StringBuilder("""
                 WITH horizon AS MATERIALIZED (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS xmin),
                      wanted AS MATERIALIZED (SELECT ?::text[] AS types, ? AS n)
@@ -143,7 +143,7 @@ public final class EventReader {
         return sql.toString();
     }
 
-    private static ReadEvent event(ResultSet rs, Checkpoint at) throws SQLException {
+    static ReadEvent event(ResultSet rs, Checkpoint at) throws SQLException {
         return new ReadEvent(rs.getString("event_table"), at, (UUID) rs.getObject("event_id"), rs.getString("stream_id"),
                 rs.getLong("stream_version"), rs.getString("event_type"), rs.getInt("schema_version"),
                 rs.getTimestamp("occurred_at").toInstant(), rs.getTimestamp("recorded_at").toInstant(),

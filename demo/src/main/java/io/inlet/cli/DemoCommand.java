@@ -102,6 +102,7 @@ final class DemoCommand extends CliCommand {
             lines.limit(2).forEach(l -> out.println("   " + (l.length() > 220 ? l.substring(0, 220) + "..." : l)));
         }
         firstLines.close();
+        out.println("   " + DemoSubscription.backfill(ctx.dataSource(), dir.resolve("subscription.jsonl")));
 
         DemoProjection.show(ctx.dataSource(), out);
         out.println("7. verify:");

@@ -57,6 +57,7 @@ class DemoCommandTest {
                 .containsPattern("_SUCCESS -> COMPLETED \\(file set \\d+ \\(vendor-drop/drops/2026-12-06/\\) loaded: 2 member\\(s\\), 4 event\\(s\\)\\); visible events: 4");
         assertThat(r.out()).containsPattern("projection demo_orders \\(one row per order\\): built from [1-9]\\d* events into [1-9]\\d* rows, "
                 + "then its projector: CAUGHT_UP");
+        assertThat(r.out()).containsPattern("subscription demo-replay \\(from the beginning\\): [1-9]\\d* stored events backfilled .* now LIVE, 0 behind");
     }
 
     @Test

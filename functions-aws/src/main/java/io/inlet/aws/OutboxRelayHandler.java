@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import io.inlet.outbox.RelayReport;
 import io.inlet.projection.ProjectorReport;
+import io.inlet.read.SubscriptionReport;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -16,6 +17,8 @@ import org.slf4j.LoggerFactory;
  * failed, pending, blocked) through the core's meters, flushed as CloudWatch Embedded Metric Format at
  * the end of the invocation ({@link io.inlet.aws.metrics.EmfExporter}).
  * Then it runs the async projections forward in the time left ({@code Inlet.project}).
+ * After the outbox and the projections, it runs each catch-up subscription's slices in the time left
+ * (their destinations are logical names of {@code INLET_DESTINATIONS}, like the feeds').
  */
 public final class OutboxRelayHandler implements RequestHandler<Map<String, Object>, RelayReport> {
 
@@ -46,6 +49,16 @@ public final class OutboxRelayHandler implements RequestHandler<Map<String, Obje
             for (ProjectorReport p : env.inlet().project(invocation.deadline())) {
                 log.atInfo().addKeyValue("projection", p.name()).addKeyValue("applied", p.applied())
                         .addKeyValue("status", p.status()).addKeyValue("detail", p.detail()).log("projection run");
+            }
+            // then the catch-up subscriptions, in the time left (docs/read-side.md)
+            // (a failure there is logged, not thrown: the outbox rows this run published stay published)
+            try {
+                SubscriptionReport subscriptions = env.inlet().subscriptions(env.publisher(), invocation.deadline());
+                log.atInfo().addKeyValue("subscriptionsDelivered", subscriptions.delivered())
+                        .addKeyValue("subscriptionSlices", subscriptions.slices())
+                        .addKeyValue("subscriptionsFailing", subscriptions.failing()).log("subscriptions run");
+            } catch (RuntimeException e) {
+                log.atError().setCause(e).log("subscriptions failed: {}", e.getMessage());
             }
             return report;
         }

@@ -7,6 +7,7 @@ import com.google.cloud.functions.HttpResponse;
 import io.inlet.failure.Deadline;
 import io.inlet.outbox.RelayReport;
 import io.inlet.projection.ProjectorReport;
+import io.inlet.read.SubscriptionReport;
 import io.inlet.trigger.Disposition;
 import java.io.IOException;
 import java.util.function.Supplier;
@@ -24,6 +25,7 @@ import org.slf4j.LoggerFactory;
  * {@code outbox_pending} and {@code outbox_blocked} (rows blocked after the attempt limit,
  * {@code INLET_RELAY_MAX_ATTEMPTS}): the log-based metrics {@code outbox_lag_seconds} and
  * {@code outbox_blocked} in infra/gcp/modules/inlet/monitoring.tf extract them, and an alert fires on a blocked row.
+ * After the outbox, it runs each catch-up subscription's slices in the time left.
  */
 public final class OutboxRelayFunction implements HttpFunction {
 
@@ -80,6 +82,18 @@ public final class OutboxRelayFunction implements HttpFunction {
         for (ProjectorReport p : r.inlet().project(deadline)) {
             LOG.atInfo().addKeyValue("projection", p.name()).addKeyValue("applied", p.applied())
                     .addKeyValue("status", p.status()).addKeyValue("detail", p.detail()).log("projection run");
+        }
+        // then the catch-up subscriptions, in the time left (docs/read-side.md)
+        // (a failure there is logged, not thrown: the outbox rows this run published stay published)
+        try {
+            SubscriptionReport subscriptions = r.inlet().subscriptions(r.publisher(), deadline);
+            LOG.atInfo().addKeyValue("subscriptions_delivered", subscriptions.delivered())
+                    .addKeyValue("subscription_slices", subscriptions.slices())
+                    .addKeyValue("subscriptions_failing", subscriptions.failing())
+                    .log("subscriptions delivered {} in {} slice(s), {} failing", subscriptions.delivered(), subscriptions.slices(),
+                            subscriptions.failing());
+        } catch (RuntimeException e) {
+            LOG.atError().setCause(e).log("subscriptions failed: {}", e.getMessage());
         }
         return report;
     }
