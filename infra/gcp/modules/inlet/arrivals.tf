@@ -1,7 +1,8 @@
 # The arrival check (io.inlet.gcp.ArrivalCheckFunction): every 15 minutes Cloud Scheduler calls it; it
 # judges each feed's `expect` slots and each file set's timeout against the ledger and emits
-# FileMissing, FileLate, FileShort and FileSetIncomplete through the outbox, each once, and logs
-# arrival_alerts, on which an alert fires at 1. It reads the database and the feeds file; no bucket.
+# FileMissing, FileLate, FileShort and FileSetIncomplete through the outbox, each once, and logs the
+# core's meters (MetricLogExporter): the line with jsonPayload.metric="arrival_alerts" carries in
+# jsonPayload.value what this run emitted, on which an alert fires at 1. It reads the database and the feeds file; no bucket.
 
 variable "arrival_check_schedule" {
   description = "Cron schedule of the arrival check (Cloud Scheduler, UTC); every 15 minutes by default."
@@ -16,7 +17,7 @@ variable "arrival_check_schedule" {
 
 resource "google_service_account" "arrivals" {
   account_id   = "${var.name_prefix}-arrivals"
-  display_name = "Inlet arrival check: read the feeds file and the database secret"
+  display_name = "Inlet arrival check: read the feeds file and the ingest login secret"
 }
 
 resource "google_storage_bucket_iam_member" "arrivals_reads_feeds_file" {
@@ -33,7 +34,7 @@ resource "google_storage_bucket_iam_member" "arrivals_reads_feeds_file" {
 }
 
 resource "google_secret_manager_secret_iam_member" "arrivals_reads_database_password" {
-  secret_id = local.password_secret_id
+  secret_id = google_secret_manager_secret.login["ingest"].secret_id
   role      = "roles/secretmanager.secretAccessor"
   member    = "serviceAccount:${google_service_account.arrivals.email}"
 }
@@ -45,7 +46,7 @@ resource "google_cloudfunctions2_function" "arrivals" {
   labels      = local.labels
 
   build_config {
-    runtime     = "java17"
+    runtime     = "java21"
     entry_point = "io.inlet.gcp.ArrivalCheckFunction"
     source {
       storage_source {
@@ -65,17 +66,31 @@ resource "google_cloudfunctions2_function" "arrivals" {
     all_traffic_on_latest_revision   = true
     vpc_connector                    = local.vpc_connector
     vpc_connector_egress_settings    = local.vpc_connector == null ? null : "PRIVATE_RANGES_ONLY"
-    environment_variables            = local.function_environment
+    environment_variables            = merge(local.function_environment, { INLET_DATABASE_USER = local.login_users["ingest"] })
 
     secret_environment_variables {
       key        = "INLET_DATABASE_PASSWORD"
       project_id = var.project_id
-      secret     = local.password_secret_id
+      secret     = google_secret_manager_secret.login["ingest"].secret_id
       version    = "latest"
+    }
+
+    dynamic "secret_volumes" {
+      for_each = var.create_database ? [1] : []
+      content {
+        mount_path = local.database_ca_mount
+        project_id = var.project_id
+        secret     = google_secret_manager_secret.database_ca[0].secret_id
+        versions {
+          version = "latest"
+          path    = "server-ca.pem"
+        }
+      }
     }
   }
 
-  depends_on = [google_project_service.required, google_secret_manager_secret_iam_member.arrivals_reads_database_password]
+  # after the migration job: the schema and this function's login user exist (migrate.tf)
+  depends_on = [google_cloud_run_v2_job.migrate, google_project_service.required, google_secret_manager_secret_iam_member.arrivals_reads_database_password]
 }
 
 resource "google_cloud_run_service_iam_member" "scheduler_invokes_arrivals" {
@@ -112,7 +127,7 @@ resource "google_cloud_scheduler_job" "arrivals" {
 
 resource "google_logging_metric" "arrival_alerts" {
   name   = "${var.name_prefix}/arrival_alerts"
-  filter = "resource.type=\"cloud_run_revision\" AND resource.labels.service_name=\"${var.name_prefix}-arrivals\" AND jsonPayload.arrival_alerts>=0"
+  filter = "resource.type=\"cloud_run_revision\" AND resource.labels.service_name=\"${var.name_prefix}-arrivals\" AND jsonPayload.metric=\"arrival_alerts\""
 
   metric_descriptor {
     metric_kind = "DELTA"
@@ -120,7 +135,7 @@ resource "google_logging_metric" "arrival_alerts" {
     unit        = "1"
   }
 
-  value_extractor = "EXTRACT(jsonPayload.arrival_alerts)"
+  value_extractor = "EXTRACT(jsonPayload.value)"
 
   bucket_options {
     exponential_buckets {

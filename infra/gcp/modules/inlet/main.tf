@@ -25,10 +25,10 @@ locals {
 
   pubsub_objects = var.object_trigger == "pubsub"
 
-  # Each ingest instance holds one connection; the relay and the daily sweep keep one each; the rest is shared by the ingest functions.
+  # Each ingest instance holds one connection; the relay, the daily sweep and the arrival check keep one each; the rest is shared by the ingest functions.
   ingest_function_count = local.pubsub_objects || length(local.inbound) > 0 ? 1 : 0
   object_function_count = local.pubsub_objects ? 0 : length(var.vendor_buckets)
-  ingest_max_instances  = floor((var.database_connections - 2) / max(1, local.ingest_function_count + local.object_function_count))
+  ingest_max_instances  = floor((var.database_connections - 3) / max(1, local.ingest_function_count + local.object_function_count))
 
   # verify-full: the chain against the instance's server CA (mounted from Secret Manager), the name
   # against the instance (CloudSqlHostnameVerifier: Cloud SQL's certificate names project:instance, not the private IP).

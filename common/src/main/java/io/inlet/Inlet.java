@@ -301,10 +301,13 @@ public final class Inlet implements Ingestion {
     /**
      * The scheduled arrival check: each expecting feed's slots whose deadline passed are judged and
      * their FileMissing, FileLate and FileShort events emitted once through the outbox; file sets past
-     * their timeout get FileSetIncomplete. Running it again emits nothing new.
+     * their timeout get FileSetIncomplete. Running it again emits nothing new. Its figures go to the
+     * meters ({@link InletMetrics#arrivals}).
      */
     public io.inlet.arrival.ArrivalReport checkArrivals() {
-        return arrivals.run();
+        io.inlet.arrival.ArrivalReport report = arrivals.run();
+        metrics.arrivals(report);
+        return report;
     }
 
     /** Each file feed's freshness (newest file, next expected slot, state), for {@code inlet status}. */

@@ -1,5 +1,7 @@
 package io.inlet.metrics;
 
+import io.inlet.arrival.AlertKind;
+import io.inlet.arrival.ArrivalReport;
 import io.inlet.ingest.FileOutcome;
 import io.inlet.ingest.FileReport;
 import io.inlet.ingest.MessageOutcome;
@@ -19,7 +21,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The meters Inlet reports, in one place: files by feed and outcome; records by feed and outcome
  * (counted once, when their file finishes); messages by status and failures; relay publishes,
- * failures, pending rows, outbox lag and blocked outbox rows; sweep findings; cold starts. Micrometer
+ * failures, pending rows, outbox lag and blocked outbox rows; sweep findings; arrival alerts; cold starts. Micrometer
  * names; a registry of the caller's choice (the CLI's, a test's, a function's). This is the only
  * meter model: the clouds export it ({@link MeterDeltas} gives what changed since the last export),
  * they define no metric of their own.
@@ -127,6 +129,21 @@ public final class InletMetrics {
             counter("inlet.sweep.findings", "finding", f.name().toLowerCase(Locale.ROOT)).increment(n);
         }
     }
+
+    /**
+     * One arrival check run: {@code inlet.arrival.alerts}, every alert and incomplete file set it
+     * emitted (each is emitted once per slot or set, so a run counts new ones only: the
+     * {@code ArrivalAlerts} alarm), and {@code inlet.arrival.emitted} by {@code kind} (FileMissing,
+     * FileLate, FileShort, FileSetIncomplete).
+     */
+    public void arrivals(ArrivalReport r) {
+        counter("inlet.arrival.alerts").increment(r.alerts().size() + r.incompleteSets().size());
+        for (AlertKind kind : AlertKind.values()) counter("inlet.arrival.emitted", "kind", kind.name()).increment(r.count(kind));
+        counter("inlet.arrival.emitted", "kind", INCOMPLETE_SET).increment(r.incompleteSets().size());
+    }
+
+    /** The {@code kind} of {@code inlet.arrival.emitted} that counts file sets reported incomplete. */
+    public static final String INCOMPLETE_SET = "FileSetIncomplete";
 
     /** The first invocation of a function instance ({@code function}: its name). */
     public void coldStart(String function) {

@@ -3,7 +3,6 @@ package io.inlet.aws;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import io.inlet.arrival.ArrivalReport;
-import io.inlet.aws.metrics.ArrivalMetrics;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -12,8 +11,8 @@ import java.util.function.Supplier;
  * The scheduled arrival check (an EventBridge schedule, every 15 minutes by default; the input is
  * ignored): judges every expecting feed's due slots and every open file set's timeout
  * ({@link io.inlet.Inlet#checkArrivals}), whose FileMissing, FileLate, FileShort and
- * FileSetIncomplete events go out through the outbox, each once, and writes {@link ArrivalMetrics}
- * (the {@code ArrivalAlerts} alarm).
+ * FileSetIncomplete events go out through the outbox, each once, and counts them in the core's
+ * meters ({@code inlet.arrival.*}, exported as EMF: the {@code ArrivalAlerts} alarm).
  */
 public final class ArrivalCheckHandler implements RequestHandler<Map<String, Object>, Map<String, Object>> {
 
@@ -30,13 +29,17 @@ public final class ArrivalCheckHandler implements RequestHandler<Map<String, Obj
 
     @Override
     public Map<String, Object> handleRequest(Map<String, Object> input, Context context) {
-        return check(System.out);
+        try (InvocationContext ignored = InvocationContext.open(context, environment.get())) {
+            return check(System.out);
+        }
     }
 
-    /** One check; the EMF line goes to {@code stdout}. */
+    /** One check; the EMF lines of what the meters counted go to {@code stdout}. */
     public Map<String, Object> check(java.io.PrintStream stdout) {
-        ArrivalReport report = environment.get().inlet().checkArrivals();
-        ArrivalMetrics.emit(report, stdout);
+        FunctionEnvironment env = environment.get();
+        env.beginInvocation();
+        ArrivalReport report = env.inlet().checkArrivals();
+        env.metrics().flush(stdout);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("checkedAt", report.checkedAt().toString());
         out.put("alerts", report.alerts().size());

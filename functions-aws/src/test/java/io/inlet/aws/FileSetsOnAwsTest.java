@@ -2,13 +2,11 @@ package io.inlet.aws;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.amazonaws.services.lambda.runtime.events.S3Event;
 import io.inlet.Inlet;
 import io.inlet.aws.config.FunctionSettings;
 import io.inlet.aws.emulator.S3Emulator;
-import io.inlet.aws.metrics.ArrivalMetrics;
+import io.inlet.aws.metrics.EmfLines;
 import io.inlet.feed.FeedRegistry;
 import io.inlet.testing.TestDatabase;
 import java.io.ByteArrayOutputStream;
@@ -92,15 +90,17 @@ class FileSetsOnAwsTest {
         check.check(new PrintStream(second, true, StandardCharsets.UTF_8));
 
         assertThat(result).containsEntry("incompleteSets", 1);
-        assertThat(emf(first).get(ArrivalMetrics.ALERTS).asLong()).isEqualTo(1);
-        assertThat(emf(second).get(ArrivalMetrics.ALERTS).asLong()).isZero();
+        EmfLines firstRun = EmfLines.of(first.toString(StandardCharsets.UTF_8));
+        assertThat(firstRun.withMetric(ALERTS).orElseThrow().path(ALERTS).asLong()).isEqualTo(1);
+        assertThat(firstRun.allWithMetric("ArrivalEmitted")).extracting(d -> d.path("Kind").asText() + "=" + d.path("ArrivalEmitted").asLong())
+                .containsExactly("FileSetIncomplete=1");
+        // the second run emits nothing new: the counter did not grow, so no ArrivalAlerts figure is exported
+        assertThat(EmfLines.of(second.toString(StandardCharsets.UTF_8)).withMetric(ALERTS)).isEmpty();
         assertThat(count(db, "SELECT count(*) FROM outbox WHERE event_type = 'FileSetIncomplete'")).isEqualTo(1);
     }
 
-    private static JsonNode emf(ByteArrayOutputStream out) throws Exception {
-        return new ObjectMapper().readTree(out.toString(StandardCharsets.UTF_8).lines()
-                .filter(l -> l.contains(ArrivalMetrics.ALERTS)).findFirst().orElseThrow());
-    }
+    /** The EMF name of {@code inlet.arrival.alerts}, on which the CDK alarm reads. */
+    private static final String ALERTS = "ArrivalAlerts";
 
     private static FunctionEnvironment environment(DataSource db, Inlet inlet) {
         FunctionSettings settings = new FunctionSettings("classpath:aws-e2e-feeds.yaml", "jdbc:postgresql://test/inlet",

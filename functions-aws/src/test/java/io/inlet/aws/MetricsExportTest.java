@@ -11,6 +11,7 @@ import io.inlet.aws.emulator.SqsEmulator;
 import io.inlet.aws.metrics.EmfExporter;
 import io.inlet.aws.metrics.EmfLines;
 import io.inlet.aws.s3.S3BucketReader;
+import io.inlet.feed.FeedRegistry;
 import io.inlet.outbox.RelaySettings;
 import io.inlet.testing.TestDatabase;
 import io.inlet.trigger.FeedsLocation;
@@ -19,8 +20,10 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -47,6 +50,22 @@ class MetricsExportTest {
     static final SqsEmulator SQS = new SqsEmulator();
 
     static final String BUCKET = "vendor-drop";
+    /** A feed expecting a file every hour, on the hour, by the hour's end. */
+    static final String EXPECTING = """
+            version: 1
+            feeds:
+              - name: hourly
+                bucket: vendor-drop
+                key_pattern: "hourly/**"
+                format: { type: csv }
+                mapping:
+                  event_type: OrderPlaced
+                  stream_id: "order-{order_id}"
+                  occurred_at: { column: at, formats: ["iso"] }
+                  id: { strategy: column, column: order_id }
+                table: order_events
+                expect: { schedule: "0 * * * *", within: 0m }
+            """;
 
     @Test
     void everyHandlerExportsTheCoreMetersAsValidEmfWithTheServiceDimensionAndAColdStart() throws Exception {
@@ -75,6 +94,13 @@ class MetricsExportTest {
         ByteArrayOutputStream sweepOut = new ByteArrayOutputStream();
         new SweepHandler(env, Map.of()).sweep(Instant.now().plus(Duration.ofHours(1)), new PrintStream(sweepOut, true, StandardCharsets.UTF_8));
         EmfLines sweep = EmfLines.of(sweepOut.toString(StandardCharsets.UTF_8));
+        // the arrival check over an hourly expectation: its first run begins watching, one two hours later misses slots
+        FeedRegistry expecting = FeedRegistry.parse(EXPECTING, "expecting.yaml");
+        new ArrivalCheckHandler(new FunctionEnvironment(settings, S3.client(), SQS.client(), db, Inlet.builder().dataSource(db)
+                .feeds(expecting).workerId("watch").build())).check(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        FunctionEnvironment later = new FunctionEnvironment(settings, S3.client(), SQS.client(), db, Inlet.builder().dataSource(db)
+                .feeds(expecting).workerId("check").clock(Clock.fixed(Instant.now().plus(Duration.ofHours(2)), ZoneOffset.UTC)).build());
+        EmfLines arrival = capture(() -> new ArrivalCheckHandler(later).handleRequest(Map.of(), TestLambdaContext.withTimeout(60_000)));
 
         // the first invocation of the environment is a cold start; the next ones are not
         JsonNode cold = ingest.withMetric("ColdStart").orElseThrow();
@@ -100,9 +126,13 @@ class MetricsExportTest {
 
         assertThat(message.withMetric("Messages").orElseThrow().path("Status").asText()).isEqualTo("APPENDED");
         assertThat(sweep.withMetric("SweepMissingObjects").orElseThrow().path("SweepMissingObjects").asLong()).isPositive();
+        long alerts = arrival.withMetric("ArrivalAlerts").orElseThrow().path("ArrivalAlerts").asLong();
+        assertThat(alerts).isPositive();
+        assertThat(arrival.allWithMetric("ArrivalEmitted")).extracting(d -> d.path("Kind").asText() + "=" + d.path("ArrivalEmitted").asLong())
+                .containsExactly("FileMissing=" + alerts);
 
         TreeSet<String> printed = new TreeSet<>();
-        for (EmfLines lines : List.of(ingest, relay, message, sweep)) {
+        for (EmfLines lines : List.of(ingest, relay, message, sweep, arrival)) {
             for (JsonNode doc : lines.documents()) {
                 assertThat(doc.path(EmfExporter.SERVICE).asText()).isEqualTo(service);
                 JsonNode directive = doc.path("_aws").path("CloudWatchMetrics").get(0);

@@ -6,7 +6,6 @@ import com.google.cloud.functions.HttpFunction;
 import com.google.cloud.functions.HttpRequest;
 import com.google.cloud.functions.HttpResponse;
 import io.inlet.Inlet;
-import io.inlet.arrival.AlertKind;
 import io.inlet.arrival.ArrivalReport;
 import io.inlet.trigger.Disposition;
 import java.io.IOException;
@@ -18,9 +17,11 @@ import org.slf4j.LoggerFactory;
  * Entry point {@code io.inlet.gcp.ArrivalCheckFunction}: the scheduled arrival check, called by Cloud
  * Scheduler (HTTP, every 15 minutes by default). Judges every expecting feed's due slots and every open
  * file set's timeout ({@link Inlet#checkArrivals}), whose FileMissing, FileLate, FileShort and
- * FileSetIncomplete events go out through the outbox, each once. Logs one structured line with
- * {@code arrival_alerts} (what this run emitted), which the log-based metric of that name in
- * infra/gcp/modules/inlet/arrivals.tf extracts (an alert fires at 1). Answers 200 with the counts,
+ * FileSetIncomplete events go out through the outbox, each once. The core counts them
+ * ({@code inlet.arrival.alerts}, {@code inlet.arrival.emitted} by kind), and the end of the request
+ * logs them as metric lines ({@link io.inlet.gcp.metrics.MetricLogExporter}: {@code metric}
+ * {@code arrival_alerts}), which the log-based metric of infra/gcp/modules/inlet/arrivals.tf
+ * extracts (an alert fires at 1). Answers 200 with the counts,
  * 503 on a transient failure, 500 on another.
  */
 public final class ArrivalCheckFunction implements HttpFunction {
@@ -28,16 +29,16 @@ public final class ArrivalCheckFunction implements HttpFunction {
     private static final Logger LOG = LoggerFactory.getLogger(ArrivalCheckFunction.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final Supplier<Inlet> inlet;
+    private final Supplier<GcpRuntime> runtime;
 
     /** As the Functions Framework creates it: the instance's runtime from the environment. */
     public ArrivalCheckFunction() {
-        this.inlet = () -> GcpRuntime.shared().inlet();
+        this.runtime = GcpRuntime::shared;
     }
 
-    /** Over a given core (tests, a local run). */
-    public ArrivalCheckFunction(Inlet inlet) {
-        this.inlet = () -> inlet;
+    /** Over a given runtime (tests, a local run). */
+    public ArrivalCheckFunction(GcpRuntime runtime) {
+        this.runtime = () -> runtime;
     }
 
     @Override
@@ -56,16 +57,19 @@ public final class ArrivalCheckFunction implements HttpFunction {
         }
     }
 
-    /** One check; logs its figures. */
+    /** One check ({@link Inlet#checkArrivals}); its meters are logged as metric lines at the end. */
     public ArrivalReport check() {
-        ArrivalReport report = inlet.get().checkArrivals();
-        LOG.atInfo().addKeyValue("arrival_alerts", report.alerts().size() + report.incompleteSets().size())
-                .addKeyValue("file_missing", report.count(AlertKind.FileMissing))
-                .addKeyValue("file_late", report.count(AlertKind.FileLate))
-                .addKeyValue("file_short", report.count(AlertKind.FileShort))
-                .addKeyValue("file_set_incomplete", report.incompleteSets().size())
-                .log("arrival check: {} alert(s), {} incomplete file set(s)", report.alerts().size(),
-                        report.incompleteSets().size());
+        GcpRuntime r = runtime.get();
+        r.beginInvocation();
+        r.requestStarted();
+        ArrivalReport report;
+        try {
+            report = r.inlet().checkArrivals();
+        } finally {
+            r.requestFinished();
+        }
+        LOG.atInfo().log("arrival check: {} alert(s), {} incomplete file set(s)", report.alerts().size(),
+                report.incompleteSets().size());
         return report;
     }
 }

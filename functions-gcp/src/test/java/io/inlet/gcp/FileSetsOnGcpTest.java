@@ -69,7 +69,7 @@ class FileSetsOnGcpTest {
 
         assertThat(count(db, "SELECT count(*) FROM order_events")).isEqualTo(3);
         assertThat(count(db, "SELECT count(*) FROM ingested_files WHERE status = 'COMPLETED'")).isEqualTo(3);
-        assertThat(new ArrivalCheckFunction(runtime.inlet()).check().anything()).isFalse();
+        assertThat(new ArrivalCheckFunction(runtime).check().anything()).isFalse();
     }
 
     /** google-cloud-nio's test Storage reports no generation; a notification always carries one. */

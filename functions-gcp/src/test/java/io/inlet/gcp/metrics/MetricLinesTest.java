@@ -15,7 +15,10 @@ import com.google.cloud.storage.BlobInfo;
 import com.google.cloud.storage.Storage;
 import com.google.cloud.storage.contrib.nio.testing.LocalStorageHelper;
 import io.cloudevents.core.builder.CloudEventBuilder;
+import io.inlet.arrival.AlertKind;
+import io.inlet.arrival.ArrivalReport;
 import io.inlet.feed.FeedRegistry;
+import io.inlet.gcp.ArrivalCheckFunction;
 import io.inlet.gcp.GcpRuntime;
 import io.inlet.gcp.GcpSettings;
 import io.inlet.gcp.GcsObjectFunction;
@@ -93,6 +96,10 @@ class MetricLinesTest {
             InletMetrics relayMeters = new InletMetrics(runtime.inlet().meterRegistry());
             relayMeters.relay(new RelayReport(0, 1, 1, 4, 900.0, 1, 2));
             runtime.requestFinished();
+            // an arrival check's figures as a run that found a missing file counts them; the function flushes them
+            relayMeters.arrivals(new ArrivalReport(Instant.now(), List.of(new ArrivalReport.Alert("orders",
+                    Instant.now().minus(Duration.ofHours(1)), AlertKind.FileMissing, "no file")), List.of()));
+            new ArrivalCheckFunction(runtime).check();
             lines = capture.lines();
         }
 
@@ -108,6 +115,10 @@ class MetricLinesTest {
         assertThat(lines).filteredOn(l -> l.path("metric").asText().equals("records"))
                 .extracting(l -> l.path("outcome").asText() + "=" + l.path("value").asLong()).contains("read=2", "appended=1", "rejected=1");
         assertThat(lines).filteredOn(l -> l.path("metric").asText().equals("cold_start")).hasSize(1);
+        assertThat(lines).filteredOn(l -> l.path("metric").asText().equals("arrival_alerts"))
+                .extracting(l -> l.path("value").asLong()).containsExactly(1L);
+        assertThat(lines).filteredOn(l -> l.path("metric").asText().equals("arrival_emitted"))
+                .extracting(l -> l.path("kind").asText() + "=" + l.path("value").asLong()).containsExactly("FileMissing=1");
         assertThat(lines).filteredOn(l -> l.path("metric").asText().equals("sweep_missing_objects"))
                 .extracting(l -> l.path("value").asLong()).containsExactly(1L);
         JsonNode blocked = lines.stream().filter(l -> l.path("metric").asText().equals("outbox_blocked")).findFirst().orElseThrow();
@@ -137,7 +148,7 @@ class MetricLinesTest {
                 }
             }
         }
-        assertThat(checked).contains("outbox_lag_seconds", "outbox_blocked", "sweep_missing_objects", "files", "records", "cold_start");
+        assertThat(checked).contains("outbox_lag_seconds", "outbox_blocked", "sweep_missing_objects", "arrival_alerts", "files", "records", "cold_start");
     }
 
     private static io.cloudevents.CloudEvent finalized(Blob blob) throws Exception {

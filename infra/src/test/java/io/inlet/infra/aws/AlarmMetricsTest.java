@@ -38,7 +38,8 @@ class AlarmMetricsTest {
         List<Map<String, Object>> alarms = emfAlarms(template);
 
         assertThat(alarms).extracting(a -> a.get("MetricName"))
-                .contains(InletAlarms.OUTBOX_LAG_METRIC, InletAlarms.OUTBOX_BLOCKED_METRIC, InletAlarms.SWEEP_MISSING_METRIC);
+                .contains(InletAlarms.OUTBOX_LAG_METRIC, InletAlarms.OUTBOX_BLOCKED_METRIC, InletAlarms.SWEEP_MISSING_METRIC,
+                        ArrivalCheckFunction.ALERTS_METRIC);
         for (Map<String, Object> alarm : alarms) {
             Map<String, Object> dimensions = dimensions(alarm);
             assertThat(printed).as("alarm on %s", alarm.get("MetricName"))

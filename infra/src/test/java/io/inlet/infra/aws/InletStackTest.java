@@ -66,21 +66,24 @@ class InletStackTest {
     void everyJavaFunctionUsesSnapStartAndIsTriggeredThroughItsLiveAlias() {
         DEFAULT.resourcePropertiesCountIs("AWS::Lambda::Function", Match.objectLike(Map.of(
                 "Runtime", "java25", "SnapStart", Map.of("ApplyOn", "PublishedVersions"))), 4); // + the arrival check
-        // and the migration's (which has no SnapStart: MigrationTriggerTest)
-        DEFAULT.resourcePropertiesCountIs("AWS::Lambda::Alias", Match.objectLike(Map.of("Name", "live")), 4);
+        // every InletFunction has its live alias, the migration's too (which has no SnapStart: MigrationTriggerTest)
+        DEFAULT.resourcePropertiesCountIs("AWS::Lambda::Alias", Match.objectLike(Map.of("Name", "live")), 5);
         DEFAULT.hasResourceProperties("AWS::Logs::LogGroup", Map.of("RetentionInDays", 30));
     }
 
     /** Issue 14.6: Lambda's newest Java runtime on Graviton by default, x86_64 by setting, the same for every function. */
     @Test
     void everyJavaFunctionRunsJava25OnArm64ByDefaultAndOnX8664WhenSet() {
+        // object, relay, sweep, arrival check and migration
         DEFAULT.resourcePropertiesCountIs("AWS::Lambda::Function", Match.objectLike(Map.of(
-                "Runtime", "java25", "Architectures", List.of("arm64"))), 3);
+                "Runtime", "java25", "Architectures", List.of("arm64"))), 5);
         DEFAULT.resourcePropertiesCountIs("AWS::Lambda::Function", Match.objectLike(Map.of("Runtime", "java17")), 0);
 
         Template x86 = Synth.template(Synth.settings().architecture(FunctionArchitecture.X86_64).build());
         x86.resourcePropertiesCountIs("AWS::Lambda::Function", Match.objectLike(Map.of(
-                "Runtime", "java25", "Architectures", List.of("x86_64"), "SnapStart", Map.of("ApplyOn", "PublishedVersions"))), 3);
+                "Runtime", "java25", "Architectures", List.of("x86_64"), "SnapStart", Map.of("ApplyOn", "PublishedVersions"))), 4);
+        x86.resourcePropertiesCountIs("AWS::Lambda::Function", Match.objectLike(Map.of(
+                "Runtime", "java25", "Architectures", List.of("x86_64"))), 5);
         x86.resourcePropertiesCountIs("AWS::Lambda::Function", Match.objectLike(Map.of("Architectures", List.of("arm64"))), 0);
     }
 

@@ -116,7 +116,7 @@ class GcpTerraformTest {
             assertThat(function.block("build_config").path("runtime").asText()).isEqualTo("java21");
         }
         assertThat(config.locals().path("ingest_max_instances").asText()).isEqualTo(
-                "${floor((var.database_connections - 2) / max(1, local.ingest_function_count + local.object_function_count))}");
+                "${floor((var.database_connections - 3) / max(1, local.ingest_function_count + local.object_function_count))}");
     }
 
     @Test
@@ -202,11 +202,12 @@ class GcpTerraformTest {
         assertThat(config.resources("google_storage_bucket_iam_member").stream()
                 .filter(r -> r.text("member").contains("google_service_account.arrivals")).map(Resource::name))
                 .containsExactly("arrivals_reads_feeds_file");
-        // ArrivalCheckFunction logs arrival_alerts; the metric reads that field from the check's lines
+        // ArrivalCheckFunction logs its meters one line each (MetricLogExporter); the metric selects the
+        // arrival_alerts line of the check's service and reads its value (functions-gcp's MetricLinesTest)
         assertThat(config.resource("google_logging_metric", "arrival_alerts").text("value_extractor"))
-                .isEqualTo("EXTRACT(jsonPayload.arrival_alerts)");
+                .isEqualTo("EXTRACT(jsonPayload.value)");
         assertThat(config.resource("google_logging_metric", "arrival_alerts").text("filter"))
-                .contains("${var.name_prefix}-arrivals").contains("jsonPayload.arrival_alerts>=0");
+                .contains("${var.name_prefix}-arrivals").contains("jsonPayload.metric=\"arrival_alerts\"");
         assertThat(config.resource("google_monitoring_alert_policy", "arrival_alerts").block("conditions")
                 .path("condition_threshold").get(0).path("threshold_value").asDouble()).isEqualTo(0.5);
     }

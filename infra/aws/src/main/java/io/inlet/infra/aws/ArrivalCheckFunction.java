@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.services.cloudwatch.Alarm;
 import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
 import software.amazon.awscdk.services.cloudwatch.CreateAlarmOptions;
@@ -24,13 +25,16 @@ import software.constructs.Construct;
  * The scheduled arrival check ({@code io.inlet.aws.ArrivalCheckHandler}): an EventBridge schedule
  * runs it every 15 minutes; it judges the feeds' expected slots and the file sets' timeouts against
  * the ledger and emits FileMissing, FileLate, FileShort and FileSetIncomplete through the outbox. Its
- * role reads only the database secret and the feeds file (no bucket: it reads the ledger); its metric
- * {@code ArrivalAlerts} alarms at 1.
+ * role reads only the ingest login's secret and the feeds file (no bucket: it reads the ledger). The
+ * alarm reads {@code ArrivalAlerts} (the EMF name of the core's {@code inlet.arrival.alerts}, with
+ * the {@code Service} dimension, the stack name) and fires at 1; the counter is exported only when it
+ * grew, so missing data is not breaching.
  */
 public final class ArrivalCheckFunction extends Construct {
 
     public static final String HANDLER = "io.inlet.aws.ArrivalCheckHandler::handleRequest";
     public static final String SCHEDULE = "rate(15 minutes)";
+    /** The EMF name functions-aws's EmfExporter prints for {@code inlet.arrival.alerts} (AlarmMetricsTest). */
     public static final String ALERTS_METRIC = "ArrivalAlerts";
 
     /**
@@ -51,7 +55,8 @@ public final class ArrivalCheckFunction extends Construct {
         this.function = new InletFunction(this, "Function", new InletFunction.Props(HANDLER,
                 "Inlet arrival check: expected files missing, late or short; file sets past their timeout", props.code(),
                 300, props.memoryMb(), props.environment(), props.logRetention(), 1, props.database().network()));
-        props.database().secret().grantRead(function.role());
+        // it logs in as the ingest role (its environment names that login secret): it writes the outbox and its watch rows
+        props.database().loginSecret(DatabaseAccess.LoginRole.INGEST).grantRead(function.role());
         props.grantReadFeedsFile().accept(function);
         Rule.Builder.create(this, "Schedule")
                 .description("Runs the Inlet arrival check every 15 minutes")
@@ -65,6 +70,7 @@ public final class ArrivalCheckFunction extends Construct {
         Metric metric = Metric.Builder.create()
                 .namespace(InletAlarms.METRIC_NAMESPACE)
                 .metricName(ALERTS_METRIC)
+                .dimensionsMap(Map.of(InletAlarms.SERVICE_DIMENSION, Stack.of(this).getStackName()))
                 .statistic("Sum")
                 .period(Duration.minutes(15))
                 .build();

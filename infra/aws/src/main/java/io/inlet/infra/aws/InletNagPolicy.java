@@ -140,8 +140,6 @@ final class InletNagPolicy {
                 suppress(child, WILDCARD_PERMISSION, "The Trigger provider may invoke any version of the migration "
                         + "function (functionArn:*): it invokes the version the deployment publishes, whose number is not "
                         + "known before it exists.", List.of(versions));
-                suppress(child, LATEST_RUNTIME, "The Node.js runtime of aws-cdk-lib's own Trigger provider is chosen by "
-                        + "aws-cdk-lib, not by this stack.");
             }
         }
     }

@@ -107,7 +107,8 @@ public final class InletStack extends Stack {
         wireObjectDelivery(code, environment, database, claimChecks);
         wireInboundQueues();
         sweep(code, environment, database);
-        functions.add(new ArrivalCheckFunction(this, "ArrivalCheck", new ArrivalCheckFunction.Props(code, environment, database,
+        functions.add(new ArrivalCheckFunction(this, "ArrivalCheck", new ArrivalCheckFunction.Props(code,
+                loggingInAs(DatabaseAccess.LoginRole.INGEST, environment, database), database,
                 settings.memoryMb(), settings.logRetention(), this::grantReadFeedsFile, this::failureQueue, alarms)).function());
         this.migration = new MigrationTrigger(this, "Migration", code, environment, database, settings, functions);
         grantReadFeedsFile(migration.function());
