@@ -1,6 +1,9 @@
 package io.inlet.cli;
 
+import io.inlet.DatabaseDeployment;
 import io.inlet.db.Migrations;
+import java.util.List;
+import java.util.Set;
 
 /** The embedded database is the CLI's own: it is migrated on first use. A real server needs `inlet migrate`. */
 final class AutoMigrate {
@@ -8,16 +11,11 @@ final class AutoMigrate {
     private AutoMigrate() {
     }
 
+    /** The deployment's database step (no login users) on the embedded database: schema, event tables, projections. */
     static void ifEmbedded(CliContext ctx) {
         ctx.dataSource();
         if (!ctx.isEmbedded()) return;
-        Migrations.apply(ctx.dataSource(), ctx.feedsIfPresent().map(f -> f.eventTables()).orElse(java.util.Set.of()));
-        ctx.feedsIfPresent().ifPresent(f -> buildProjections(ctx, f.projections()));
-    }
-
-    /** Builds the declared projections not yet built (from history); one line per projection. */
-    static java.util.List<String> buildProjections(CliContext ctx, io.inlet.projection.Projections projections) {
-        return new io.inlet.projection.ProjectionRebuild(ctx.dataSource(), io.inlet.Inlet.projectionReader(ctx.dataSource()))
-                .ensure(projections);
+        ctx.feedsIfPresent().ifPresentOrElse(f -> DatabaseDeployment.run(ctx.dataSource(), f, List.of()),
+                () -> Migrations.apply(ctx.dataSource(), Set.of()));
     }
 }

@@ -3,10 +3,9 @@ package io.inlet.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.inlet.db.DeploymentReport;
-import io.inlet.db.DeploymentRequest;
 import io.inlet.db.InletRole;
 import io.inlet.db.LoginUser;
-import io.inlet.db.SchemaDeployment;
+import io.inlet.DatabaseDeployment;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -36,13 +35,14 @@ final class MigrateCommand extends CliCommand {
     int run(CliContext ctx) throws Exception {
         List<LoginUser> users = loginUsers(logins, System.getenv());
         var tables = ctx.feeds().eventTables();
-        DeploymentReport report = SchemaDeployment.run(ctx.dataSource(), DeploymentRequest.of(tables, users));
+        DeploymentReport report = DatabaseDeployment.run(ctx.dataSource(), ctx.feeds(), users);
         if (json) {
             ObjectMapper mapper = new ObjectMapper();
             ObjectNode doc = mapper.createObjectNode();
             doc.put("migrationsApplied", report.migrationsApplied());
             doc.set("eventTables", mapper.valueToTree(tables));
             doc.set("eventTablesCreated", mapper.valueToTree(report.eventTablesCreated()));
+            doc.set("projections", mapper.valueToTree(report.projections()));
             var array = doc.putArray("loginUsers");
             for (DeploymentReport.LoginOutcome u : report.loginUsers()) {
                 array.addObject().put("name", u.name()).put("role", u.role().groupName()).put("created", u.created())
@@ -56,10 +56,8 @@ final class MigrateCommand extends CliCommand {
                     .map(u -> TerminalText.escape(u.name()) + " in " + u.role().groupName() + (u.created() ? " (created)" : " (password set)"))
                     .toList()));
         }
-        // projections declared and not yet built are built from history (a rebuild into a new table)
-        for (String line : AutoMigrate.buildProjections(ctx, ctx.feeds().projections())) {
-            if (!json) ctx.out.println(line);
-        }
+        // projections declared and not yet built were built from history (a rebuild into a new table)
+        if (!json) report.projections().forEach(ctx.out::println);
         return ExitCodes.OK;
     }
 

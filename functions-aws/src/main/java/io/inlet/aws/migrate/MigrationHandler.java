@@ -8,10 +8,9 @@ import io.inlet.aws.FunctionEnvironment;
 import io.inlet.aws.config.DatabaseCredentials;
 import io.inlet.aws.s3.S3BucketReader;
 import io.inlet.db.DeploymentReport;
-import io.inlet.db.DeploymentRequest;
 import io.inlet.db.InletRole;
 import io.inlet.db.LoginUser;
-import io.inlet.db.SchemaDeployment;
+import io.inlet.DatabaseDeployment;
 import io.inlet.feed.FeedRegistry;
 import io.inlet.trigger.FeedsLocation;
 import java.io.IOException;
@@ -31,9 +30,9 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /**
  * The deployment's database step on AWS, run by the stack's CDK Trigger before the functions'
- * SnapStart versions are published (whose checkpoint needs the schema): {@link SchemaDeployment}
+ * SnapStart versions are published (whose checkpoint needs the schema): {@link DatabaseDeployment}
  * with the master user's secret, the feeds file's event tables and one login user per role from
- * that role's secret.
+ * that role's secret, then the feeds file's projections not yet built.
  *
  * <p>The Trigger invokes it synchronously with an empty payload, and fails the deployment (and rolls
  * the stack back) when the invocation ends in a function error: so any failure is thrown, never
@@ -68,6 +67,7 @@ public final class MigrationHandler implements RequestStreamHandler {
         ObjectNode doc = JSON.createObjectNode();
         doc.put("migrationsApplied", report.migrationsApplied());
         doc.set("eventTablesCreated", JSON.valueToTree(report.eventTablesCreated()));
+        doc.set("projections", JSON.valueToTree(report.projections()));
         var users = doc.putArray("loginUsers");
         for (DeploymentReport.LoginOutcome u : report.loginUsers()) {
             users.addObject().put("name", u.name()).put("role", u.role().groupName()).put("created", u.created())
@@ -88,11 +88,11 @@ public final class MigrationHandler implements RequestStreamHandler {
             users.add(new LoginUser(login.user(), role, login.password()));
         }
         FeedRegistry registry = feeds.apply(new FeedsLocation(settings.feeds()));
-        DeploymentReport report = SchemaDeployment.run(FunctionEnvironment.dataSource(settings.databaseUrl(), admin),
-                DeploymentRequest.of(registry.eventTables(), users));
+        DeploymentReport report = DatabaseDeployment.run(FunctionEnvironment.dataSource(settings.databaseUrl(), admin), registry, users);
         log.atInfo().addKeyValue("migrationsApplied", report.migrationsApplied())
                 .addKeyValue("eventTablesCreated", report.eventTablesCreated())
                 .addKeyValue("loginUsers", report.loginUsers().stream().map(u -> u.name() + (u.created() ? " created" : " updated")).toList())
+                .addKeyValue("projections", report.projections())
                 .log("database migrated");
         return report;
     }

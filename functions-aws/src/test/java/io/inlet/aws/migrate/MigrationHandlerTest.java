@@ -6,21 +6,28 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.inlet.Inlet;
 import io.inlet.aws.TestLambdaContext;
 import io.inlet.aws.config.DatabaseCredentials;
 import io.inlet.db.DatabaseSettings;
+import io.inlet.feed.FeedRegistry;
+import io.inlet.ingest.InboundMessage;
 import io.inlet.testing.PasswordCheckingDatabase;
 import io.inlet.testing.Samples;
 import io.inlet.trigger.SettingException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The migration function as the CDK Trigger runs it: the stream handler the runtime calls, invoked
@@ -36,11 +43,15 @@ class MigrationHandlerTest {
     private final Map<String, String> secretStore = new HashMap<>();
 
     private MigrationHandler handler(DatabaseSettings db) {
+        return handler(db, Samples.root().resolve("feeds.yaml"));
+    }
+
+    private MigrationHandler handler(DatabaseSettings db, Path feeds) {
         secretStore.put(MASTER_ARN, "{\"username\":\"postgres\",\"password\":\"unused-trust\",\"engine\":\"postgres\",\"port\":5432}");
         Map<String, String> env = new HashMap<>();
         env.put("INLET_DATABASE_URL", db.url().replaceAll("([?&])user=[^&]*&?", "$1").replaceAll("[?&]$", ""));
         env.put("INLET_DATABASE_SECRET_ARN", MASTER_ARN);
-        env.put("INLET_FEEDS", Samples.root().resolve("feeds.yaml").toString());
+        env.put("INLET_FEEDS", feeds.toString());
         for (String role : new String[] {"INGEST", "RELAY", "READER"}) {
             String arn = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:" + role.toLowerCase() + "-AbCdEf";
             env.put("INLET_LOGIN_SECRET_" + role, arn);
@@ -100,6 +111,53 @@ class MigrationHandlerTest {
 
         try (Connection c = PasswordCheckingDatabase.login(db, "inlet_relay_fn_" + suffix, "rotated").getConnection()) {
             assertThat(c.isValid(5)).isTrue();
+        }
+    }
+
+    /** A feeds file with an inline projection, which a function refuses to start without. */
+    static final String PROJECTED_FEEDS = """
+            version: 1
+            messages:
+              - name: orders
+                channel: orders
+                mapping:
+                  event_type: { column: type }
+                  stream_id: "{order}"
+                  occurred_at: { column: at, formats: ["iso"] }
+                  id: { strategy: column, column: id }
+                table: order_events
+            projections:
+              - name: order_totals
+                events: order_events
+                mode: inline
+                columns: { total: numeric }
+                on:
+                  ItemAdded: { total: { field: price, op: add } }
+            """;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void theDeploymentBuildsTheDeclaredProjectionsSoTheFunctionsStartAndKeepThemInline() throws Exception {
+        DatabaseSettings db = PasswordCheckingDatabase.freshDatabase();
+        Path feeds = Files.writeString(dir.resolve("feeds.yaml"), PROJECTED_FEEDS);
+        FeedRegistry registry = FeedRegistry.load(feeds);
+
+        JsonNode first = invoke(handler(db, feeds));
+        JsonNode second = invoke(handler(db, feeds));
+
+        assertThat(first.get("projections").toString()).contains("order_totals");
+        assertThat(second.get("projections").toString()).contains("order_totals");
+        // a function logs in as its role's user: it starts, and its append keeps the projection in the same transaction
+        DataSource ingest = PasswordCheckingDatabase.login(db, "inlet_ingest_fn_" + suffix, "INGEST-pw'\"");
+        Inlet inlet = Inlet.builder().dataSource(ingest).feeds(registry).workerId("after-migration").build();
+        inlet.ingestMessage(new InboundMessage("m1", "orders", "{\"id\":\"e1\",\"type\":\"ItemAdded\",\"order\":\"o-1\","
+                + "\"at\":\"2026-12-06T10:00:00Z\",\"price\":\"2.50\"}", Map.of()));
+        try (Connection c = ingest.getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT stream_id || '=' || total FROM inlet.order_totals")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(1)).isEqualTo("o-1=2.50");
         }
     }
 

@@ -3,10 +3,9 @@ package io.inlet.gcp.migrate;
 import io.inlet.db.Database;
 import io.inlet.db.DatabaseSettings;
 import io.inlet.db.DeploymentReport;
-import io.inlet.db.DeploymentRequest;
 import io.inlet.db.InletRole;
 import io.inlet.db.LoginUser;
-import io.inlet.db.SchemaDeployment;
+import io.inlet.DatabaseDeployment;
 import io.inlet.feed.FeedRegistry;
 import io.inlet.gcp.storage.GcsBucketReader;
 import io.inlet.gcp.storage.StorageFactory;
@@ -22,7 +21,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The deployment's database step on GCP: the Cloud Run job Terraform runs (and waits for) before the
- * functions are deployed. {@link SchemaDeployment} as the Cloud SQL admin user
+ * functions are deployed. {@link DatabaseDeployment} as the Cloud SQL admin user
  * ({@code INLET_DATABASE_USER}/{@code INLET_DATABASE_PASSWORD}) with the feeds file's event tables and
  * one login user per role ({@code INLET_LOGIN_USER_<ROLE>} with {@code INLET_LOGIN_PASSWORD_<ROLE>},
  * the latter from that role's Secret Manager secret). Exit status 0 on success, 1 on any failure
@@ -68,11 +67,11 @@ public final class MigrationJob {
             users.add(new LoginUser(name, role, secret));
         }
         FeedRegistry registry = feeds.apply(FeedsLocation.from(env));
-        DeploymentReport report = SchemaDeployment.run(Database.dataSource(new DatabaseSettings(url, user, password)),
-                DeploymentRequest.of(registry.eventTables(), users));
+        DeploymentReport report = DatabaseDeployment.run(Database.dataSource(new DatabaseSettings(url, user, password)), registry, users);
         LOG.atInfo().addKeyValue("migrationsApplied", report.migrationsApplied())
                 .addKeyValue("eventTablesCreated", report.eventTablesCreated())
                 .addKeyValue("loginUsers", report.loginUsers().stream().map(u -> u.name() + (u.created() ? " created" : " updated")).toList())
+                .addKeyValue("projections", report.projections())
                 .log("database migrated");
         return report;
     }

@@ -80,6 +80,9 @@ class MigrationTriggerTest {
         Map<String, Object> migration = migrationFunction(resources);
         assertThat(map(migration.get("VpcConfig"))).containsKeys("SubnetIds", "SecurityGroupIds");
         assertThat(migration.get("SnapStart")).isNull();
+        // the functions' runtime and architecture (docs/deploy.md, "Migration")
+        assertThat(migration.get("Runtime")).isEqualTo(InletFunction.RUNTIME.getName());
+        assertThat(migration.get("Architectures")).isEqualTo(java.util.List.of("arm64"));
     }
 
     private static Map<String, Object> migrationFunction(Map<String, Map<String, Object>> resources) {
