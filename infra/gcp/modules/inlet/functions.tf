@@ -30,7 +30,7 @@ resource "google_cloudfunctions2_function" "push" {
     all_traffic_on_latest_revision   = true
     vpc_connector                    = local.vpc_connector
     vpc_connector_egress_settings    = local.vpc_connector == null ? null : "PRIVATE_RANGES_ONLY"
-    environment_variables            = local.function_environment
+    environment_variables            = local.push_environment
 
     secret_environment_variables {
       key        = "INLET_DATABASE_PASSWORD"
