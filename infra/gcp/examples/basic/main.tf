@@ -15,6 +15,8 @@ module "inlet" {
   inbound_topics = var.inbound_topics
   destinations   = var.destinations
 
+  claim_check_allowed_buckets = var.claim_check_allowed_buckets
+
   create_database             = var.create_database
   database_tier               = var.database_tier
   existing_database_url       = var.existing_database_url

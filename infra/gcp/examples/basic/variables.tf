@@ -38,9 +38,16 @@ variable "functions_jar" {
 variable "vendor_buckets" {
   description = "Vendor buckets with the object name prefixes Inlet reads (one per feed)."
   type = list(object({
-    name     = string
-    prefixes = list(string)
+    name            = string
+    prefixes        = list(string)
+    receipts_prefix = optional(string)
   }))
+}
+
+variable "claim_check_allowed_buckets" {
+  description = "Partner buckets an inbound claim-check pointer may name (read only)."
+  type        = list(string)
+  default     = []
 }
 
 variable "inbound_topics" {

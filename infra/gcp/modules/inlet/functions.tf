@@ -30,7 +30,7 @@ resource "google_cloudfunctions2_function" "push" {
     all_traffic_on_latest_revision   = true
     vpc_connector                    = local.vpc_connector
     vpc_connector_egress_settings    = local.vpc_connector == null ? null : "PRIVATE_RANGES_ONLY"
-    environment_variables            = merge(local.function_environment, { INLET_DATABASE_USER = local.login_users["ingest"] })
+    environment_variables            = merge(local.push_environment, { INLET_DATABASE_USER = local.login_users["ingest"] })
 
     secret_environment_variables {
       key        = "INLET_DATABASE_PASSWORD"

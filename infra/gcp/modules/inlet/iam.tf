@@ -41,6 +41,31 @@ resource "google_storage_bucket_iam_member" "ingest_reads_feed_prefix" {
   }
 }
 
+# Write only the receipts (issue 17.4): create objects under a bucket's receipts prefix, nowhere else;
+# buckets without a receipts_prefix get no write grant at all. objectCreator cannot overwrite (that
+# needs storage.objects.delete): a receipt rewritten on redelivery keeps its first version.
+resource "google_storage_bucket_iam_member" "ingest_writes_receipts" {
+  for_each = local.receipt_prefixes
+
+  bucket = google_storage_bucket.vendor[each.key].name
+  role   = "roles/storage.objectCreator"
+  member = "serviceAccount:${google_service_account.ingest.email}"
+
+  condition {
+    title      = "receipts prefix ${each.value}"
+    expression = "resource.name.startsWith(\"projects/_/buckets/${each.key}/objects/${each.value}\")"
+  }
+}
+
+# Partner buckets an inbound claim-check pointer may name (claim_check_allowed_buckets): read their objects only.
+resource "google_storage_bucket_iam_member" "ingest_reads_partner_claim_checks" {
+  for_each = toset(var.claim_check_allowed_buckets)
+
+  bucket = each.value
+  role   = "roles/storage.objectViewer"
+  member = "serviceAccount:${google_service_account.ingest.email}"
+}
+
 resource "google_storage_bucket_iam_member" "feeds_file_reader" {
   for_each = local.feeds_object == null ? {} : {
     ingest = google_service_account.ingest.email

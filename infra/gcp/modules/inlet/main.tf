@@ -20,8 +20,10 @@ locals {
     ]) : "${pair.bucket}/${pair.prefix}" => pair
   }
   vendor_buckets = { for b in var.vendor_buckets : b.name => b }
-  inbound        = { for t in var.inbound_topics : t.name => t }
-  destinations   = { for d in var.destinations : d.name => d }
+  # The buckets whose feeds write receipts, each with its receipts prefix: the only place the ingest account may create objects.
+  receipt_prefixes = { for b in var.vendor_buckets : b.name => b.receipts_prefix if b.receipts_prefix != null }
+  inbound          = { for t in var.inbound_topics : t.name => t }
+  destinations     = { for d in var.destinations : d.name => d }
 
   pubsub_objects = var.object_trigger == "pubsub"
 
@@ -46,6 +48,11 @@ locals {
     INLET_CHANNEL              = var.channel
     INLET_TIMEOUT_SECONDS      = tostring(var.function_timeout_seconds)
   }
+
+  # The push function takes inbound events; only it fetches partner claim checks.
+  push_environment = length(var.claim_check_allowed_buckets) == 0 ? local.function_environment : merge(local.function_environment, {
+    INLET_CLAIM_CHECK_ALLOWED_BUCKETS = join(",", var.claim_check_allowed_buckets)
+  })
 
   feeds_object = can(regex("^gs://", var.feeds_location)) ? regex("^gs://([^/]+)/(.+)$", var.feeds_location) : null
 }

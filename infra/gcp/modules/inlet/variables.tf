@@ -69,10 +69,11 @@ variable "channel" {
 }
 
 variable "vendor_buckets" {
-  description = "Vendor buckets to create, each with the object name prefixes Inlet reads (one per feed)."
+  description = "Vendor buckets to create, each with the object name prefixes Inlet reads (one per feed) and, optionally, the receipts prefix its feeds write receipts under (the receipts.prefix of those feeds in the feeds file; null: no receipts and no write grant)."
   type = list(object({
-    name     = string
-    prefixes = list(string)
+    name            = string
+    prefixes        = list(string)
+    receipts_prefix = optional(string)
   }))
 
   validation {
@@ -90,6 +91,23 @@ variable "vendor_buckets" {
   validation {
     condition     = alltrue([for b in var.vendor_buckets : can(regex("^[a-z0-9][a-z0-9._-]{1,61}[a-z0-9]$", b.name))])
     error_message = "Vendor bucket names must be valid Cloud Storage bucket names."
+  }
+  validation {
+    condition = alltrue([
+      for b in var.vendor_buckets : b.receipts_prefix == null ? true : (can(regex("^[^/].*/$", b.receipts_prefix)) && !strcontains(b.receipts_prefix, ".."))
+    ])
+    error_message = "A receipts_prefix is a folder such as \"receipts/\": it does not start with '/', ends with '/' and has no '..'."
+  }
+}
+
+variable "claim_check_allowed_buckets" {
+  description = "Partner buckets an inbound claim-check pointer may name (INLET_CLAIM_CHECK_ALLOWED_BUCKETS on the push function); the ingest account may read their objects (roles/storage.objectViewer), nothing else. Empty: only Inlet's own claim checks."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for b in var.claim_check_allowed_buckets : can(regex("^[a-z0-9][a-z0-9._-]{1,61}[a-z0-9]$", b))])
+    error_message = "claim_check_allowed_buckets must be valid Cloud Storage bucket names."
   }
 }
 

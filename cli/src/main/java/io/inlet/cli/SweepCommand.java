@@ -52,7 +52,7 @@ final class SweepCommand extends CliCommand {
         if (redrive) ctx.feeds(); // a redrive needs the feeds; fail before listing when they are missing
         AutoMigrate.ifEmbedded(ctx);
         try (ObjectStore store = ObjectStore.open(uri.scheme(), bucketOptions.endpoint)) {
-            SweepReport report = new Sweeper(store.lister(), new SweepLedger(ctx.dataSource())).sweep(uri.bucket(), uri.path(), window);
+            SweepReport report = sweeper(ctx, store).sweep(uri.bucket(), uri.path(), window);
             List<BucketIngest.Result> redriven = List.of();
             if (redrive && !report.clean()) {
                 List<ListedObject> missing = report.missing().stream().map(SweepItem::object).toList();
@@ -62,6 +62,12 @@ final class SweepCommand extends CliCommand {
             if (redrive) return BucketIngest.findings(redriven) ? ExitCodes.FINDINGS : ExitCodes.OK;
             return report.clean() ? ExitCodes.OK : ExitCodes.FINDINGS;
         }
+    }
+
+    /** With a feeds file, its feeds' receipts and control sidecars are skipped (not vendor files); without one, every object is compared. */
+    private static Sweeper sweeper(CliContext ctx, ObjectStore store) {
+        SweepLedger ledger = new SweepLedger(ctx.dataSource());
+        return ctx.feedsIfPresent().map(f -> new Sweeper(store.lister(), ledger, f)).orElseGet(() -> new Sweeper(store.lister(), ledger));
     }
 
     private void print(CliContext ctx, BucketUri uri, SweepReport report, List<BucketIngest.Result> redriven) throws Exception {

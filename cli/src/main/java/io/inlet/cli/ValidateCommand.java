@@ -112,6 +112,9 @@ final class ValidateCommand extends CliCommand {
                     r.ledger().equals("COMPLETED") ? ": `inlet ingest` would append nothing (ALREADY_COMPLETED); below, what its records are against the store" : "");
         }
         if (r.unreadable() != null) ctx.out.println("  unreadable: " + TerminalText.escape(r.unreadable()) + " -> the file would be REJECTED");
+        r.totals().forEach(t -> ctx.out.printf("  control total %s: %s%n", t.matched() ? "matches" : "DOES NOT MATCH",
+                TerminalText.escape(t.describe())));
+        if (r.totalsProblem() != null) ctx.out.println("  " + TerminalText.escape(r.totalsProblem()) + " -> the file would not load");
         ctx.out.printf("  %d record(s): %d would be appended, %d duplicate(s), %d conflict(s), %d reject(s)%s%n", r.records(),
                 r.wouldAppend(), r.duplicates(), r.conflicts().size(), r.rejects().size(),
                 r.fileWouldBeRejected() && r.unreadable() == null ? "; the feed's error policy would reject the whole file" : "");

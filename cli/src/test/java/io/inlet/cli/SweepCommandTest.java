@@ -89,6 +89,28 @@ class SweepCommandTest {
     }
 
     @Test
+    void receiptsAndControlSidecarsOfTheFeedsAreNeverFindings() throws Exception {
+        String bucket = "sweep-control";
+        s3.createBucket(b -> b.bucket(bucket));
+        Files.writeString(tmp.resolve("feeds.yaml"), BucketIngestTest.FEEDS.formatted(bucket)
+                + "    receipts: { prefix: orders/receipts/ }\n"
+                + "    control_totals:\n"
+                + "      sidecar: { suffix: .ctl, pattern: 'records=(?<n>\\d+)', count: n, wait: PT1H }\n");
+        s3.putObject(b -> b.bucket(bucket).key("orders/lost.csv"), RequestBody.fromString(csv("1")));
+        s3.putObject(b -> b.bucket(bucket).key("orders/lost.csv.ctl"), RequestBody.fromString("records=1\n"));
+        s3.putObject(b -> b.bucket(bucket).key("orders/receipts/orders/done.csv.receipt.json"), RequestBody.fromString("{}"));
+        s3.putObject(b -> b.bucket(bucket).key("orders/receipts/orders/done.csv.receipt.csv"), RequestBody.fromString("x"));
+
+        Run1 report = sweep("s3://" + bucket + "/orders/", "--json");
+
+        assertThat(report.code()).isEqualTo(ExitCodes.FINDINGS);
+        JsonNode doc = JSON.readTree(report.out());
+        assertThat(doc.get("listed").asInt()).as("sidecar and receipts are not listed as vendor files").isEqualTo(1);
+        assertThat(doc.get("objects").findValuesAsText("key")).containsExactly("orders/lost.csv");
+        assertThat(doc.get("objects").findValuesAsText("finding")).containsExactly("NEVER_SEEN");
+    }
+
+    @Test
     void runbookMissedNotificationSweepRedriveAndSweepAgainFindsNothing() throws Exception {
         String bucket = "sweep-drop";
         s3.createBucket(b -> b.bucket(bucket));

@@ -75,6 +75,45 @@ class ValidateCommandTest {
     }
 
     @Test
+    void validateSkipsTheTrailerOfAFeedWithControlTotalsAndListsItsChecks() throws Exception {
+        // the sample feeds, with acme's files closed by a trailer carrying the count and the sum of amount
+        String sample = Files.readString(Path.of(feeds));
+        String acmeErrors = "    errors: { policy: continue }\n";
+        int at = sample.indexOf(acmeErrors) + acmeErrors.length(); // acme-orders is the first feed
+        String withTrailer = sample.substring(0, at)
+                + "    control_totals:\n"
+                + "      trailer: { pattern: '^TRL,(?<n>\\d+),(?<amt>[0-9.]+)$', count: n, sums: { amount: amt } }\n"
+                + sample.substring(at);
+        assertThat(withTrailer).contains("control_totals:");
+        Path trailerFeeds = tmp.resolve("feeds-trailer.yaml");
+        Files.writeString(trailerFeeds, withTrailer);
+        String body = """
+                order_id,customer,amount,currency,ordered_at,status,note
+                A-3001,One,10.50,EUR,2026-11-20T08:15:00Z,PAID,x
+                A-3002,Two,4.50,EUR,2026-11-20T08:16:00Z,PAID,y
+                """;
+        Files.writeString(tmp.resolve("acme/closed.csv"), body + "TRL,2,15.00\n");
+        Files.writeString(tmp.resolve("acme/short.csv"), body + "TRL,3,15.00\n");
+
+        CliRun ok = CliRun.of("validate", "acme/closed.csv", "--root", tmp.toString(), "--feeds", trailerFeeds.toString(),
+                "--database-url", url, "--json");
+        assertThat(ok.code()).as(ok.toString()).isEqualTo(ExitCodes.OK);
+        JsonNode doc = new ObjectMapper().readTree(ok.out());
+        assertThat(doc.get("records").asLong()).isEqualTo(2);
+        assertThat(doc.get("rejects")).isEmpty();
+        assertThat(doc.get("wouldAppend").asLong()).isEqualTo(2);
+        assertThat(doc.get("totals")).hasSize(2);
+        assertThat(doc.get("totalsProblem").isNull()).isTrue();
+
+        CliRun bad = CliRun.of("validate", "acme/short.csv", "--root", tmp.toString(), "--feeds", trailerFeeds.toString(),
+                "--database-url", url);
+        assertThat(bad.code()).as(bad.toString()).isEqualTo(ExitCodes.FINDINGS);
+        assertThat(bad.out()).contains("2 record(s): 0 would be appended", "control total DOES NOT MATCH: count (trailer): expected 3, actual 2",
+                "control total matches: sum(amount) (trailer): expected 15.00, actual 15.00",
+                "control totals do not match: count (trailer): expected 3, actual 2 -> the file would not load");
+    }
+
+    @Test
     void aFileAlreadyLoadedIsAllDuplicatesAndTheLedgerSaysSo() throws Exception {
         CliRun r = CliRun.of("validate", "acme/orders-quoted.csv", "--root", Samples.files().toString(), "--feeds", feeds,
                 "--database-url", url);

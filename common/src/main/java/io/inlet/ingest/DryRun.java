@@ -16,6 +16,10 @@ import io.inlet.parse.ResumePoint;
 import io.inlet.source.LocalFileSource;
 import io.inlet.source.ObjectRef;
 import io.inlet.source.ObjectSource;
+import io.inlet.totals.ControlRecords;
+import io.inlet.totals.ControlTotalsPass;
+import io.inlet.totals.TotalsCheck;
+import io.inlet.totals.Verification;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -34,6 +38,11 @@ import java.util.UUID;
  * id (new: would append; same payload: duplicate; other payload: conflict, with the differing
  * top-level fields), repeats within the file as the store judges them, rejects with reasons, and
  * the ledger's word on this object version. Runs on a connection the caller has made read-only.
+ *
+ * <p>A feed that declares control totals is checked as the ingestion checks it: the same pass
+ * ({@link ControlTotalsPass}) runs first, its header and trailer records are skipped (they are
+ * never records, never events), and its checks are reported; a mismatch or a missing control
+ * record means the file would be REJECTED, a missing sidecar that it would wait.
  */
 public final class DryRun {
 
@@ -47,11 +56,19 @@ public final class DryRun {
 
     /**
      * The verdict. {@code ledger} is the stored status of this object version (null: never seen);
-     * {@code unreadable} the reason the whole file would be rejected as unreadable (null: readable).
+     * {@code unreadable} the reason the whole file would be rejected as unreadable (null: readable);
+     * {@code totals} the control-total checks (empty when the feed declares none), {@code totalsProblem}
+     * why the control totals would reject or hold the file (null: they match or none are declared).
      */
     public record Report(String feed, String table, ObjectRef object, String ledger, Long ledgerFileId, long records,
                          long wouldAppend, long duplicates, List<Conflict> conflicts, List<Reject> rejects,
-                         boolean fileWouldBeRejected, String unreadable, List<String> firstEvents) {
+                         boolean fileWouldBeRejected, String unreadable, List<String> firstEvents,
+                         List<TotalsCheck> totals, String totalsProblem) {
+    }
+
+    /** The control records to skip, the checks made, and why the totals would stop the file (null: they would not). */
+    private record Totals(ControlRecords controls, List<TotalsCheck> checks, String problem) {
+        static final Totals NONE = new Totals(ControlRecords.NONE, List.of(), null);
     }
 
     private final FeedRegistry feeds;
@@ -72,14 +89,21 @@ public final class DryRun {
         List<long[]> positions = new ArrayList<>();
         long records = 0;
         String unreadable = null;
-        try (RecordReader reader = RecordReaders.open(feed.format(), ref.displayName(), from -> source.open(ref, from), ResumePoint.START)) {
+        Totals totals = Totals.NONE;
+        try {
+            totals = totals(feed, ref, source);
+        } catch (FileFormatException e) {
+            unreadable = e.getMessage();
+        }
+        if (unreadable == null) try (RecordReader reader = RecordReaders.open(feed.format(), ref.displayName(), from -> source.open(ref, from), ResumePoint.START)) {
             List<String> missing = reader.columns().isEmpty() ? List.of()
                     : mapper.mappedColumns().stream().filter(col -> !reader.columns().contains(col)).toList();
             if (!missing.isEmpty()) throw new FileFormatException("columns " + missing + " are mapped by feed '" + feed.name()
                     + "' but not in the file's header " + reader.columns());
             for (ReadItem item; (item = reader.next()) != null; ) {
-                records++;
                 var pos = item.position();
+                if (totals.controls().skips(pos.recordNumber())) continue;
+                records++;
                 if (item instanceof MalformedRecord m) {
                     rejects.add(new Reject(pos.recordNumber(), pos.lineNumber(), null, m.reason()));
                     continue;
@@ -112,10 +136,22 @@ public final class DryRun {
                 append++;
             }
         }
-        boolean rejected = unreadable != null || feed.errors().rejectsFile(records, rejects.size());
+        boolean rejected = unreadable != null || totals.problem() != null || feed.errors().rejectsFile(records, rejects.size());
         List<String> firstEvents = events.stream().limit(limit).map(EventEnvelope::payloadJson).toList();
         return new Report(feed.name(), feed.table(), ref, ledger[0], ledger[1] == null ? null : Long.parseLong(ledger[1]), records,
-                rejected ? 0 : append, duplicates, conflicts, rejects, rejected, unreadable, firstEvents);
+                rejected ? 0 : append, duplicates, conflicts, rejects, rejected, unreadable, firstEvents, totals.checks(), totals.problem());
+    }
+
+    /** The control totals pass the ingestion runs first (no deadline: a dry run is not a function invocation). */
+    private static Totals totals(Feed feed, ObjectRef ref, ObjectSource source) throws IOException {
+        if (!feed.totals().declared()) return Totals.NONE;
+        ControlTotalsPass.Result result = new ControlTotalsPass(feed, source, ref, io.inlet.failure.Deadline.none()).run();
+        if (result instanceof ControlTotalsPass.SidecarMissing missing) {
+            return new Totals(ControlRecords.NONE, List.of(), "control totals: sidecar " + missing.key()
+                    + " is not there: the file would wait for it (up to " + feed.totals().sidecar().waitFor() + ") and load nothing yet");
+        }
+        Verification v = ((ControlTotalsPass.Checked) result).verification();
+        return new Totals(v.controls(), v.checks(), v.matched() ? null : v.mismatchReport());
     }
 
     private record Stored(boolean exists, List<String> differing) {

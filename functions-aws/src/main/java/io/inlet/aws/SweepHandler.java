@@ -55,7 +55,7 @@ public final class SweepHandler implements RequestHandler<Map<String, Object>, M
         FunctionEnvironment env = environment.get();
         env.beginInvocation();
         Sweep.Window window = SweepSchedule.window(variables, now);
-        Sweeper sweeper = new Sweeper(new S3ObjectLister(env.s3()), new SweepLedger(env.dataSource()));
+        Sweeper sweeper = new Sweeper(new S3ObjectLister(env.s3()), new SweepLedger(env.dataSource()), env.inlet().feeds());
         List<SweepReport> reports = new ArrayList<>();
         for (SweepTargets.Target t : SweepTargets.of(env.inlet().feeds())) {
             try {

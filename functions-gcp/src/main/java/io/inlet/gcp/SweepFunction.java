@@ -96,7 +96,7 @@ public final class SweepFunction implements HttpFunction {
     /** One sweep of every feed bucket over the scheduled window ending before {@code now}; logs what it found. */
     public List<SweepReport> sweep(Instant now) {
         Sweep.Window window = SweepSchedule.window(env, now);
-        Sweeper sweeper = new Sweeper(new GcsObjectLister(storage), new SweepLedger(dataSource));
+        Sweeper sweeper = new Sweeper(new GcsObjectLister(storage), new SweepLedger(dataSource), feeds);
         List<SweepReport> reports = new ArrayList<>();
         for (SweepTargets.Target t : SweepTargets.of(feeds)) {
             SweepReport r;

@@ -28,7 +28,10 @@ class CdkNagTest {
                 Arguments.of("new single-AZ RDS PostgreSQL, inbound queues, no alarm e-mail", Synth.settings()
                         .database(new DatabaseSpec.Created("t4g.micro", 20, false))
                         .inboundQueue(QueueSpec.standard("orders"))
-                        .alarmEmail(null).build())));
+                        .alarmEmail(null).build()),
+                Arguments.of("partner claim-check buckets allow-listed on the queue consumer", Synth.settings()
+                        .inboundQueue(QueueSpec.standard("orders"))
+                        .claimCheckAllowedBucket("partner-large-a").claimCheckAllowedBucket("partner-large-b").build())));
     }
 
     @ParameterizedTest(name = "{0}")

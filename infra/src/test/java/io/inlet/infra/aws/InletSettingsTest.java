@@ -120,6 +120,41 @@ class InletSettingsTest {
     }
 
     @Test
+    void receiptsPrefixAndPartnerClaimCheckBucketsAreReadFromTheContext() {
+        InletSettings settings = ContextSettings.read(Map.of(
+                "vendorBuckets", List.of(Map.of("id", "Vendors", "prefixes", List.of("acme/"), "receiptsPrefix", "receipts/")),
+                "inboundQueues", List.of(Map.of("name", "orders")),
+                "claimCheckAllowedBuckets", List.of("partner-large"),
+                "database", Map.of("create", Map.of("instanceType", "t4g.large", "allocatedStorageGib", 100, "multiAz", true))));
+
+        assertThat(settings.vendorBuckets()).containsExactly(new VendorBucketSpec("Vendors", null, List.of("acme/"), "receipts/"));
+        assertThat(settings.claimCheckAllowedBuckets()).containsExactly("partner-large");
+    }
+
+    @Test
+    void aReceiptsPrefixThatIsNotAFolderIsRefused() {
+        assertThatThrownBy(() -> new VendorBucketSpec("Vendors", null, List.of("acme/"), "receipts"))
+                .hasMessageContaining("receiptsPrefix 'receipts' must be a folder");
+        assertThatThrownBy(() -> new VendorBucketSpec("Vendors", null, List.of("acme/"), "../x/"))
+                .hasMessageContaining("receiptsPrefix '../x/' must be a folder");
+    }
+
+    @Test
+    void partnerClaimCheckBucketsNeedInboundQueuesAndValidNames() {
+        assertThatThrownBy(() -> Synth.settings().claimCheckAllowedBucket("partner-large").build())
+                .hasMessageContaining("claimCheckAllowedBuckets [partner-large] needs inboundQueues");
+        assertThatThrownBy(() -> Synth.settings().inboundQueue(QueueSpec.standard("orders")).claimCheckAllowedBucket("Not_A_Bucket").build())
+                .hasMessageContaining("claimCheckAllowedBuckets: 'Not_A_Bucket' is not an S3 bucket name");
+    }
+
+    @Test
+    void aMisspeltVendorBucketKeyIsRefusedByName() {
+        assertThatThrownBy(() -> ContextSettings.read(Map.of("vendorBuckets",
+                List.of(Map.of("id", "Vendors", "prefixes", List.of("acme/"), "receiptPrefix", "receipts/")))))
+                .hasMessageStartingWith("CDK context inlet.vendorBuckets[].receiptPrefix is not a known setting");
+    }
+
+    @Test
     void misspeltContextKeyIsRefusedByName() {
         assertThatThrownBy(() -> ContextSettings.read(Map.of("ingestTimeoutSecs", 600)))
                 .hasMessageStartingWith("CDK context inlet.ingestTimeoutSecs is not a known setting");

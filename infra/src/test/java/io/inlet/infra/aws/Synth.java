@@ -42,13 +42,13 @@ final class Synth {
         return placeholderJar.toString();
     }
 
-    /** Two vendors in one bucket, one in another; a standard and a FIFO destination; an existing database. */
+    /** Two vendors in one bucket (receipts written under receipts/), one in another (read only); a standard and a FIFO destination; an existing database. */
     static InletSettings.Builder settings() {
         return InletSettings.builder()
                 .functionsAsset(placeholderJar())
                 .feedsLocation("s3://inlet-config/feeds.yaml")
                 .channel("test")
-                .vendorBucket(new VendorBucketSpec("Vendors", "inlet-vendors-test", List.of("acme/orders/", "globex/stock/")))
+                .vendorBucket(new VendorBucketSpec("Vendors", "inlet-vendors-test", List.of("acme/orders/", "globex/stock/"), "receipts/"))
                 .vendorBucket(new VendorBucketSpec("Partner", null, List.of("initech/")))
                 .destination(QueueSpec.standard("order-events"))
                 .destination(QueueSpec.fifo("stock-events"))

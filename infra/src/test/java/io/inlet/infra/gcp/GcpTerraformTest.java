@@ -91,6 +91,55 @@ class GcpTerraformTest {
     }
 
     @Test
+    void ingestAccountReadsItsObjectsButWritesOnlyUnderTheReceiptsPrefix() {
+        List<Resource> storageGrants = config.resources("google_storage_bucket_iam_member").stream()
+                .filter(r -> r.text("member").contains("google_service_account.ingest")).toList();
+
+        // (feeds_file_reader names its members through for_each: it grants objectViewer on one object)
+        assertThat(storageGrants).extracting(Resource::name).containsExactlyInAnyOrder("ingest_reads_feed_prefix",
+                "ingest_writes_receipts", "ingest_reads_partner_claim_checks");
+        assertThat(config.resource("google_storage_bucket_iam_member", "feeds_file_reader").text("role"))
+                .isEqualTo("roles/storage.objectViewer");
+        // every grant but one only reads
+        assertThat(storageGrants).filteredOn(r -> !r.name().equals("ingest_writes_receipts"))
+                .extracting(r -> r.text("role")).containsOnly("roles/storage.objectViewer");
+        // the one write: object creation, under the receipts prefix of a bucket that has one
+        Resource write = config.resource("google_storage_bucket_iam_member", "ingest_writes_receipts");
+        assertThat(write.text("role")).isEqualTo("roles/storage.objectCreator");
+        assertThat(write.text("for_each")).isEqualTo("${local.receipt_prefixes}");
+        assertThat(write.block("condition").path("expression").asText())
+                .isEqualTo("resource.name.startsWith(\"projects/_/buckets/${each.key}/objects/${each.value}\")");
+        assertThat(config.locals().path("receipt_prefixes").asText())
+                .isEqualTo("${{ for b in var.vendor_buckets : b.name => b.receipts_prefix if b.receipts_prefix != null }}");
+        assertThat(config.variables().get("vendor_buckets").path("type").asText()).contains("receipts_prefix");
+        // no other account may write a vendor bucket, and no grant anywhere is an admin or user role on objects
+        assertThat(config.resources("google_storage_bucket_iam_member"))
+                .filteredOn(r -> r.text("role").matches("roles/storage\\.(objectCreator|objectUser|objectAdmin|admin|legacy.*)"))
+                .extracting(Resource::name).containsExactly("ingest_writes_receipts");
+    }
+
+    @Test
+    void partnerClaimCheckBucketsAreAllowListedOnThePushFunctionAndOnlyReadable() {
+        JsonNode variable = config.variables().get("claim_check_allowed_buckets");
+        assertThat(variable.path("default").isArray()).isTrue();
+        assertThat(variable.path("default")).isEmpty();
+        Resource read = config.resource("google_storage_bucket_iam_member", "ingest_reads_partner_claim_checks");
+        assertThat(read.text("role")).isEqualTo("roles/storage.objectViewer");
+        assertThat(read.text("for_each")).isEqualTo("${toset(var.claim_check_allowed_buckets)}");
+        assertThat(read.text("bucket")).isEqualTo("${each.value}");
+        // the env var reaches the push function (inbound events) only
+        assertThat(config.resource("google_cloudfunctions2_function", "push").block("service_config")
+                .path("environment_variables").asText()).isEqualTo("${local.push_environment}");
+        assertThat(config.locals().path("push_environment").asText())
+                .contains("INLET_CLAIM_CHECK_ALLOWED_BUCKETS = join(\",\", var.claim_check_allowed_buckets)");
+        for (String other : List.of("object", "relay", "sweep")) {
+            assertThat(config.resource("google_cloudfunctions2_function", other).block("service_config")
+                    .path("environment_variables").asText()).as(other).doesNotContain("push_environment")
+                    .doesNotContain("CLAIM_CHECK_ALLOWED");
+        }
+    }
+
+    @Test
     void relayPublishesOnlyToTheDestinationTopics() {
         List<Resource> publisherGrants = config.resources("google_pubsub_topic_iam_member").stream()
                 .filter(r -> r.text("member").contains("google_service_account.relay")).toList();

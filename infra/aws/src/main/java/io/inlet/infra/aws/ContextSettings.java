@@ -18,7 +18,9 @@ final class ContextSettings {
             "relayTimeoutSeconds", "memoryMb", "batchSize", "batchingWindowSeconds", "maxReceiveCount", "relayEveryMinutes",
             "safetyMarginMs", "destinationConsumerTimeoutSeconds", "logRetentionDays", "transitionToInfrequentAccessDays",
             "noncurrentVersionExpirationDays", "claimCheckExpirationDays", "oldestMessageAlarmSeconds",
-            "outboxLagAlarmSeconds", "relayMaxAttempts", "alarmEmail", "architecture");
+            "outboxLagAlarmSeconds", "relayMaxAttempts", "alarmEmail", "architecture", "claimCheckAllowedBuckets");
+
+    private static final Set<String> VENDOR_BUCKET_KEYS = Set.of("id", "bucketName", "prefixes", "receiptsPrefix");
 
     private static final Map<Integer, RetentionDays> RETENTION = Map.ofEntries(
             Map.entry(1, RetentionDays.ONE_DAY), Map.entry(3, RetentionDays.THREE_DAYS), Map.entry(5, RetentionDays.FIVE_DAYS),
@@ -71,6 +73,7 @@ final class ContextSettings {
                 case "relayMaxAttempts" -> b.relayMaxAttempts(number(v, key));
                 case "alarmEmail" -> b.alarmEmail(v == null ? null : text(v, key));
                 case "architecture" -> b.architecture(FunctionArchitecture.of(text(v, key)));
+                case "claimCheckAllowedBuckets" -> texts(v, key).forEach(b::claimCheckAllowedBucket);
                 default -> throw new IllegalStateException(key);
             }
         }
@@ -86,9 +89,16 @@ final class ContextSettings {
     }
 
     private static VendorBucketSpec vendorBucket(Map<String, Object> m) {
+        for (String key : m.keySet()) {
+            if (!VENDOR_BUCKET_KEYS.contains(key)) {
+                throw new IllegalArgumentException("CDK context inlet.vendorBuckets[]." + key + " is not a known setting; known: " + VENDOR_BUCKET_KEYS);
+            }
+        }
         Object name = m.get("bucketName");
+        Object receipts = m.get("receiptsPrefix");
         return new VendorBucketSpec(text(m.get("id"), "vendorBuckets[].id"), name == null ? null : text(name, "vendorBuckets[].bucketName"),
-                list(m.get("prefixes"), "vendorBuckets[].prefixes").stream().map(p -> text(p, "vendorBuckets[].prefixes[]")).toList());
+                list(m.get("prefixes"), "vendorBuckets[].prefixes").stream().map(p -> text(p, "vendorBuckets[].prefixes[]")).toList(),
+                receipts == null ? null : text(receipts, "vendorBuckets[].receiptsPrefix"));
     }
 
     private static QueueSpec queue(Map<String, Object> m, String key) {

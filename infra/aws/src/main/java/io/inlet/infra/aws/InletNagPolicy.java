@@ -56,18 +56,27 @@ final class InletNagPolicy {
     }
 
     /**
-     * Object grants under the feed prefixes and the claim-check bucket: object keys are chosen by the
-     * vendor (under its prefix) or generated per message (claim checks), so {@code bucket/prefix*} is
-     * the narrowest resource S3 allows. Suppressed per resource string, computed from the settings.
+     * Object grants under the feed prefixes, the receipts prefixes, the claim-check bucket and the
+     * partner claim-check buckets: object keys are chosen by the vendor (under its prefix), derived from
+     * the data key (receipts), generated per message (claim checks) or by the partner, so
+     * {@code bucket/prefix*} is the narrowest resource S3 allows. Suppressed per resource string,
+     * computed from the settings.
      */
     static void objectKeysUnderPrefixes(InletFunction fn, List<String> wildcardResources) {
         if (wildcardResources.isEmpty()) {
             return;
         }
         List<String> findings = wildcardResources.stream().map(resource -> "Resource::" + resource).toList();
-        suppress(fn.role(), WILDCARD_PERMISSION, "Object keys under a feed prefix are written by the vendor and claim-check "
-                + "keys are generated per message, so the grant names bucket/prefix* (the narrowest form S3 allows); the "
-                + "actions are listed one by one (no wildcard action: TemplateInvariants).", findings);
+        suppress(fn.role(), WILDCARD_PERMISSION, "Object keys under a feed prefix are written by the vendor, receipt keys "
+                + "are the data file's key under the receipts prefix (the only place the functions may PutObject in a vendor "
+                + "bucket), claim-check keys are generated per message (ours) or by the partner (an allow-listed partner "
+                + "bucket, read only), so the grant names bucket/prefix* (the narrowest form S3 allows); the actions are "
+                + "listed one by one (no wildcard action: TemplateInvariants).", findings);
+    }
+
+    /** The nag finding's form of a partner bucket's objects, {@code arn:<partition>:s3:::bucket/*}. */
+    static String partnerObjectsArn(String bucket) {
+        return "arn:<AWS::Partition>:s3:::" + bucket + "/*";
     }
 
     /** The nag finding's form of {@code bucket.arnForObjects(suffix)}: {@code <LogicalId.Arn>/suffix}. */

@@ -43,7 +43,8 @@ public record InletSettings(
         int outboxLagAlarmSeconds,
         int relayMaxAttempts,
         String alarmEmail,
-        FunctionArchitecture architecture) {
+        FunctionArchitecture architecture,
+        List<String> claimCheckAllowedBuckets) {
 
     /** AWS: the queue's visibility timeout should be at least six times the function timeout (plus the batching window). */
     public static final int VISIBILITY_FACTOR = 6;
@@ -53,6 +54,7 @@ public record InletSettings(
     public static final int MIN_MAPPING_CONCURRENCY = 2;
     private static final int SQS_MAX_VISIBILITY_SECONDS = 43_200;
     private static final int FIFO_MAX_BATCH = 10;
+    private static final java.util.regex.Pattern BUCKET_NAME = java.util.regex.Pattern.compile("(?!xn--)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
 
     public InletSettings {
         require(functionsAsset != null && !functionsAsset.isBlank(), "functionsAsset (path to inlet-functions-aws.jar) is required");
@@ -90,6 +92,14 @@ public record InletSettings(
         requireWithin("oldestMessageAlarmSeconds", oldestMessageAlarmSeconds, 60, 1_209_600);
         requireWithin("outboxLagAlarmSeconds", outboxLagAlarmSeconds, 10, 86_400);
         requireWithin("relayMaxAttempts", relayMaxAttempts, 1, 1_000);
+        claimCheckAllowedBuckets = List.copyOf(claimCheckAllowedBuckets == null ? List.of() : claimCheckAllowedBuckets);
+        for (String bucket : claimCheckAllowedBuckets) {
+            require(bucket != null && BUCKET_NAME.matcher(bucket).matches(), "claimCheckAllowedBuckets: '" + bucket
+                    + "' is not an S3 bucket name (a partner bucket whose claim-check pointers the queue consumer may fetch)");
+        }
+        requireUnique(claimCheckAllowedBuckets, "claimCheckAllowedBuckets");
+        require(claimCheckAllowedBuckets.isEmpty() || !inboundQueues.isEmpty(), "claimCheckAllowedBuckets "
+                + claimCheckAllowedBuckets + " needs inboundQueues: claim-check pointers arrive only in inbound queue messages");
         require(alarmEmail == null || alarmEmail.matches("[^@\\s]+@[^@\\s]+"), "alarmEmail '" + alarmEmail + "' is not an e-mail address");
 
         int consumers = consumerCount(inboundQueues);
@@ -183,6 +193,8 @@ public record InletSettings(
         private int relayMaxAttempts = 20;
         private String alarmEmail;
         private FunctionArchitecture architecture = FunctionArchitecture.ARM_64;
+        /** Partner buckets an inbound claim-check pointer may name (INLET_CLAIM_CHECK_ALLOWED_BUCKETS); none by default. */
+        private final List<String> claimCheckAllowedBuckets = new ArrayList<>();
 
         public Builder functionsAsset(String v) { functionsAsset = v; return this; }
         public Builder feedsLocation(String v) { feedsLocation = v; return this; }
@@ -211,13 +223,15 @@ public record InletSettings(
         public Builder relayMaxAttempts(int v) { relayMaxAttempts = v; return this; }
         public Builder alarmEmail(String v) { alarmEmail = v; return this; }
         public Builder architecture(FunctionArchitecture v) { architecture = v; return this; }
+        public Builder claimCheckAllowedBucket(String v) { claimCheckAllowedBuckets.add(v); return this; }
 
         public InletSettings build() {
             return new InletSettings(functionsAsset, feedsLocation, channel, vendorBuckets, objectDelivery, inboundQueues,
                     destinations, database, databaseConnections, ingestTimeoutSeconds, relayTimeoutSeconds, memoryMb, batchSize,
                     batchingWindowSeconds, maxReceiveCount, relayEveryMinutes, safetyMarginMs, destinationConsumerTimeoutSeconds,
                     logRetention, transitionToInfrequentAccessDays, noncurrentVersionExpirationDays, claimCheckExpirationDays,
-                    oldestMessageAlarmSeconds, outboxLagAlarmSeconds, relayMaxAttempts, alarmEmail, architecture);
+                    oldestMessageAlarmSeconds, outboxLagAlarmSeconds, relayMaxAttempts, alarmEmail, architecture,
+                    claimCheckAllowedBuckets);
         }
     }
 }

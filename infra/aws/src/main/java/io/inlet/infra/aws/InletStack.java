@@ -49,6 +49,8 @@ public final class InletStack extends Stack {
     static final int MIGRATION_TIMEOUT_SECONDS = 600;
     /** The missed-notification sweep runs daily (05:00 UTC) over the last two days (INLET_SWEEP_LOOKBACK). */
     public static final String SWEEP_SCHEDULE = "cron(0 5 * * ? *)";
+    /** The queue consumer's allow-list of partner claim-check buckets (functions-aws FunctionSettings). */
+    public static final String CLAIM_CHECK_ALLOWED_BUCKETS = "INLET_CLAIM_CHECK_ALLOWED_BUCKETS";
 
     /** Lambda retries a failed asynchronous invocation twice before the on-failure destination. */
     private static final int ASYNC_RETRIES = 2;
@@ -139,8 +141,12 @@ public final class InletStack extends Stack {
         List<String> objectWildcards = new ArrayList<>();
         for (VendorBucketSpec spec : settings.vendorBuckets()) {
             spec.prefixes().forEach(prefix -> objectWildcards.add(InletNagPolicy.objectsArn(vendorBuckets.get(spec.id()), prefix + "*")));
+            if (spec.receiptsPrefix() != null) {
+                objectWildcards.add(InletNagPolicy.objectsArn(vendorBuckets.get(spec.id()), spec.receiptsPrefix() + "*"));
+            }
         }
         objectWildcards.add(InletNagPolicy.objectsArn(claimChecks, "*"));
+        settings.claimCheckAllowedBuckets().forEach(b -> objectWildcards.add(InletNagPolicy.partnerObjectsArn(b)));
         for (InletFunction fn : functions) {
             InletNagPolicy.function(fn, database.network() != null);
             InletNagPolicy.objectKeysUnderPrefixes(fn, objectWildcards);
@@ -354,12 +360,17 @@ public final class InletStack extends Stack {
     }
 
     private InletFunction queueConsumer(Code code, Map<String, String> environment, DatabaseAccess database, Bucket claimChecks) {
+        Map<String, String> env = new LinkedHashMap<>(environment);
+        if (!settings.claimCheckAllowedBuckets().isEmpty()) {
+            env.put(CLAIM_CHECK_ALLOWED_BUCKETS, String.join(",", settings.claimCheckAllowedBuckets()));
+        }
         InletFunction fn = new InletFunction(this, "QueueIngest", new InletFunction.Props(SQS_HANDLER,
                 "Inlet queue ingestion: S3 notifications and business events from SQS", code, settings.ingestTimeoutSeconds(),
-                settings.memoryMb(), loggingInAs(DatabaseAccess.LoginRole.INGEST, environment, database), settings.logRetention(), null,
+                settings.memoryMb(), loggingInAs(DatabaseAccess.LoginRole.INGEST, env, database), settings.logRetention(), null,
                 database.network()));
         functions.add(fn);
         grantIngest(fn, database, claimChecks);
+        grantReadPartnerClaimChecks(fn);
         alarms.function("QueueIngest", fn);
         return fn;
     }
@@ -391,7 +402,26 @@ public final class InletStack extends Stack {
         consumer.alias().addEventSource(new SqsEventSource(queue.queue(), props.build()));
     }
 
-    /** Read only the feed prefixes, the one secret, and the claim checks the relay wrote. */
+    /**
+     * The partner buckets an inbound claim-check pointer may name (INLET_CLAIM_CHECK_ALLOWED_BUCKETS):
+     * read their objects, nothing else (no list, no version, no write). None configured: no grant.
+     */
+    private void grantReadPartnerClaimChecks(InletFunction fn) {
+        if (settings.claimCheckAllowedBuckets().isEmpty()) {
+            return;
+        }
+        fn.role().addToPrincipalPolicy(PolicyStatement.Builder.create()
+                .sid("ReadPartnerClaimChecks")
+                .actions(List.of("s3:GetObject"))
+                .resources(settings.claimCheckAllowedBuckets().stream().map(this::partnerObjectsArn).toList())
+                .build());
+    }
+
+    private String partnerObjectsArn(String bucket) {
+        return "arn:" + getPartition() + ":s3:::" + bucket + "/*";
+    }
+
+    /** Read only the feed prefixes, the one secret, and the claim checks the relay wrote; write only receipts. */
     private void grantIngest(InletFunction fn, DatabaseAccess database, Bucket claimChecks) {
         for (VendorBucketSpec spec : settings.vendorBuckets()) {
             Bucket bucket = vendorBuckets.get(spec.id());
@@ -409,6 +439,14 @@ public final class InletStack extends Stack {
                     .conditions(Map.of("StringLike", Map.of("s3:prefix",
                             spec.prefixes().stream().map(prefix -> prefix + "*").toList())))
                     .build());
+            if (spec.receiptsPrefix() != null) {
+                fn.role().addToPrincipalPolicy(PolicyStatement.Builder.create()
+                        .sid("WriteReceipts" + spec.id())
+                        // the per-file receipts (issue 17.4): PutObject under the receipts prefix only, never the bucket
+                        .actions(List.of("s3:PutObject"))
+                        .resources(List.of(bucket.arnForObjects(spec.receiptsPrefix() + "*")))
+                        .build());
+            }
         }
         fn.role().addToPrincipalPolicy(PolicyStatement.Builder.create()
                 .sid("ReadClaimChecks")

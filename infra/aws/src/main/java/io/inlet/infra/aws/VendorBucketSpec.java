@@ -13,8 +13,16 @@ import java.util.regex.Pattern;
  * @param id construct id of the bucket (letters and digits)
  * @param bucketName the physical bucket name, or {@code null} to let CloudFormation generate one
  * @param prefixes key prefixes, each ending with '/', none starting with '/'
+ * @param receiptsPrefix where the feeds of this bucket write their receipts (the {@code receipts.prefix} of
+ *                       their feeds in the feeds file), or {@code null}: no receipts, and then no write grant at
+ *                       all. The ingest functions may {@code s3:PutObject} under this prefix and nowhere else.
  */
-public record VendorBucketSpec(String id, String bucketName, List<String> prefixes) {
+public record VendorBucketSpec(String id, String bucketName, List<String> prefixes, String receiptsPrefix) {
+
+    /** A bucket the functions only read (no receipts written into it). */
+    public VendorBucketSpec(String id, String bucketName, List<String> prefixes) {
+        this(id, bucketName, prefixes, null);
+    }
 
     private static final Pattern ID = Pattern.compile("[A-Za-z][A-Za-z0-9]{0,62}");
     private static final Pattern BUCKET_NAME = Pattern.compile("(?!xn--)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
@@ -36,6 +44,10 @@ public record VendorBucketSpec(String id, String bucketName, List<String> prefix
                 throw new IllegalArgumentException("vendor bucket '" + id + "': prefix '" + prefix
                         + "' must not start with '/', must end with '/', and use only S3 safe characters");
             }
+        }
+        if (receiptsPrefix != null && (!PREFIX.matcher(receiptsPrefix).matches() || receiptsPrefix.contains(".."))) {
+            throw new IllegalArgumentException("vendor bucket '" + id + "': receiptsPrefix '" + receiptsPrefix
+                    + "' must be a folder such as 'receipts/' (not starting with '/', ending with '/', no '..', S3 safe characters)");
         }
         for (int i = 0; i < prefixes.size(); i++) {
             for (int j = 0; j < prefixes.size(); j++) {
