@@ -91,6 +91,15 @@ class GcpTerraformTest {
     }
 
     @Test
+    void ingestAccountMayListEachVendorBucketForFileSetMarkersButReadsNoObjectOutsideThePrefixes() {
+        Resource list = config.resource("google_storage_bucket_iam_member", "ingest_lists_vendor_bucket");
+
+        assertThat(list.text("member")).contains("google_service_account.ingest");
+        assertThat(list.block("condition").path("expression").asText())
+                .isEqualTo("resource.name == \"projects/_/buckets/${each.key}\"");
+    }
+
+    @Test
     void relayPublishesOnlyToTheDestinationTopics() {
         List<Resource> publisherGrants = config.resources("google_pubsub_topic_iam_member").stream()
                 .filter(r -> r.text("member").contains("google_service_account.relay")).toList();

@@ -408,6 +408,12 @@ public final class InletStack extends Stack {
                     .conditions(Map.of("StringLike", Map.of("s3:prefix",
                             spec.prefixes().stream().map(prefix -> prefix + "*").toList())))
                     .build());
+            fn.role().addToPrincipalPolicy(PolicyStatement.Builder.create()
+                    .sid("ReadVersioning" + spec.id())
+                    // a file set's marker lists its prefix: whether listed keys need a HEAD for their version id
+                    .actions(List.of("s3:GetBucketVersioning"))
+                    .resources(List.of(bucket.getBucketArn()))
+                    .build());
         }
         fn.role().addToPrincipalPolicy(PolicyStatement.Builder.create()
                 .sid("ReadClaimChecks")
