@@ -66,6 +66,21 @@ resource "google_storage_bucket_iam_member" "ingest_reads_partner_claim_checks" 
   member = "serviceAccount:${google_service_account.ingest.email}"
 }
 
+# A file set's marker lists its prefix: objects.list is checked on the bucket, so the ingest account
+# may list each vendor bucket (names and metadata); it still reads objects only under the feed prefixes.
+resource "google_storage_bucket_iam_member" "ingest_lists_vendor_bucket" {
+  for_each = { for b in var.vendor_buckets : b.name => b }
+
+  bucket = google_storage_bucket.vendor[each.key].name
+  role   = "roles/storage.objectViewer"
+  member = "serviceAccount:${google_service_account.ingest.email}"
+
+  condition {
+    title      = "bucket listing"
+    expression = "resource.name == \"projects/_/buckets/${each.key}\""
+  }
+}
+
 resource "google_storage_bucket_iam_member" "feeds_file_reader" {
   for_each = local.feeds_object == null ? {} : {
     ingest = google_service_account.ingest.email

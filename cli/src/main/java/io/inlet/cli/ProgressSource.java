@@ -23,6 +23,11 @@ final class ProgressSource implements ObjectSource {
     }
 
     @Override
+    public java.util.Optional<io.inlet.source.ObjectLister> lister() {
+        return delegate.lister();
+    }
+
+    @Override
     public InputStream open(ObjectRef ref, long fromByte) throws IOException {
         bytes.set(fromByte);
         return new FilterInputStream(delegate.open(ref, fromByte)) {

@@ -115,7 +115,8 @@ public final class FileIngester {
         this.owners = new LeaseOwners(worker);
         this.lease = lease;
         this.clock = clock;
-        this.fileSets = new FileSetGate(ledger, new SetMembers(), clock);
+        this.fileSets = new FileSetGate(ledger, new SetMembers(),
+                (feed, ref) -> feeds.matchObject(ref.bucket(), ref.key()).filter(f -> f.name().equals(feed.name())).isPresent(), clock);
     }
 
     /** The feed an object belongs to; a key outside every feed, too long for a bucket, or with {@code ..} segments, is refused. */

@@ -51,11 +51,17 @@ final class FileSetGate {
     private final FileSets sets = new FileSets();
     private final OutboxStore outbox = new OutboxStore();
     private final MemberLoader members;
+    private final java.util.function.BiPredicate<Feed, ObjectRef> dataOf;
     private final Clock clock;
 
-    FileSetGate(FileLedger ledger, MemberLoader members, Clock clock) {
+    /**
+     * @param dataOf whether a listed object is a data file of the feed (the feed the registry picks
+     *               for it; never a receipt, a control sidecar or another feed's file)
+     */
+    FileSetGate(FileLedger ledger, MemberLoader members, java.util.function.BiPredicate<Feed, ObjectRef> dataOf, Clock clock) {
         this.ledger = ledger;
         this.members = members;
+        this.dataOf = dataOf;
         this.clock = clock;
     }
 
@@ -81,6 +87,11 @@ final class FileSetGate {
                 refusal = "manifest " + ref.key() + ": " + e.getMessage();
             }
         }
+        PrefixListing listing = marker && spec.gate() == FileSetSpec.Gate.MARKER ? list(ref, source, feed) : null;
+        if (listing != null && listing.tooMany()) {
+            refusal = listing.count() + " data objects under " + ref.bucket() + "/" + FileSetSpec.prefixOf(ref.key())
+                    + " when its marker arrived, more than max_members " + spec.maxMembers() + " (a set loads in one transaction)";
+        }
         String manifest = manifestJson;
         String refused = refusal;
         Arrival arrival = db.inTransaction(c -> {
@@ -98,6 +109,7 @@ final class FileSetGate {
                     return new Arrival(row.fileId(), open.setId(), why);
                 }
                 sets.mark(c, open.setId(), row.fileId(), manifest, null);
+                if (listing != null && refused == null) claimListed(c, listing, open.setId(), feed);
                 if (refused != null) reject(c, sets.lock(c, open.setId()), feed, refused);
             } else {
                 sets.join(c, open.setId(), row.fileId(), ref.key());
@@ -114,6 +126,56 @@ final class FileSetGate {
                     arrival.refusal(), null);
         }
         return tryLoad(arrival, ref, source, feed, db, started);
+    }
+
+    /**
+     * The data objects of the feed directly under the marker's prefix, as the store lists them now
+     * (at most {@code max_members}; {@code count} is how many there were).
+     */
+    private record PrefixListing(List<ObjectRef> members, int count, boolean tooMany) {
+    }
+
+    /**
+     * Lists the marker's prefix: the set a marker closes is the objects present under it when the
+     * marker's notification is handled, whether or not their own notifications came yet (S3 and GCS
+     * deliver them in any order). The marker itself, objects in deeper prefixes, and objects that are
+     * not this feed's data (receipts, control sidecars, other feeds' files) are not members.
+     */
+    private PrefixListing list(ObjectRef marker, ObjectSource source, Feed feed) {
+        String prefix = FileSetSpec.prefixOf(marker.key());
+        io.inlet.source.ObjectLister lister = source.lister().orElseThrow(() -> new IllegalStateException(
+                "file set of feed " + feed.name() + ": the object source cannot list " + marker.bucket() + "/" + prefix
+                        + ", so the members of marker " + marker.key() + " cannot be known"));
+        List<ObjectRef> found = new ArrayList<>();
+        int[] count = {0};
+        int max = feed.fileSet().maxMembers();
+        try {
+            lister.list(marker.bucket(), prefix, o -> {
+                ObjectRef r = o.ref();
+                if (!FileSetSpec.prefixOf(r.key()).equals(prefix) || feed.fileSet().isMarker(r.key()) || !dataOf.test(feed, r)) return;
+                if (++count[0] <= max) found.add(r);
+            });
+        } catch (IOException e) {
+            throw new io.inlet.failure.RetryableException("listing " + marker.bucket() + "/" + prefix + " for marker "
+                    + marker.key() + " failed: " + e.getMessage(), e);
+        }
+        return new PrefixListing(found, count[0], count[0] > max);
+    }
+
+    /**
+     * Holds every listed object version in the marked set, as its own notification would (its own
+     * ledger row: bucket, key, version, tag); one the ledger already has in another state (loaded with
+     * an earlier set, rejected) is not a member. Its notification, later, finds the row loaded.
+     */
+    private void claimListed(Connection c, PrefixListing listing, long setId, Feed feed) throws SQLException {
+        for (ObjectRef r : listing.members()) {
+            ledger.hold(c, r, feed.name(), null);
+            FileLedger.Row row = ledger.row(c, r).orElseThrow();
+            if (row.status() != FileStatus.HELD) continue;
+            var known = sets.setOf(c, row.fileId());
+            if (known.isPresent() && known.get() != setId) continue;
+            sets.join(c, setId, row.fileId(), r.key());
+        }
     }
 
     /** The outcome of the set's transaction for the arriving object. */

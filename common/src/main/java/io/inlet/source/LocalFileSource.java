@@ -70,6 +70,12 @@ public final class LocalFileSource implements ObjectSource {
         return real.startsWith(root.toRealPath()) ? null : real.toString();
     }
 
+    /** Lists the files under the root, keyed as {@link #refFor} keys them. */
+    @Override
+    public java.util.Optional<ObjectLister> lister() {
+        return java.util.Optional.of(new LocalObjectLister(this, root));
+    }
+
     /** Writes under the root (the bucket is the root), atomically: a reader never sees half a file. */
     @Override
     public java.util.Optional<ObjectWriter> writer() {

@@ -34,4 +34,12 @@ public interface ObjectSource {
     default java.util.Optional<ObjectWriter> writer() {
         return java.util.Optional.empty();
     }
+
+    /**
+     * Lists the same store (a marker-gated file set is the objects under its prefix when the marker
+     * arrives); empty when this source cannot list.
+     */
+    default java.util.Optional<ObjectLister> lister() {
+        return java.util.Optional.empty();
+    }
 }

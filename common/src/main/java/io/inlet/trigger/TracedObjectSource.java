@@ -27,6 +27,16 @@ final class TracedObjectSource implements ObjectSource {
     }
 
     @Override
+    public java.util.Optional<io.inlet.source.ObjectWriter> writer() {
+        return objects.writer();
+    }
+
+    @Override
+    public java.util.Optional<io.inlet.source.ObjectLister> lister() {
+        return objects.lister();
+    }
+
+    @Override
     public InputStream open(ObjectRef ref, long fromByte) throws IOException {
         Span span = Tracing.start("inlet.object.read", SpanKind.CLIENT, parent, "inlet.bucket", ref.bucket(), "inlet.key", ref.key(),
                 "inlet.version", ref.version(), "inlet.from_byte", fromByte);

@@ -45,7 +45,10 @@ class FileSetsTest {
     static final String FEEDS = "version: 1\nfeeds:\n"
             + "  - name: success\n    bucket: drop\n    key_pattern: \"success/**\"\n    set: { marker: _SUCCESS, timeout: 1h }\n" + MAPPING
             + "  - name: manifest\n    bucket: drop\n    key_pattern: \"manifest/**\"\n    set: { manifest: manifest.json, max_members: 3 }\n" + MAPPING
-            + "  - name: counted\n    bucket: drop\n    key_pattern: \"counted/**\"\n    set: { count: 2 }\n" + MAPPING;
+            + "  - name: counted\n    bucket: drop\n    key_pattern: \"counted/**\"\n    set: { count: 2 }\n" + MAPPING
+            + "  - name: owned-json\n    bucket: drop\n    key_pattern: \"owned/**/*.json\"\n" + MAPPING
+            + "  - name: owned\n    bucket: drop\n    key_pattern: \"owned/**\"\n    set: { marker: _SUCCESS }\n"
+            + "    control_totals:\n      sidecar: { suffix: .ctl, pattern: 'records=(?<n>\\d+)', count: n }\n" + MAPPING;
 
     @TempDir
     static Path dir;
@@ -172,6 +175,44 @@ class FileSetsTest {
         assertThat(ingest(write("counted/d2/a.csv", csv("c2-1"))).outcome()).isEqualTo(FileOutcome.HELD);
         assertThat(ingest(write("counted/d2/b.csv", csv("c2-2"))).outcome()).isEqualTo(FileOutcome.COMPLETED);
         assertThat(events("c2-")).isEqualTo(2);
+    }
+
+    @Test
+    void aMarkerNotifiedBeforeItsMembersLoadsEveryObjectUnderItsPrefixOnceAndTheMembersNotificationsAreDuplicates()
+            throws Exception {
+        ObjectRef a = write("success/d4/a.csv", csv("s4-1", "s4-2"));
+        ObjectRef b = write("success/d4/b.csv", csv("s4-3"));
+        write("success/d4/deeper/c.csv", csv("s4-9")); // another prefix: another set
+        ObjectRef marker = write("success/d4/_SUCCESS", "");
+
+        FileReport closed = ingest(marker);
+
+        assertThat(closed.outcome()).isEqualTo(FileOutcome.COMPLETED);
+        assertThat(closed.firstError()).contains("loaded: 2 member(s), 3 event(s)");
+        assertThat(events("s4-")).isEqualTo(3);
+        assertThat(ingest(b).outcome()).isEqualTo(FileOutcome.ALREADY_COMPLETED);
+        assertThat(ingest(a).outcome()).isEqualTo(FileOutcome.ALREADY_COMPLETED);
+        assertThat(ingest(marker).outcome()).isEqualTo(FileOutcome.ALREADY_COMPLETED);
+        assertThat(events("s4-")).isEqualTo(3);
+        assertThat(setStatus("success/d4/")).containsExactly("LOADED");
+        assertThat(statuses("success/d4/")).containsOnly("COMPLETED");
+        assertThat(count("SELECT count(*) FROM ingested_files WHERE object_key LIKE 'success/d4/%'")).isEqualTo(3);
+    }
+
+    @Test
+    void sidecarsOtherFeedsFilesAndTheMarkerAreNotMembersOfTheListedSet() throws Exception {
+        write("owned/d1/a.csv", csv("o1-1", "o1-2"));
+        write("owned/d1/a.csv.ctl", "records=2");
+        write("owned/d1/other.json", "{}");
+        write("owned/d1/.inlet-receipt.tmp", "half a receipt");
+
+        FileReport closed = ingest(write("owned/d1/_SUCCESS", ""));
+
+        assertThat(closed.outcome()).isEqualTo(FileOutcome.COMPLETED);
+        assertThat(closed.firstError()).contains("loaded: 1 member(s), 2 event(s)");
+        assertThat(events("o1-")).isEqualTo(2);
+        assertThat(strings("SELECT f.object_key FROM file_set_members m JOIN ingested_files f USING (file_id) "
+                + "WHERE f.object_key LIKE 'owned/d1/%'")).containsExactly("owned/d1/a.csv");
     }
 
     static String csv(String... ids) {

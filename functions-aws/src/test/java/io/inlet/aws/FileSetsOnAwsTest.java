@@ -75,6 +75,30 @@ class FileSetsOnAwsTest {
     }
 
     @Test
+    void aMarkerNotifiedBeforeItsMembersLoadsEveryMemberInTheBucketOnceAndTheirNotificationsAreDuplicates() throws Exception {
+        DataSource db = TestDatabase.fresh("order_events");
+        Inlet inlet = Inlet.builder().dataSource(db).feeds(FeedRegistry.parse(FEEDS, "aws-sets.yaml")).workerId("aws").build();
+        FunctionEnvironment env = environment(db, inlet);
+        S3Event part1 = put("drops/2026-12-08/part-1.csv", "order_id,amount,at\n11,2,2026-12-06T01:00:00Z\n12,3,2026-12-06T01:00:00Z\n");
+        S3Event part2 = put("drops/2026-12-08/part-2.csv", "order_id,amount,at\n13,4,2026-12-06T01:00:00Z\n");
+        S3Event marker = put("drops/2026-12-08/_SUCCESS", "");
+
+        handle(env, marker);
+        assertThat(count(db, "SELECT count(*) FROM order_events")).isEqualTo(3);
+        handle(env, part2);
+        handle(env, part1);
+        handle(env, marker);
+
+        assertThat(count(db, "SELECT count(*) FROM order_events")).isEqualTo(3);
+        assertThat(count(db, "SELECT count(*) FROM file_sets WHERE prefix = 'drops/2026-12-08/'")).isEqualTo(1);
+        assertThat(count(db, "SELECT count(*) FROM file_sets WHERE prefix = 'drops/2026-12-08/' AND status = 'LOADED'")).isEqualTo(1);
+        assertThat(count(db, "SELECT count(*) FROM ingested_files WHERE object_key LIKE 'drops/2026-12-08/%'"))
+                .as("one ledger row per object: the listing's identity is the notification's").isEqualTo(3);
+        assertThat(count(db, "SELECT count(*) FROM ingested_files WHERE object_key LIKE 'drops/2026-12-08/%' AND status = 'COMPLETED'"))
+                .isEqualTo(3);
+    }
+
+    @Test
     void theArrivalCheckReportsASetWhoseMarkerNeverCameOnceInItsMetric() throws Exception {
         DataSource db = TestDatabase.fresh("order_events");
         FeedRegistry feeds = FeedRegistry.parse(FEEDS, "aws-sets.yaml");

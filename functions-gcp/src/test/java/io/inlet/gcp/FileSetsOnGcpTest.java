@@ -45,6 +45,17 @@ class FileSetsOnGcpTest {
                 table: order_events
                 set: { manifest: manifest.json, timeout: 2h }
                 derived: [ { events: summary, destination: ops } ]
+              - name: marked
+                bucket: vendor-sets
+                key_pattern: "marked/**"
+                format: { type: csv }
+                mapping:
+                  event_type: OrderPlaced
+                  stream_id: "marked:order-{order_id}"
+                  occurred_at: { column: at, formats: ["iso"] }
+                  id: { strategy: column, column: order_id }
+                table: order_events
+                set: { marker: _SUCCESS, timeout: 2h }
             """;
 
     @TempDir
@@ -70,6 +81,49 @@ class FileSetsOnGcpTest {
         assertThat(count(db, "SELECT count(*) FROM order_events")).isEqualTo(3);
         assertThat(count(db, "SELECT count(*) FROM ingested_files WHERE status = 'COMPLETED'")).isEqualTo(3);
         assertThat(new ArrivalCheckFunction(runtime).check().anything()).isFalse();
+    }
+
+    @Test
+    void aMarkerNotifiedBeforeItsMembersLoadsEveryMemberInTheBucketOnceAndTheirNotificationsAreDuplicates() throws Exception {
+        DataSource db = TestDatabase.fresh("order_events");
+        Path feeds = Files.writeString(dir.resolve("feeds.yaml"), FEEDS);
+        Storage storage = LocalStorageHelper.getOptions().getService();
+        GcpRuntime runtime = GcpRuntime.create(GcpSettings.fromEnvironment(Map.of("INLET_FEEDS", feeds.toString(),
+                "INLET_DATABASE_URL", "jdbc:postgresql://unused/inlet")), storage, db);
+        GcsObjectFunction function = new GcsObjectFunction(runtime);
+        CloudEvent a = asStored(storage, "marked/d1/a.csv", "order_id,amount,at\n21,2,2026-12-06T01:00:00Z\n22,3,2026-12-06T01:00:00Z\n");
+        CloudEvent b = asStored(storage, "marked/d1/b.csv", "order_id,amount,at\n23,4,2026-12-06T01:00:00Z\n");
+        CloudEvent marker = asStored(storage, "marked/d1/_SUCCESS", "");
+
+        function.accept(marker);
+        assertThat(count(db, "SELECT count(*) FROM order_events")).isEqualTo(3);
+        function.accept(b);
+        function.accept(a);
+        function.accept(marker);
+
+        assertThat(count(db, "SELECT count(*) FROM order_events")).isEqualTo(3);
+        assertThat(count(db, "SELECT count(*) FROM file_sets WHERE prefix = 'marked/d1/'")).isEqualTo(1);
+        assertThat(count(db, "SELECT count(*) FROM ingested_files WHERE object_key LIKE 'marked/d1/%'"))
+                .as("one ledger row per object: the listing's identity is the notification's").isEqualTo(3);
+        assertThat(count(db, "SELECT count(*) FROM ingested_files WHERE object_key LIKE 'marked/d1/%' AND status = 'COMPLETED'"))
+                .isEqualTo(3);
+    }
+
+    /**
+     * Writes the object and builds its finalize notification from the object resource as the store
+     * keeps it (google-cloud-nio's fake keeps no generation and no hashes; real GCS always has both,
+     * GcsObjectListerTest covers that mapping).
+     */
+    private static CloudEvent asStored(Storage storage, String key, String body) {
+        Blob blob = storage.create(BlobInfo.newBuilder("vendor-sets", key).build(), body.getBytes(StandardCharsets.UTF_8));
+        var json = new ObjectMapper().createObjectNode().put("bucket", "vendor-sets").put("name", key)
+                .put("size", String.valueOf(body.getBytes(StandardCharsets.UTF_8).length));
+        if (blob.getGeneration() != null) json.put("generation", String.valueOf(blob.getGeneration()));
+        if (blob.getMd5() != null) json.put("md5Hash", blob.getMd5());
+        if (blob.getCrc32c() != null) json.put("crc32c", blob.getCrc32c());
+        return CloudEventBuilder.v1().withId("ev-" + key).withType(StorageEventDecoder.FINALIZED)
+                .withSource(URI.create("//storage.googleapis.com/projects/_/buckets/vendor-sets")).withSubject("objects/" + key)
+                .withData("application/json", json.toString().getBytes(StandardCharsets.UTF_8)).build();
     }
 
     /** google-cloud-nio's test Storage reports no generation; a notification always carries one. */

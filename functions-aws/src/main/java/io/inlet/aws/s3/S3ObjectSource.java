@@ -25,6 +25,12 @@ public final class S3ObjectSource implements ObjectSource {
         this.s3 = s3;
     }
 
+    /** Lists the bucket with the identity its notifications carry (a marker-gated set's members). */
+    @Override
+    public java.util.Optional<io.inlet.source.ObjectLister> lister() {
+        return java.util.Optional.of(new S3ObjectLister(s3));
+    }
+
     /** PUTs into the bucket (receipts); one key, replaced on every write. */
     @Override
     public java.util.Optional<io.inlet.source.ObjectWriter> writer() {

@@ -34,6 +34,12 @@ public final class GcsObjectSource implements ObjectSource {
         this.storage = Objects.requireNonNull(storage, "storage");
     }
 
+    /** Lists the bucket with the identity its notifications carry (a marker-gated set's members). */
+    @Override
+    public java.util.Optional<io.inlet.source.ObjectLister> lister() {
+        return java.util.Optional.of(new GcsObjectLister(storage));
+    }
+
     /** Uploads into the bucket (receipts); one object name, replaced on every write. */
     @Override
     public java.util.Optional<io.inlet.source.ObjectWriter> writer() {

@@ -132,6 +132,8 @@ class InletStackTest {
                                 "Resource", List.of(
                                         Map.of("Fn::Join", List.of("", List.of(Match.anyValue(), "/acme/orders/*"))),
                                         Map.of("Fn::Join", List.of("", List.of(Match.anyValue(), "/globex/stock/*")))))),
+                        // a file set's marker lists its prefix (S3ObjectLister asks whether the bucket keeps versions)
+                        Match.objectLike(Map.of("Sid", "ReadVersioningVendors", "Action", "s3:GetBucketVersioning")),
                         Match.objectLike(Map.of(
                                 "Action", List.of("secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"),
                                 "Resource", Map.of("Ref", Match.stringLikeRegexp("DatabaseIngestLogin.*"))))))))));

@@ -97,7 +97,7 @@ class GcpTerraformTest {
 
         // (feeds_file_reader names its members through for_each: it grants objectViewer on one object)
         assertThat(storageGrants).extracting(Resource::name).containsExactlyInAnyOrder("ingest_reads_feed_prefix",
-                "ingest_writes_receipts", "ingest_reads_partner_claim_checks");
+                "ingest_writes_receipts", "ingest_reads_partner_claim_checks", "ingest_lists_vendor_bucket");
         assertThat(config.resource("google_storage_bucket_iam_member", "feeds_file_reader").text("role"))
                 .isEqualTo("roles/storage.objectViewer");
         // every grant but one only reads
@@ -129,7 +129,7 @@ class GcpTerraformTest {
         assertThat(read.text("bucket")).isEqualTo("${each.value}");
         // the env var reaches the push function (inbound events) only
         assertThat(config.resource("google_cloudfunctions2_function", "push").block("service_config")
-                .path("environment_variables").asText()).isEqualTo("${local.push_environment}");
+                .path("environment_variables").asText()).contains("local.push_environment");
         assertThat(config.locals().path("push_environment").asText())
                 .contains("INLET_CLAIM_CHECK_ALLOWED_BUCKETS = join(\",\", var.claim_check_allowed_buckets)");
         for (String other : List.of("object", "relay", "sweep")) {
@@ -137,6 +137,15 @@ class GcpTerraformTest {
                     .path("environment_variables").asText()).as(other).doesNotContain("push_environment")
                     .doesNotContain("CLAIM_CHECK_ALLOWED");
         }
+    }
+
+    @Test
+    void ingestAccountMayListEachVendorBucketForFileSetMarkersButReadsNoObjectOutsideThePrefixes() {
+        Resource list = config.resource("google_storage_bucket_iam_member", "ingest_lists_vendor_bucket");
+
+        assertThat(list.text("member")).contains("google_service_account.ingest");
+        assertThat(list.block("condition").path("expression").asText())
+                .isEqualTo("resource.name == \"projects/_/buckets/${each.key}\"");
     }
 
     @Test

@@ -447,6 +447,12 @@ public final class InletStack extends Stack {
                         .resources(List.of(bucket.arnForObjects(spec.receiptsPrefix() + "*")))
                         .build());
             }
+            fn.role().addToPrincipalPolicy(PolicyStatement.Builder.create()
+                    .sid("ReadVersioning" + spec.id())
+                    // a file set's marker lists its prefix: whether listed keys need a HEAD for their version id
+                    .actions(List.of("s3:GetBucketVersioning"))
+                    .resources(List.of(bucket.getBucketArn()))
+                    .build());
         }
         fn.role().addToPrincipalPolicy(PolicyStatement.Builder.create()
                 .sid("ReadClaimChecks")
