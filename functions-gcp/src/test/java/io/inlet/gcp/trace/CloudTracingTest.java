@@ -12,6 +12,7 @@ import io.cloudevents.core.builder.CloudEventBuilder;
 import io.inlet.gcp.GcpRuntime;
 import io.inlet.gcp.GcpSettings;
 import io.inlet.gcp.GcsObjectFunction;
+import io.inlet.gcp.PubSubEventFunction;
 import io.inlet.testing.TestDatabase;
 import io.inlet.trace.Tracing;
 import io.opentelemetry.api.trace.SpanKind;
@@ -90,6 +91,51 @@ class CloudTracingTest {
             assertThat(read.getAttributes().asMap().toString()).contains("orders/traced.csv");
             assertThat(delivery.getResource().getAttributes().asMap().toString()).contains("inlet-ingest");
         }
+    }
+
+    @Test
+    void aPubSubMessageWithATraceparentAttributeIsTracedInThatTraceByTheEndOfTheRequest() throws Exception {
+        DataSource db = TestDatabase.fresh("downstream_events");
+        Path feeds = Files.writeString(work.resolve("messages.yaml"), MESSAGE_FEEDS);
+        GcpSettings settings = new GcpSettings(feeds.toString(), "jdbc:postgresql://test/inlet", null, null, Map.of(), Set.of(),
+                "intake", null, Duration.ofSeconds(60));
+        tracing = CloudTracing.start(new TraceSettings(TraceSettings.Export.CLOUD_TRACE, "inlet-demo", 0.0), "inlet-push",
+                s -> exported);
+
+        try (GcpRuntime runtime = GcpRuntime.create(settings, LocalStorageHelper.getOptions().getService(), db, tracing)) {
+            new PubSubEventFunction(runtime).accept(messagePublished("00-" + TRACE_ID + "-" + PARENT + "-01"));
+            List<SpanData> spans = exported.getFinishedSpanItems();
+            assertThat(spans).isNotEmpty().allSatisfy(s -> assertThat(s.getTraceId()).isEqualTo(TRACE_ID));
+            assertThat(spans).extracting(SpanData::getName).contains("inlet.delivery", "inlet.sql.transaction", "inlet.events.append");
+            assertThat(only(spans, "inlet.delivery").getParentSpanId()).isEqualTo(PARENT);
+        }
+    }
+
+    private static final String MESSAGE_FEEDS = """
+            version: 1
+            messages:
+              - name: intake
+                channel: intake
+                format: json
+                mapping:
+                  event_type: { column: type }
+                  stream_id: "order-{order_id}"
+                  occurred_at: { column: at, formats: ["iso"] }
+                  id: { strategy: column, column: id }
+                table: downstream_events
+            """;
+
+    /** The CloudEvent Eventarc delivers for one message whose publisher set a {@code traceparent} attribute. */
+    private static CloudEvent messagePublished(String traceparent) {
+        String id = java.util.UUID.randomUUID().toString();
+        String body = "{\"id\":\"" + java.util.UUID.randomUUID() + "\",\"type\":\"OrderPlaced\",\"order_id\":\"7\","
+                + "\"at\":\"2026-11-20T09:00:00Z\"}";
+        String data = "{\"subscription\":\"projects/p/subscriptions/eventarc-intake\",\"message\":{\"data\":\""
+                + java.util.Base64.getEncoder().encodeToString(body.getBytes(StandardCharsets.UTF_8)) + "\",\"messageId\":\"" + id
+                + "\",\"publishTime\":\"2026-11-20T09:00:00Z\",\"attributes\":{\"traceparent\":\"" + traceparent + "\"}}}";
+        return CloudEventBuilder.v1().withId(id).withType(io.inlet.gcp.decode.MessagePublishedDecoder.TYPE)
+                .withSource(URI.create("//pubsub.googleapis.com/projects/p/topics/intake"))
+                .withData("application/json", data.getBytes(StandardCharsets.UTF_8)).build();
     }
 
     @Test
