@@ -179,3 +179,17 @@ resource "google_cloud_run_service_iam_member" "eventarc_invokes_object_function
   role     = "roles/run.invoker"
   member   = "serviceAccount:${google_service_account.eventarc[0].email}"
 }
+
+# The functions write their spans to Cloud Trace (INLET_TRACING=cloud-trace): span writes only, nothing read.
+resource "google_project_iam_member" "trace_agent" {
+  for_each = var.tracing == "off" ? {} : {
+    ingest   = google_service_account.ingest.email
+    relay    = google_service_account.relay.email
+    sweep    = google_service_account.sweep.email
+    arrivals = google_service_account.arrivals.email
+  }
+
+  project = var.project_id
+  role    = "roles/cloudtrace.agent"
+  member  = "serviceAccount:${each.value}"
+}

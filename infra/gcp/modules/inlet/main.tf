@@ -47,6 +47,10 @@ locals {
     INLET_ORDERED_DESTINATIONS = join(",", [for d in var.destinations : d.name if d.ordered])
     INLET_CHANNEL              = var.channel
     INLET_TIMEOUT_SECONDS      = tostring(var.function_timeout_seconds)
+    # Spans to Cloud Trace (io.inlet.gcp.trace.CloudTracing); the project also names the logs' trace field
+    GOOGLE_CLOUD_PROJECT     = var.project_id
+    INLET_TRACING            = var.tracing
+    INLET_TRACE_SAMPLE_RATIO = tostring(var.trace_sample_ratio)
   }
 
   # The push function takes inbound events; only it fetches partner claim checks.
@@ -64,6 +68,7 @@ resource "google_project_service" "required" {
     "cloudfunctions.googleapis.com",
     "cloudscheduler.googleapis.com",
     "eventarc.googleapis.com",
+    "cloudtrace.googleapis.com",
     "logging.googleapis.com",
     "monitoring.googleapis.com",
     "pubsub.googleapis.com",

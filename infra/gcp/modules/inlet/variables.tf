@@ -266,6 +266,28 @@ variable "relay_timeout_seconds" {
   }
 }
 
+variable "tracing" {
+  description = "Where the functions send their spans (INLET_TRACING): cloud-trace (Cloud Trace, with roles/cloudtrace.agent) or off."
+  type        = string
+  default     = "cloud-trace"
+
+  validation {
+    condition     = contains(["cloud-trace", "off"], var.tracing)
+    error_message = "tracing must be cloud-trace or off."
+  }
+}
+
+variable "trace_sample_ratio" {
+  description = "Share of the traces that start in a function (a delivery without a traceparent) that are recorded (INLET_TRACE_SAMPLE_RATIO); a delivery with a traceparent follows its sampled flag."
+  type        = number
+  default     = 0.1
+
+  validation {
+    condition     = var.trace_sample_ratio >= 0 && var.trace_sample_ratio <= 1
+    error_message = "trace_sample_ratio must be within 0..1."
+  }
+}
+
 variable "function_memory" {
   description = "Memory of each function."
   type        = string

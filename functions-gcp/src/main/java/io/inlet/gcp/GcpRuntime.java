@@ -15,6 +15,8 @@ import io.inlet.gcp.storage.GcsObjectSource;
 import io.inlet.gcp.storage.StorageFactory;
 import io.inlet.gcp.storage.GcsPointer;
 import io.inlet.gcp.storage.GcsPointerResolver;
+import io.inlet.gcp.trace.CloudTracing;
+import io.inlet.gcp.trace.TraceSettings;
 import io.inlet.trigger.Delivery;
 import io.inlet.failure.Deadline;
 import io.inlet.outbox.RelaySettings;
@@ -52,9 +54,11 @@ public final class GcpRuntime implements AutoCloseable {
     /** True until this instance's first request (Cloud Run starts a new instance per cold start). */
     private final java.util.concurrent.atomic.AtomicBoolean cold = new java.util.concurrent.atomic.AtomicBoolean(true);
     private final DataSource dataSource;
+    private final CloudTracing tracing;
 
-    private GcpRuntime(GcpSettings settings, Storage storage, DataSource dataSource) {
+    private GcpRuntime(GcpSettings settings, Storage storage, DataSource dataSource, CloudTracing tracing) {
         this.settings = settings;
+        this.tracing = tracing;
         this.dataSource = dataSource;
         this.storage = storage;
         this.objects = new GcsObjectSource(storage);
@@ -78,16 +82,23 @@ public final class GcpRuntime implements AutoCloseable {
      * {@code GcpRuntime} constructors. {@code settings.databaseUrl()} is not used.
      */
     public static GcpRuntime create(GcpSettings settings, Storage storage, DataSource dataSource) {
-        return new GcpRuntime(settings, storage, dataSource);
+        return new GcpRuntime(settings, storage, dataSource, CloudTracing.OFF);
+    }
+
+    /** As {@link #create(GcpSettings, Storage, DataSource)}, with spans recorded by {@code tracing} and flushed at the end of each request. */
+    public static GcpRuntime create(GcpSettings settings, Storage storage, DataSource dataSource, CloudTracing tracing) {
+        return new GcpRuntime(settings, storage, dataSource, tracing);
     }
 
     private static GcpRuntime fromEnvironment() {
         GcpSettings settings = GcpSettings.fromEnvironment(System.getenv());
+        TraceSettings traces = TraceSettings.fromEnvironment(System.getenv());
         // The core's DataSource (Inlet's schema first on the search path, connect timeout, keep-alive), as one
         // connection kept for the instance's invocations and validated at the start of each (beginInvocation).
         DataSource dataSource = new KeptConnection(Database.dataSource(
                 new DatabaseSettings(settings.databaseUrl(), settings.databaseUser(), settings.databasePassword())));
-        return new GcpRuntime(settings, StorageFactory.createDefault(), dataSource);
+        return new GcpRuntime(settings, StorageFactory.createDefault(), dataSource,
+                CloudTracing.start(traces, System.getenv("K_SERVICE")));
     }
 
     /** The instance's runtime, built from the environment on first use. */
@@ -138,9 +149,16 @@ public final class GcpRuntime implements AutoCloseable {
         if (cold.getAndSet(false)) new InletMetrics(inlet.meterRegistry()).coldStart(System.getenv("K_SERVICE"));
     }
 
-    /** The end of a request: the core's meters, what changed during it, as metric log lines ({@link MetricLogExporter}). */
+    /**
+     * The end of a request: the core's meters, what changed during it, as metric log lines ({@link MetricLogExporter}),
+     * and the request's spans sent to Cloud Trace (before Cloud Run throttles the CPU until the next request).
+     */
     public void requestFinished() {
-        metrics.flush();
+        try {
+            metrics.flush();
+        } finally {
+            tracing.flush();
+        }
     }
 
     /** Hands decoded deliveries to the core, whose meters record each file and message ({@link #requestFinished()}). */
@@ -195,5 +213,6 @@ public final class GcpRuntime implements AutoCloseable {
         PubSubEventPublisher p = publisher;
         if (p != null) p.close();
         if (dataSource instanceof KeptConnection kept) kept.close();
+        tracing.close();
     }
 }

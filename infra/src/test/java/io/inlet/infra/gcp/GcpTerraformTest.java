@@ -271,6 +271,30 @@ class GcpTerraformTest {
     }
 
     @Test
+    void everyFunctionExportsSpansToCloudTraceByDefaultAndItsAccountMayWriteSpansOnly() {
+        assertThat(config.variables().get("tracing").path("default").asText()).isEqualTo("cloud-trace");
+        JsonNode environment = config.locals().path("function_environment");
+        assertThat(environment.path("INLET_TRACING").asText()).isEqualTo("${var.tracing}");
+        assertThat(environment.path("GOOGLE_CLOUD_PROJECT").asText()).isEqualTo("${var.project_id}");
+        assertThat(environment.path("INLET_TRACE_SAMPLE_RATIO").asText()).isEqualTo("${tostring(var.trace_sample_ratio)}");
+        for (Resource function : config.resources("google_cloudfunctions2_function")) {
+            String env = function.block("service_config").path("environment_variables").asText();
+            if (env.isEmpty()) continue; // the Eventarc-only block shapes without a service config
+            assertThat(env).as(function.address()).contains("local.function_environment");
+        }
+        // every function's account (the one its service_config runs as) holds roles/cloudtrace.agent, and that is all the role grants
+        Resource grant = config.resource("google_project_iam_member", "trace_agent");
+        assertThat(grant.text("role")).isEqualTo("roles/cloudtrace.agent");
+        assertThat(grant.text("for_each")).contains("var.tracing == \"off\" ? {}");
+        for (Resource function : config.resources("google_cloudfunctions2_function")) {
+            String account = function.block("service_config").path("service_account_email").asText();
+            String name = account.replace("${google_service_account.", "").replace(".email}", "");
+            assertThat(grant.text("for_each")).as(function.address()).contains(name + " ");
+        }
+        assertThat(config.resource("google_project_service", "required").text("for_each")).contains("cloudtrace.googleapis.com");
+    }
+
+    @Test
     void everyVariableIsDescribedAndTypedAndEveryNumberIsValidated() {
         Map<String, JsonNode> variables = config.variables();
 
