@@ -105,7 +105,7 @@ class StorageGrantsTest {
                 s.relayEveryMinutes(), s.safetyMarginMs(), s.destinationConsumerTimeoutSeconds(), s.logRetention(),
                 s.transitionToInfrequentAccessDays(), s.noncurrentVersionExpirationDays(), s.claimCheckExpirationDays(),
                 s.oldestMessageAlarmSeconds(), s.outboxLagAlarmSeconds(), s.relayMaxAttempts(), s.alarmEmail(),
-                s.claimCheckAllowedBuckets());
+                s.architecture(), s.claimCheckAllowedBuckets());
     }
 
     /** Every Allow statement of every IAM policy that grants an S3 action other than a read. */
