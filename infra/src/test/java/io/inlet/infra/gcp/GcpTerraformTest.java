@@ -280,8 +280,10 @@ class GcpTerraformTest {
         for (Resource function : config.resources("google_cloudfunctions2_function")) {
             String env = function.block("service_config").path("environment_variables").asText();
             if (env.isEmpty()) continue; // the Eventarc-only block shapes without a service config
-            assertThat(env).as(function.address()).contains("local.function_environment");
+            assertThat(env).as(function.address()).containsAnyOf("local.function_environment", "local.push_environment");
         }
+        // the push function's environment is the common one plus the claim-check allow-list
+        assertThat(config.locals().path("push_environment").asText()).contains("local.function_environment");
         // every function's account (the one its service_config runs as) holds roles/cloudtrace.agent, and that is all the role grants
         Resource grant = config.resource("google_project_iam_member", "trace_agent");
         assertThat(grant.text("role")).isEqualTo("roles/cloudtrace.agent");
