@@ -318,9 +318,11 @@ public final class Inlet implements Ingestion {
     /**
      * Runs each catch-up subscription's slices (io.inlet.read.SubscriptionRunner) until each is at its
      * tail, has used its share, or the deadline passes: the relay functions call it after {@link #relay}.
+     * A subscription that asks for schema versions is upcast with the feeds file's upcasters.
      */
     public io.inlet.read.SubscriptionReport subscriptions(EventPublisher publisher, Deadline deadline) {
-        return new io.inlet.read.SubscriptionRunner(tx, io.inlet.read.SubscriptionRunner.Settings.DEFAULTS).runAll(publisher, deadline);
+        return new io.inlet.read.SubscriptionRunner(tx, io.inlet.read.SubscriptionRunner.Settings.DEFAULTS, feeds.schemaCatalog())
+                .runAll(publisher, deadline);
     }
 
     /** The meters this core reports (files, records, messages, relay, outbox lag). */

@@ -24,7 +24,11 @@ import java.util.Set;
  */
 final class JsonLinesPublisher implements EventPublisher {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    // numbers as the body has them: an amount of 12.50 stays 12.50 in the file
+    private static final ObjectMapper JSON = com.fasterxml.jackson.databind.json.JsonMapper.builder()
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .disable(com.fasterxml.jackson.databind.cfg.JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
+            .nodeFactory(io.inlet.event.FieldTyping.NODES).build();
     private final PrintStream out;
 
     JsonLinesPublisher(PrintStream out) {

@@ -3,11 +3,14 @@ package io.inlet.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.util.RawValue;
+import io.inlet.read.AsVersions;
 import io.inlet.read.Checkpoint;
 import io.inlet.read.EventReader;
 import io.inlet.read.ReadBatch;
 import io.inlet.read.ReadEvent;
 import io.inlet.read.ReadRequest;
+import io.inlet.read.ReadUpcastException;
+import io.inlet.read.UpcastingReader;
 import io.inlet.store.Transactions;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -22,7 +25,10 @@ import picocli.CommandLine.Option;
         description = {"Read events after a checkpoint in commit-safe order (never skipping an event that commits late), "
                 + "one JSON object per line on stdout.",
                 "The last line on stderr is `next TX:POSITION`, with `more` when the limit cut the read short or `tail` "
-                        + "when nothing more is readable now; pass it back with --after."})
+                        + "when nothing more is readable now; pass it back with --after.",
+                "With --as-version, events of the named types are upcast to that schema version (the feeds file's upcasters); "
+                        + "an event stored at a newer version or that does not upcast stops the read with exit 3, naming it, "
+                        + "and `next` is the checkpoint before it."})
 final class ReadCommand extends CliCommand {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -38,6 +44,10 @@ final class ReadCommand extends CliCommand {
     @Option(names = "--types", split = ",", paramLabel = "TYPE", description = "Event types to return (default: all).")
     List<String> types = List.of();
 
+    @Option(names = "--as-version", paramLabel = "TYPE=N[,TYPE=N...]",
+            description = "Return events of TYPE at schema version N, upcast from their stored version (repeatable).")
+    List<String> asVersion = List.of();
+
     @Option(names = "--limit", paramLabel = "N", defaultValue = "1000", description = "At most N events (default: ${DEFAULT-VALUE}).")
     long limit;
 
@@ -50,8 +60,20 @@ final class ReadCommand extends CliCommand {
             throw new CliException(ExitCodes.USAGE, "--after: " + e.getMessage());
         }
         if (limit < 1) throw new CliException(ExitCodes.USAGE, "--limit must be at least 1, not " + limit);
+        AsVersions as;
+        try {
+            as = AsVersions.parse(asVersion);
+        } catch (IllegalArgumentException e) {
+            throw new CliException(ExitCodes.USAGE, "--as-version: " + e.getMessage());
+        }
+        UpcastingReader reader;
+        try {
+            reader = new UpcastingReader(new EventReader(new Transactions(ctx.dataSource())),
+                    as.isEmpty() ? io.inlet.event.SchemaCatalog.EMPTY : ctx.feeds().schemaCatalog(), as);
+        } catch (IllegalArgumentException e) {
+            throw new CliException(ExitCodes.USAGE, "--as-version " + e.getMessage());
+        }
         OutboxCommand.migrateIfEmbedded(ctx);
-        EventReader reader = new EventReader(new Transactions(ctx.dataSource()));
         long printed = 0;
         Checkpoint next = from;
         boolean more = true;
@@ -61,6 +83,10 @@ final class ReadCommand extends CliCommand {
             ReadBatch batch;
             try {
                 batch = reader.read(request);
+            } catch (ReadUpcastException e) {
+                ctx.out.flush();
+                ctx.err.println("next " + next + " stopped");
+                throw new CliException(ExitCodes.CONFIG, e.getMessage());
             } catch (IllegalArgumentException e) {
                 throw new CliException(ExitCodes.USAGE, "--tables: " + e.getMessage());
             }

@@ -2,7 +2,9 @@ package io.inlet.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.inlet.event.SchemaCatalog;
 import io.inlet.failure.Deadline;
+import io.inlet.read.AsVersions;
 import io.inlet.read.Subscription;
 import io.inlet.read.SubscriptionReport;
 import io.inlet.read.SubscriptionRunner;
@@ -38,6 +40,8 @@ final class SubscriptionCommand {
         n.put("destination", s.destination());
         n.set("types", OutboxCommand.toJson(s.types()));
         n.put("from", s.startFrom());
+        ObjectNode versions = n.putObject("schemaVersions");
+        s.asVersions().versions().forEach(versions::put);
         n.put("start", s.start().toString());
         n.put("checkpoint", s.checkpoint().toString());
         n.put("delivered", s.delivered());
@@ -69,11 +73,24 @@ final class SubscriptionCommand {
         @Option(names = "--types", split = ",", paramLabel = "TYPE", description = "Only these event types (default: all).")
         List<String> types = List.of();
 
+        @Option(names = "--schema-version", paramLabel = "TYPE=N[,TYPE=N...]",
+                description = "Deliver events of TYPE at schema version N, upcast from their stored version by the feeds file's "
+                        + "upcasters (repeatable). An event that cannot be (stored newer, or does not upcast) stops the "
+                        + "subscription there: FAILING, never skipped.")
+        List<String> schemaVersions = List.of();
+
         @Option(names = "--json", description = "Print the subscription as JSON.")
         boolean json;
 
         @Override
         int run(CliContext ctx) throws Exception {
+            AsVersions versions;
+            try {
+                versions = AsVersions.parse(schemaVersions);
+                if (!versions.isEmpty()) versions.checkDeclared(ctx.feeds().schemaCatalog());
+            } catch (IllegalArgumentException e) {
+                throw new CliException(ExitCodes.USAGE, "--schema-version " + e.getMessage());
+            }
             SubscriptionStart start;
             try {
                 // an age (36h, 7d) is a time that long ago, as elsewhere in the CLI
@@ -86,13 +103,14 @@ final class SubscriptionCommand {
             Subscription s;
             try {
                 s = new Transactions(ctx.dataSource()).inTransaction(c -> SUBSCRIPTIONS.add(c,
-                        new Subscriptions.AddRequest(name, destination, start, List.copyOf(new LinkedHashSet<>(types)))));
+                        new Subscriptions.AddRequest(name, destination, start, List.copyOf(new LinkedHashSet<>(types)), versions)));
             } catch (Subscriptions.SubscriptionException e) {
                 throw new CliException(ExitCodes.USAGE, e.getMessage());
             }
             if (json) OutboxCommand.printJson(ctx, json(s));
             else ctx.out.println("subscription " + s.name() + " added: " + s.destination() + " from " + s.startFrom()
-                    + " (starts after " + s.start() + "); the relay delivers it from its next run");
+                    + " (starts after " + s.start() + ")" + (versions.isEmpty() ? "" : " at " + versions)
+                    + "; the relay delivers it from its next run");
             return ExitCodes.OK;
         }
     }
@@ -200,8 +218,10 @@ final class SubscriptionCommand {
         int run(CliContext ctx) throws Exception {
             if (batchSize < 1 || batchSize > 10_000) throw new CliException(ExitCodes.USAGE, "--batch-size must be 1 to 10000");
             OutboxCommand.migrateIfEmbedded(ctx);
+            // a subscription that asks for schema versions needs the feeds file's upcasters; without one it fails naming them
+            SchemaCatalog catalog = ctx.feedsIfPresent().map(f -> f.schemaCatalog()).orElse(SchemaCatalog.EMPTY);
             SubscriptionRunner runner = new SubscriptionRunner(new Transactions(ctx.dataSource()),
-                    new SubscriptionRunner.Settings(batchSize, Integer.MAX_VALUE));
+                    new SubscriptionRunner.Settings(batchSize, Integer.MAX_VALUE), catalog);
             try (PrintStream sink = output == null ? null
                     : new PrintStream(new FileOutputStream(output.toFile(), true), true, StandardCharsets.UTF_8)) {
                 SubscriptionReport r = runner.runAll(new JsonLinesPublisher(sink == null ? ctx.out : sink), Deadline.none());

@@ -12,13 +12,15 @@ import java.util.List;
  * @param start        the checkpoint it started after
  * @param checkpoint   the last event it delivered or passed over
  * @param caughtUpAt   when a slice first reached the reader's tail (backfill done); null while backfilling
+ * @param asVersions   the schema version it delivers each named event type at (upcast); others as stored
  */
 public record Subscription(String name, String destination, List<String> types, String startFrom, Long fromPosition,
                            Instant fromTime, Checkpoint start, Checkpoint checkpoint, long delivered, Instant createdAt,
-                           Instant lastRunAt, Instant caughtUpAt, String lastError) {
+                           Instant lastRunAt, Instant caughtUpAt, String lastError, AsVersions asVersions) {
 
     public Subscription {
         types = List.copyOf(types);
+        java.util.Objects.requireNonNull(asVersions, "asVersions");
     }
 
     /** Whether an event passes the start bounds (the type filter is the reader's). */

@@ -1,6 +1,7 @@
 package io.inlet.read;
 
 import io.inlet.event.CloudEventWriter;
+import io.inlet.event.SchemaCatalog;
 import io.inlet.event.TraceContext;
 import io.inlet.failure.Deadline;
 import io.inlet.outbox.EventPublisher;
@@ -28,6 +29,14 @@ import org.slf4j.LoggerFactory;
  * accepted, up to the first one it did not. There is no switch from backfill to live: the
  * subscription reads the log forever and "live" is the reader's tail, so the switch can neither
  * skip nor repeat an event.
+ *
+ * <p>Schema versions: a subscription that asks for versions ({@link Subscription#asVersions()})
+ * gets the events of those types upcast ({@link UpcastingReader}) before they are published; the
+ * CloudEvent's {@code schemaversion} says the version delivered. An event that cannot be delivered
+ * at the asked version (stored newer, or its payload does not upcast) is treated as a refused
+ * publish: the groups before it are published, the checkpoint stops before it, and the
+ * subscription is FAILING with the reason until the feeds file's upcasters (or the subscription)
+ * are fixed. It is never skipped and never sent at another version.
  *
  * <p>At least once: if the process dies between publishing and committing, the batch is published
  * again by the next slice with the same CloudEvent ids; consumers dedupe on the id.
@@ -70,11 +79,19 @@ public final class SubscriptionRunner {
     private final EventReader reader;
     private final Subscriptions subscriptions = new Subscriptions();
     private final CloudEventWriter writer = new CloudEventWriter();
+    private final SchemaCatalog catalog;
 
+    /** A runner for subscriptions that ask for no schema version (one that does fails naming it). */
     public SubscriptionRunner(TransactionRunner tx, Settings settings) {
+        this(tx, settings, SchemaCatalog.EMPTY);
+    }
+
+    /** @param catalog the feeds file's event types, whose upcasters serve subscriptions that ask for a version */
+    public SubscriptionRunner(TransactionRunner tx, Settings settings, SchemaCatalog catalog) {
         this.tx = tx;
         this.settings = settings;
         this.reader = new EventReader(tx);
+        this.catalog = catalog;
     }
 
     /** Runs every subscription, least recently run first, slice by slice until each is at its tail, its share is used, or the deadline passes. */
@@ -118,7 +135,31 @@ public final class SubscriptionRunner {
         ReadBatch batch = reader.read(c, new ReadRequest(s.checkpoint(), List.of(), new HashSet<>(s.types()), settings.batchSize()));
         List<StreamOrder.Group> groups = new StreamOrder(s).arrange(c, batch.events(), early(c, name));
         List<OutboxMessage> messages = new ArrayList<>();
-        for (StreamOrder.Group g : groups) for (ReadEvent e : g.deliver()) messages.add(message(s, e));
+        // groups from `deliverable` on are not published: an event of the first of them cannot be had at the asked version
+        int deliverable = groups.size();
+        String upcastError = null;
+        UpcastingReader upcaster = null;
+        try {
+            if (!s.asVersions().isEmpty()) upcaster = new UpcastingReader(reader, catalog, s.asVersions());
+        } catch (IllegalArgumentException e) {
+            deliverable = 0;
+            if (!groups.isEmpty()) upcastError = "event " + groups.get(0).at().eventId() + ": --schema-version " + e.getMessage();
+        }
+        arranging:
+        for (int gi = 0; gi < deliverable; gi++) {
+            List<OutboxMessage> group = new ArrayList<>();
+            for (ReadEvent e : groups.get(gi).deliver()) {
+                try {
+                    group.add(message(s, upcaster == null ? e : upcaster.upcast(e)));
+                } catch (ReadUpcastException ex) {
+                    deliverable = gi;
+                    upcastError = ex.getMessage();
+                    break arranging;
+                }
+            }
+            messages.addAll(group);
+        }
+        groups = groups.subList(0, deliverable);
         PublishResult result = messages.isEmpty() ? new PublishResult(java.util.Map.of(), java.util.Map.of())
                 : publishSafely(publisher, messages);
 
@@ -139,7 +180,8 @@ public final class SubscriptionRunner {
             delivered += g.deliver().size();
             cut++;
         }
-        boolean all = cut == groups.size();
+        if (error == null && upcastError != null) error = upcastError;
+        boolean all = cut == groups.size() && upcastError == null;
         Checkpoint next = all ? batch.next() : cut == 0 ? s.checkpoint() : groups.get(cut - 1).at().checkpoint();
         for (int i = 0; i < cut; i++) rememberEarly(c, name, groups.get(i).early());
         forgetPassed(c, name, next);

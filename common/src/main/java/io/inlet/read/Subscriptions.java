@@ -21,9 +21,15 @@ public final class Subscriptions {
     static final int LOCK_KEY = 0x496e5362;
 
     /** What to add. */
-    public record AddRequest(String name, String destination, SubscriptionStart from, List<String> types) {
+    public record AddRequest(String name, String destination, SubscriptionStart from, List<String> types, AsVersions asVersions) {
         public AddRequest {
             types = List.copyOf(types);
+            java.util.Objects.requireNonNull(asVersions, "asVersions");
+        }
+
+        /** Every event at its stored version. */
+        public AddRequest(String name, String destination, SubscriptionStart from, List<String> types) {
+            this(name, destination, from, types, AsVersions.NONE);
         }
     }
 
@@ -35,7 +41,7 @@ public final class Subscriptions {
     }
 
     private static final String COLUMNS = "name, destination, event_types, start_from, from_position, from_time, start_tx::text, "
-            + "start_position, checkpoint_tx::text, checkpoint_position, delivered, created_at, last_run_at, caught_up_at, last_error";
+            + "start_position, checkpoint_tx::text, checkpoint_position, delivered, created_at, last_run_at, caught_up_at, last_error, schema_versions";
 
     /**
      * Adds a subscription, resolving its start to a checkpoint: the beginning, the given checkpoint,
@@ -63,8 +69,8 @@ public final class Subscriptions {
         }
         try (PreparedStatement ps = c.prepareStatement("""
                 INSERT INTO subscriptions (name, destination, event_types, start_from, from_position, from_time,
-                                           start_tx, start_position, checkpoint_tx, checkpoint_position)
-                VALUES (?, ?, ?, ?, ?, ?, ?::xid8, ?, ?::xid8, ?)""")) {
+                                           start_tx, start_position, checkpoint_tx, checkpoint_position, schema_versions)
+                VALUES (?, ?, ?, ?, ?, ?, ?::xid8, ?, ?::xid8, ?, ?)""")) {
             ps.setString(1, r.name());
             ps.setString(2, r.destination());
             ps.setArray(3, c.createArrayOf("text", r.types().toArray()));
@@ -75,6 +81,7 @@ public final class Subscriptions {
             ps.setLong(8, start.position());
             ps.setString(9, Long.toString(start.tx()));
             ps.setLong(10, start.position());
+            ps.setString(11, r.asVersions().toString());
             ps.executeUpdate();
         }
         return find(c, r.name()).orElseThrow();
@@ -223,7 +230,8 @@ public final class Subscriptions {
                 new Checkpoint(Long.parseLong(rs.getString("start_tx")), rs.getLong("start_position")),
                 new Checkpoint(Long.parseLong(rs.getString("checkpoint_tx")), rs.getLong("checkpoint_position")),
                 rs.getLong("delivered"), instant(rs.getTimestamp("created_at")), instant(rs.getTimestamp("last_run_at")),
-                instant(rs.getTimestamp("caught_up_at")), rs.getString("last_error"));
+                instant(rs.getTimestamp("caught_up_at")), rs.getString("last_error"),
+                AsVersions.parse(List.of(rs.getString("schema_versions"))));
     }
 
     private static Instant instant(Timestamp t) {
