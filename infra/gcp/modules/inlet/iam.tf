@@ -41,14 +41,15 @@ resource "google_storage_bucket_iam_member" "ingest_reads_feed_prefix" {
   }
 }
 
-# Write only the receipts (issue 17.4): create objects under a bucket's receipts prefix, nowhere else;
-# buckets without a receipts_prefix get no write grant at all. objectCreator cannot overwrite (that
-# needs storage.objects.delete): a receipt rewritten on redelivery keeps its first version.
+# Write only the receipts (issue 17.4): objects under a bucket's receipts prefix, nowhere else;
+# buckets without a receipts_prefix get no write grant at all. objectUser, not objectCreator: a receipt
+# is rewritten in place after a redelivery or a reprocess (same key), which needs storage.objects.delete;
+# objectCreator would keep a stale first receipt. The condition confines every permission to the prefix.
 resource "google_storage_bucket_iam_member" "ingest_writes_receipts" {
   for_each = local.receipt_prefixes
 
   bucket = google_storage_bucket.vendor[each.key].name
-  role   = "roles/storage.objectCreator"
+  role   = "roles/storage.objectUser"
   member = "serviceAccount:${google_service_account.ingest.email}"
 
   condition {

@@ -105,14 +105,14 @@ class GcpTerraformTest {
                 .extracting(r -> r.text("role")).containsOnly("roles/storage.objectViewer");
         // the one write: object creation, under the receipts prefix of a bucket that has one
         Resource write = config.resource("google_storage_bucket_iam_member", "ingest_writes_receipts");
-        assertThat(write.text("role")).isEqualTo("roles/storage.objectCreator");
+        assertThat(write.text("role")).isEqualTo("roles/storage.objectUser"); // rewrites a receipt in place (reprocess)
         assertThat(write.text("for_each")).isEqualTo("${local.receipt_prefixes}");
         assertThat(write.block("condition").path("expression").asText())
                 .isEqualTo("resource.name.startsWith(\"projects/_/buckets/${each.key}/objects/${each.value}\")");
         assertThat(config.locals().path("receipt_prefixes").asText())
                 .isEqualTo("${{ for b in var.vendor_buckets : b.name => b.receipts_prefix if b.receipts_prefix != null }}");
         assertThat(config.variables().get("vendor_buckets").path("type").asText()).contains("receipts_prefix");
-        // no other account may write a vendor bucket, and no grant anywhere is an admin or user role on objects
+        // no other account may write a vendor bucket: the one object-user grant is the receipts prefix's
         assertThat(config.resources("google_storage_bucket_iam_member"))
                 .filteredOn(r -> r.text("role").matches("roles/storage\\.(objectCreator|objectUser|objectAdmin|admin|legacy.*)"))
                 .extracting(Resource::name).containsExactly("ingest_writes_receipts");
