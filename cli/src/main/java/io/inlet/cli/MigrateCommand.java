@@ -3,6 +3,7 @@ package io.inlet.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.inlet.db.DeploymentReport;
+import io.inlet.db.DeploymentRequest;
 import io.inlet.db.InletRole;
 import io.inlet.db.LoginUser;
 import io.inlet.DatabaseDeployment;

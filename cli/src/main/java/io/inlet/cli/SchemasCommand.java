@@ -71,7 +71,7 @@ final class SchemasCommand {
             long checked = 0;
             if (stored) checked = checkStored(ctx, feeds, catalog, findings);
             ObjectNode doc = JSON.createObjectNode();
-            doc.put("feedsFile", ctx.feedsFile().toString()).put("compatible", findings.isEmpty());
+            doc.put("feedsFile", ctx.feedsLocation().toString()).put("compatible", findings.isEmpty());
             if (baseline != null) doc.put("baseline", baseline.toString());
             if (stored) doc.put("storedPayloadsChecked", checked);
             ArrayNode list = doc.putArray("findings");
@@ -83,7 +83,7 @@ final class SchemasCommand {
                 ctx.out.println(JSON.writeValueAsString(doc));
             } else {
                 int versions = catalog.eventTypes().stream().mapToInt(catalog::latest).sum();
-                ctx.out.println(ctx.feedsFile() + ": " + catalog.eventTypes().size() + " event type(s), " + versions + " schema version(s)"
+                ctx.out.println(ctx.feedsLocation() + ": " + catalog.eventTypes().size() + " event type(s), " + versions + " schema version(s)"
                         + (stored ? ", " + checked + " stored payload(s) upcast" : "") + ": "
                         + (findings.isEmpty() ? "compatible" : findings.size() + " incompatibilit" + (findings.size() == 1 ? "y" : "ies")));
                 for (SchemaCompatibility.Finding f : findings) ctx.out.println("  " + TerminalText.escape(f.describe()));
@@ -158,7 +158,7 @@ final class SchemasCommand {
             for (Feed f : feeds.feeds()) produces(f.name(), f.mapping(), f.derived(), sources, destinations, anyType, catalog);
             for (MessageFeed f : feeds.messageFeeds()) produces(f.name(), f.mapping(), f.derived(), sources, destinations, anyType, catalog);
             ObjectNode doc = JSON.createObjectNode();
-            doc.put("feedsFile", ctx.feedsFile().toString());
+            doc.put("feedsFile", ctx.feedsLocation().toString());
             ArrayNode types = doc.putArray("eventTypes");
             for (String t : sources.keySet()) {
                 ObjectNode o = types.addObject().put("eventType", t);
@@ -176,7 +176,7 @@ final class SchemasCommand {
                 ctx.out.println(JSON.writeValueAsString(doc));
                 return ExitCodes.OK;
             }
-            ctx.out.println("# Event types of " + ctx.feedsFile());
+            ctx.out.println("# Event types of " + ctx.feedsLocation());
             for (JsonNode o : types) {
                 ctx.out.println();
                 ctx.out.println("## " + o.get("eventType").asText());
