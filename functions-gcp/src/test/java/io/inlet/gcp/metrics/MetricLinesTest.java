@@ -95,8 +95,8 @@ class MetricLinesTest {
             // the relay's gauges as its run sets them: blocked rows and an old backlog
             InletMetrics relayMeters = new InletMetrics(runtime.inlet().meterRegistry());
             relayMeters.relay(new RelayReport(0, 1, 1, 4, 900.0, 1, 2));
-            runtime.requestFinished();
-            // an arrival check's figures as a run that found a missing file counts them; the function flushes them
+            // an arrival check's figures as a run that found a missing file counts them; the arrival check
+            // function (whose own run finds nothing: no feed expects) ends its request with the flush
             relayMeters.arrivals(new ArrivalReport(Instant.now(), List.of(new ArrivalReport.Alert("orders",
                     Instant.now().minus(Duration.ofHours(1)), AlertKind.FileMissing, "no file")), List.of()));
             new ArrivalCheckFunction(runtime).check();
