@@ -142,14 +142,14 @@ resource "google_cloud_run_service_iam_member" "push_invoker" {
   count = local.ingest_function_count
 
   location = var.region
-  service  = google_cloudfunctions2_function.push[0].service_config[0].service
+  service  = google_cloudfunctions2_function.function["push"].service_config[0].service
   role     = "roles/run.invoker"
   member   = "serviceAccount:${google_service_account.push_invoker.email}"
 }
 
 resource "google_cloud_run_service_iam_member" "scheduler_invokes_relay" {
   location = var.region
-  service  = google_cloudfunctions2_function.relay.service_config[0].service
+  service  = google_cloudfunctions2_function.function["relay"].service_config[0].service
   role     = "roles/run.invoker"
   member   = "serviceAccount:${google_service_account.scheduler.email}"
 }
@@ -173,7 +173,7 @@ resource "google_project_iam_member" "gcs_publishes_eventarc" {
 }
 
 resource "google_cloud_run_service_iam_member" "eventarc_invokes_object_function" {
-  for_each = google_cloudfunctions2_function.object
+  for_each = { for bucket in keys(local.object_functions) : bucket => google_cloudfunctions2_function.function[bucket] }
 
   location = var.region
   service  = each.value.service_config[0].service

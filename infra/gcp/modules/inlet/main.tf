@@ -95,6 +95,10 @@ resource "terraform_data" "settings_check" {
       error_message = "retry_minimum_backoff_seconds must not exceed retry_maximum_backoff_seconds."
     }
     precondition {
+      condition     = local.pubsub_objects || length(setintersection(keys(local.function_definitions), keys(local.vendor_buckets))) == 0
+      error_message = "With object_trigger = \"eventarc\", no vendor bucket may be named push, relay, sweep or arrivals: the object functions are keyed by their bucket beside those (functions.tf)."
+    }
+    precondition {
       condition     = local.ingest_max_instances >= 1
       error_message = "database_connections is too small for one instance per ingest function plus the relay."
     }

@@ -24,7 +24,7 @@ output "dead_letter_subscriptions" {
 
 output "relay_uri" {
   description = "URI of the relay function (invoke with an identity that has run.invoker)."
-  value       = google_cloudfunctions2_function.relay.service_config[0].uri
+  value       = google_cloudfunctions2_function.function["relay"].service_config[0].uri
 }
 
 output "database_password_secret" {

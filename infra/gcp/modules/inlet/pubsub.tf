@@ -45,10 +45,10 @@ resource "google_pubsub_subscription" "objects" {
   message_retention_duration = local.source_retention
 
   push_config {
-    push_endpoint = google_cloudfunctions2_function.push[0].service_config[0].uri
+    push_endpoint = google_cloudfunctions2_function.function["push"].service_config[0].uri
     oidc_token {
       service_account_email = google_service_account.push_invoker.email
-      audience              = google_cloudfunctions2_function.push[0].service_config[0].uri
+      audience              = google_cloudfunctions2_function.function["push"].service_config[0].uri
     }
   }
 
@@ -132,10 +132,10 @@ resource "google_pubsub_subscription" "inbound" {
   enable_message_ordering    = each.value.ordered
 
   push_config {
-    push_endpoint = google_cloudfunctions2_function.push[0].service_config[0].uri
+    push_endpoint = google_cloudfunctions2_function.function["push"].service_config[0].uri
     oidc_token {
       service_account_email = google_service_account.push_invoker.email
-      audience              = google_cloudfunctions2_function.push[0].service_config[0].uri
+      audience              = google_cloudfunctions2_function.function["push"].service_config[0].uri
     }
   }
 

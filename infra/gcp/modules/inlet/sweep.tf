@@ -59,63 +59,9 @@ resource "google_secret_manager_secret_iam_member" "sweep_reads_database_passwor
   member    = "serviceAccount:${google_service_account.sweep.email}"
 }
 
-resource "google_cloudfunctions2_function" "sweep" {
-  name        = "${var.name_prefix}-sweep"
-  location    = var.region
-  description = "Inlet missed-notification sweep: bucket listing against the file ledger"
-  labels      = local.labels
-
-  build_config {
-    runtime     = "java21"
-    entry_point = "io.inlet.gcp.SweepFunction"
-    source {
-      storage_source {
-        bucket = google_storage_bucket.sources.name
-        object = google_storage_bucket_object.functions.name
-      }
-    }
-  }
-
-  service_config {
-    service_account_email            = google_service_account.sweep.email
-    timeout_seconds                  = 1800
-    available_memory                 = var.function_memory
-    max_instance_count               = 1
-    max_instance_request_concurrency = 1
-    ingress_settings                 = "ALLOW_INTERNAL_ONLY"
-    all_traffic_on_latest_revision   = true
-    vpc_connector                    = local.vpc_connector
-    vpc_connector_egress_settings    = local.vpc_connector == null ? null : "PRIVATE_RANGES_ONLY"
-    environment_variables            = merge(local.function_environment, { INLET_DATABASE_USER = local.login_users["ingest"], INLET_SWEEP_LOOKBACK = var.sweep_lookback })
-
-    secret_environment_variables {
-      key        = "INLET_DATABASE_PASSWORD"
-      project_id = var.project_id
-      secret     = google_secret_manager_secret.login["ingest"].secret_id
-      version    = "latest"
-    }
-
-    dynamic "secret_volumes" {
-      for_each = var.create_database ? [1] : []
-      content {
-        mount_path = local.database_ca_mount
-        project_id = var.project_id
-        secret     = google_secret_manager_secret.database_ca[0].secret_id
-        versions {
-          version = "latest"
-          path    = "server-ca.pem"
-        }
-      }
-    }
-  }
-
-  # after the migration job: the schema and this function's login user exist (migrate.tf)
-  depends_on = [google_cloud_run_v2_job.migrate, google_project_service.required, google_secret_manager_secret_iam_member.sweep_reads_database_password]
-}
-
 resource "google_cloud_run_service_iam_member" "scheduler_invokes_sweep" {
   location = var.region
-  service  = google_cloudfunctions2_function.sweep.service_config[0].service
+  service  = google_cloudfunctions2_function.function["sweep"].service_config[0].service
   role     = "roles/run.invoker"
   member   = "serviceAccount:${google_service_account.scheduler.email}"
 }
@@ -134,11 +80,11 @@ resource "google_cloud_scheduler_job" "sweep" {
 
   http_target {
     http_method = "POST"
-    uri         = google_cloudfunctions2_function.sweep.service_config[0].uri
+    uri         = google_cloudfunctions2_function.function["sweep"].service_config[0].uri
 
     oidc_token {
       service_account_email = google_service_account.scheduler.email
-      audience              = google_cloudfunctions2_function.sweep.service_config[0].uri
+      audience              = google_cloudfunctions2_function.function["sweep"].service_config[0].uri
     }
   }
 

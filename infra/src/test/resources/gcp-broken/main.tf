@@ -61,3 +61,25 @@ resource "google_cloudfunctions2_function" "unbounded" {
     }
   }
 }
+
+# One resource for several functions, as the module's functions.tf: the definitions are checked.
+locals {
+  function_definitions = {
+    careless = {
+      environment = {
+        INLET_DATABASE_PASSWORD = "hunter2"
+      }
+    }
+  }
+}
+
+resource "google_cloudfunctions2_function" "function" {
+  for_each = local.function_definitions
+  name     = each.key
+  location = "europe-west1"
+
+  service_config {
+    max_instance_count    = each.value.max_instances
+    environment_variables = each.value.environment
+  }
+}

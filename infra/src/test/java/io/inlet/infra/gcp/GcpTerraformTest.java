@@ -128,13 +128,12 @@ class GcpTerraformTest {
         assertThat(read.text("for_each")).isEqualTo("${toset(var.claim_check_allowed_buckets)}");
         assertThat(read.text("bucket")).isEqualTo("${each.value}");
         // the env var reaches the push function (inbound events) only
-        assertThat(config.resource("google_cloudfunctions2_function", "push").block("service_config")
-                .path("environment_variables").asText()).contains("local.push_environment");
+        Map<String, JsonNode> functions = config.functionDefinitions();
+        assertThat(functions.get("push").path("environment").asText()).contains("local.push_environment");
         assertThat(config.locals().path("push_environment").asText())
                 .contains("INLET_CLAIM_CHECK_ALLOWED_BUCKETS = join(\",\", var.claim_check_allowed_buckets)");
-        for (String other : List.of("object", "relay", "sweep")) {
-            assertThat(config.resource("google_cloudfunctions2_function", other).block("service_config")
-                    .path("environment_variables").asText()).as(other).doesNotContain("push_environment")
+        for (String other : List.of("object", "relay", "sweep", "arrivals")) {
+            assertThat(functions.get(other).path("environment").asText()).as(other).doesNotContain("push_environment")
                     .doesNotContain("CLAIM_CHECK_ALLOWED");
         }
     }
@@ -157,30 +156,62 @@ class GcpTerraformTest {
         assertThat(publisherGrants.get(0).text("topic")).isEqualTo("${google_pubsub_topic.destination[each.key].name}");
     }
 
+    /** One resource makes every function from its definition (functions.tf); the moves keep deployed ones. */
+    @Test
+    void everyFunctionIsMadeByTheOneFunctionResourceFromItsDefinition() {
+        Resource function = config.resource("google_cloudfunctions2_function", "function");
+        assertThat(config.resources("google_cloudfunctions2_function")).containsExactly(function);
+        assertThat(function.text("for_each")).isEqualTo("${local.functions}");
+        assertThat(config.locals().path("functions").asText()).contains("local.function_definitions", "local.object_functions",
+                "role != \"push\" || local.ingest_function_count == 1");
+        assertThat(config.locals().path("object_functions").asText())
+                .contains("local.pubsub_objects ? {} :", "merge(local.object_function,", "bucket in keys(local.vendor_buckets)");
+        assertThat(config.functionDefinitions()).containsOnlyKeys("push", "object", "relay", "sweep", "arrivals");
+        JsonNode service = function.block("service_config");
+        assertThat(service.path("service_account_email").asText()).isEqualTo("${each.value.account}");
+        assertThat(service.path("environment_variables").asText()).isEqualTo("${each.value.environment}");
+        assertThat(service.path("timeout_seconds").asText()).isEqualTo("${each.value.timeout}");
+        assertThat(function.text("name")).isEqualTo("${each.value.name}");
+        // the Eventarc trigger is the object functions' only: on their bucket
+        JsonNode trigger = function.body().path("dynamic").path("event_trigger").get(0);
+        assertThat(trigger.path("for_each").asText()).isEqualTo("${contains(keys(local.object_functions), each.key) ? [each.key] : []}");
+        assertThat(trigger.path("content").get(0).path("event_filters").get(0).path("value").asText())
+                .isEqualTo("${google_storage_bucket.vendor[event_trigger.value].name}");
+        // every function that had a resource of its own moves into this one, the object functions keeping their bucket keys
+        assertThat(config.blocks("moved")).extracting(m -> m.path("from").asText() + " -> " + m.path("to").asText())
+                .containsExactlyInAnyOrder(
+                        "${google_cloudfunctions2_function.push[0]} -> ${google_cloudfunctions2_function.function[\"push\"]}",
+                        "${google_cloudfunctions2_function.relay} -> ${google_cloudfunctions2_function.function[\"relay\"]}",
+                        "${google_cloudfunctions2_function.sweep} -> ${google_cloudfunctions2_function.function[\"sweep\"]}",
+                        "${google_cloudfunctions2_function.arrivals} -> ${google_cloudfunctions2_function.function[\"arrivals\"]}",
+                        "${google_cloudfunctions2_function.object} -> ${google_cloudfunctions2_function.function}");
+    }
+
     @Test
     void everyFunctionReadsItsRolesPasswordFromSecretManagerAndIsBoundedByTheConnectionBudget() {
-        assertThat(config.resources("google_cloudfunctions2_function")).extracting(Resource::name)
-                .containsExactlyInAnyOrder("push", "object", "relay", "sweep", "arrivals");
-        for (Resource function : config.resources("google_cloudfunctions2_function")) {
-            JsonNode service = function.block("service_config");
-            JsonNode secret = service.path("secret_environment_variables").get(0);
-            assertThat(secret.path("key").asText()).isEqualTo("INLET_DATABASE_PASSWORD");
-            String role = function.name().equals("relay") ? "relay" : "ingest";
-            assertThat(secret.path("secret").asText()).as(function.address())
-                    .isEqualTo("${google_secret_manager_secret.login[\"" + role + "\"].secret_id}");
-            assertThat(service.path("environment_variables").asText()).as(function.address())
+        Resource resource = config.resource("google_cloudfunctions2_function", "function");
+        JsonNode service = resource.block("service_config");
+        JsonNode secret = service.path("secret_environment_variables").get(0);
+        assertThat(secret.path("key").asText()).isEqualTo("INLET_DATABASE_PASSWORD");
+        assertThat(secret.path("secret").asText()).isEqualTo("${google_secret_manager_secret.login[each.value.login_role].secret_id}");
+        assertThat(service.path("max_instance_count").asText()).isEqualTo("${each.value.max_instances}");
+        assertThat(resource.block("build_config").path("runtime").asText()).isEqualTo("java21");
+        config.functionDefinitions().forEach((name, function) -> {
+            String role = name.equals("relay") ? "relay" : "ingest";
+            assertThat(function.path("login_role").asText()).as(name).isEqualTo(role);
+            assertThat(function.path("environment").asText()).as(name)
                     .contains("INLET_DATABASE_USER = local.login_users[\"" + role + "\"]");
-            assertThat(service.path("max_instance_count").asText()).isIn("${local.ingest_max_instances}", "1");
-            assertThat(function.block("build_config").path("runtime").asText()).isEqualTo("java21");
-        }
+            assertThat(function.path("max_instances").asText()).as(name).isIn("${local.ingest_max_instances}", "1");
+        });
         assertThat(config.locals().path("ingest_max_instances").asText()).isEqualTo(
                 "${floor((var.database_connections - 3) / max(1, local.ingest_function_count + local.object_function_count))}");
     }
 
     @Test
     void functionsRunTheDocumentedEntryPoints() {
-        assertThat(config.resources("google_cloudfunctions2_function"))
-                .extracting(f -> f.block("build_config").path("entry_point").asText())
+        assertThat(config.resource("google_cloudfunctions2_function", "function").block("build_config").path("entry_point").asText())
+                .isEqualTo("${each.value.entry_point}");
+        assertThat(config.functionDefinitions().values()).extracting(f -> f.path("entry_point").asText())
                 .containsExactlyInAnyOrder("io.inlet.gcp.PubSubPushFunction", "io.inlet.gcp.GcsObjectFunction", "io.inlet.gcp.OutboxRelayFunction",
                         "io.inlet.gcp.SweepFunction", "io.inlet.gcp.ArrivalCheckFunction");
     }
@@ -216,8 +247,7 @@ class GcpTerraformTest {
                 .contains("logging.googleapis.com/user/${google_logging_metric.outbox_blocked.name}");
         assertThat(condition.path("comparison").asText()).isEqualTo("COMPARISON_GT");
         assertThat(condition.path("threshold_value").asDouble()).isEqualTo(0.5);
-        assertThat(config.resource("google_cloudfunctions2_function", "relay").block("service_config")
-                .path("environment_variables").asText()).contains("INLET_RELAY_MAX_ATTEMPTS = tostring(var.relay_max_attempts)");
+        assertThat(config.functionDefinitions().get("relay").path("environment").asText()).contains("INLET_RELAY_MAX_ATTEMPTS = tostring(var.relay_max_attempts)");
     }
 
     @Test
@@ -246,8 +276,7 @@ class GcpTerraformTest {
         JsonNode condition = config.resource("google_monitoring_alert_policy", "sweep_missing_objects").block("conditions")
                 .path("condition_threshold").get(0);
         assertThat(condition.path("threshold_value").asDouble()).isEqualTo(0.5);
-        assertThat(config.resource("google_cloudfunctions2_function", "sweep").block("service_config")
-                .path("environment_variables").asText()).contains("INLET_SWEEP_LOOKBACK = var.sweep_lookback");
+        assertThat(config.functionDefinitions().get("sweep").path("environment").asText()).contains("INLET_SWEEP_LOOKBACK = var.sweep_lookback");
     }
 
     @Test
@@ -277,22 +306,19 @@ class GcpTerraformTest {
         assertThat(environment.path("INLET_TRACING").asText()).isEqualTo("${var.tracing}");
         assertThat(environment.path("GOOGLE_CLOUD_PROJECT").asText()).isEqualTo("${var.project_id}");
         assertThat(environment.path("INLET_TRACE_SAMPLE_RATIO").asText()).isEqualTo("${tostring(var.trace_sample_ratio)}");
-        for (Resource function : config.resources("google_cloudfunctions2_function")) {
-            String env = function.block("service_config").path("environment_variables").asText();
-            if (env.isEmpty()) continue; // the Eventarc-only block shapes without a service config
-            assertThat(env).as(function.address()).containsAnyOf("local.function_environment", "local.push_environment");
-        }
+        config.functionDefinitions().forEach((name, function) ->
+                assertThat(function.path("environment").asText()).as(name).containsAnyOf("local.function_environment", "local.push_environment"));
         // the push function's environment is the common one plus the claim-check allow-list
         assertThat(config.locals().path("push_environment").asText()).contains("local.function_environment");
         // every function's account (the one its service_config runs as) holds roles/cloudtrace.agent, and that is all the role grants
         Resource grant = config.resource("google_project_iam_member", "trace_agent");
         assertThat(grant.text("role")).isEqualTo("roles/cloudtrace.agent");
         assertThat(grant.text("for_each")).contains("var.tracing == \"off\" ? {}");
-        for (Resource function : config.resources("google_cloudfunctions2_function")) {
-            String account = function.block("service_config").path("service_account_email").asText();
+        config.functionDefinitions().forEach((function, definition) -> {
+            String account = definition.path("account").asText();
             String name = account.replace("${google_service_account.", "").replace(".email}", "");
-            assertThat(grant.text("for_each")).as(function.address()).contains(name + " ");
-        }
+            assertThat(grant.text("for_each")).as(function).contains(name + " ");
+        });
         assertThat(config.resource("google_project_service", "required").text("for_each")).contains("cloudtrace.googleapis.com");
     }
 

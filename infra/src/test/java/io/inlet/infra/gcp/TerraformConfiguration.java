@@ -129,6 +129,20 @@ final class TerraformConfiguration {
         return out;
     }
 
+    /**
+     * What each function is (functions.tf): the roles' definitions by role (local.function_definitions),
+     * and under "object" the one every Eventarc object function is cut from (local.object_function). The
+     * one {@code google_cloudfunctions2_function.function} resource makes a function of each.
+     */
+    Map<String, JsonNode> functionDefinitions() {
+        Map<String, JsonNode> out = new LinkedHashMap<>();
+        locals().path("function_definitions").properties().forEach(d -> out.put(d.getKey(), d.getValue()));
+        if (locals().has("object_function")) {
+            out.put("object", locals().path("object_function"));
+        }
+        return out;
+    }
+
     /** Every string anywhere inside a node, for checks like "no primitive role anywhere". */
     static List<String> strings(JsonNode node) {
         List<String> out = new ArrayList<>();

@@ -153,10 +153,24 @@ final class TerraformInvariants {
             if (service.path("max_instance_count").isMissingNode()) {
                 report(Rule.FUNCTION_WITHOUT_MAX_INSTANCES, function.address(), "instances unbounded: the database takes every one");
             }
-            for (String name : environmentNames(service.path("environment_variables"))) {
-                if (name.contains("PASSWORD")) {
-                    report(Rule.SECRET_IN_PLAIN_ENVIRONMENT, function.address(), name + " belongs in secret_environment_variables");
-                }
+            if (service.path("environment_variables").asText("").contains("each.value.")) {
+                // one resource for every function (functions.tf): each definition's values count
+                config.functionDefinitions().forEach((key, definition) -> {
+                    if (definition.path("max_instances").isMissingNode()) {
+                        report(Rule.FUNCTION_WITHOUT_MAX_INSTANCES, function.address() + "[\"" + key + "\"]", "instances unbounded: the database takes every one");
+                    }
+                    plainPasswords(function.address() + "[\"" + key + "\"]", definition.path("environment"));
+                });
+            } else {
+                plainPasswords(function.address(), service.path("environment_variables"));
+            }
+        }
+    }
+
+    private void plainPasswords(String address, JsonNode environment) {
+        for (String name : environmentNames(environment)) {
+            if (name.contains("PASSWORD")) {
+                report(Rule.SECRET_IN_PLAIN_ENVIRONMENT, address, name + " belongs in secret_environment_variables");
             }
         }
     }

@@ -48,14 +48,21 @@ class TerraformInvariantsTest {
 
     @Test
     void unboundedFunctionWithAPlainPasswordIsReported() {
-        assertThat(at(Rule.FUNCTION_WITHOUT_MAX_INSTANCES)).containsExactly("google_cloudfunctions2_function.unbounded");
+        assertThat(at(Rule.FUNCTION_WITHOUT_MAX_INSTANCES)).contains("google_cloudfunctions2_function.unbounded");
         assertThat(violations).filteredOn(v -> v.rule() == Rule.SECRET_IN_PLAIN_ENVIRONMENT).extracting(Violation::detail)
-                .containsExactly("INLET_DATABASE_PASSWORD belongs in secret_environment_variables");
+                .containsOnly("INLET_DATABASE_PASSWORD belongs in secret_environment_variables");
+    }
+
+    @Test
+    void aFunctionDefinitionWithoutAnInstanceCapOrWithAPlainPasswordIsReportedOnTheSharedResource() {
+        assertThat(at(Rule.FUNCTION_WITHOUT_MAX_INSTANCES)).contains("google_cloudfunctions2_function.function[\"careless\"]");
+        assertThat(at(Rule.SECRET_IN_PLAIN_ENVIRONMENT)).containsExactlyInAnyOrder("google_cloudfunctions2_function.unbounded",
+                "google_cloudfunctions2_function.function[\"careless\"]");
     }
 
     @Test
     void nothingElseIsReported() {
-        assertThat(violations).hasSize(12);
+        assertThat(violations).hasSize(14);
     }
 
     private static List<String> at(Rule rule) {
