@@ -3,6 +3,7 @@
 # FileMissing, FileLate, FileShort and FileSetIncomplete through the outbox, each once, and logs the
 # core's meters (MetricLogExporter): the line with jsonPayload.metric="arrival_alerts" carries in
 # jsonPayload.value what this run emitted, on which an alert fires at 1. It reads the database and the feeds file; no bucket.
+# Its function is defined in functions.tf, its metric and alert in monitoring.tf (check_findings).
 
 variable "arrival_check_schedule" {
   description = "Cron schedule of the arrival check (Cloud Scheduler, UTC); every 15 minutes by default."
@@ -69,52 +70,4 @@ resource "google_cloud_scheduler_job" "arrivals" {
   }
 
   depends_on = [google_cloud_run_service_iam_member.scheduler_invokes_arrivals]
-}
-
-resource "google_logging_metric" "arrival_alerts" {
-  name   = "${var.name_prefix}/arrival_alerts"
-  filter = "resource.type=\"cloud_run_revision\" AND resource.labels.service_name=\"${var.name_prefix}-arrivals\" AND jsonPayload.metric=\"arrival_alerts\""
-
-  metric_descriptor {
-    metric_kind = "DELTA"
-    value_type  = "DISTRIBUTION"
-    unit        = "1"
-  }
-
-  value_extractor = "EXTRACT(jsonPayload.value)"
-
-  bucket_options {
-    exponential_buckets {
-      num_finite_buckets = 20
-      growth_factor      = 2
-      scale              = 1
-    }
-  }
-}
-
-resource "google_monitoring_alert_policy" "arrival_alerts" {
-  display_name          = "Inlet: an expected file is missing, late or short, or a file set is incomplete"
-  combiner              = "OR"
-  notification_channels = local.notification_channels
-  user_labels           = local.labels
-
-  documentation {
-    content   = "The arrival check emitted FileMissing, FileLate, FileShort or FileSetIncomplete. Run `inlet status` for each feed's freshness and read the derived events (docs/operations.md, \"expected arrivals\")."
-    mime_type = "text/markdown"
-  }
-
-  conditions {
-    display_name = "arrival alerts >= 1"
-    condition_threshold {
-      filter          = "resource.type = \"cloud_run_revision\" AND metric.type = \"logging.googleapis.com/user/${google_logging_metric.arrival_alerts.name}\""
-      comparison      = "COMPARISON_GT"
-      threshold_value = 0.5
-      duration        = "0s"
-      aggregations {
-        alignment_period     = "900s"
-        per_series_aligner   = "ALIGN_PERCENTILE_99"
-        cross_series_reducer = "REDUCE_MAX"
-      }
-    }
-  }
 }

@@ -296,3 +296,97 @@ resource "google_logging_metric" "cold_start" {
     function = "EXTRACT(jsonPayload.function)"
   }
 }
+
+# What the scheduled checks find (sweep.tf, arrivals.tf): each check logs one count per run, a log-based
+# metric reads it from that check's service, and an alert fires at 1. Keyed by the meter's name.
+locals {
+  check_findings = {
+    sweep_missing_objects = {
+      service          = "sweep"
+      alert            = "Inlet: sweep found objects never ingested"
+      runbook          = "The daily sweep found vendor objects the ledger does not account for (a lost notification, a stuck or overwritten file). Run `inlet sweep gs://BUCKET/PREFIX`, then `--redrive` (docs/operations.md, \"missed notification\")."
+      condition        = "missing objects >= 1"
+      alignment_period = "86400s"
+    }
+    arrival_alerts = {
+      service          = "arrivals"
+      alert            = "Inlet: an expected file is missing, late or short, or a file set is incomplete"
+      runbook          = "The arrival check emitted FileMissing, FileLate, FileShort or FileSetIncomplete. Run `inlet status` for each feed's freshness and read the derived events (docs/operations.md, \"expected arrivals\")."
+      condition        = "arrival alerts >= 1"
+      alignment_period = "900s"
+    }
+  }
+}
+
+resource "google_logging_metric" "check_findings" {
+  for_each = local.check_findings
+
+  name   = "${var.name_prefix}/${each.key}"
+  filter = "resource.type=\"cloud_run_revision\" AND resource.labels.service_name=\"${var.name_prefix}-${each.value.service}\" AND jsonPayload.metric=\"${each.key}\""
+
+  metric_descriptor {
+    metric_kind = "DELTA"
+    value_type  = "DISTRIBUTION"
+    unit        = "1"
+  }
+
+  value_extractor = "EXTRACT(jsonPayload.value)"
+
+  bucket_options {
+    exponential_buckets {
+      num_finite_buckets = 20
+      growth_factor      = 2
+      scale              = 1
+    }
+  }
+}
+
+resource "google_monitoring_alert_policy" "check_findings" {
+  for_each = local.check_findings
+
+  display_name          = each.value.alert
+  combiner              = "OR"
+  notification_channels = local.notification_channels
+  user_labels           = local.labels
+
+  documentation {
+    content   = each.value.runbook
+    mime_type = "text/markdown"
+  }
+
+  conditions {
+    display_name = each.value.condition
+    condition_threshold {
+      filter          = "resource.type = \"cloud_run_revision\" AND metric.type = \"logging.googleapis.com/user/${google_logging_metric.check_findings[each.key].name}\""
+      comparison      = "COMPARISON_GT"
+      threshold_value = 0.5
+      duration        = "0s"
+      aggregations {
+        alignment_period     = each.value.alignment_period
+        per_series_aligner   = "ALIGN_PERCENTILE_99"
+        cross_series_reducer = "REDUCE_MAX"
+      }
+    }
+  }
+}
+
+# Each check's metric and alert had resources of their own before they shared these: the moves keep them.
+moved {
+  from = google_logging_metric.sweep_missing_objects
+  to   = google_logging_metric.check_findings["sweep_missing_objects"]
+}
+
+moved {
+  from = google_monitoring_alert_policy.sweep_missing_objects
+  to   = google_monitoring_alert_policy.check_findings["sweep_missing_objects"]
+}
+
+moved {
+  from = google_logging_metric.arrival_alerts
+  to   = google_logging_metric.check_findings["arrival_alerts"]
+}
+
+moved {
+  from = google_monitoring_alert_policy.arrival_alerts
+  to   = google_monitoring_alert_policy.check_findings["arrival_alerts"]
+}

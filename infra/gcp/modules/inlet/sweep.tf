@@ -2,6 +2,7 @@
 # lists the feed prefixes of every vendor bucket, compares them with the file ledger over the last
 # sweep_lookback, and logs sweep_missing_objects, on which an alert fires at 1. It only reports:
 # `inlet sweep gs://BUCKET/PREFIX --redrive` loads what it found (docs/operations.md).
+# Its function is defined in functions.tf, its metric and alert in monitoring.tf (check_findings).
 
 variable "sweep_schedule" {
   description = "Cron schedule of the missed-notification sweep (Cloud Scheduler, UTC); daily by default."
@@ -89,52 +90,4 @@ resource "google_cloud_scheduler_job" "sweep" {
   }
 
   depends_on = [google_cloud_run_service_iam_member.scheduler_invokes_sweep]
-}
-
-resource "google_logging_metric" "sweep_missing_objects" {
-  name   = "${var.name_prefix}/sweep_missing_objects"
-  filter = "resource.type=\"cloud_run_revision\" AND resource.labels.service_name=\"${var.name_prefix}-sweep\" AND jsonPayload.metric=\"sweep_missing_objects\""
-
-  metric_descriptor {
-    metric_kind = "DELTA"
-    value_type  = "DISTRIBUTION"
-    unit        = "1"
-  }
-
-  value_extractor = "EXTRACT(jsonPayload.value)"
-
-  bucket_options {
-    exponential_buckets {
-      num_finite_buckets = 20
-      growth_factor      = 2
-      scale              = 1
-    }
-  }
-}
-
-resource "google_monitoring_alert_policy" "sweep_missing_objects" {
-  display_name          = "Inlet: sweep found objects never ingested"
-  combiner              = "OR"
-  notification_channels = local.notification_channels
-  user_labels           = local.labels
-
-  documentation {
-    content   = "The daily sweep found vendor objects the ledger does not account for (a lost notification, a stuck or overwritten file). Run `inlet sweep gs://BUCKET/PREFIX`, then `--redrive` (docs/operations.md, \"missed notification\")."
-    mime_type = "text/markdown"
-  }
-
-  conditions {
-    display_name = "missing objects >= 1"
-    condition_threshold {
-      filter          = "resource.type = \"cloud_run_revision\" AND metric.type = \"logging.googleapis.com/user/${google_logging_metric.sweep_missing_objects.name}\""
-      comparison      = "COMPARISON_GT"
-      threshold_value = 0.5
-      duration        = "0s"
-      aggregations {
-        alignment_period     = "86400s"
-        per_series_aligner   = "ALIGN_PERCENTILE_99"
-        cross_series_reducer = "REDUCE_MAX"
-      }
-    }
-  }
 }

@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * FileSetIncomplete events go out through the outbox, each once. The core counts them
  * ({@code inlet.arrival.alerts}, {@code inlet.arrival.emitted} by kind), and the end of the request
  * logs them as metric lines ({@link io.inlet.gcp.metrics.MetricLogExporter}: {@code metric}
- * {@code arrival_alerts}), which the log-based metric of infra/gcp/modules/inlet/arrivals.tf
+ * {@code arrival_alerts}), which the log-based metric of infra/gcp/modules/inlet/monitoring.tf (check_findings)
  * extracts (an alert fires at 1). Answers 200 with the counts,
  * 503 on a transient failure, 500 on another.
  */

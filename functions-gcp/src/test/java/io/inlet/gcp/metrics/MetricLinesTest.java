@@ -131,24 +131,48 @@ class MetricLinesTest {
         Set<String> names = new TreeSet<>();
         lines.forEach(l -> names.add(l.path("metric").asText()));
         List<String> checked = new ArrayList<>();
+        StringBuilder module = new StringBuilder();
         try (var tf = Files.newDirectoryStream(MODULE, "*.tf")) {
-            for (Path p : tf) {
-                String hcl = Files.readString(p);
-                Matcher metric = Pattern.compile("resource \"google_logging_metric\" \"\\w+\" \\{(.*?)\\n}", Pattern.DOTALL).matcher(hcl);
-                while (metric.find()) {
-                    String body = metric.group(1);
-                    Matcher name = Pattern.compile("jsonPayload\\.metric=\\\\\"(\\w+)\\\\\"").matcher(body);
-                    assertThat(name.find()).as("a log-based metric in %s selects no meter: %s", p, body).isTrue();
-                    String meter = name.group(1);
-                    assertThat(names).as("log-based metric in %s", p).contains(meter);
-                    JsonNode printed = lines.stream().filter(l -> l.path("metric").asText().equals(meter)).findFirst().orElseThrow();
-                    Matcher field = Pattern.compile("EXTRACT\\(jsonPayload\\.(\\w+)\\)").matcher(body);
-                    while (field.find()) assertThat(printed.has(field.group(1))).as("%s extracts %s", meter, field.group(1)).isTrue();
-                    checked.add(meter);
-                }
+            for (Path p : tf) module.append(Files.readString(p)).append('\n');
+        }
+        Matcher metric = Pattern.compile("resource \"google_logging_metric\" \"\\w+\" \\{(.*?)\\n}", Pattern.DOTALL).matcher(module);
+        while (metric.find()) {
+            String body = metric.group(1);
+            for (String meter : selectedMeters(module.toString(), body)) {
+                assertThat(names).as("log-based metric %s", meter).contains(meter);
+                JsonNode printed = lines.stream().filter(l -> l.path("metric").asText().equals(meter)).findFirst().orElseThrow();
+                Matcher field = Pattern.compile("EXTRACT\\(jsonPayload\\.(\\w+)\\)").matcher(body);
+                while (field.find()) assertThat(printed.has(field.group(1))).as("%s extracts %s", meter, field.group(1)).isTrue();
+                checked.add(meter);
             }
         }
         assertThat(checked).contains("outbox_lag_seconds", "outbox_blocked", "sweep_missing_objects", "arrival_alerts", "files", "records", "cold_start");
+    }
+
+    /**
+     * The meter names a log-based metric selects: the one its filter names, or, for a metric made per
+     * key of a local map ({@code for_each = local.X} with {@code jsonPayload.metric=\"${each.key}\"}), that map's keys.
+     */
+    private static List<String> selectedMeters(String module, String body) {
+        Matcher name = Pattern.compile("jsonPayload\\.metric=\\\\\"(\\w+|\\$\\{each\\.key})\\\\\"").matcher(body);
+        assertThat(name.find()).as("a log-based metric selects no meter: %s", body).isTrue();
+        if (!name.group(1).equals("${each.key}")) {
+            return List.of(name.group(1));
+        }
+        Matcher forEach = Pattern.compile("for_each\\s*=\\s*local\\.(\\w+)").matcher(body);
+        assertThat(forEach.find()).as("a log-based metric per each.key without for_each = local.X: %s", body).isTrue();
+        Matcher local = Pattern.compile("\\n(\\s+)" + forEach.group(1) + "\\s*=\\s*\\{").matcher(module);
+        assertThat(local.find()).as("local.%s", forEach.group(1)).isTrue();
+        List<String> keys = new ArrayList<>();
+        int depth = 1;
+        for (String line : module.substring(local.end()).split("\n")) {
+            Matcher key = Pattern.compile("^\\s*(\\w+)\\s*=\\s*\\{").matcher(line);
+            if (depth == 1 && key.find()) keys.add(key.group(1));
+            depth += line.chars().filter(c -> c == '{').count() - line.chars().filter(c -> c == '}').count();
+            if (depth == 0) break;
+        }
+        assertThat(keys).as("the keys of local.%s", forEach.group(1)).isNotEmpty();
+        return keys;
     }
 
     private static io.cloudevents.CloudEvent finalized(Blob blob) throws Exception {

@@ -179,6 +179,7 @@ class GcpTerraformTest {
                 .isEqualTo("${google_storage_bucket.vendor[event_trigger.value].name}");
         // every function that had a resource of its own moves into this one, the object functions keeping their bucket keys
         assertThat(config.blocks("moved")).extracting(m -> m.path("from").asText() + " -> " + m.path("to").asText())
+                .filteredOn(m -> m.startsWith("${google_cloudfunctions2_function."))
                 .containsExactlyInAnyOrder(
                         "${google_cloudfunctions2_function.push[0]} -> ${google_cloudfunctions2_function.function[\"push\"]}",
                         "${google_cloudfunctions2_function.relay} -> ${google_cloudfunctions2_function.function[\"relay\"]}",
@@ -229,9 +230,34 @@ class GcpTerraformTest {
     void alertPoliciesMirrorTheAwsAlarms() {
         assertThat(config.resources("google_monitoring_alert_policy")).extracting(Resource::name).containsExactlyInAnyOrder(
                 "dead_letters", "backlog_age", "function_errors", "function_throttles", "relay_not_running", "outbox_lag",
-                "outbox_blocked", "sweep_missing_objects", "arrival_alerts");
+                "outbox_blocked", "check_findings");
         assertThat(config.resource("google_logging_metric", "outbox_lag").text("value_extractor"))
                 .isEqualTo("EXTRACT(jsonPayload.value)");
+    }
+
+    /** The scheduled checks' findings share one metric and one alert resource, keyed by meter; the moves keep deployed ones. */
+    @Test
+    void eachScheduledCheckHasAFindingsMetricAndAlertFromOneDefinition() {
+        assertThat(config.locals().path("check_findings").properties()).extracting(java.util.Map.Entry::getKey)
+                .containsExactlyInAnyOrder("sweep_missing_objects", "arrival_alerts");
+        assertThat(config.resource("google_logging_metric", "check_findings").text("for_each")).isEqualTo("${local.check_findings}");
+        Resource alert = config.resource("google_monitoring_alert_policy", "check_findings");
+        assertThat(alert.text("for_each")).isEqualTo("${local.check_findings}");
+        assertThat(alert.block("conditions").path("condition_threshold").get(0).path("filter").asText())
+                .contains("logging.googleapis.com/user/${google_logging_metric.check_findings[each.key].name}");
+        assertThat(config.blocks("moved")).extracting(m -> m.path("from").asText() + " -> " + m.path("to").asText()).contains(
+                "${google_logging_metric.sweep_missing_objects} -> ${google_logging_metric.check_findings[\"sweep_missing_objects\"]}",
+                "${google_monitoring_alert_policy.sweep_missing_objects} -> ${google_monitoring_alert_policy.check_findings[\"sweep_missing_objects\"]}",
+                "${google_logging_metric.arrival_alerts} -> ${google_logging_metric.check_findings[\"arrival_alerts\"]}",
+                "${google_monitoring_alert_policy.arrival_alerts} -> ${google_monitoring_alert_policy.check_findings[\"arrival_alerts\"]}");
+    }
+
+    /** The findings metric's filter for one meter: each.key and each.value.service as that meter's definition sets them. */
+    private static String checkFindingsFilter(String meter) {
+        String service = config.locals().path("check_findings").path(meter).path("service").asText();
+        assertThat(service).as(meter).isNotBlank();
+        return config.resource("google_logging_metric", "check_findings").text("filter")
+                .replace("${each.key}", meter).replace("${each.value.service}", service);
     }
 
     @Test
@@ -269,11 +295,11 @@ class GcpTerraformTest {
         assertThat(config.resources("google_pubsub_topic_iam_member"))
                 .noneMatch(r -> r.text("member").contains("google_service_account.sweep"));
         // SweepFunction's metric lines name the meter sweep_missing_objects; the metric reads their value
-        assertThat(config.resource("google_logging_metric", "sweep_missing_objects").text("value_extractor"))
+        assertThat(config.resource("google_logging_metric", "check_findings").text("value_extractor"))
                 .isEqualTo("EXTRACT(jsonPayload.value)");
-        assertThat(config.resource("google_logging_metric", "sweep_missing_objects").text("filter"))
+        assertThat(checkFindingsFilter("sweep_missing_objects"))
                 .contains("${var.name_prefix}-sweep").contains("jsonPayload.metric=\"sweep_missing_objects\"");
-        JsonNode condition = config.resource("google_monitoring_alert_policy", "sweep_missing_objects").block("conditions")
+        JsonNode condition = config.resource("google_monitoring_alert_policy", "check_findings").block("conditions")
                 .path("condition_threshold").get(0);
         assertThat(condition.path("threshold_value").asDouble()).isEqualTo(0.5);
         assertThat(config.functionDefinitions().get("sweep").path("environment").asText()).contains("INLET_SWEEP_LOOKBACK = var.sweep_lookback");
@@ -291,11 +317,11 @@ class GcpTerraformTest {
                 .containsExactly("arrivals_reads_feeds_file");
         // ArrivalCheckFunction logs its meters one line each (MetricLogExporter); the metric selects the
         // arrival_alerts line of the check's service and reads its value (functions-gcp's MetricLinesTest)
-        assertThat(config.resource("google_logging_metric", "arrival_alerts").text("value_extractor"))
+        assertThat(config.resource("google_logging_metric", "check_findings").text("value_extractor"))
                 .isEqualTo("EXTRACT(jsonPayload.value)");
-        assertThat(config.resource("google_logging_metric", "arrival_alerts").text("filter"))
+        assertThat(checkFindingsFilter("arrival_alerts"))
                 .contains("${var.name_prefix}-arrivals").contains("jsonPayload.metric=\"arrival_alerts\"");
-        assertThat(config.resource("google_monitoring_alert_policy", "arrival_alerts").block("conditions")
+        assertThat(config.resource("google_monitoring_alert_policy", "check_findings").block("conditions")
                 .path("condition_threshold").get(0).path("threshold_value").asDouble()).isEqualTo(0.5);
     }
 

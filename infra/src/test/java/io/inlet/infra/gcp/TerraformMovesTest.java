@@ -16,40 +16,52 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The module's {@code moved} blocks carry a deployment made before the functions shared one resource
- * into it: a plan after the upgrade moves every function and creates or destroys none. Proven with
- * terraform itself on a twin of the addresses made of {@code terraform_data} (built into terraform, so
- * no provider and no registry are needed): the old addresses are applied to a local state, then the
- * new resource and the module's own moved blocks are planned against it.
+ * The module's {@code moved} blocks carry a deployment made before resources were shared (every function
+ * in one resource, every scheduled check's findings metric and alert in one each) into the shared ones: a
+ * plan after the upgrade moves them and creates or destroys nothing. Proven with terraform itself on a
+ * twin of the addresses made of {@code terraform_data} (built into terraform, so no provider and no
+ * registry are needed; {@code T.name} becomes {@code terraform_data.T__name}): the old addresses are
+ * applied to a local state, then the shared resources and the module's own moved blocks are planned against it.
  */
 class TerraformMovesTest {
 
-    private static final String TYPE = "google_cloudfunctions2_function";
     private static final List<String> VENDOR_BUCKETS = List.of("vendor-a", "vendor-b");
 
-    /** The function addresses of a deployment from before: push by count, the object functions by bucket, the others single. */
+    /** The addresses of a deployment from before, as its state holds them. */
     private static final String BEFORE = """
-            resource "terraform_data" "push" {
+            resource "terraform_data" "google_cloudfunctions2_function__push" {
               count = 1
               input = "push"
             }
-            resource "terraform_data" "object" {
+            resource "terraform_data" "google_cloudfunctions2_function__object" {
               for_each = toset(%s)
               input    = each.key
             }
-            resource "terraform_data" "relay" {
+            resource "terraform_data" "google_cloudfunctions2_function__relay" {
               input = "relay"
             }
-            resource "terraform_data" "sweep" {
+            resource "terraform_data" "google_cloudfunctions2_function__sweep" {
               input = "sweep"
             }
-            resource "terraform_data" "arrivals" {
+            resource "terraform_data" "google_cloudfunctions2_function__arrivals" {
               input = "arrivals"
+            }
+            resource "terraform_data" "google_logging_metric__sweep_missing_objects" {
+              input = "sweep_missing_objects"
+            }
+            resource "terraform_data" "google_monitoring_alert_policy__sweep_missing_objects" {
+              input = "sweep_missing_objects"
+            }
+            resource "terraform_data" "google_logging_metric__arrival_alerts" {
+              input = "arrival_alerts"
+            }
+            resource "terraform_data" "google_monitoring_alert_policy__arrival_alerts" {
+              input = "arrival_alerts"
             }
             """;
 
     @Test
-    void aDeploymentFromBeforeTheSharedFunctionResourcePlansMovesAndNoReplacement(@TempDir Path dir) throws Exception {
+    void aDeploymentFromBeforeTheSharedResourcesPlansMovesAndNoReplacement(@TempDir Path dir) throws Exception {
         Path terraform = TerraformExampleTest.terraformBinary();
         assumeTrue(terraform != null, "no terraform on PATH: the moves check is skipped");
         TerraformConfiguration module = TerraformConfiguration.parse(TerraformConfiguration.moduleDirectory());
@@ -59,15 +71,15 @@ class TerraformMovesTest {
         run(terraform, dir, "init", "-input=false", "-no-color");
         run(terraform, dir, "apply", "-auto-approve", "-input=false", "-no-color");
 
-        List<String> keys = new ArrayList<>();
-        module.locals().path("function_definitions").fieldNames().forEachRemaining(keys::add);
-        keys.addAll(VENDOR_BUCKETS);
-        StringBuilder after = new StringBuilder("""
-                resource "terraform_data" "function" {
-                  for_each = toset(%s)
-                  input    = each.key
-                }
-                """.formatted(hclList(keys)));
+        List<String> functions = new ArrayList<>();
+        module.locals().path("function_definitions").fieldNames().forEachRemaining(functions::add);
+        functions.addAll(VENDOR_BUCKETS);
+        List<String> findings = new ArrayList<>();
+        module.locals().path("check_findings").fieldNames().forEachRemaining(findings::add);
+        StringBuilder after = new StringBuilder()
+                .append(shared("google_cloudfunctions2_function__function", functions))
+                .append(shared("google_logging_metric__check_findings", findings))
+                .append(shared("google_monitoring_alert_policy__check_findings", findings));
         for (JsonNode moved : module.blocks("moved")) {
             after.append("moved {\n  from = ").append(twin(moved.path("from").asText()))
                     .append("\n  to   = ").append(twin(moved.path("to").asText())).append("\n}\n");
@@ -76,19 +88,36 @@ class TerraformMovesTest {
         String plan = run(terraform, dir, "plan", "-input=false", "-no-color");
 
         assertThat(plan).as(after.toString()).contains("Plan: 0 to add, 0 to change, 0 to destroy.");
-        assertThat(plan).contains("terraform_data.push[0] has moved to terraform_data.function[\"push\"]",
-                "terraform_data.relay has moved to terraform_data.function[\"relay\"]",
-                "terraform_data.sweep has moved to terraform_data.function[\"sweep\"]",
-                "terraform_data.arrivals has moved to terraform_data.function[\"arrivals\"]",
-                "terraform_data.object[\"vendor-a\"] has moved to terraform_data.function[\"vendor-a\"]",
-                "terraform_data.object[\"vendor-b\"] has moved to terraform_data.function[\"vendor-b\"]");
+        String function = "terraform_data.google_cloudfunctions2_function__";
+        assertThat(plan).contains(function + "push[0] has moved to " + function + "function[\"push\"]",
+                function + "relay has moved to " + function + "function[\"relay\"]",
+                function + "sweep has moved to " + function + "function[\"sweep\"]",
+                function + "arrivals has moved to " + function + "function[\"arrivals\"]",
+                function + "object[\"vendor-a\"] has moved to " + function + "function[\"vendor-a\"]",
+                function + "object[\"vendor-b\"] has moved to " + function + "function[\"vendor-b\"]");
+        for (String type : List.of("google_logging_metric__", "google_monitoring_alert_policy__")) {
+            for (String meter : findings) {
+                assertThat(plan).contains("terraform_data." + type + meter + " has moved to terraform_data." + type
+                        + "check_findings[\"" + meter + "\"]");
+            }
+        }
     }
 
-    /** "${google_cloudfunctions2_function.push[0]}" as the twin's address: terraform_data.push[0]. */
+    private static String shared(String name, List<String> keys) {
+        return """
+                resource "terraform_data" "%s" {
+                  for_each = toset(%s)
+                  input    = each.key
+                }
+                """.formatted(name, hclList(keys));
+    }
+
+    /** "${google_cloudfunctions2_function.push[0]}" as the twin's address: terraform_data.google_cloudfunctions2_function__push[0]. */
     private static String twin(String expression) {
         String address = expression.replaceAll("^\\$\\{|}$", "");
-        assertThat(address).startsWith(TYPE + ".");
-        return "terraform_data." + address.substring(TYPE.length() + 1);
+        int dot = address.indexOf('.');
+        assertThat(dot).as(address).isPositive();
+        return "terraform_data." + address.substring(0, dot) + "__" + address.substring(dot + 1);
     }
 
     private static String hclList(List<String> values) {
