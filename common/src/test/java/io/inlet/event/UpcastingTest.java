@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.inlet.feed.FeedConfigException;
 import io.inlet.feed.FeedRegistry;
-import java.nio.file.Files;
+import io.inlet.testing.OrderPlacedVersions;
 import java.nio.file.Path;
 import java.util.Random;
 import org.junit.jupiter.api.BeforeEach;
@@ -20,58 +20,13 @@ class UpcastingTest {
 
     static final ObjectMapper JSON = new ObjectMapper();
 
-    static final String V1 = """
-            {"type": "object", "required": ["order", "amt"],
-             "properties": {"order": {"type": "string"}, "amt": {"type": "number"},
-                            "customer": {"type": "object", "properties": {"id": {"type": "string"}}},
-                            "note": {"type": "string"}}}""";
-    static final String V2 = """
-            {"type": "object", "required": ["order", "amount", "currency"],
-             "properties": {"order": {"type": "string"}, "amount": {"type": "number"},
-                            "currency": {"type": "string", "minLength": 3},
-                            "customer": {"type": "object", "properties": {"id": {"type": "string"}}},
-                            "note": {"type": "string"}},
-             "additionalProperties": false}""";
-    static final String V3 = """
-            {"type": "object", "required": ["order", "amount", "currency", "label"],
-             "properties": {"order": {"type": "string"}, "amount": {"type": "number"},
-                            "currency": {"type": "string"}, "customer_id": {"type": "string"},
-                            "label": {"type": "string"}, "note": {"type": "string"}, "customer": {"type": "object"}},
-             "additionalProperties": false}""";
-
-    static final String FEEDS = """
-            version: 1
-            event_types:
-              OrderPlaced:
-                - version: 1
-                  schema: v1.json
-                - version: 2
-                  schema: v2.json
-                  upcast:
-                    - rename: { from: amt, to: amount }
-                    - default: { field: currency, value: EUR }
-                - version: 3
-                  schema: v3.json
-                  upcast:
-                    - move: { from: customer.id, to: customer_id }
-                    - derive: { field: label, template: "{order}/{currency}" }
-            messages:
-              - name: orders
-                channel: orders
-                format: cloudevent
-                table: order_events
-            """;
-
     @TempDir
     Path dir;
     Upcasting upcasting;
 
     @BeforeEach
-    void load() throws Exception {
-        Files.writeString(dir.resolve("v1.json"), V1);
-        Files.writeString(dir.resolve("v2.json"), V2);
-        Files.writeString(dir.resolve("v3.json"), V3);
-        upcasting = new Upcasting(FeedRegistry.parse(FEEDS, "feeds.yaml", dir).schemaCatalog());
+    void load() {
+        upcasting = new Upcasting(OrderPlacedVersions.catalog(dir));
     }
 
     @Test
@@ -115,7 +70,7 @@ class UpcastingTest {
         SchemaCatalog catalog = upcastingCatalog();
         int valid = 0, upcast = 0;
         for (int i = 0; i < 6000; i++) {
-            ObjectNode p = randomPayload(random);
+            ObjectNode p = OrderPlacedVersions.anyPayload(random);
             if (catalog.version("OrderPlaced", 1).orElseThrow().schema().firstViolation(p).isPresent()) continue;
             valid++;
             try {
@@ -133,40 +88,14 @@ class UpcastingTest {
     }
 
     private SchemaCatalog upcastingCatalog() {
-        return FeedRegistry.parse(FEEDS, "feeds.yaml", dir).schemaCatalog();
-    }
-
-    private static ObjectNode randomPayload(Random r) {
-        ObjectNode p = JSON.createObjectNode();
-        String[] names = {"order", "amt", "customer", "note", "amount", "currency", "label", "customer_id", "x"};
-        for (String n : names) {
-            if (r.nextInt(n.equals("order") || n.equals("amt") ? 10 : 3) == 0 || (!n.equals("order") && !n.equals("amt") && r.nextBoolean())) continue;
-            p.set(n, randomValue(r, n));
-        }
-        return p;
-    }
-
-    private static JsonNode randomValue(Random r, String name) {
-        int kind = r.nextInt(10);
-        if (name.equals("customer") && kind < 6) {
-            ObjectNode c = JSON.createObjectNode();
-            if (r.nextBoolean()) c.set("id", randomValue(r, "id"));
-            return c;
-        }
-        return switch (kind % 5) {
-            case 0 -> JSON.getNodeFactory().textNode(r.nextBoolean() ? "" : "v" + r.nextInt(100));
-            case 1 -> JSON.getNodeFactory().numberNode(r.nextInt(1000) - 500);
-            case 2 -> JSON.getNodeFactory().numberNode(new java.math.BigDecimal(r.nextInt(100000)).movePointLeft(2));
-            case 3 -> JSON.getNodeFactory().booleanNode(r.nextBoolean());
-            default -> JSON.getNodeFactory().textNode("t" + r.nextInt(10));
-        };
+        return OrderPlacedVersions.catalog(dir);
     }
 
     @Test
     void theEventTypesSectionIsStrict() throws Exception {
         load();
-        String base = FEEDS.substring(0, FEEDS.indexOf("messages:"));
-        String messages = FEEDS.substring(FEEDS.indexOf("messages:"));
+        String base = OrderPlacedVersions.FEEDS.substring(0, OrderPlacedVersions.FEEDS.indexOf("messages:"));
+        String messages = OrderPlacedVersions.FEEDS.substring(OrderPlacedVersions.FEEDS.indexOf("messages:"));
         assertThatThrownBy(() -> FeedRegistry.parse(base.replace("version: 3", "version: 4") + messages, "feeds.yaml", dir))
                 .isInstanceOf(FeedConfigException.class)
                 .hasMessageContaining("event_types.OrderPlaced[2].version: expected version 3 here");

@@ -7,11 +7,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.inlet.event.SchemaCatalog;
-import io.inlet.feed.FeedRegistry;
 import io.inlet.store.Transactions;
+import io.inlet.testing.OrderPlacedVersions;
 import io.inlet.testing.TestDatabase;
 import java.math.BigDecimal;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -29,54 +28,11 @@ import org.junit.jupiter.api.io.TempDir;
 /** The reader asked for a schema version per event type: upcast on the way out, never downcast, errors that stop the read. */
 class UpcastingReaderTest {
 
-    static final ObjectMapper JSON = new ObjectMapper();
     // reads numbers as written: 133.80 stays 133.80
     static final ObjectMapper EXACT = com.fasterxml.jackson.databind.json.JsonMapper.builder()
             .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .disable(com.fasterxml.jackson.databind.cfg.JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
             .nodeFactory(io.inlet.event.FieldTyping.NODES).build();
-
-    static final String V1 = """
-            {"type": "object", "required": ["order", "amt"],
-             "properties": {"order": {"type": "string"}, "amt": {"type": "number"},
-                            "customer": {"type": "object", "properties": {"id": {"type": "string"}}},
-                            "note": {"type": "string"}}}""";
-    static final String V2 = """
-            {"type": "object", "required": ["order", "amount", "currency"],
-             "properties": {"order": {"type": "string"}, "amount": {"type": "number"},
-                            "currency": {"type": "string", "minLength": 3},
-                            "customer": {"type": "object", "properties": {"id": {"type": "string"}}},
-                            "note": {"type": "string"}},
-             "additionalProperties": false}""";
-    static final String V3 = """
-            {"type": "object", "required": ["order", "amount", "currency", "label"],
-             "properties": {"order": {"type": "string"}, "amount": {"type": "number"},
-                            "currency": {"type": "string"}, "customer_id": {"type": "string"},
-                            "label": {"type": "string"}, "note": {"type": "string"}, "customer": {"type": "object"}},
-             "additionalProperties": false}""";
-
-    static final String FEEDS = """
-            version: 1
-            event_types:
-              OrderPlaced:
-                - version: 1
-                  schema: v1.json
-                - version: 2
-                  schema: v2.json
-                  upcast:
-                    - rename: { from: amt, to: amount }
-                    - default: { field: currency, value: EUR }
-                - version: 3
-                  schema: v3.json
-                  upcast:
-                    - move: { from: customer.id, to: customer_id }
-                    - derive: { field: label, template: "{order}/{currency}" }
-            messages:
-              - name: orders
-                channel: orders
-                format: cloudevent
-                table: order_events
-            """;
 
     final DataSource db = TestDatabase.fresh("order_events");
     final EventReader plain = new EventReader(new Transactions(db));
@@ -86,11 +42,8 @@ class UpcastingReaderTest {
     SchemaCatalog catalog;
 
     @BeforeEach
-    void load() throws Exception {
-        Files.writeString(dir.resolve("v1.json"), V1);
-        Files.writeString(dir.resolve("v2.json"), V2);
-        Files.writeString(dir.resolve("v3.json"), V3);
-        catalog = FeedRegistry.parse(FEEDS, "feeds.yaml", dir).schemaCatalog();
+    void load() {
+        catalog = OrderPlacedVersions.catalog(dir);
     }
 
     /**
@@ -107,7 +60,7 @@ class UpcastingReaderTest {
         Map<UUID, ObjectNode> stored = new HashMap<>();
         for (int i = 0; i < 300; i++) {
             int version = random.nextBoolean() ? 1 : 2;
-            ObjectNode p = version == 1 ? randomV1(random) : randomV2(random);
+            ObjectNode p = version == 1 ? OrderPlacedVersions.v1Payload(random) : OrderPlacedVersions.v2Payload(random);
             assertThat(catalog.version("OrderPlaced", version).orElseThrow().schema().firstViolation(p))
                     .as("seed %d: the generator makes v%d payloads", seed, version).isEmpty();
             UUID id = append("OrderPlaced", version, p.toString());
@@ -185,36 +138,6 @@ class UpcastingReaderTest {
         }
         assertThat(AsVersions.parse(List.of("B=2, A=1", "C=3"))).hasToString("A=1,B=2,C=3");
         assertThat(AsVersions.parse(List.of(AsVersions.parse(List.of("B=2,A=1")).toString())).versions()).isEqualTo(Map.of("A", 1, "B", 2));
-    }
-
-    private static ObjectNode randomV1(Random r) {
-        ObjectNode p = JSON.createObjectNode();
-        p.put("order", "O-" + r.nextInt(10_000));
-        p.put("amt", new BigDecimal(r.nextInt(1_000_000) - 500_000).movePointLeft(r.nextInt(4)));
-        common(r, p);
-        if (r.nextInt(4) == 0) p.put("currency", currency(r));
-        return p;
-    }
-
-    private static ObjectNode randomV2(Random r) {
-        ObjectNode p = JSON.createObjectNode();
-        p.put("order", "O-" + r.nextInt(10_000));
-        p.put("amount", r.nextBoolean() ? new BigDecimal(r.nextInt(100_000)).movePointLeft(2) : BigDecimal.valueOf(r.nextInt(50)));
-        p.put("currency", currency(r));
-        common(r, p);
-        return p;
-    }
-
-    private static void common(Random r, ObjectNode p) {
-        if (r.nextBoolean()) {
-            ObjectNode c = p.putObject("customer");
-            if (r.nextBoolean()) c.put("id", "C-" + r.nextInt(100));
-        }
-        if (r.nextBoolean()) p.put("note", r.nextBoolean() ? "" : "n" + r.nextInt(100));
-    }
-
-    private static String currency(Random r) {
-        return List.of("EUR", "USD", "CHF", "GBP").get(r.nextInt(4));
     }
 
     private UUID append(String type, int version, String payload) throws Exception {
