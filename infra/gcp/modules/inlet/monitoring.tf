@@ -90,16 +90,34 @@ resource "google_monitoring_alert_policy" "backlog_age" {
   }
 }
 
-resource "google_monitoring_alert_policy" "function_errors" {
-  display_name          = "Inlet: function errors"
+# The functions' failed requests, by response: 5xx (errors) and 429 (throttled: max instances reached).
+locals {
+  function_responses = {
+    function_errors = {
+      alert     = "Inlet: function errors"
+      condition = "5xx responses"
+      response  = "metric.label.response_code_class = \"5xx\""
+    }
+    function_throttles = {
+      alert     = "Inlet: function throttled (max instances reached)"
+      condition = "429 responses"
+      response  = "metric.label.response_code = \"429\""
+    }
+  }
+}
+
+resource "google_monitoring_alert_policy" "function_responses" {
+  for_each = local.function_responses
+
+  display_name          = each.value.alert
   combiner              = "OR"
   notification_channels = local.notification_channels
   user_labels           = local.labels
 
   conditions {
-    display_name = "5xx responses"
+    display_name = each.value.condition
     condition_threshold {
-      filter          = "resource.type = \"cloud_run_revision\" AND metric.type = \"run.googleapis.com/request_count\" AND metric.label.response_code_class = \"5xx\" AND resource.label.service_name = monitoring.regex.full_match(\"${var.name_prefix}-.*\")"
+      filter          = "resource.type = \"cloud_run_revision\" AND metric.type = \"run.googleapis.com/request_count\" AND ${each.value.response} AND resource.label.service_name = monitoring.regex.full_match(\"${var.name_prefix}-.*\")"
       comparison      = "COMPARISON_GT"
       threshold_value = 0
       duration        = "0s"
@@ -113,27 +131,14 @@ resource "google_monitoring_alert_policy" "function_errors" {
   }
 }
 
-resource "google_monitoring_alert_policy" "function_throttles" {
-  display_name          = "Inlet: function throttled (max instances reached)"
-  combiner              = "OR"
-  notification_channels = local.notification_channels
-  user_labels           = local.labels
+moved {
+  from = google_monitoring_alert_policy.function_errors
+  to   = google_monitoring_alert_policy.function_responses["function_errors"]
+}
 
-  conditions {
-    display_name = "429 responses"
-    condition_threshold {
-      filter          = "resource.type = \"cloud_run_revision\" AND metric.type = \"run.googleapis.com/request_count\" AND metric.label.response_code = \"429\" AND resource.label.service_name = monitoring.regex.full_match(\"${var.name_prefix}-.*\")"
-      comparison      = "COMPARISON_GT"
-      threshold_value = 0
-      duration        = "0s"
-      aggregations {
-        alignment_period     = "300s"
-        per_series_aligner   = "ALIGN_DELTA"
-        cross_series_reducer = "REDUCE_SUM"
-        group_by_fields      = ["resource.label.service_name"]
-      }
-    }
-  }
+moved {
+  from = google_monitoring_alert_policy.function_throttles
+  to   = google_monitoring_alert_policy.function_responses["function_throttles"]
 }
 
 resource "google_monitoring_alert_policy" "relay_not_running" {

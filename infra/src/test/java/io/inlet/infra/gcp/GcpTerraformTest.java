@@ -229,8 +229,17 @@ class GcpTerraformTest {
     @Test
     void alertPoliciesMirrorTheAwsAlarms() {
         assertThat(config.resources("google_monitoring_alert_policy")).extracting(Resource::name).containsExactlyInAnyOrder(
-                "dead_letters", "backlog_age", "function_errors", "function_throttles", "relay_not_running", "outbox_lag",
+                "dead_letters", "backlog_age", "function_responses", "relay_not_running", "outbox_lag",
                 "outbox_blocked", "check_findings");
+        // the functions' 5xx (errors) and 429 (throttles) responses: one policy each, from one resource
+        assertThat(config.locals().path("function_responses").path("function_errors").path("response").asText())
+                .isEqualTo("metric.label.response_code_class = \"5xx\"");
+        assertThat(config.locals().path("function_responses").path("function_throttles").path("response").asText())
+                .isEqualTo("metric.label.response_code = \"429\"");
+        Resource responses = config.resource("google_monitoring_alert_policy", "function_responses");
+        assertThat(responses.text("for_each")).isEqualTo("${local.function_responses}");
+        assertThat(responses.block("conditions").path("condition_threshold").get(0).path("filter").asText())
+                .contains("metric.type = \"run.googleapis.com/request_count\" AND ${each.value.response} AND");
         assertThat(config.resource("google_logging_metric", "outbox_lag").text("value_extractor"))
                 .isEqualTo("EXTRACT(jsonPayload.value)");
     }

@@ -17,7 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The module's {@code moved} blocks carry a deployment made before resources were shared (every function
- * in one resource, every scheduled check's findings metric and alert in one each) into the shared ones: a
+ * in one resource, every scheduled check's findings metric and alert in one each, the
+ * functions' error and throttle alerts in one) into the shared ones: a
  * plan after the upgrade moves them and creates or destroys nothing. Proven with terraform itself on a
  * twin of the addresses made of {@code terraform_data} (built into terraform, so no provider and no
  * registry are needed; {@code T.name} becomes {@code terraform_data.T__name}): the old addresses are
@@ -58,6 +59,12 @@ class TerraformMovesTest {
             resource "terraform_data" "google_monitoring_alert_policy__arrival_alerts" {
               input = "arrival_alerts"
             }
+            resource "terraform_data" "google_monitoring_alert_policy__function_errors" {
+              input = "function_errors"
+            }
+            resource "terraform_data" "google_monitoring_alert_policy__function_throttles" {
+              input = "function_throttles"
+            }
             """;
 
     @Test
@@ -79,7 +86,8 @@ class TerraformMovesTest {
         StringBuilder after = new StringBuilder()
                 .append(shared("google_cloudfunctions2_function__function", functions))
                 .append(shared("google_logging_metric__check_findings", findings))
-                .append(shared("google_monitoring_alert_policy__check_findings", findings));
+                .append(shared("google_monitoring_alert_policy__check_findings", findings))
+                .append(shared("google_monitoring_alert_policy__function_responses", List.of("function_errors", "function_throttles")));
         for (JsonNode moved : module.blocks("moved")) {
             after.append("moved {\n  from = ").append(twin(moved.path("from").asText()))
                     .append("\n  to   = ").append(twin(moved.path("to").asText())).append("\n}\n");
@@ -100,6 +108,10 @@ class TerraformMovesTest {
                 assertThat(plan).contains("terraform_data." + type + meter + " has moved to terraform_data." + type
                         + "check_findings[\"" + meter + "\"]");
             }
+        }
+        for (String policy : List.of("function_errors", "function_throttles")) {
+            assertThat(plan).contains("terraform_data.google_monitoring_alert_policy__" + policy + " has moved to "
+                    + "terraform_data.google_monitoring_alert_policy__function_responses[\"" + policy + "\"]");
         }
     }
 
