@@ -126,7 +126,7 @@ resource "google_secret_manager_secret_iam_member" "database_ca_reader" {
 resource "google_pubsub_topic_iam_member" "relay_publishes_destination" {
   for_each = local.destinations
 
-  topic  = google_pubsub_topic.destination[each.key].name
+  topic  = module.destinations.topics[each.key].name
   role   = "roles/pubsub.publisher"
   member = "serviceAccount:${google_service_account.relay.email}"
 }

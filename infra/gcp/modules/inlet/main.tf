@@ -43,7 +43,7 @@ locals {
     INLET_FEEDS                = var.feeds_location
     INLET_DATABASE_URL         = local.database_url
     INLET_DATABASE_INSTANCE    = local.database_instance
-    INLET_DESTINATIONS         = join(",", [for name, topic in google_pubsub_topic.destination : "${name}=${topic.id}"])
+    INLET_DESTINATIONS         = join(",", [for name, topic in module.destinations.topics : "${name}=${topic.id}"])
     INLET_ORDERED_DESTINATIONS = join(",", [for d in var.destinations : d.name if d.ordered])
     INLET_CHANNEL              = var.channel
     INLET_TIMEOUT_SECONDS      = tostring(var.function_timeout_seconds)

@@ -5,20 +5,20 @@ output "vendor_buckets" {
 
 output "objects_topic" {
   description = "Topic receiving the Cloud Storage notifications (pubsub trigger)."
-  value       = local.pubsub_objects ? google_pubsub_topic.objects[0].id : null
+  value       = local.pubsub_objects ? module.objects.topics["objects"].id : null
 }
 
 output "destination_topics" {
   description = "Destination topics by logical name (INLET_DESTINATIONS)."
-  value       = { for name, topic in google_pubsub_topic.destination : name => topic.id }
+  value       = { for name, topic in module.destinations.topics : name => topic.id }
 }
 
 output "dead_letter_subscriptions" {
   description = "Subscriptions holding dead letters, to inspect and redrive."
   value = concat(
-    [for s in google_pubsub_subscription.objects_dead_letter : s.id],
-    [for s in google_pubsub_subscription.inbound_dead_letter : s.id],
-    [for s in google_pubsub_subscription.destination_dead_letter : s.id],
+    values(module.objects.dead_letter_subscriptions),
+    values(module.inbound.dead_letter_subscriptions),
+    values(module.destinations.dead_letter_subscriptions),
   )
 }
 

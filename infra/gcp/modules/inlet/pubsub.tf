@@ -7,263 +7,177 @@ locals {
   source_retention      = "${var.message_retention_seconds}s"
   # Dead letters are kept for Pub/Sub's maximum, to be inspected and redriven.
   dead_letter_retention = "604800s"
+
+  # Every stream (source topic and subscription, dead-letter topic and subscription, the service agent's
+  # grants) is made by the stream module (stream/main.tf), once per kind below; this is what they share.
+  stream_settings = {
+    max_delivery_attempts = var.max_delivery_attempts
+    minimum_backoff       = local.retry_minimum_backoff
+    maximum_backoff       = local.retry_maximum_backoff
+    source_retention      = local.source_retention
+    dead_letter_retention = local.dead_letter_retention
+    pubsub_service_agent  = local.pubsub_service_agent
+    labels                = local.labels
+  }
+  push_to_function = local.ingest_function_count == 0 ? null : {
+    endpoint              = google_cloudfunctions2_function.function["push"].service_config[0].uri
+    service_account_email = google_service_account.push_invoker.email
+  }
 }
 
 # ---- objects: Cloud Storage notifications -> push -> PubSubPushFunction ----------------------------
 
-resource "google_pubsub_topic" "objects" {
-  count = local.pubsub_objects ? 1 : 0
+module "objects" {
+  source = "./stream"
 
-  name                       = "${var.name_prefix}-objects"
-  labels                     = local.labels
-  message_retention_duration = "86400s"
-}
-
-resource "google_pubsub_topic" "objects_dead_letter" {
-  count = local.pubsub_objects ? 1 : 0
-
-  name                       = "${var.name_prefix}-objects-dead-letter"
-  labels                     = local.labels
-  message_retention_duration = local.dead_letter_retention
+  streams = local.pubsub_objects ? {
+    objects = {
+      topic                    = "${var.name_prefix}-objects"
+      dead_letter_topic        = "${var.name_prefix}-objects-dead-letter"
+      subscription             = "${var.name_prefix}-src-objects"
+      dead_letter_subscription = "${var.name_prefix}-dlq-objects"
+    }
+  } : {}
+  push                 = local.push_to_function
+  ack_deadline_seconds = var.function_timeout_seconds
+  settings             = local.stream_settings
 }
 
 resource "google_pubsub_topic_iam_member" "objects_gcs_publisher" {
   count = local.pubsub_objects ? 1 : 0
 
-  topic  = google_pubsub_topic.objects[0].name
+  topic  = module.objects.topics["objects"].name
   role   = "roles/pubsub.publisher"
   member = "serviceAccount:${data.google_storage_project_service_account.gcs.email_address}"
 }
 
-resource "google_pubsub_subscription" "objects" {
-  count = local.pubsub_objects ? 1 : 0
-
-  name                       = "${var.name_prefix}-src-objects"
-  topic                      = google_pubsub_topic.objects[0].id
-  labels                     = local.labels
-  ack_deadline_seconds       = var.function_timeout_seconds
-  message_retention_duration = local.source_retention
-
-  push_config {
-    push_endpoint = google_cloudfunctions2_function.function["push"].service_config[0].uri
-    oidc_token {
-      service_account_email = google_service_account.push_invoker.email
-      audience              = google_cloudfunctions2_function.function["push"].service_config[0].uri
-    }
-  }
-
-  dead_letter_policy {
-    dead_letter_topic     = google_pubsub_topic.objects_dead_letter[0].id
-    max_delivery_attempts = var.max_delivery_attempts
-  }
-
-  retry_policy {
-    minimum_backoff = local.retry_minimum_backoff
-    maximum_backoff = local.retry_maximum_backoff
-  }
-
-  expiration_policy {
-    ttl = ""
-  }
-}
-
-resource "google_pubsub_subscription" "objects_dead_letter" {
-  count = local.pubsub_objects ? 1 : 0
-
-  name                       = "${var.name_prefix}-dlq-objects"
-  topic                      = google_pubsub_topic.objects_dead_letter[0].id
-  labels                     = local.labels
-  ack_deadline_seconds       = 60
-  message_retention_duration = local.dead_letter_retention
-
-  retry_policy {
-    minimum_backoff = local.retry_minimum_backoff
-    maximum_backoff = local.retry_maximum_backoff
-  }
-
-  expiration_policy {
-    ttl = ""
-  }
-}
-
-# Dead-lettering: the Pub/Sub service agent publishes to the dead-letter topic and acknowledges on the source.
-resource "google_pubsub_topic_iam_member" "objects_dead_letter_publisher" {
-  count = local.pubsub_objects ? 1 : 0
-
-  topic  = google_pubsub_topic.objects_dead_letter[0].name
-  role   = "roles/pubsub.publisher"
-  member = "serviceAccount:${local.pubsub_service_agent}"
-}
-
-resource "google_pubsub_subscription_iam_member" "objects_dead_letter_subscriber" {
-  count = local.pubsub_objects ? 1 : 0
-
-  subscription = google_pubsub_subscription.objects[0].name
-  role         = "roles/pubsub.subscriber"
-  member       = "serviceAccount:${local.pubsub_service_agent}"
-}
-
 # ---- inbound business events -> push -> PubSubPushFunction ----------------------------------------
 
-resource "google_pubsub_topic" "inbound" {
-  for_each = local.inbound
+module "inbound" {
+  source = "./stream"
 
-  name                       = "${var.name_prefix}-in-${each.key}"
-  labels                     = local.labels
-  message_retention_duration = "86400s"
-}
-
-resource "google_pubsub_topic" "inbound_dead_letter" {
-  for_each = local.inbound
-
-  name                       = "${var.name_prefix}-in-${each.key}-dead-letter"
-  labels                     = local.labels
-  message_retention_duration = local.dead_letter_retention
-}
-
-resource "google_pubsub_subscription" "inbound" {
-  for_each = local.inbound
-
-  name                       = "${var.name_prefix}-src-${each.key}"
-  topic                      = google_pubsub_topic.inbound[each.key].id
-  labels                     = local.labels
-  ack_deadline_seconds       = var.function_timeout_seconds
-  message_retention_duration = local.source_retention
-  enable_message_ordering    = each.value.ordered
-
-  push_config {
-    push_endpoint = google_cloudfunctions2_function.function["push"].service_config[0].uri
-    oidc_token {
-      service_account_email = google_service_account.push_invoker.email
-      audience              = google_cloudfunctions2_function.function["push"].service_config[0].uri
+  streams = {
+    for name, t in local.inbound : name => {
+      topic                    = "${var.name_prefix}-in-${name}"
+      dead_letter_topic        = "${var.name_prefix}-in-${name}-dead-letter"
+      subscription             = "${var.name_prefix}-src-${name}"
+      dead_letter_subscription = "${var.name_prefix}-dlq-in-${name}"
+      ordered                  = t.ordered
     }
   }
-
-  dead_letter_policy {
-    dead_letter_topic     = google_pubsub_topic.inbound_dead_letter[each.key].id
-    max_delivery_attempts = var.max_delivery_attempts
-  }
-
-  retry_policy {
-    minimum_backoff = local.retry_minimum_backoff
-    maximum_backoff = local.retry_maximum_backoff
-  }
-
-  expiration_policy {
-    ttl = ""
-  }
-}
-
-resource "google_pubsub_subscription" "inbound_dead_letter" {
-  for_each = local.inbound
-
-  name                       = "${var.name_prefix}-dlq-in-${each.key}"
-  topic                      = google_pubsub_topic.inbound_dead_letter[each.key].id
-  labels                     = local.labels
-  ack_deadline_seconds       = 60
-  message_retention_duration = local.dead_letter_retention
-
-  retry_policy {
-    minimum_backoff = local.retry_minimum_backoff
-    maximum_backoff = local.retry_maximum_backoff
-  }
-
-  expiration_policy {
-    ttl = ""
-  }
-}
-
-resource "google_pubsub_topic_iam_member" "inbound_dead_letter_publisher" {
-  for_each = local.inbound
-
-  topic  = google_pubsub_topic.inbound_dead_letter[each.key].name
-  role   = "roles/pubsub.publisher"
-  member = "serviceAccount:${local.pubsub_service_agent}"
-}
-
-resource "google_pubsub_subscription_iam_member" "inbound_dead_letter_subscriber" {
-  for_each = local.inbound
-
-  subscription = google_pubsub_subscription.inbound[each.key].name
-  role         = "roles/pubsub.subscriber"
-  member       = "serviceAccount:${local.pubsub_service_agent}"
+  push                 = local.push_to_function
+  ack_deadline_seconds = var.function_timeout_seconds
+  settings             = local.stream_settings
 }
 
 # ---- destinations: derived events published by the relay ------------------------------------------
 # Each gets a pull subscription for its consumers; ordered destinations order by the stream id.
 
-resource "google_pubsub_topic" "destination" {
-  for_each = local.destinations
+module "destinations" {
+  source = "./stream"
 
-  name                       = "${var.name_prefix}-${each.key}"
-  labels                     = local.labels
-  message_retention_duration = "86400s"
+  streams = {
+    for name, d in local.destinations : name => {
+      topic                    = "${var.name_prefix}-${name}"
+      dead_letter_topic        = "${var.name_prefix}-${name}-dead-letter"
+      subscription             = "${var.name_prefix}-src-${name}-consumer"
+      dead_letter_subscription = "${var.name_prefix}-dlq-${name}"
+      ordered                  = d.ordered
+    }
+  }
+  ack_deadline_seconds = 60
+  settings             = local.stream_settings
 }
 
-resource "google_pubsub_topic" "destination_dead_letter" {
-  for_each = local.destinations
+# Each kind of stream had resources of its own before the stream module: the moves keep the deployed
+# topics and subscriptions (and their messages) in place.
 
-  name                       = "${var.name_prefix}-${each.key}-dead-letter"
-  labels                     = local.labels
-  message_retention_duration = local.dead_letter_retention
+moved {
+  from = google_pubsub_topic.objects[0]
+  to   = module.objects.google_pubsub_topic.source["objects"]
 }
 
-resource "google_pubsub_subscription" "destination" {
-  for_each = local.destinations
-
-  name                       = "${var.name_prefix}-src-${each.key}-consumer"
-  topic                      = google_pubsub_topic.destination[each.key].id
-  labels                     = local.labels
-  ack_deadline_seconds       = 60
-  message_retention_duration = local.source_retention
-  enable_message_ordering    = each.value.ordered
-
-  dead_letter_policy {
-    dead_letter_topic     = google_pubsub_topic.destination_dead_letter[each.key].id
-    max_delivery_attempts = var.max_delivery_attempts
-  }
-
-  retry_policy {
-    minimum_backoff = local.retry_minimum_backoff
-    maximum_backoff = local.retry_maximum_backoff
-  }
-
-  expiration_policy {
-    ttl = ""
-  }
+moved {
+  from = google_pubsub_topic.objects_dead_letter[0]
+  to   = module.objects.google_pubsub_topic.dead_letter["objects"]
 }
 
-resource "google_pubsub_subscription" "destination_dead_letter" {
-  for_each = local.destinations
-
-  name                       = "${var.name_prefix}-dlq-${each.key}"
-  topic                      = google_pubsub_topic.destination_dead_letter[each.key].id
-  labels                     = local.labels
-  ack_deadline_seconds       = 60
-  message_retention_duration = local.dead_letter_retention
-
-  retry_policy {
-    minimum_backoff = local.retry_minimum_backoff
-    maximum_backoff = local.retry_maximum_backoff
-  }
-
-  expiration_policy {
-    ttl = ""
-  }
+moved {
+  from = google_pubsub_subscription.objects[0]
+  to   = module.objects.google_pubsub_subscription.source["objects"]
 }
 
-resource "google_pubsub_topic_iam_member" "destination_dead_letter_publisher" {
-  for_each = local.destinations
-
-  topic  = google_pubsub_topic.destination_dead_letter[each.key].name
-  role   = "roles/pubsub.publisher"
-  member = "serviceAccount:${local.pubsub_service_agent}"
+moved {
+  from = google_pubsub_subscription.objects_dead_letter[0]
+  to   = module.objects.google_pubsub_subscription.dead_letter["objects"]
 }
 
-resource "google_pubsub_subscription_iam_member" "destination_dead_letter_subscriber" {
-  for_each = local.destinations
+moved {
+  from = google_pubsub_topic_iam_member.objects_dead_letter_publisher[0]
+  to   = module.objects.google_pubsub_topic_iam_member.dead_letter_publisher["objects"]
+}
 
-  subscription = google_pubsub_subscription.destination[each.key].name
-  role         = "roles/pubsub.subscriber"
-  member       = "serviceAccount:${local.pubsub_service_agent}"
+moved {
+  from = google_pubsub_subscription_iam_member.objects_dead_letter_subscriber[0]
+  to   = module.objects.google_pubsub_subscription_iam_member.dead_letter_subscriber["objects"]
+}
+
+moved {
+  from = google_pubsub_topic.inbound
+  to   = module.inbound.google_pubsub_topic.source
+}
+
+moved {
+  from = google_pubsub_topic.inbound_dead_letter
+  to   = module.inbound.google_pubsub_topic.dead_letter
+}
+
+moved {
+  from = google_pubsub_subscription.inbound
+  to   = module.inbound.google_pubsub_subscription.source
+}
+
+moved {
+  from = google_pubsub_subscription.inbound_dead_letter
+  to   = module.inbound.google_pubsub_subscription.dead_letter
+}
+
+moved {
+  from = google_pubsub_topic_iam_member.inbound_dead_letter_publisher
+  to   = module.inbound.google_pubsub_topic_iam_member.dead_letter_publisher
+}
+
+moved {
+  from = google_pubsub_subscription_iam_member.inbound_dead_letter_subscriber
+  to   = module.inbound.google_pubsub_subscription_iam_member.dead_letter_subscriber
+}
+
+moved {
+  from = google_pubsub_topic.destination
+  to   = module.destinations.google_pubsub_topic.source
+}
+
+moved {
+  from = google_pubsub_topic.destination_dead_letter
+  to   = module.destinations.google_pubsub_topic.dead_letter
+}
+
+moved {
+  from = google_pubsub_subscription.destination
+  to   = module.destinations.google_pubsub_subscription.source
+}
+
+moved {
+  from = google_pubsub_subscription.destination_dead_letter
+  to   = module.destinations.google_pubsub_subscription.dead_letter
+}
+
+moved {
+  from = google_pubsub_topic_iam_member.destination_dead_letter_publisher
+  to   = module.destinations.google_pubsub_topic_iam_member.dead_letter_publisher
+}
+
+moved {
+  from = google_pubsub_subscription_iam_member.destination_dead_letter_subscriber
+  to   = module.destinations.google_pubsub_subscription_iam_member.dead_letter_subscriber
 }

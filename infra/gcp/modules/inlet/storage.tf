@@ -92,7 +92,7 @@ resource "google_storage_notification" "vendor" {
 
   bucket             = google_storage_bucket.vendor[each.value.bucket].name
   payload_format     = "JSON_API_V1"
-  topic              = google_pubsub_topic.objects[0].id
+  topic              = module.objects.topics["objects"].id
   object_name_prefix = each.value.prefix
   event_types        = ["OBJECT_FINALIZE", "OBJECT_DELETE", "OBJECT_ARCHIVE"]
 

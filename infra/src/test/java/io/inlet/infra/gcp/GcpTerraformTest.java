@@ -19,10 +19,12 @@ import org.junit.jupiter.api.Test;
 class GcpTerraformTest {
 
     private static TerraformConfiguration config;
+    private static TerraformConfiguration stream;
 
     @BeforeAll
     static void parse() throws Exception {
         config = TerraformConfiguration.parse(TerraformConfiguration.moduleDirectory());
+        stream = TerraformConfiguration.parse(TerraformConfiguration.streamModuleDirectory());
     }
 
     @Test
@@ -30,43 +32,65 @@ class GcpTerraformTest {
         assertThat(config.fileNames()).containsExactly("arrivals.tf", "database.tf", "functions.tf", "iam.tf", "main.tf",
                 "migrate.tf", "monitoring.tf", "outputs.tf", "pubsub.tf", "scheduler.tf", "storage.tf", "sweep.tf",
                 "variables.tf", "versions.tf");
+        assertThat(stream.fileNames()).containsExactly("main.tf", "versions.tf");
     }
 
     @Test
     void everyResourceKeepsTheInvariants() {
         assertThat(TerraformInvariants.check(config)).isEmpty();
+        assertThat(TerraformInvariants.check(stream)).isEmpty();
     }
 
+    /** Every kind of stream (objects, inbound, destinations) is made by the stream module, with the deployment's settings. */
     @Test
     void everySourceSubscriptionDeadLettersAfterTheConfiguredAttemptsAndRetriesWithBackoff() {
+        assertThat(config.resources("google_pubsub_subscription")).as("subscriptions outside the stream module").isEmpty();
+        for (String kind : List.of("objects", "inbound", "destinations")) {
+            JsonNode call = config.moduleCall(kind);
+            assertThat(call.path("source").asText()).as(kind).isEqualTo("./stream");
+            assertThat(call.path("settings").asText()).as(kind).isEqualTo("${local.stream_settings}");
+        }
+        JsonNode settings = config.locals().path("stream_settings");
+        assertThat(settings.path("max_delivery_attempts").asText()).isEqualTo("${var.max_delivery_attempts}");
+        assertThat(settings.path("minimum_backoff").asText()).isEqualTo("${local.retry_minimum_backoff}");
+        assertThat(settings.path("maximum_backoff").asText()).isEqualTo("${local.retry_maximum_backoff}");
         List<String> withDeadLetter = new ArrayList<>();
-        for (Resource subscription : config.resources("google_pubsub_subscription")) {
+        for (Resource subscription : stream.resources("google_pubsub_subscription")) {
             JsonNode policy = subscription.block("dead_letter_policy");
             if (!policy.isMissingNode()) {
                 withDeadLetter.add(subscription.name());
-                assertThat(policy.path("max_delivery_attempts").asText()).isEqualTo("${var.max_delivery_attempts}");
+                assertThat(policy.path("max_delivery_attempts").asText()).isEqualTo("${var.settings.max_delivery_attempts}");
             }
-            assertThat(subscription.block("retry_policy").path("minimum_backoff").asText()).isEqualTo("${local.retry_minimum_backoff}");
+            assertThat(subscription.block("retry_policy").path("minimum_backoff").asText()).isEqualTo("${var.settings.minimum_backoff}");
         }
-        assertThat(withDeadLetter).containsExactlyInAnyOrder("objects", "inbound", "destination");
+        assertThat(withDeadLetter).containsExactly("source");
     }
 
     @Test
     void pushSubscriptionsWaitAsLongAsTheFunctionMayRunAndSignTheirCalls() {
-        for (String name : List.of("objects", "inbound")) {
-            Resource subscription = config.resource("google_pubsub_subscription", name);
-            assertThat(subscription.text("ack_deadline_seconds")).isEqualTo("${var.function_timeout_seconds}");
-            assertThat(subscription.block("push_config").path("oidc_token").get(0).path("service_account_email").asText())
-                    .isEqualTo("${google_service_account.push_invoker.email}");
+        for (String kind : List.of("objects", "inbound")) {
+            JsonNode call = config.moduleCall(kind);
+            assertThat(call.path("ack_deadline_seconds").asText()).as(kind).isEqualTo("${var.function_timeout_seconds}");
+            assertThat(call.path("push").asText()).as(kind).isEqualTo("${local.push_to_function}");
         }
+        assertThat(config.moduleCall("destinations").has("push")).as("destinations are pulled by their consumers").isFalse();
+        assertThat(config.locals().path("push_to_function").asText())
+                .contains("service_account_email = google_service_account.push_invoker.email")
+                .contains("endpoint              = google_cloudfunctions2_function.function[\"push\"].service_config[0].uri");
+        Resource subscription = stream.resource("google_pubsub_subscription", "source");
+        assertThat(subscription.text("ack_deadline_seconds")).isEqualTo("${var.ack_deadline_seconds}");
+        JsonNode push = subscription.body().path("dynamic").path("push_config").get(0);
+        assertThat(push.path("for_each").asText()).isEqualTo("${var.push == null ? [] : [var.push]}");
+        assertThat(push.path("content").get(0).path("oidc_token").get(0).path("service_account_email").asText())
+                .isEqualTo("${push_config.value.service_account_email}");
     }
 
     @Test
     void orderedDestinationsAndInboundTopicsOrderTheirSubscriptions() {
-        assertThat(config.resource("google_pubsub_subscription", "destination").text("enable_message_ordering"))
+        assertThat(stream.resource("google_pubsub_subscription", "source").text("enable_message_ordering"))
                 .isEqualTo("${each.value.ordered}");
-        assertThat(config.resource("google_pubsub_subscription", "inbound").text("enable_message_ordering"))
-                .isEqualTo("${each.value.ordered}");
+        assertThat(config.moduleCall("destinations").path("streams").asText()).containsPattern("ordered\\s+= d\\.ordered");
+        assertThat(config.moduleCall("inbound").path("streams").asText()).containsPattern("ordered\\s+= t\\.ordered");
         assertThat(config.locals().path("function_environment").path("INLET_ORDERED_DESTINATIONS").asText())
                 .isEqualTo("${join(\",\", [for d in var.destinations : d.name if d.ordered])}");
     }
@@ -153,7 +177,10 @@ class GcpTerraformTest {
                 .filter(r -> r.text("member").contains("google_service_account.relay")).toList();
 
         assertThat(publisherGrants).extracting(Resource::name).containsExactly("relay_publishes_destination");
-        assertThat(publisherGrants.get(0).text("topic")).isEqualTo("${google_pubsub_topic.destination[each.key].name}");
+        assertThat(publisherGrants.get(0).text("topic")).isEqualTo("${module.destinations.topics[each.key].name}");
+        assertThat(publisherGrants.get(0).text("for_each")).isEqualTo("${local.destinations}");
+        assertThat(stream.resources("google_pubsub_topic_iam_member")).extracting(r -> r.text("member"))
+                .containsOnly("serviceAccount:${var.settings.pubsub_service_agent}");
     }
 
     /** One resource makes every function from its definition (functions.tf); the moves keep deployed ones. */

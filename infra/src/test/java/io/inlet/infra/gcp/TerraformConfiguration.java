@@ -71,6 +71,11 @@ final class TerraformConfiguration {
         return gcpDirectory().resolve("modules/inlet");
     }
 
+    /** The module's stream submodule (topics, subscriptions and dead-lettering), which pubsub.tf calls once per kind. */
+    static Path streamModuleDirectory() {
+        return moduleDirectory().resolve("stream");
+    }
+
     /** The root configuration that configures the provider and calls the module. */
     static Path exampleDirectory() {
         return gcpDirectory().resolve("examples/basic");
@@ -88,6 +93,12 @@ final class TerraformConfiguration {
             }
         });
         return out;
+    }
+
+    /** The arguments of the {@code module "name"} call. */
+    JsonNode moduleCall(String name) {
+        return blocks("module").stream().map(m -> m.path(name)).filter(JsonNode::isArray).findFirst()
+                .orElseThrow(() -> new AssertionError("no module " + name)).get(0);
     }
 
     List<String> fileNames() {

@@ -39,9 +39,12 @@ class TerraformExampleTest {
     }
 
     @Test
-    void theModuleConfiguresNoProviderAndIsWrittenForGoogle7() {
+    void theModuleConfiguresNoProviderAndIsWrittenForGoogle7() throws Exception {
         assertThat(module.blocks("provider")).as("provider blocks in modules/inlet").isEmpty();
         assertThat(module.blocks("backend")).isEmpty();
+        TerraformConfiguration stream = TerraformConfiguration.parse(TerraformConfiguration.streamModuleDirectory());
+        assertThat(stream.blocks("provider")).as("provider blocks in modules/inlet/stream").isEmpty();
+        assertThat(requiredProviders(stream).path("google").path("version").asText()).isEqualTo(">= 7.0, < 8.0");
         JsonNode providers = requiredProviders(module);
         assertThat(providers.path("google").path("source").asText()).isEqualTo("hashicorp/google");
         assertThat(providers.path("google").path("version").asText()).isEqualTo(">= 7.0, < 8.0");

@@ -44,7 +44,8 @@ final class TerraformInvariants {
     private static final Pattern SUBSCRIPTION_REF = Pattern.compile("google_pubsub_subscription\\.([A-Za-z0-9_-]+)");
     private static final Pattern LOCAL_REF = Pattern.compile("local\\.([A-Za-z0-9_]+)");
     private static final Pattern INLINE_KEY = Pattern.compile("([A-Z][A-Z0-9_]+)\\s*=");
-    private static final String PUBSUB_AGENT = "local.pubsub_service_agent";
+    /** The Pub/Sub service agent as the module names it (local) and as the stream module receives it (var.settings). */
+    private static final Pattern PUBSUB_AGENT = Pattern.compile("\\$\\{(local|var\\.settings)\\.pubsub_service_agent}");
 
     private final TerraformConfiguration config;
     private final List<Violation> violations = new ArrayList<>();
@@ -96,7 +97,7 @@ final class TerraformInvariants {
         boolean publisher = config.resources("google_pubsub_topic_iam_member").stream().anyMatch(grant ->
                 Objects.equals(referenced(TOPIC_REF, grant.text("topic")), deadLetterTopic)
                         && "roles/pubsub.publisher".equals(grant.text("role"))
-                        && grant.text("member").contains(PUBSUB_AGENT)
+                        && PUBSUB_AGENT.matcher(grant.text("member")).find()
                         && sameInstances(grant, subscription));
         if (!publisher) {
             report(Rule.DEAD_LETTER_TOPIC_WITHOUT_PUBLISHER_GRANT, "google_pubsub_topic." + deadLetterTopic,
@@ -105,7 +106,7 @@ final class TerraformInvariants {
         boolean subscriber = config.resources("google_pubsub_subscription_iam_member").stream().anyMatch(grant ->
                 Objects.equals(referenced(SUBSCRIPTION_REF, grant.text("subscription")), subscription.name())
                         && "roles/pubsub.subscriber".equals(grant.text("role"))
-                        && grant.text("member").contains(PUBSUB_AGENT)
+                        && PUBSUB_AGENT.matcher(grant.text("member")).find()
                         && sameInstances(grant, subscription));
         if (!subscriber) {
             report(Rule.SUBSCRIPTION_WITHOUT_DEAD_LETTER_SUBSCRIBER_GRANT, subscription.address(),

@@ -17,8 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The module's {@code moved} blocks carry a deployment made before resources were shared (every function
- * in one resource, every scheduled check's findings metric and alert in one each, the
- * functions' error and throttle alerts in one) into the shared ones: a
+ * in one resource, every scheduled check's findings metric and alert in one each, the functions' error
+ * and throttle alerts in one, every kind of Pub/Sub stream in the stream module) into the shared ones: a
  * plan after the upgrade moves them and creates or destroys nothing. Proven with terraform itself on a
  * twin of the addresses made of {@code terraform_data} (built into terraform, so no provider and no
  * registry are needed; {@code T.name} becomes {@code terraform_data.T__name}): the old addresses are
@@ -65,7 +65,64 @@ class TerraformMovesTest {
             resource "terraform_data" "google_monitoring_alert_policy__function_throttles" {
               input = "function_throttles"
             }
+            %s""";
+
+    /** A kind of stream of a deployment from before: each of its six resources by count (objects) or by name. */
+    private static final String STREAM_BEFORE = """
+            resource "terraform_data" "google_pubsub_topic__%1$s" {
+              %2$s
+            }
+            resource "terraform_data" "google_pubsub_topic__%1$s_dead_letter" {
+              %2$s
+            }
+            resource "terraform_data" "google_pubsub_subscription__%1$s" {
+              %2$s
+            }
+            resource "terraform_data" "google_pubsub_subscription__%1$s_dead_letter" {
+              %2$s
+            }
+            resource "terraform_data" "google_pubsub_topic_iam_member__%1$s_dead_letter_publisher" {
+              %2$s
+            }
+            resource "terraform_data" "google_pubsub_subscription_iam_member__%1$s_dead_letter_subscriber" {
+              %2$s
+            }
             """;
+
+    /** The stream module's twin: its six resources, one instance per stream key. */
+    private static final String STREAM_MODULE = """
+            variable "keys" {
+              type = list(string)
+            }
+            resource "terraform_data" "google_pubsub_topic__source" {
+              for_each = toset(var.keys)
+              input    = each.key
+            }
+            resource "terraform_data" "google_pubsub_topic__dead_letter" {
+              for_each = toset(var.keys)
+              input    = each.key
+            }
+            resource "terraform_data" "google_pubsub_subscription__source" {
+              for_each = toset(var.keys)
+              input    = each.key
+            }
+            resource "terraform_data" "google_pubsub_subscription__dead_letter" {
+              for_each = toset(var.keys)
+              input    = each.key
+            }
+            resource "terraform_data" "google_pubsub_topic_iam_member__dead_letter_publisher" {
+              for_each = toset(var.keys)
+              input    = each.key
+            }
+            resource "terraform_data" "google_pubsub_subscription_iam_member__dead_letter_subscriber" {
+              for_each = toset(var.keys)
+              input    = each.key
+            }
+            """;
+
+    // an inbound topic and a destination of the same name: each kind keeps its own
+    private static final List<String> INBOUND = List.of("orders", "payments");
+    private static final List<String> DESTINATIONS = List.of("orders", "shipments");
 
     @Test
     void aDeploymentFromBeforeTheSharedResourcesPlansMovesAndNoReplacement(@TempDir Path dir) throws Exception {
@@ -74,7 +131,10 @@ class TerraformMovesTest {
         TerraformConfiguration module = TerraformConfiguration.parse(TerraformConfiguration.moduleDirectory());
         Path main = dir.resolve("main.tf");
 
-        Files.writeString(main, BEFORE.formatted(hclList(VENDOR_BUCKETS)));
+        Files.writeString(main, BEFORE.formatted(hclList(VENDOR_BUCKETS),
+                STREAM_BEFORE.formatted("objects", "count = 1\ninput = \"objects\"")
+                        + STREAM_BEFORE.formatted("inbound", "for_each = toset(" + hclList(INBOUND) + ")\ninput = each.key")
+                        + STREAM_BEFORE.formatted("destination", "for_each = toset(" + hclList(DESTINATIONS) + ")\ninput = each.key")));
         run(terraform, dir, "init", "-input=false", "-no-color");
         run(terraform, dir, "apply", "-auto-approve", "-input=false", "-no-color");
 
@@ -88,11 +148,16 @@ class TerraformMovesTest {
                 .append(shared("google_logging_metric__check_findings", findings))
                 .append(shared("google_monitoring_alert_policy__check_findings", findings))
                 .append(shared("google_monitoring_alert_policy__function_responses", List.of("function_errors", "function_throttles")));
+        Files.createDirectories(dir.resolve("stream"));
+        Files.writeString(dir.resolve("stream/main.tf"), STREAM_MODULE);
+        after.append(streams("objects", List.of("objects"))).append(streams("inbound", INBOUND))
+                .append(streams("destinations", DESTINATIONS));
         for (JsonNode moved : module.blocks("moved")) {
             after.append("moved {\n  from = ").append(twin(moved.path("from").asText()))
                     .append("\n  to   = ").append(twin(moved.path("to").asText())).append("\n}\n");
         }
         Files.writeString(main, after.toString());
+        run(terraform, dir, "init", "-input=false", "-no-color");
         String plan = run(terraform, dir, "plan", "-input=false", "-no-color");
 
         assertThat(plan).as(after.toString()).contains("Plan: 0 to add, 0 to change, 0 to destroy.");
@@ -109,10 +174,31 @@ class TerraformMovesTest {
                         + "check_findings[\"" + meter + "\"]");
             }
         }
+        String topic = "terraform_data.google_pubsub_topic__";
+        String subscription = "terraform_data.google_pubsub_subscription__";
+        assertThat(plan).contains(topic + "objects[0] has moved to module.objects." + topic + "source[\"objects\"]",
+                "terraform_data.google_pubsub_subscription_iam_member__objects_dead_letter_subscriber[0] has moved to module.objects."
+                        + "terraform_data.google_pubsub_subscription_iam_member__dead_letter_subscriber[\"objects\"]",
+                topic + "inbound[\"orders\"] has moved to module.inbound." + topic + "source[\"orders\"]",
+                topic + "destination[\"orders\"] has moved to module.destinations." + topic + "source[\"orders\"]",
+                subscription + "destination_dead_letter[\"shipments\"] has moved to module.destinations." + subscription
+                        + "dead_letter[\"shipments\"]",
+                "terraform_data.google_pubsub_topic_iam_member__inbound_dead_letter_publisher[\"payments\"] has moved to module.inbound."
+                        + "terraform_data.google_pubsub_topic_iam_member__dead_letter_publisher[\"payments\"]");
+        assertThat(plan.lines().filter(l -> l.contains(" has moved to "))).hasSize(6 + 2 * 2 + 2 + 6 * (1 + 2 + 2));
         for (String policy : List.of("function_errors", "function_throttles")) {
             assertThat(plan).contains("terraform_data.google_monitoring_alert_policy__" + policy + " has moved to "
                     + "terraform_data.google_monitoring_alert_policy__function_responses[\"" + policy + "\"]");
         }
+    }
+
+    private static String streams(String kind, List<String> keys) {
+        return """
+                module "%s" {
+                  source = "./stream"
+                  keys   = %s
+                }
+                """.formatted(kind, hclList(keys));
     }
 
     private static String shared(String name, List<String> keys) {
@@ -124,12 +210,21 @@ class TerraformMovesTest {
                 """.formatted(name, hclList(keys));
     }
 
-    /** "${google_cloudfunctions2_function.push[0]}" as the twin's address: terraform_data.google_cloudfunctions2_function__push[0]. */
+    /**
+     * "${google_cloudfunctions2_function.push[0]}" as the twin's address, terraform_data.google_cloudfunctions2_function__push[0];
+     * in a module, "${module.objects.google_pubsub_topic.source}": module.objects.terraform_data.google_pubsub_topic__source.
+     */
     private static String twin(String expression) {
         String address = expression.replaceAll("^\\$\\{|}$", "");
+        String module = "";
+        java.util.regex.Matcher call = java.util.regex.Pattern.compile("^(module\\.[a-z_]+\\.)(.*)$").matcher(address);
+        if (call.matches()) {
+            module = call.group(1);
+            address = call.group(2);
+        }
         int dot = address.indexOf('.');
         assertThat(dot).as(address).isPositive();
-        return "terraform_data." + address.substring(0, dot) + "__" + address.substring(dot + 1);
+        return module + "terraform_data." + address.substring(0, dot) + "__" + address.substring(dot + 1);
     }
 
     private static String hclList(List<String> values) {
