@@ -230,11 +230,14 @@ resource "google_monitoring_alert_policy" "outbox_blocked" {
   }
 }
 
-# Counters of every service, with the meter's tags as labels: files and records by feed and outcome,
-# and cold starts by service (the GCP counterpart of the EMF ColdStart metric).
-resource "google_logging_metric" "files" {
-  name   = "${var.name_prefix}/files"
-  filter = "resource.type=\"cloud_run_revision\" AND resource.labels.service_name=~\"^${var.name_prefix}-\" AND jsonPayload.metric=\"files\""
+# Counters of every service, with the meter's tags as labels: files and records by feed and outcome
+# (one resource, keyed by the meter's name), and cold starts by service (the GCP counterpart of the EMF
+# ColdStart metric).
+resource "google_logging_metric" "feed_counters" {
+  for_each = toset(["files", "records"])
+
+  name   = "${var.name_prefix}/${each.key}"
+  filter = "resource.type=\"cloud_run_revision\" AND resource.labels.service_name=~\"^${var.name_prefix}-\" AND jsonPayload.metric=\"${each.key}\""
 
   metric_descriptor {
     metric_kind = "DELTA"
@@ -257,29 +260,14 @@ resource "google_logging_metric" "files" {
   }
 }
 
-resource "google_logging_metric" "records" {
-  name   = "${var.name_prefix}/records"
-  filter = "resource.type=\"cloud_run_revision\" AND resource.labels.service_name=~\"^${var.name_prefix}-\" AND jsonPayload.metric=\"records\""
+moved {
+  from = google_logging_metric.files
+  to   = google_logging_metric.feed_counters["files"]
+}
 
-  metric_descriptor {
-    metric_kind = "DELTA"
-    value_type  = "INT64"
-    unit        = "1"
-    labels {
-      key        = "feed"
-      value_type = "STRING"
-    }
-    labels {
-      key        = "outcome"
-      value_type = "STRING"
-    }
-  }
-
-  value_extractor = "EXTRACT(jsonPayload.value)"
-  label_extractors = {
-    feed    = "EXTRACT(jsonPayload.feed)"
-    outcome = "EXTRACT(jsonPayload.outcome)"
-  }
+moved {
+  from = google_logging_metric.records
+  to   = google_logging_metric.feed_counters["records"]
 }
 
 resource "google_logging_metric" "cold_start" {

@@ -151,13 +151,18 @@ class MetricLinesTest {
 
     /**
      * The meter names a log-based metric selects: the one its filter names, or, for a metric made per
-     * key of a local map ({@code for_each = local.X} with {@code jsonPayload.metric=\"${each.key}\"}), that map's keys.
+     * key ({@code jsonPayload.metric=\"${each.key}\"}), the names of its {@code for_each = toset([...])} or
+     * the keys of its {@code for_each = local.X} map.
      */
     private static List<String> selectedMeters(String module, String body) {
         Matcher name = Pattern.compile("jsonPayload\\.metric=\\\\\"(\\w+|\\$\\{each\\.key})\\\\\"").matcher(body);
         assertThat(name.find()).as("a log-based metric selects no meter: %s", body).isTrue();
         if (!name.group(1).equals("${each.key}")) {
             return List.of(name.group(1));
+        }
+        Matcher set = Pattern.compile("for_each\\s*=\\s*toset\\(\\[([^\\]]*)\\]\\)").matcher(body);
+        if (set.find()) {
+            return Pattern.compile("\"(\\w+)\"").matcher(set.group(1)).results().map(m -> m.group(1)).toList();
         }
         Matcher forEach = Pattern.compile("for_each\\s*=\\s*local\\.(\\w+)").matcher(body);
         assertThat(forEach.find()).as("a log-based metric per each.key without for_each = local.X: %s", body).isTrue();

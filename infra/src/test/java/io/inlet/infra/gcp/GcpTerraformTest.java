@@ -269,6 +269,11 @@ class GcpTerraformTest {
                 .contains("metric.type = \"run.googleapis.com/request_count\" AND ${each.value.response} AND");
         assertThat(config.resource("google_logging_metric", "outbox_lag").text("value_extractor"))
                 .isEqualTo("EXTRACT(jsonPayload.value)");
+        // the files and records counters: one resource, labelled by feed and outcome
+        Resource counters = config.resource("google_logging_metric", "feed_counters");
+        assertThat(counters.text("for_each")).isEqualTo("${toset([\"files\", \"records\"])}");
+        assertThat(counters.text("filter")).contains("jsonPayload.metric=\"${each.key}\"");
+        assertThat(counters.body().path("label_extractors").path("outcome").asText()).isEqualTo("EXTRACT(jsonPayload.outcome)");
     }
 
     /** The scheduled checks' findings share one metric and one alert resource, keyed by meter; the moves keep deployed ones. */

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The module's {@code moved} blocks carry a deployment made before resources were shared (every function
  * in one resource, every scheduled check's findings metric and alert in one each, the functions' error
- * and throttle alerts in one, every kind of Pub/Sub stream in the stream module) into the shared ones: a
+ * and throttle alerts in one, the files and records counters in one, every kind of Pub/Sub stream in the
+ * stream module) into the shared ones: a
  * plan after the upgrade moves them and creates or destroys nothing. Proven with terraform itself on a
  * twin of the addresses made of {@code terraform_data} (built into terraform, so no provider and no
  * registry are needed; {@code T.name} becomes {@code terraform_data.T__name}): the old addresses are
@@ -64,6 +65,12 @@ class TerraformMovesTest {
             }
             resource "terraform_data" "google_monitoring_alert_policy__function_throttles" {
               input = "function_throttles"
+            }
+            resource "terraform_data" "google_logging_metric__files" {
+              input = "files"
+            }
+            resource "terraform_data" "google_logging_metric__records" {
+              input = "records"
             }
             %s""";
 
@@ -137,6 +144,7 @@ class TerraformMovesTest {
                         + STREAM_BEFORE.formatted("destination", "for_each = toset(" + hclList(DESTINATIONS) + ")\ninput = each.key")));
         run(terraform, dir, "init", "-input=false", "-no-color");
         run(terraform, dir, "apply", "-auto-approve", "-input=false", "-no-color");
+        long instances = run(terraform, dir, "state", "list").lines().filter(l -> l.startsWith("terraform_data.")).count();
 
         List<String> functions = new ArrayList<>();
         module.locals().path("function_definitions").fieldNames().forEachRemaining(functions::add);
@@ -147,7 +155,8 @@ class TerraformMovesTest {
                 .append(shared("google_cloudfunctions2_function__function", functions))
                 .append(shared("google_logging_metric__check_findings", findings))
                 .append(shared("google_monitoring_alert_policy__check_findings", findings))
-                .append(shared("google_monitoring_alert_policy__function_responses", List.of("function_errors", "function_throttles")));
+                .append(shared("google_monitoring_alert_policy__function_responses", List.of("function_errors", "function_throttles")))
+                .append(shared("google_logging_metric__feed_counters", List.of("files", "records")));
         Files.createDirectories(dir.resolve("stream"));
         Files.writeString(dir.resolve("stream/main.tf"), STREAM_MODULE);
         after.append(streams("objects", List.of("objects"))).append(streams("inbound", INBOUND))
@@ -185,7 +194,12 @@ class TerraformMovesTest {
                         + "dead_letter[\"shipments\"]",
                 "terraform_data.google_pubsub_topic_iam_member__inbound_dead_letter_publisher[\"payments\"] has moved to module.inbound."
                         + "terraform_data.google_pubsub_topic_iam_member__dead_letter_publisher[\"payments\"]");
-        assertThat(plan.lines().filter(l -> l.contains(" has moved to "))).hasSize(6 + 2 * 2 + 2 + 6 * (1 + 2 + 2));
+        // every instance of the old state moves
+        assertThat(plan.lines().filter(l -> l.contains(" has moved to ")).count()).isEqualTo(instances).isEqualTo(6 + 2 * 2 + 2 + 2 + 6 * (1 + 2 + 2));
+        for (String counter : List.of("files", "records")) {
+            assertThat(plan).contains("terraform_data.google_logging_metric__" + counter + " has moved to "
+                    + "terraform_data.google_logging_metric__feed_counters[\"" + counter + "\"]");
+        }
         for (String policy : List.of("function_errors", "function_throttles")) {
             assertThat(plan).contains("terraform_data.google_monitoring_alert_policy__" + policy + " has moved to "
                     + "terraform_data.google_monitoring_alert_policy__function_responses[\"" + policy + "\"]");
