@@ -11,7 +11,7 @@ import java.util.Map;
  * CSV records: frames cut by {@link RecordFramer}, decoded strictly, split into fields by Commons
  * CSV and keyed by column name. Every field is a JSON string; typing is the mapper's job.
  */
-final class CsvRecordReader implements RecordReader {
+final class CsvRecordReader extends TextRecordReader {
 
     private final RecordFramer framer;
     private final CsvOptions options;
@@ -20,11 +20,10 @@ final class CsvRecordReader implements RecordReader {
     private final List<String> columns;
     private final int maxRecordBytes;
     private long nextRecordNumber;
-    private ResumePoint checkpoint;
-    private final Closeable stream;
 
     CsvRecordReader(RecordFramer framer, CsvOptions options, CsvDialect dialect, TextEncoding encoding,
                     List<String> columns, int maxRecordBytes, long nextRecordNumber, Closeable stream) {
+        super(stream, new ResumePoint(nextRecordNumber, framer.line(), framer.position()));
         this.framer = framer;
         this.options = options;
         this.dialect = dialect;
@@ -32,8 +31,6 @@ final class CsvRecordReader implements RecordReader {
         this.columns = columns;
         this.maxRecordBytes = maxRecordBytes;
         this.nextRecordNumber = nextRecordNumber;
-        this.checkpoint = new ResumePoint(nextRecordNumber, framer.line(), framer.position());
-        this.stream = stream;
     }
 
     /**
@@ -95,7 +92,7 @@ final class CsvRecordReader implements RecordReader {
             if (options.skipEmptyLines() && frame.contentLength() == 0) continue;
             RecordPosition position = new RecordPosition(nextRecordNumber++, frame.startLine(),
                     frame.startOffset(), frame.endOffset());
-            checkpoint = new ResumePoint(nextRecordNumber, framer.line(), framer.position());
+            checkpointAt(new ResumePoint(nextRecordNumber, framer.line(), framer.position()));
             return item(frame, position);
         }
     }
@@ -130,15 +127,5 @@ final class CsvRecordReader implements RecordReader {
     @Override
     public List<String> columns() {
         return columns;
-    }
-
-    @Override
-    public ResumePoint checkpoint() {
-        return checkpoint;
-    }
-
-    @Override
-    public void close() throws IOException {
-        stream.close();
     }
 }

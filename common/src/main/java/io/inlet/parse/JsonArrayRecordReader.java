@@ -19,26 +19,22 @@ import java.io.InputStream;
  * <p>The checkpoint after an item is the offset just past it; a resumed read starts a scanner
  * there, which continues exactly as the full read did.
  */
-final class JsonArrayRecordReader implements RecordReader {
+final class JsonArrayRecordReader extends TextRecordReader {
 
     private static final String BROKEN = "truncated or invalid JSON array, the rest of the file cannot be read: ";
 
     private final JsonArrayScanner scanner;
     private final TextEncoding encoding;
     private final int maxRecordBytes;
-    private final Closeable stream;
-
     private long nextRecordNumber;
-    private ResumePoint checkpoint;
 
     private JsonArrayRecordReader(JsonArrayScanner scanner, TextEncoding encoding, int maxRecordBytes,
                                   Closeable stream, ResumePoint from) {
+        super(stream, from);
         this.scanner = scanner;
         this.encoding = encoding;
         this.maxRecordBytes = maxRecordBytes;
-        this.stream = stream;
         this.nextRecordNumber = from.nextRecordNumber();
-        this.checkpoint = from;
     }
 
     /**
@@ -64,7 +60,7 @@ final class JsonArrayRecordReader implements RecordReader {
         if (frame == null) return null;
         RecordPosition position = new RecordPosition(nextRecordNumber++, frame.line(), frame.startOffset(),
                 frame.endOffset());
-        checkpoint = new ResumePoint(nextRecordNumber, scanner.resumeLine(), scanner.resumeOffset());
+        checkpointAt(new ResumePoint(nextRecordNumber, scanner.resumeLine(), scanner.resumeOffset()));
         return switch (frame.kind()) {
             case ELEMENT -> element(position, frame);
             case BROKEN -> rest(position, frame, BROKEN + frame.problem());
@@ -110,15 +106,5 @@ final class JsonArrayRecordReader implements RecordReader {
             case NULL -> "null";
             default -> JsonLinesRecordReader.kind(node);
         };
-    }
-
-    @Override
-    public ResumePoint checkpoint() {
-        return checkpoint;
-    }
-
-    @Override
-    public void close() throws IOException {
-        stream.close();
     }
 }

@@ -14,7 +14,7 @@ import java.util.Locale;
  * JSON Lines: one JSON object per line. Blank lines are skipped; a line that is not valid JSON, or
  * valid JSON but not an object, is a malformed record and reading goes on with the next line.
  */
-final class JsonLinesRecordReader implements RecordReader {
+final class JsonLinesRecordReader extends TextRecordReader {
 
     static final ObjectMapper MAPPER = JsonMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
@@ -26,18 +26,15 @@ final class JsonLinesRecordReader implements RecordReader {
     private final RecordFramer framer;
     private final TextEncoding encoding;
     private final int maxRecordBytes;
-    private final Closeable stream;
     private long nextRecordNumber;
-    private ResumePoint checkpoint;
 
     JsonLinesRecordReader(RecordFramer framer, TextEncoding encoding, int maxRecordBytes, long nextRecordNumber,
                           Closeable stream) {
+        super(stream, new ResumePoint(nextRecordNumber, framer.line(), framer.position()));
         this.framer = framer;
         this.encoding = encoding;
         this.maxRecordBytes = maxRecordBytes;
         this.nextRecordNumber = nextRecordNumber;
-        this.stream = stream;
-        this.checkpoint = new ResumePoint(nextRecordNumber, framer.line(), framer.position());
     }
 
     @Override
@@ -50,7 +47,7 @@ final class JsonLinesRecordReader implements RecordReader {
             if (decoded != null && decoded.error() == null && decoded.text().isBlank()) continue;
             RecordPosition position = new RecordPosition(nextRecordNumber++, frame.startLine(),
                     frame.startOffset(), frame.endOffset());
-            checkpoint = new ResumePoint(nextRecordNumber, framer.line(), framer.position());
+            checkpointAt(new ResumePoint(nextRecordNumber, framer.line(), framer.position()));
             if (decoded == null) {
                 return new MalformedRecord(position, RecordItems.prefix(encoding, frame.content()),
                         RecordItems.exceeds(maxRecordBytes));
@@ -77,15 +74,5 @@ final class JsonLinesRecordReader implements RecordReader {
 
     static String kind(JsonNode node) {
         return node.getNodeType().name().toLowerCase(Locale.ROOT);
-    }
-
-    @Override
-    public ResumePoint checkpoint() {
-        return checkpoint;
-    }
-
-    @Override
-    public void close() throws IOException {
-        stream.close();
     }
 }
