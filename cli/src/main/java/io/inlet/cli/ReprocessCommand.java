@@ -7,11 +7,10 @@ import io.inlet.ingest.FileOutcome;
 import io.inlet.ingest.FileReport;
 import io.inlet.ingest.ReprocessReport;
 import io.inlet.ledger.Reprocessing;
-import java.nio.file.Path;
 import java.util.List;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 @Command(name = "reprocess", mixinStandardHelpOptions = true,
         description = {"Run a COMPLETED or REJECTED object version again, after a feed fix; audited (reprocess_runs).",
@@ -20,20 +19,14 @@ import picocli.CommandLine.Parameters;
                 "2 unknown file or bad arguments."})
 final class ReprocessCommand extends CliCommand {
 
-    @Parameters(paramLabel = "FILE", description = "Ledger file id, local path (relative to --root), s3://bucket/key[?versionId=V] or gs://bucket/key[#generation].")
-    String target;
+    @Mixin
+    LedgerFileOptions file = new LedgerFileOptions();
 
     @Option(names = "--reason", required = true, paramLabel = "TEXT", description = "Why (kept in the audit).")
     String reason;
 
     @Option(names = "--operator", paramLabel = "NAME", description = "Who (default: the OS user).")
     String operator;
-
-    @Option(names = "--root", paramLabel = "DIR", description = "Directory local keys are relative to (default: current directory).")
-    Path root;
-
-    @Option(names = "--bucket", description = "Bucket a local path stands for (default: the feeds' bucket, when they name only one).")
-    String bucket;
 
     @Option(names = "--source", paramLabel = "local|s3|gs",
             description = "Where the bytes are read from (default: local for a file id or path, the bucket for a URL).")
@@ -46,11 +39,11 @@ final class ReprocessCommand extends CliCommand {
     int run(CliContext ctx) throws Exception {
         if (reason.isBlank()) throw new CliException(ExitCodes.USAGE, "--reason must say why");
         AutoMigrate.ifEmbedded(ctx);
-        LedgerTargets.Target t = LedgerTargets.resolve(target, ctx.dataSource(), ctx::feeds, root, bucket, LedgerTargets.From.parse(from));
+        LedgerTargets.Target t = file.resolve(ctx, LedgerTargets.From.parse(from));
         Inlet inlet = ctx.inlet();
         String who = Operator.name(operator);
         ReprocessReport result = inlet.reprocess(new Reprocessing.Request(t.entry().fileId(), who, reason),
-                LedgerTargets.resolver(t.from(), root), Deadline.none());
+                LedgerTargets.resolver(t.from(), file.root), Deadline.none());
         if (result.reopen() instanceof Reprocessing.Reopen.NotReopenable n) {
             throw new CliException(ExitCodes.FINDINGS, "file #" + n.entry().fileId() + " (" + TerminalText.escape(n.entry().ref().displayName())
                     + ") is " + n.entry().status() + ": only a COMPLETED or REJECTED version is reprocessed"

@@ -2,10 +2,9 @@ package io.inlet.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.inlet.ledger.Leases;
-import java.nio.file.Path;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 @Command(name = "unlock", mixinStandardHelpOptions = true,
         description = {"Release the claim (lease) on a file whose holder is dead, so the next run resumes at once from its checkpoint.",
@@ -13,8 +12,8 @@ import picocli.CommandLine.Parameters;
                 "A live lease is refused (exit 1) unless --force: for an operator who knows the holder is gone. Audited (lease_releases)."})
 final class UnlockCommand extends CliCommand {
 
-    @Parameters(paramLabel = "FILE", description = "Ledger file id, local path (relative to --root), s3://bucket/key[?versionId=V] or gs://bucket/key[#generation].")
-    String target;
+    @Mixin
+    LedgerFileOptions file = new LedgerFileOptions();
 
     @Option(names = "--force", description = "Release a live lease too (its holder can then commit nothing more).")
     boolean force;
@@ -25,19 +24,13 @@ final class UnlockCommand extends CliCommand {
     @Option(names = "--operator", paramLabel = "NAME", description = "Who (default: the OS user).")
     String operator;
 
-    @Option(names = "--root", paramLabel = "DIR", description = "Directory local keys are relative to (default: current directory).")
-    Path root;
-
-    @Option(names = "--bucket", description = "Bucket a local path stands for (default: the feeds' bucket, when they name only one).")
-    String bucket;
-
     @Option(names = "--json", description = "One JSON document instead of text.")
     boolean json;
 
     @Override
     int run(CliContext ctx) throws Exception {
         AutoMigrate.ifEmbedded(ctx);
-        LedgerTargets.Target t = LedgerTargets.resolve(target, ctx.dataSource(), ctx::feeds, root, bucket, null);
+        LedgerTargets.Target t = file.resolve(ctx, null);
         String who = Operator.name(operator);
         Leases.Unlock result = new Leases(new io.inlet.store.Transactions(ctx.dataSource()))
                 .unlock(new Leases.UnlockRequest(t.entry().fileId(), who, reason, force, Leases.Kind.UNLOCK), Operator::knownDead);
