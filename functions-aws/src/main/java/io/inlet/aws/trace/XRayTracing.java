@@ -61,15 +61,13 @@ public final class XRayTracing implements AutoCloseable {
      */
     public static XRayTracing start(TraceSettings settings, Map<String, String> environment) {
         if (settings.export() == TraceSettings.Export.OFF) {
-            Tracing.install(OpenTelemetry.noop());
             LOG.atInfo().addKeyValue("tracing", "off").log("no spans are recorded (INLET_TRACING=off)");
-            return new XRayTracing(Mode.OFF, null, null);
+            return new XRayTracing(Mode.OFF, null, null).install();
         }
         if (layerInstalled()) {
-            Tracing.install(null);
             LOG.atInfo().addKeyValue("tracing", "layer")
                     .log("spans go to the OpenTelemetry SDK a layer installed; Inlet's own X-Ray export stays off");
-            return new XRayTracing(Mode.LAYER, null, null);
+            return new XRayTracing(Mode.LAYER, null, null).install();
         }
         XRayUdpSpanExporter exporter = new XRayUdpSpanExporter(settings.daemonHost(), settings.daemonPort());
         SdkTracerProvider provider = SdkTracerProvider.builder()
@@ -80,10 +78,22 @@ public final class XRayTracing implements AutoCloseable {
                 .addSpanProcessor(BatchSpanProcessor.builder(exporter).setScheduleDelay(Duration.ofMinutes(1))
                         .setMaxQueueSize(8192).setMaxExportBatchSize(512).build())
                 .build();
-        Tracing.install(new SdkOpenTelemetry(provider));
         LOG.atInfo().addKeyValue("tracing", "xray").addKeyValue("daemon", settings.daemonHost() + ":" + settings.daemonPort())
                 .addKeyValue("sample_ratio", settings.sampleRatio()).log("spans are sent to the X-Ray daemon");
-        return new XRayTracing(Mode.XRAY, provider, exporter);
+        return new XRayTracing(Mode.XRAY, provider, exporter).install();
+    }
+
+    /**
+     * Makes this the SDK {@link Tracing} records with: the X-Ray export's own, the layer's global one, or none
+     * (off: a no-op even where a layer set a global SDK). {@link #start} does it; a bench switching variants too.
+     */
+    public XRayTracing install() {
+        switch (mode) {
+            case XRAY -> Tracing.install(new SdkOpenTelemetry(provider));
+            case LAYER -> Tracing.install(null);
+            case OFF -> Tracing.install(OpenTelemetry.noop());
+        }
+        return this;
     }
 
     /** True when a layer's SDK (not the API's no-op) is the global one. Never sets the global itself. */
