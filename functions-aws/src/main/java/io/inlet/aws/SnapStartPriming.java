@@ -128,6 +128,7 @@ public final class SnapStartPriming implements Resource {
         env.lambdaJson().sqsEvent("{\"Records\":[]}");
         env.bodyDecoder().decode(primingMessage(), "priming");
         primeFeeds(env.inlet().feeds());
+        env.tracing().prime();
         try (Connection c = env.dataSource().getConnection();
              PreparedStatement ps = c.prepareStatement("SELECT 1");
              ResultSet rs = ps.executeQuery()) {

@@ -109,6 +109,19 @@ class XRayTracesTest {
     }
 
     @Test
+    void primingForASnapshotSendsNothingAndTheFirstInvocationAfterItExports() throws Exception {
+        FunctionEnvironment env = environment(TraceSettings.Export.XRAY);
+
+        SnapStartPriming.checkpoint(env);
+        assertThat(daemon.drain()).isEmpty();
+        String key = putObject("acme/orders/primed.csv");
+        System.setProperty("com.amazonaws.xray.traceHeader", "Root=" + ROOT + ";Parent=" + PARENT + ";Sampled=1");
+        new S3ObjectHandler(env).handleRequest(MetricsExportTest.notification(env, key), TestLambdaContext.withTimeout(60_000));
+
+        assertThat(daemon.spans()).extracting(Span::getName).contains("inlet.delivery").doesNotContain("inlet.priming");
+    }
+
+    @Test
     void anUnsampledInvocationSendsNothing() throws Exception {
         FunctionEnvironment env = environment(TraceSettings.Export.XRAY);
         String key = putObject("acme/orders/unsampled.csv");

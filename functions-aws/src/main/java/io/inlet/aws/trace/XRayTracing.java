@@ -137,6 +137,27 @@ public final class XRayTracing implements AutoCloseable {
         }
     }
 
+    /**
+     * Before a SnapStart snapshot: makes and encodes one span as an export would (the SDK's span and the OTLP
+     * marshaler's classes loaded and initialised), sending nothing and opening no socket: the span is never
+     * ended, so it never reaches the export queue.
+     */
+    public void prime() {
+        if (provider == null) return;
+        io.opentelemetry.api.trace.SpanContext sampled = io.opentelemetry.api.trace.SpanContext.createFromRemoteParent(
+                "5759e988bd862e3fe1be46a994272793", "53995c3f42cd8ad8", io.opentelemetry.api.trace.TraceFlags.getSampled(),
+                io.opentelemetry.api.trace.TraceState.getDefault());
+        io.opentelemetry.api.trace.Span span = provider.get(Tracing.INSTRUMENTATION).spanBuilder("inlet.priming")
+                .setParent(io.opentelemetry.context.Context.root().with(io.opentelemetry.api.trace.Span.wrap(sampled)))
+                .setAttribute("inlet.priming", true).startSpan();
+        try {
+            XRayUdpSpanExporter.datagram(java.util.List.of(((io.opentelemetry.sdk.trace.ReadableSpan) span).toSpanData()),
+                    XRayUdpSpanExporter.SAMPLED);
+        } catch (java.io.IOException | RuntimeException e) {
+            LOG.atDebug().setCause(e).log("priming the span export failed: {}", e.getMessage());
+        }
+    }
+
     /** Before a SnapStart snapshot: no socket in it (the next export after the restore opens one). */
     public void closeSocket() {
         if (exporter != null) exporter.closeSocket();
