@@ -5,14 +5,22 @@ import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.TraceFlags;
+import io.opentelemetry.api.trace.TraceState;
 import io.opentelemetry.api.trace.TracerProvider;
+import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.ContextPropagators;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.resources.Resource;
+import io.opentelemetry.sdk.trace.ReadableSpan;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
+import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -144,16 +152,13 @@ public final class XRayTracing implements AutoCloseable {
      */
     public void prime() {
         if (provider == null) return;
-        io.opentelemetry.api.trace.SpanContext sampled = io.opentelemetry.api.trace.SpanContext.createFromRemoteParent(
-                "5759e988bd862e3fe1be46a994272793", "53995c3f42cd8ad8", io.opentelemetry.api.trace.TraceFlags.getSampled(),
-                io.opentelemetry.api.trace.TraceState.getDefault());
-        io.opentelemetry.api.trace.Span span = provider.get(Tracing.INSTRUMENTATION).spanBuilder("inlet.priming")
-                .setParent(io.opentelemetry.context.Context.root().with(io.opentelemetry.api.trace.Span.wrap(sampled)))
-                .setAttribute("inlet.priming", true).startSpan();
+        SpanContext sampled = SpanContext.createFromRemoteParent("5759e988bd862e3fe1be46a994272793", "53995c3f42cd8ad8",
+                TraceFlags.getSampled(), TraceState.getDefault());
+        Span span = provider.get(Tracing.INSTRUMENTATION).spanBuilder("inlet.priming")
+                .setParent(Context.root().with(Span.wrap(sampled))).setAttribute("inlet.priming", true).startSpan();
         try {
-            XRayUdpSpanExporter.datagram(java.util.List.of(((io.opentelemetry.sdk.trace.ReadableSpan) span).toSpanData()),
-                    XRayUdpSpanExporter.SAMPLED);
-        } catch (java.io.IOException | RuntimeException e) {
+            XRayUdpSpanExporter.datagram(List.of(((ReadableSpan) span).toSpanData()), XRayUdpSpanExporter.SAMPLED);
+        } catch (IOException | RuntimeException e) {
             LOG.atDebug().setCause(e).log("priming the span export failed: {}", e.getMessage());
         }
     }
