@@ -12,6 +12,8 @@ import io.inlet.aws.sqs.ClaimCheck;
 import io.inlet.aws.sqs.Continuations;
 import io.inlet.aws.sqs.PointerResolver;
 import io.inlet.aws.sqs.SqsEventPublisher;
+import io.inlet.aws.trace.TraceSettings;
+import io.inlet.aws.trace.XRayTracing;
 import io.inlet.db.Database;
 import io.inlet.db.DatabaseSettings;
 import io.inlet.db.KeptConnection;
@@ -53,8 +55,16 @@ public final class FunctionEnvironment {
     private final LambdaEventJson lambdaJson = new LambdaEventJson();
     private volatile SqsBodyDecoder bodyDecoder;
     private final PointerResolver pointers;
+    private final XRayTracing tracing;
 
     public FunctionEnvironment(FunctionSettings settings, S3Client s3, SqsClient sqs, DataSource dataSource, Inlet inlet) {
+        this(settings, s3, sqs, dataSource, inlet, XRayTracing.NONE);
+    }
+
+    /** As above, with the span export every invocation flushes at its end ({@link InvocationContext#close()}). */
+    public FunctionEnvironment(FunctionSettings settings, S3Client s3, SqsClient sqs, DataSource dataSource, Inlet inlet,
+                               XRayTracing tracing) {
+        this.tracing = tracing;
         this.settings = settings;
         this.s3 = s3;
         this.sqs = sqs;
@@ -75,7 +85,10 @@ public final class FunctionEnvironment {
             synchronized (FunctionEnvironment.class) {
                 env = shared;
                 if (env == null) {
-                    env = fromSettings(FunctionSettings.fromEnvironment(System.getenv()));
+                    // both validated before anything is built: a wrong value fails start-up naming its variable
+                    FunctionSettings settings = FunctionSettings.fromEnvironment(System.getenv());
+                    TraceSettings traces = TraceSettings.fromEnvironment(System.getenv());
+                    env = fromSettings(settings, XRayTracing.start(traces, System.getenv()));
                     shared = env;
                 }
             }
@@ -89,6 +102,11 @@ public final class FunctionEnvironment {
      * after another did, with the clients' failure first, then the core's.
      */
     public static FunctionEnvironment fromSettings(FunctionSettings settings) {
+        return fromSettings(settings, XRayTracing.NONE);
+    }
+
+    /** As {@link #fromSettings(FunctionSettings)}, the invocations' spans exported by {@code tracing}. */
+    public static FunctionEnvironment fromSettings(FunctionSettings settings, XRayTracing tracing) {
         long started = System.nanoTime();
         keepAliveConnectionsFor(settings.relaySendConcurrency());
         ParallelInit init = ParallelInit.start(settings, workerId(System.getenv()));
@@ -109,7 +127,7 @@ public final class FunctionEnvironment {
                 .addKeyValue("coreMillis", init.backgroundMillis())
                 .addKeyValue("destinations", settings.destinations().keySet())
                 .log("function environment built");
-        return new FunctionEnvironment(settings, s3, sqs, core.dataSource(), core.inlet());
+        return new FunctionEnvironment(settings, s3, sqs, core.dataSource(), core.inlet(), tracing);
     }
 
     /**
@@ -165,6 +183,11 @@ public final class FunctionEnvironment {
     /** Closes the kept connection: before a SnapStart checkpoint (no socket in the snapshot) and after a restore. */
     public void discardConnection() {
         if (dataSource instanceof KeptConnection kept) kept.discard();
+    }
+
+    /** The span export of this environment ({@link XRayTracing#NONE} when it was built without one). */
+    public XRayTracing tracing() {
+        return tracing;
     }
 
     public FunctionSettings settings() {

@@ -87,6 +87,7 @@ public final class SnapStartPriming implements Resource {
             prime(env);
         } finally {
             env.discardConnection();
+            env.tracing().closeSocket();
         }
     }
 
@@ -100,6 +101,7 @@ public final class SnapStartPriming implements Resource {
     public static void restored(FunctionEnvironment env) {
         LeaseOwners.afterRestore();
         env.discardConnection();
+        env.tracing().closeSocket();
         try (Connection c = env.dataSource().getConnection()) {
             c.isValid(2);
             log.info("restored from SnapStart; database reachable");
@@ -126,6 +128,7 @@ public final class SnapStartPriming implements Resource {
         env.lambdaJson().sqsEvent("{\"Records\":[]}");
         env.bodyDecoder().decode(primingMessage(), "priming");
         primeFeeds(env.inlet().feeds());
+        env.tracing().prime();
         try (Connection c = env.dataSource().getConnection();
              PreparedStatement ps = c.prepareStatement("SELECT 1");
              ResultSet rs = ps.executeQuery()) {

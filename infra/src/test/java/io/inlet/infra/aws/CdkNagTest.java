@@ -76,7 +76,7 @@ class CdkNagTest {
     }
 
     /** Every unsuppressed AwsSolutions error or warning (including rules that could not be evaluated), as "path message". */
-    private static List<String> findings(InletStack stack) {
+    static List<String> findings(InletStack stack) {
         Aspects.of(stack).add(new AwsSolutionsChecks(NagPackProps.builder().verbose(true).reports(false).build()));
         Annotations annotations = Annotations.fromStack(stack);
         return Stream.concat(

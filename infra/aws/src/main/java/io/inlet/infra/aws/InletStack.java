@@ -76,6 +76,7 @@ public final class InletStack extends Stack {
         Code code = Code.fromAsset(settings.functionsAsset());
         DatabaseAccess database = new DatabaseAccess(this, "Database", settings.database(), settings.logRetention());
         this.alarms = new InletAlarms(this, "Alarms", settings.alarmEmail());
+        InletObservability.transactionSearch(this);
 
         // Server access logs of every bucket (who read or wrote which vendor file), kept ACCESS_LOG_DAYS.
         Bucket accessLogs = HardenedBucket.create(this, "AccessLogs", null, List.of(LifecycleRule.builder()
