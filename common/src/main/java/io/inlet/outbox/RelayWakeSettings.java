@@ -1,7 +1,6 @@
 package io.inlet.outbox;
 
 import java.time.Duration;
-import java.util.Map;
 
 /**
  * How wake-ups are coalesced, on both sides of the wake queue.
@@ -34,20 +33,5 @@ public record RelayWakeSettings(Duration window, Duration poll) {
     /** How long a woken relay waits for new rows before it returns: twice the window plus one poll. */
     public Duration linger() {
         return window.multipliedBy(2).plus(poll);
-    }
-
-    /** The defaults with {@value #WINDOW_VARIABLE} and {@value #POLL_VARIABLE} applied; a bad value fails naming its variable. */
-    public static RelayWakeSettings fromEnvironment(Map<String, String> env) {
-        return new RelayWakeSettings(millis(env, WINDOW_VARIABLE, DEFAULTS.window()), millis(env, POLL_VARIABLE, DEFAULTS.poll()));
-    }
-
-    private static Duration millis(Map<String, String> env, String name, Duration fallback) {
-        String value = env.get(name);
-        if (value == null || value.isBlank()) return fallback;
-        try {
-            return Duration.ofMillis(Long.parseLong(value.trim()));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + ": '" + value + "' is not a whole number of milliseconds", e);
-        }
     }
 }

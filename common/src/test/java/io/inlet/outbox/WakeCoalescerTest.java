@@ -78,18 +78,4 @@ class WakeCoalescerTest {
         assertThat(wakes.get()).isEqualTo(1);
         assertThat(coalescer.counts()).isEqualTo(new WakeCoalescer.Counts(800, 1, 799, 0));
     }
-
-    @Test
-    void settingsComeFromTheEnvironmentAndABadValueNamesItsVariable() {
-        assertThat(RelayWakeSettings.fromEnvironment(java.util.Map.of())).isEqualTo(RelayWakeSettings.DEFAULTS);
-        assertThat(RelayWakeSettings.fromEnvironment(java.util.Map.of("INLET_RELAY_WAKE_WINDOW_MS", "250")).window())
-                .isEqualTo(Duration.ofMillis(250));
-        assertThat(RelayWakeSettings.DEFAULTS.linger()).isEqualTo(Duration.ofMillis(1_100));
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> RelayWakeSettings.fromEnvironment(
-                        java.util.Map.of("INLET_RELAY_WAKE_POLL_MS", "soon")))
-                .hasMessageContaining("INLET_RELAY_WAKE_POLL_MS");
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> RelayWakeSettings.fromEnvironment(
-                        java.util.Map.of("INLET_RELAY_WAKE_WINDOW_MS", "5")))
-                .hasMessageContaining("INLET_RELAY_WAKE_WINDOW_MS");
-    }
 }

@@ -3,6 +3,9 @@ package io.inlet.aws;
 import io.inlet.Inlet;
 import io.inlet.aws.config.DatabaseCredentials;
 import io.inlet.aws.config.FunctionSettings;
+import io.inlet.aws.config.WakeQueue;
+import io.inlet.aws.sqs.SqsRelayWaker;
+import io.inlet.outbox.RelayWaker;
 import io.inlet.aws.decode.LambdaEventJson;
 import io.inlet.aws.decode.SqsBodyDecoder;
 import io.inlet.aws.metrics.EmfExporter;
@@ -53,8 +56,19 @@ public final class FunctionEnvironment {
     private final LambdaEventJson lambdaJson = new LambdaEventJson();
     private volatile SqsBodyDecoder bodyDecoder;
     private final PointerResolver pointers;
+    private final WakeQueue wakeQueue;
+    private final RelayWaker relayWaker;
 
+    /** An environment without a relay wake queue (the relay runs on its schedule only). */
     public FunctionEnvironment(FunctionSettings settings, S3Client s3, SqsClient sqs, DataSource dataSource, Inlet inlet) {
+        this(settings, s3, sqs, dataSource, inlet, null);
+    }
+
+    /** @param wakeQueue the relay's wake queue ({@link WakeQueue}), or null for none */
+    public FunctionEnvironment(FunctionSettings settings, S3Client s3, SqsClient sqs, DataSource dataSource, Inlet inlet,
+                               WakeQueue wakeQueue) {
+        this.wakeQueue = wakeQueue;
+        this.relayWaker = wakeQueue == null ? RelayWaker.NONE : new SqsRelayWaker(sqs, wakeQueue.queueUrl());
         this.settings = settings;
         this.s3 = s3;
         this.sqs = sqs;
@@ -75,7 +89,7 @@ public final class FunctionEnvironment {
             synchronized (FunctionEnvironment.class) {
                 env = shared;
                 if (env == null) {
-                    env = fromSettings(FunctionSettings.fromEnvironment(System.getenv()));
+                    env = fromSettings(FunctionSettings.fromEnvironment(System.getenv()), WakeQueue.fromEnvironment(System.getenv()));
                     shared = env;
                 }
             }
@@ -89,6 +103,11 @@ public final class FunctionEnvironment {
      * after another did, with the clients' failure first, then the core's.
      */
     public static FunctionEnvironment fromSettings(FunctionSettings settings) {
+        return fromSettings(settings, null);
+    }
+
+    /** As {@link #fromSettings(FunctionSettings)}, with the relay's wake queue (or null). */
+    public static FunctionEnvironment fromSettings(FunctionSettings settings, WakeQueue wakeQueue) {
         long started = System.nanoTime();
         keepAliveConnectionsFor(settings.relaySendConcurrency());
         ParallelInit init = ParallelInit.start(settings, workerId(System.getenv()));
@@ -108,8 +127,9 @@ public final class FunctionEnvironment {
                 .addKeyValue("clientsMillis", clientsMillis)
                 .addKeyValue("coreMillis", init.backgroundMillis())
                 .addKeyValue("destinations", settings.destinations().keySet())
+                .addKeyValue("relayWakeQueue", wakeQueue == null ? null : wakeQueue.queueUrl())
                 .log("function environment built");
-        return new FunctionEnvironment(settings, s3, sqs, core.dataSource(), core.inlet());
+        return new FunctionEnvironment(settings, s3, sqs, core.dataSource(), core.inlet(), wakeQueue);
     }
 
     /**
@@ -206,11 +226,28 @@ public final class FunctionEnvironment {
 
     private volatile DeliveryHandler deliveries;
 
-    /** Hands decoded deliveries to the core (whose meters record each file and message: {@link #metrics()}). */
+    /**
+     * Hands decoded deliveries to the core (whose meters record each file and message: {@link #metrics()});
+     * with a wake queue, a delivery whose commits queued outbox rows then wakes the relay
+     * ({@link Inlet#wakeOnCommit}).
+     */
     public DeliveryHandler deliveries() {
         DeliveryHandler d = deliveries;
-        if (d == null) deliveries = d = inlet.deliveryHandler(objectSource, VerdictObserver.NONE);
+        if (d == null) {
+            VerdictObserver observer = wakeQueue == null ? VerdictObserver.NONE : inlet.wakeOnCommit(relayWaker, wakeQueue.settings());
+            deliveries = d = inlet.deliveryHandler(objectSource, observer);
+        }
         return d;
+    }
+
+    /** The relay's wake queue, or null when none is configured. */
+    public WakeQueue wakeQueue() {
+        return wakeQueue;
+    }
+
+    /** Wakes the relay through the wake queue ({@link RelayWaker#NONE} without one). */
+    public RelayWaker relayWaker() {
+        return relayWaker;
     }
 
     private volatile EmfExporter metrics;
