@@ -68,7 +68,7 @@ public final class FunctionEnvironment {
     public FunctionEnvironment(FunctionSettings settings, S3Client s3, SqsClient sqs, DataSource dataSource, Inlet inlet,
                                WakeQueue wakeQueue) {
         this.wakeQueue = wakeQueue;
-        this.relayWaker = wakeQueue == null ? RelayWaker.NONE : new SqsRelayWaker(sqs, wakeQueue.queueUrl());
+        this.relayWaker = wakeQueue == null ? RelayWaker.NONE : new SqsRelayWaker(sqs, wakeQueue.queueUrl(), wakeQueue.settings().window());
         this.settings = settings;
         this.s3 = s3;
         this.sqs = sqs;

@@ -72,7 +72,7 @@ class RelayWakeOnAwsTest {
         inbound = SQS.createQueue("payments-in");
         inboundArn = SQS.client().getQueueAttributes(b -> b.queueUrl(inbound).attributeNames(QueueAttributeName.QUEUE_ARN))
                 .attributes().get(QueueAttributeName.QUEUE_ARN);
-        wakes = SQS.createQueue("inlet-relay-wake");
+        wakes = SQS.createQueue("inlet-relay-wake.fifo");
         destination = SQS.createQueue("payments-out");
     }
 
@@ -103,7 +103,7 @@ class RelayWakeOnAwsTest {
     /** The wake queue's records as the event source mapping hands them to the relay function (a JSON map). */
     private static Map<String, Object> asMappingEvent(List<Message> wakeMessages) {
         return Map.of("Records", wakeMessages.stream().map(m -> (Object) Map.of("messageId", m.messageId(), "body", m.body(),
-                "eventSource", "aws:sqs", "eventSourceARN", "arn:aws:sqs:eu-west-1:000000000000:inlet-relay-wake")).toList());
+                "eventSource", "aws:sqs", "eventSourceARN", "arn:aws:sqs:eu-west-1:000000000000:inlet-relay-wake.fifo")).toList());
     }
 
     @Test
@@ -119,6 +119,19 @@ class RelayWakeOnAwsTest {
         List<Message> derived = drain(destination);
         assertThat(derived).hasSize(1);
         assertThat(derived.get(0).body()).contains(id);
+    }
+
+    @Test
+    void wakesOfOneWindowFromSeveralInstancesAreOneMessageOnTheFifoQueue() {
+        io.inlet.aws.sqs.SqsRelayWaker[] instances = {
+                new io.inlet.aws.sqs.SqsRelayWaker(SQS.client(), wakes, Duration.ofMinutes(1)),
+                new io.inlet.aws.sqs.SqsRelayWaker(SQS.newClient(), wakes, Duration.ofMinutes(1))};
+        drain(wakes);
+        // a one-minute window: unless the minute turns between the sends, SQS keeps one; never more than two
+        for (int i = 0; i < 10; i++) instances[i % 2].wake();
+        int received = 0;
+        for (List<Message> batch = drain(wakes); !batch.isEmpty(); batch = drain(wakes)) received += batch.size();
+        assertThat(received).isBetween(1, 2);
     }
 
     @Test
