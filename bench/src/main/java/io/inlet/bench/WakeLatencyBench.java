@@ -3,8 +3,6 @@ package io.inlet.bench;
 import ch.qos.logback.classic.Level;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
-import com.google.cloud.pubsub.v1.AckReplyConsumer;
-import com.google.cloud.pubsub.v1.Subscriber;
 import com.google.cloud.storage.BlobInfo;
 import com.google.cloud.storage.Storage;
 import com.google.cloud.storage.contrib.nio.testing.LocalStorageHelper;
@@ -494,14 +492,41 @@ public final class WakeLatencyBench {
             connection = PubSubConnection.emulator(broker.hostAndPort());
         }
 
-        Subscriber subscribe(String subscription, com.google.cloud.pubsub.v1.MessageReceiver receiver) {
-            Subscriber s = Subscriber.newBuilder(ProjectSubscriptionName.of(PubSubBroker.PROJECT, subscription), receiver)
-                    .setChannelProvider(connection.channelProvider()).setCredentialsProvider(connection.credentialsProvider())
-                    .setParallelPullCount(1)
-                    .setExecutorProvider(com.google.api.gax.core.InstantiatingExecutorProvider.newBuilder().setExecutorThreadCount(1).build())
-                    .build();
-            s.startAsync().awaitRunning();
-            return s;
+        /**
+         * A synchronous pull loop on its own thread (the emulator drops streaming pulls that see no server
+         * ping for 20 s): each pulled batch is handed to {@code handler}, then acknowledged.
+         */
+        Thread pullLoop(String subscription, AtomicBoolean running, java.util.function.Consumer<List<PubsubMessage>> handler)
+                throws java.io.IOException {
+            com.google.cloud.pubsub.v1.stub.SubscriberStub stub = com.google.cloud.pubsub.v1.stub.GrpcSubscriberStub.create(
+                    com.google.cloud.pubsub.v1.stub.SubscriberStubSettings.newBuilder()
+                            .setTransportChannelProvider(connection.channelProvider())
+                            .setCredentialsProvider(connection.credentialsProvider()).build());
+            String name = ProjectSubscriptionName.of(PubSubBroker.PROJECT, subscription).toString();
+            Thread t = new Thread(() -> {
+                while (running.get()) {
+                    try {
+                        var response = stub.pullCallable().call(com.google.pubsub.v1.PullRequest.newBuilder()
+                                .setSubscription(name).setMaxMessages(100).build());
+                        if (response.getReceivedMessagesCount() == 0) continue;
+                        List<PubsubMessage> batch = new ArrayList<>();
+                        List<String> acks = new ArrayList<>();
+                        response.getReceivedMessagesList().forEach(m -> {
+                            batch.add(m.getMessage());
+                            acks.add(m.getAckId());
+                        });
+                        handler.accept(batch);
+                        stub.acknowledgeCallable().call(com.google.pubsub.v1.AcknowledgeRequest.newBuilder()
+                                .setSubscription(name).addAllAckIds(acks).build());
+                    } catch (RuntimeException e) {
+                        if (running.get()) System.out.println(subscription + ": " + e);
+                    }
+                }
+                stub.close();
+            }, subscription);
+            t.setDaemon(true);
+            t.start();
+            return t;
         }
 
         void latency(int count, double rate) throws Exception {
@@ -511,19 +536,17 @@ public final class WakeLatencyBench {
             OutboxRelayFunction relayFunction = new OutboxRelayFunction(relay);
             AtomicInteger relayRuns = new AtomicInteger();
             Object oneRequestAtATime = new Object();
-            Subscriber out = subscribe("out-sub", (PubsubMessage m, AckReplyConsumer ack) -> {
-                l.received(m.getData().toStringUtf8());
-                ack.ack();
-            });
-            Subscriber wakes = subscribe("relay-wake-sub", (PubsubMessage m, AckReplyConsumer ack) -> {
+            AtomicBoolean running = new AtomicBoolean(true);
+            Thread out = pullLoop("out-sub", running, batch -> batch.forEach(m -> l.received(m.getData().toStringUtf8())));
+            // one relay request at a time (max_instance_count 1, concurrency 1): the wakes pulled together stand
+            // for those a push delivers while the relay runs (refused, then retried): one run covers them
+            Thread wakes = pullLoop("relay-wake-sub", running, batch -> {
                 synchronized (oneRequestAtATime) {
                     relayRuns.incrementAndGet();
                     relayFunction.relay(true);
                 }
-                ack.ack();
             });
             BlockingQueue<Runnable> eventarc = new LinkedBlockingQueue<>();
-            AtomicBoolean running = new AtomicBoolean(true);
             Thread delivery = new Thread(() -> {
                 while (running.get() || !eventarc.isEmpty()) {
                     try {
@@ -557,12 +580,20 @@ public final class WakeLatencyBench {
                         eventarc.add(() -> messages.accept(event));
                     }
                 }
-                l.await(phase.substring(0, 2), n, Duration.ofMinutes(3));
+                boolean done = l.await(phase.substring(0, 2), n, Duration.ofMinutes(phase.startsWith("c") ? 1 : 3));
+                var im = ingest.inlet().meterRegistry();
+                var rm = relay.inlet().meterRegistry();
+                System.out.printf(Locale.ROOT, "  GCP phase %s: %s; received %d; messages appended %.0f, files %s; wakes sent %.0f; "
+                                + "relay runs %d, published %.0f, publish failures %.0f%n", phase, done ? "done" : "TIMED OUT",
+                        l.count(phase.substring(0, 2)), im.counter("inlet.messages", "status", "APPENDED").count(),
+                        im.find("inlet.files").counters().stream().map(c -> c.getId().getTag("outcome") + "=" + (long) c.count()).toList(),
+                        im.counter("inlet.relay.wakes", "result", "SENT").count(), relayRuns.get(),
+                        rm.counter("inlet.relay.published").count(), rm.counter("inlet.relay.publish.failures").count());
             }
             running.set(false);
             delivery.join(5_000);
-            out.stopAsync().awaitTerminated();
-            wakes.stopAsync().awaitTerminated();
+            out.join(15_000);
+            wakes.join(15_000);
             var meters = ingest.inlet().meterRegistry();
             System.out.println("GCP (" + broker.describe() + ", in-memory GCS), wake path");
             System.out.println("  " + l.report("message in -> derived out", "m-"));
