@@ -177,7 +177,7 @@ public record InletSettings(
         private final List<QueueSpec> inboundQueues = new ArrayList<>();
         private final List<QueueSpec> destinations = new ArrayList<>();
         private DatabaseSpec database;
-        private int databaseConnections = 21;
+        private int databaseConnections = 22;
         private int ingestTimeoutSeconds = 300;
         private int relayTimeoutSeconds = 60;
         private int memoryMb = 1024;
