@@ -291,6 +291,27 @@ public final class Inlet implements Ingestion {
         return new DeliveryHandler(this, objects, observer);
     }
 
+    /**
+     * The observer that wakes the relay after each delivery whose commits queued outbox rows, at most
+     * once per window per instance ({@link io.inlet.outbox.WakeCoalescer}); each commit's result is
+     * counted as {@code inlet.relay.wakes} by {@code result} (SENT, COALESCED, FAILED). Both clouds
+     * hand it to {@link #deliveryHandler}.
+     */
+    public io.inlet.trigger.WakeOnCommit wakeOnCommit(io.inlet.outbox.RelayWaker waker, io.inlet.outbox.RelayWakeSettings settings) {
+        return new io.inlet.trigger.WakeOnCommit(feeds,
+                new io.inlet.outbox.WakeCoalescer(waker, settings, System::nanoTime, metrics::relayWake));
+    }
+
+    /**
+     * A relay run started by a wake-up: drains the outbox, then lingers for the commits the wake
+     * coalesced ({@link io.inlet.outbox.WokenRelay}); wakes {@code successor} when the deadline stops it
+     * with rows pending.
+     */
+    public RelayReport relayWoken(EventPublisher publisher, Deadline deadline, io.inlet.outbox.RelayWakeSettings settings,
+                                  io.inlet.outbox.RelayWaker successor) {
+        return io.inlet.outbox.WokenRelay.of(settings).run(d -> relay(publisher, d), deadline, successor);
+    }
+
     /** Publishes due outbox rows until the outbox is drained or the deadline passes. */
     public RelayReport relay(EventPublisher publisher, Deadline deadline) {
         RelayReport report = relay.run(publisher, deadline);

@@ -101,6 +101,11 @@ public final class InletMetrics {
         counter("inlet.messages", "status", "FAILED").increment();
     }
 
+    /** One commit that queued outbox rows, and what became of its relay wake-up (sent, coalesced, failed). */
+    public void relayWake(io.inlet.outbox.WakeCoalescer.Result result) {
+        counter("inlet.relay.wakes", "result", result.name()).increment();
+    }
+
     public void relay(RelayReport r) {
         counter("inlet.relay.published").increment(r.published());
         counter("inlet.relay.publish.failures").increment(r.failed());

@@ -1,6 +1,7 @@
 package io.inlet.trigger;
 
 import io.inlet.ingest.FileIngester;
+import io.inlet.outbox.RelayWakeSettings;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -105,5 +106,16 @@ public final class EnvironmentVariables {
     /** INLET_MAX_FAILED_ATTEMPTS, 1..1000, default the core's ({@link FileIngester#DEFAULT_MAX_FAILED_ATTEMPTS}). */
     public int maxFailedAttempts() {
         return integer(MAX_FAILED_ATTEMPTS, FileIngester.DEFAULT_MAX_FAILED_ATTEMPTS, 1, 1000);
+    }
+
+    /**
+     * INLET_RELAY_WAKE_WINDOW_MS (10..60000, default 500) and INLET_RELAY_WAKE_POLL_MS (10..10000,
+     * default 100): how relay wake-ups are coalesced ({@link RelayWakeSettings}), on both clouds.
+     */
+    public RelayWakeSettings relayWake() {
+        RelayWakeSettings d = RelayWakeSettings.DEFAULTS;
+        return new RelayWakeSettings(
+                Duration.ofMillis(integer(RelayWakeSettings.WINDOW_VARIABLE, (int) d.window().toMillis(), 10, 60_000)),
+                Duration.ofMillis(integer(RelayWakeSettings.POLL_VARIABLE, (int) d.poll().toMillis(), 10, 10_000)));
     }
 }

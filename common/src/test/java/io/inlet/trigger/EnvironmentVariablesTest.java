@@ -84,4 +84,16 @@ class EnvironmentVariablesTest {
         assertThat(new FeedsLocation("gs://b/feeds.yaml").load(fromDisk).feeds()).hasSize(expected);
         assertThat(new FeedsLocation(feeds.toString()).load(null).feeds()).hasSize(expected);
     }
+
+    @Test
+    void relayWakeSettingsDefaultAndABadValueNamesItsVariable() {
+        assertThat(new EnvironmentVariables(Map.of()).relayWake()).isEqualTo(io.inlet.outbox.RelayWakeSettings.DEFAULTS);
+        assertThat(new EnvironmentVariables(Map.of("INLET_RELAY_WAKE_WINDOW_MS", "250")).relayWake().window())
+                .isEqualTo(java.time.Duration.ofMillis(250));
+        assertThat(io.inlet.outbox.RelayWakeSettings.DEFAULTS.linger()).isEqualTo(java.time.Duration.ofMillis(1_100));
+        assertThatThrownBy(() -> new EnvironmentVariables(Map.of("INLET_RELAY_WAKE_POLL_MS", "soon")).relayWake())
+                .isInstanceOf(SettingException.class).hasMessageStartingWith("INLET_RELAY_WAKE_POLL_MS");
+        assertThatThrownBy(() -> new EnvironmentVariables(Map.of("INLET_RELAY_WAKE_WINDOW_MS", "5")).relayWake())
+                .isInstanceOf(SettingException.class).hasMessage("INLET_RELAY_WAKE_WINDOW_MS must be 10..60000 (was 5)");
+    }
 }

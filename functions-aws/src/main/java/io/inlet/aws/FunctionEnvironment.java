@@ -3,6 +3,9 @@ package io.inlet.aws;
 import io.inlet.Inlet;
 import io.inlet.aws.config.DatabaseCredentials;
 import io.inlet.aws.config.FunctionSettings;
+import io.inlet.aws.config.WakeQueue;
+import io.inlet.aws.sqs.SqsRelayWaker;
+import io.inlet.outbox.RelayWaker;
 import io.inlet.aws.decode.LambdaEventJson;
 import io.inlet.aws.decode.SqsBodyDecoder;
 import io.inlet.aws.metrics.EmfExporter;
@@ -56,15 +59,35 @@ public final class FunctionEnvironment {
     private volatile SqsBodyDecoder bodyDecoder;
     private final PointerResolver pointers;
     private final XRayTracing tracing;
+    private final WakeQueue wakeQueue;
+    private final RelayWaker relayWaker;
 
+    /** An environment without a relay wake queue (the relay runs on its schedule only). */
     public FunctionEnvironment(FunctionSettings settings, S3Client s3, SqsClient sqs, DataSource dataSource, Inlet inlet) {
-        this(settings, s3, sqs, dataSource, inlet, XRayTracing.NONE);
+        this(settings, s3, sqs, dataSource, inlet, XRayTracing.NONE, null);
     }
 
     /** As above, with the span export every invocation flushes at its end ({@link InvocationContext#close()}). */
     public FunctionEnvironment(FunctionSettings settings, S3Client s3, SqsClient sqs, DataSource dataSource, Inlet inlet,
                                XRayTracing tracing) {
+        this(settings, s3, sqs, dataSource, inlet, tracing, null);
+    }
+
+    /** @param wakeQueue the relay's wake queue ({@link WakeQueue}), or null for none */
+    public FunctionEnvironment(FunctionSettings settings, S3Client s3, SqsClient sqs, DataSource dataSource, Inlet inlet,
+                               WakeQueue wakeQueue) {
+        this(settings, s3, sqs, dataSource, inlet, XRayTracing.NONE, wakeQueue);
+    }
+
+    /**
+     * @param tracing   the span export every invocation flushes at its end
+     * @param wakeQueue the relay's wake queue ({@link WakeQueue}), or null for none
+     */
+    public FunctionEnvironment(FunctionSettings settings, S3Client s3, SqsClient sqs, DataSource dataSource, Inlet inlet,
+                               XRayTracing tracing, WakeQueue wakeQueue) {
         this.tracing = tracing;
+        this.wakeQueue = wakeQueue;
+        this.relayWaker = wakeQueue == null ? RelayWaker.NONE : new SqsRelayWaker(sqs, wakeQueue.queueUrl(), wakeQueue.settings().window());
         this.settings = settings;
         this.s3 = s3;
         this.sqs = sqs;
@@ -85,10 +108,11 @@ public final class FunctionEnvironment {
             synchronized (FunctionEnvironment.class) {
                 env = shared;
                 if (env == null) {
-                    // both validated before anything is built: a wrong value fails start-up naming its variable
+                    // all validated before anything is built: a wrong value fails start-up naming its variable
                     FunctionSettings settings = FunctionSettings.fromEnvironment(System.getenv());
                     TraceSettings traces = TraceSettings.fromEnvironment(System.getenv());
-                    env = fromSettings(settings, XRayTracing.start(traces, System.getenv()));
+                    WakeQueue wakeQueue = WakeQueue.fromEnvironment(System.getenv());
+                    env = fromSettings(settings, XRayTracing.start(traces, System.getenv()), wakeQueue);
                     shared = env;
                 }
             }
@@ -102,11 +126,21 @@ public final class FunctionEnvironment {
      * after another did, with the clients' failure first, then the core's.
      */
     public static FunctionEnvironment fromSettings(FunctionSettings settings) {
-        return fromSettings(settings, XRayTracing.NONE);
+        return fromSettings(settings, XRayTracing.NONE, null);
     }
 
     /** As {@link #fromSettings(FunctionSettings)}, the invocations' spans exported by {@code tracing}. */
     public static FunctionEnvironment fromSettings(FunctionSettings settings, XRayTracing tracing) {
+        return fromSettings(settings, tracing, null);
+    }
+
+    /** As {@link #fromSettings(FunctionSettings)}, with the relay's wake queue (or null). */
+    public static FunctionEnvironment fromSettings(FunctionSettings settings, WakeQueue wakeQueue) {
+        return fromSettings(settings, XRayTracing.NONE, wakeQueue);
+    }
+
+    /** As {@link #fromSettings(FunctionSettings)}, with the span export and the relay's wake queue (or null). */
+    public static FunctionEnvironment fromSettings(FunctionSettings settings, XRayTracing tracing, WakeQueue wakeQueue) {
         long started = System.nanoTime();
         keepAliveConnectionsFor(settings.relaySendConcurrency());
         ParallelInit init = ParallelInit.start(settings, workerId(System.getenv()));
@@ -126,8 +160,9 @@ public final class FunctionEnvironment {
                 .addKeyValue("clientsMillis", clientsMillis)
                 .addKeyValue("coreMillis", init.backgroundMillis())
                 .addKeyValue("destinations", settings.destinations().keySet())
+                .addKeyValue("relayWakeQueue", wakeQueue == null ? null : wakeQueue.queueUrl())
                 .log("function environment built");
-        return new FunctionEnvironment(settings, s3, sqs, core.dataSource(), core.inlet(), tracing);
+        return new FunctionEnvironment(settings, s3, sqs, core.dataSource(), core.inlet(), tracing, wakeQueue);
     }
 
     /**
@@ -229,11 +264,28 @@ public final class FunctionEnvironment {
 
     private volatile DeliveryHandler deliveries;
 
-    /** Hands decoded deliveries to the core (whose meters record each file and message: {@link #metrics()}). */
+    /**
+     * Hands decoded deliveries to the core (whose meters record each file and message: {@link #metrics()});
+     * with a wake queue, a delivery whose commits queued outbox rows then wakes the relay
+     * ({@link Inlet#wakeOnCommit}).
+     */
     public DeliveryHandler deliveries() {
         DeliveryHandler d = deliveries;
-        if (d == null) deliveries = d = inlet.deliveryHandler(objectSource, VerdictObserver.NONE);
+        if (d == null) {
+            VerdictObserver observer = wakeQueue == null ? VerdictObserver.NONE : inlet.wakeOnCommit(relayWaker, wakeQueue.settings());
+            deliveries = d = inlet.deliveryHandler(objectSource, observer);
+        }
         return d;
+    }
+
+    /** The relay's wake queue, or null when none is configured. */
+    public WakeQueue wakeQueue() {
+        return wakeQueue;
+    }
+
+    /** Wakes the relay through the wake queue ({@link RelayWaker#NONE} without one). */
+    public RelayWaker relayWaker() {
+        return relayWaker;
     }
 
     private volatile EmfExporter metrics;

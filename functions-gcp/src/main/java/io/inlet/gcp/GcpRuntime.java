@@ -10,6 +10,8 @@ import io.inlet.db.KeptConnection;
 import io.inlet.gcp.pubsub.PubSubConnection;
 import io.inlet.gcp.pubsub.PubSubEventPublisher;
 import io.inlet.gcp.pubsub.PublishSettings;
+import io.inlet.gcp.pubsub.PubSubRelayWaker;
+import io.inlet.outbox.RelayWaker;
 import io.inlet.gcp.storage.GcsBucketReader;
 import io.inlet.gcp.storage.GcsObjectSource;
 import io.inlet.gcp.storage.StorageFactory;
@@ -56,8 +58,12 @@ public final class GcpRuntime implements AutoCloseable {
     private final DataSource dataSource;
     private final CloudTracing tracing;
 
-    private GcpRuntime(GcpSettings settings, Storage storage, DataSource dataSource, CloudTracing tracing) {
+    private final WakeTopic wakeTopic;
+    private volatile PubSubRelayWaker wakePublisher;
+
+    private GcpRuntime(GcpSettings settings, Storage storage, DataSource dataSource, CloudTracing tracing, WakeTopic wakeTopic) {
         this.settings = settings;
+        this.wakeTopic = wakeTopic;
         this.tracing = tracing;
         this.dataSource = dataSource;
         this.storage = storage;
@@ -70,9 +76,12 @@ public final class GcpRuntime implements AutoCloseable {
                 .workerId(System.getenv().getOrDefault("K_REVISION", "gcp") + "/" + ProcessHandle.current().pid())
                 .relaySettings(RelaySettings.fromEnvironment(System.getenv()))
                 .build();
-        this.deliveries = inlet.deliveryHandler(objects, VerdictObserver.NONE);
+        // with a wake topic, a delivery whose commits queued outbox rows wakes the relay (Inlet#wakeOnCommit)
+        this.deliveries = inlet.deliveryHandler(objects,
+                wakeTopic == null ? VerdictObserver.NONE : inlet.wakeOnCommit(relayWaker(), wakeTopic.settings()));
         this.metrics = new MetricLogExporter(inlet.meterRegistry());
         LOG.atInfo().addKeyValue("feeds", settings.feeds()).addKeyValue("destinations", settings.destinations().keySet())
+                .addKeyValue("relayWakeTopic", wakeTopic == null ? null : wakeTopic.topic().toString())
                 .log("Inlet runtime ready");
     }
 
@@ -82,23 +91,29 @@ public final class GcpRuntime implements AutoCloseable {
      * {@code GcpRuntime} constructors. {@code settings.databaseUrl()} is not used.
      */
     public static GcpRuntime create(GcpSettings settings, Storage storage, DataSource dataSource) {
-        return new GcpRuntime(settings, storage, dataSource, CloudTracing.OFF);
+        return new GcpRuntime(settings, storage, dataSource, CloudTracing.OFF, null);
+    }
+
+    /** As {@link #create(GcpSettings, Storage, DataSource)}, waking the relay through {@code wakeTopic} (null: no wakes). */
+    public static GcpRuntime create(GcpSettings settings, Storage storage, DataSource dataSource, WakeTopic wakeTopic) {
+        return new GcpRuntime(settings, storage, dataSource, CloudTracing.OFF, wakeTopic);
     }
 
     /** As {@link #create(GcpSettings, Storage, DataSource)}, with spans recorded by {@code tracing} and flushed at the end of each request. */
     public static GcpRuntime create(GcpSettings settings, Storage storage, DataSource dataSource, CloudTracing tracing) {
-        return new GcpRuntime(settings, storage, dataSource, tracing);
+        return new GcpRuntime(settings, storage, dataSource, tracing, null);
     }
 
     private static GcpRuntime fromEnvironment() {
         GcpSettings settings = GcpSettings.fromEnvironment(System.getenv());
+        WakeTopic wakeTopic = WakeTopic.fromEnvironment(System.getenv());
         TraceSettings traces = TraceSettings.fromEnvironment(System.getenv());
         // The core's DataSource (Inlet's schema first on the search path, connect timeout, keep-alive), as one
         // connection kept for the instance's invocations and validated at the start of each (beginInvocation).
         DataSource dataSource = new KeptConnection(Database.dataSource(
                 new DatabaseSettings(settings.databaseUrl(), settings.databaseUser(), settings.databasePassword())));
         return new GcpRuntime(settings, StorageFactory.createDefault(), dataSource,
-                CloudTracing.start(traces, System.getenv("K_SERVICE")));
+                CloudTracing.start(traces, System.getenv("K_SERVICE")), wakeTopic);
     }
 
     /** The instance's runtime, built from the environment on first use. */
@@ -181,6 +196,34 @@ public final class GcpRuntime implements AutoCloseable {
         return Deadline.after(settings.timeout(), SAFETY_MARGIN);
     }
 
+    /** The relay's wake topic, or null when none is configured. */
+    public WakeTopic wakeTopic() {
+        return wakeTopic;
+    }
+
+    /**
+     * Wakes the relay through the wake topic ({@link RelayWaker#NONE} without one); its publisher is
+     * built on the first wake, so an instance that never commits outbox rows never opens it.
+     */
+    public RelayWaker relayWaker() {
+        if (wakeTopic == null) return RelayWaker.NONE;
+        return () -> wakePublisher().wake();
+    }
+
+    private PubSubRelayWaker wakePublisher() {
+        PubSubRelayWaker w = wakePublisher;
+        if (w == null) {
+            synchronized (this) {
+                w = wakePublisher;
+                if (w == null) {
+                    wakePublisher = w = new PubSubRelayWaker(wakeTopic.topic(), settings.emulatorHost() == null
+                            ? PubSubConnection.google() : PubSubConnection.emulator(settings.emulatorHost()));
+                }
+            }
+        }
+        return w;
+    }
+
     /** The publishers, built once on first use (only the relay needs them). */
     public PubSubEventPublisher publisher() {
         PubSubEventPublisher p = publisher;
@@ -212,6 +255,8 @@ public final class GcpRuntime implements AutoCloseable {
     public void close() {
         PubSubEventPublisher p = publisher;
         if (p != null) p.close();
+        PubSubRelayWaker w = wakePublisher;
+        if (w != null) w.close();
         if (dataSource instanceof KeptConnection kept) kept.close();
         tracing.close();
     }

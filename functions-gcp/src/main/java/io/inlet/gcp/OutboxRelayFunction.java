@@ -6,6 +6,7 @@ import com.google.cloud.functions.HttpRequest;
 import com.google.cloud.functions.HttpResponse;
 import io.inlet.failure.Deadline;
 import io.inlet.outbox.RelayReport;
+import io.inlet.outbox.RelayWakeSettings;
 import io.inlet.projection.ProjectorReport;
 import io.inlet.read.SubscriptionReport;
 import io.inlet.trigger.Disposition;
@@ -26,6 +27,11 @@ import org.slf4j.LoggerFactory;
  * {@code INLET_RELAY_MAX_ATTEMPTS}): the log-based metrics {@code outbox_lag_seconds} and
  * {@code outbox_blocked} in infra/gcp/modules/inlet/monitoring.tf extract them, and an alert fires on a blocked row.
  * After the outbox, it runs each catch-up subscription's slices in the time left.
+ *
+ * <p>Also the push endpoint of the wake topic's subscription ({@code INLET_RELAY_WAKE_TOPIC}): a
+ * request whose body is a Pub/Sub push envelope is a wake-up sent right after an ingestion committed
+ * outbox rows, and the relay then lingers for the commits that wake coalesced ({@link io.inlet.Inlet#relayWoken};
+ * docs/gcp.md "Relay wake-up"). 200 acknowledges the wake.
  */
 public final class OutboxRelayFunction implements HttpFunction {
 
@@ -47,7 +53,7 @@ public final class OutboxRelayFunction implements HttpFunction {
     @Override
     public void service(HttpRequest request, HttpResponse response) throws IOException {
         try {
-            RelayReport report = relay();
+            RelayReport report = relay(isWake(request));
             PubSubPushFunction.write(response, 200, JSON.valueToTree(report));
         } catch (RuntimeException e) {
             Disposition d = Disposition.of(e);
@@ -58,15 +64,39 @@ public final class OutboxRelayFunction implements HttpFunction {
         }
     }
 
-    /** One relay run: publishes through the runtime's Pub/Sub publisher until drained or the deadline, and logs the report. */
+    /** One scheduled relay run: publishes through the runtime's Pub/Sub publisher until drained or the deadline, and logs the report. */
     public RelayReport relay() {
+        return relay(false);
+    }
+
+    /** A push envelope of the wake topic's subscription (Cloud Scheduler posts no such body). */
+    static boolean isWake(HttpRequest request) throws IOException {
+        if (!"POST".equalsIgnoreCase(request.getMethod())) return false;
+        byte[] body = request.getInputStream().readNBytes(64 * 1024);
+        if (body.length == 0) return false;
+        try {
+            com.fasterxml.jackson.databind.JsonNode envelope = JSON.readTree(body);
+            return envelope != null && envelope.isObject() && envelope.has("subscription") && envelope.path("message").isObject();
+        } catch (IOException notJson) {
+            return false;
+        }
+    }
+
+    /**
+     * One relay run; {@code woken}: started by a wake-up, it lingers for the commits the wake coalesced
+     * and wakes a successor if its deadline stops it with rows pending.
+     */
+    public RelayReport relay(boolean woken) {
         GcpRuntime r = runtime.get();
         Deadline deadline = r.deadline(); // one for the relay and the projections after it
         r.beginInvocation();
         r.requestStarted();
         RelayReport report;
         try {
-            report = r.inlet().relay(r.publisher(), deadline);
+            report = woken
+                    ? r.inlet().relayWoken(r.publisher(), deadline,
+                            r.wakeTopic() == null ? RelayWakeSettings.DEFAULTS : r.wakeTopic().settings(), r.relayWaker())
+                    : r.inlet().relay(r.publisher(), deadline);
         } finally {
             r.requestFinished();
         }
@@ -76,6 +106,7 @@ public final class OutboxRelayFunction implements HttpFunction {
                 .addKeyValue("outbox_pending", report.pending())
                 .addKeyValue("outbox_blocked", report.blocked())
                 .addKeyValue("outbox_batches", report.batches())
+                .addKeyValue("relay_woken", woken)
                 .log("relay published {} failed {} pending {}; outbox lag {} s", report.published(), report.failed(),
                         report.pending(), report.oldestPendingAgeSeconds());
         // then the async projections, in the time left (docs/read-side.md, "Projections")

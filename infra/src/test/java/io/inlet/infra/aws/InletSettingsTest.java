@@ -19,7 +19,7 @@ class InletSettingsTest {
 
     @Test
     void concurrencyPerConsumerSharesTheDatabaseConnectionsLeftAfterTheRelay() {
-        InletSettings settings = Synth.settings().databaseConnections(31)
+        InletSettings settings = Synth.settings().databaseConnections(32)
                 .inboundQueue(QueueSpec.standard("orders")).inboundQueue(QueueSpec.fifo("stock")).build();
 
         assertThat(settings.concurrencyPerConsumer()).isEqualTo(10);
@@ -28,8 +28,8 @@ class InletSettingsTest {
     @Test
     void tooFewDatabaseConnectionsForTheConsumersIsRefusedWithTheMinimum() {
         assertThatThrownBy(() -> Synth.settings().databaseConnections(4).inboundQueue(QueueSpec.standard("orders")).build())
-                .hasMessage("Inlet settings: databaseConnections 4 leaves 3 connection(s) for 2 consumer(s) after the relay's 1;"
-                        + " each needs at least 2: raise databaseConnections to at least 5");
+                .hasMessage("Inlet settings: databaseConnections 4 leaves 2 connection(s) for 2 consumer(s) after the relay's 2;"
+                        + " each needs at least 2: raise databaseConnections to at least 6");
     }
 
     @Test

@@ -58,8 +58,9 @@ class InletStackTest {
                 "FifoQueue", true,
                 "ContentBasedDeduplication", false,
                 "RedrivePolicy", Match.objectLike(Map.of("maxReceiveCount", 5)))));
+        // the FIFO destination and the relay's wake queue, each with its FIFO dead-letter queue
         assertThat(DEFAULT.findResources("AWS::SQS::Queue", Match.objectLike(Map.of(
-                "Properties", Match.objectLike(Map.of("FifoQueue", true)))))).hasSize(2);
+                "Properties", Match.objectLike(Map.of("FifoQueue", true)))))).hasSize(4);
     }
 
     @Test
@@ -95,14 +96,45 @@ class InletStackTest {
     }
 
     @Test
-    void relayRunsEveryMinuteWithOneReservedInstanceAndADeadLetterQueue() {
+    void relayRunsEveryMinuteWithTwoReservedInstancesAndADeadLetterQueue() {
         DEFAULT.hasResourceProperties("AWS::Events::Rule", Match.objectLike(Map.of(
                 "ScheduleExpression", "rate(1 minute)",
                 "Targets", List.of(Match.objectLike(Map.of(
                         "DeadLetterConfig", Match.objectLike(Map.of()),
                         "RetryPolicy", Map.of("MaximumRetryAttempts", 2, "MaximumEventAgeInSeconds", 300)))))));
         DEFAULT.hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of(
-                "Handler", InletStack.RELAY_HANDLER, "ReservedConcurrentExecutions", 1, "Timeout", 60)));
+                "Handler", InletStack.RELAY_HANDLER, "ReservedConcurrentExecutions", 2, "Timeout", 60)));
+    }
+
+    @Test
+    void relayIsWokenThroughAFifoWakeQueueItsMappingBoundedAndEveryIngestingFunctionToldItsUrl() {
+        // FIFO, publisher-supplied deduplication (the wake window), a dead-letter queue, visibility 6 x the relay's timeout
+        DEFAULT.hasResourceProperties("AWS::SQS::Queue", Match.objectLike(Map.of(
+                "FifoQueue", true, "ContentBasedDeduplication", false, "VisibilityTimeout", 6 * 60 + 10,
+                "RedrivePolicy", Match.objectLike(Map.of("maxReceiveCount", 5)))));
+        DEFAULT.hasResourceProperties("AWS::Lambda::EventSourceMapping", Match.objectLike(Map.of(
+                "BatchSize", 10,
+                "FunctionResponseTypes", List.of("ReportBatchItemFailures"),
+                "ScalingConfig", Map.of("MaximumConcurrency", 2))));
+        DEFAULT.hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of(
+                "Handler", InletStack.RELAY_HANDLER,
+                "Environment", Map.of("Variables", Match.objectLike(Map.of("INLET_RELAY_WAKE_QUEUE_URL", Match.anyValue()))))));
+        DEFAULT.hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of(
+                "Handler", InletStack.SQS_HANDLER,
+                "Environment", Map.of("Variables", Match.objectLike(Map.of("INLET_RELAY_WAKE_QUEUE_URL", Match.anyValue()))))));
+    }
+
+    @Test
+    void onlyTheRelayAndTheIngestingFunctionsMaySendWakesAndOnlyToTheWakeQueue() {
+        Map<String, Map<String, Object>> policies = DEFAULT.findResources("AWS::IAM::Policy");
+        String wakeQueue = DEFAULT.findResources("AWS::SQS::Queue").keySet().stream()
+                .filter(id -> id.startsWith("RelayWakeQueue")).findFirst().orElseThrow();
+        List<String> senders = new java.util.ArrayList<>();
+        policies.forEach((id, policy) -> {
+            String text = policy.toString();
+            if (text.contains("sqs:SendMessage") && text.contains(wakeQueue)) senders.add(id);
+        });
+        assertThat(senders).hasSize(2).allMatch(id -> id.startsWith("Relay") || id.startsWith("QueueIngest"));
     }
 
     @Test
@@ -145,9 +177,9 @@ class InletStackTest {
                 "Namespace", "Inlet", "MetricName", "OutboxLagSeconds", "Statistic", "Maximum", "Threshold", 300)));
         DEFAULT.hasResourceProperties("AWS::CloudWatch::Alarm", Match.objectLike(Map.of(
                 "MetricName", "ApproximateAgeOfOldestMessage", "Threshold", 900)));
-        // 2 destination DLQs + ingest DLQ + relay, sweep and arrival check schedule failures.
+        // 2 destination DLQs + ingest DLQ + relay wake DLQ + relay, sweep and arrival check schedule failures.
         DEFAULT.resourcePropertiesCountIs("AWS::CloudWatch::Alarm", Match.objectLike(Map.of(
-                "MetricName", "ApproximateNumberOfMessagesVisible")), 6);
+                "MetricName", "ApproximateNumberOfMessagesVisible")), 7);
         DEFAULT.resourcePropertiesCountIs("AWS::CloudWatch::Alarm", Match.objectLike(Map.of("MetricName", "Errors")), 4);
         DEFAULT.resourcePropertiesCountIs("AWS::CloudWatch::Alarm", Match.objectLike(Map.of("MetricName", "Throttles")), 4);
         DEFAULT.hasResourceProperties("AWS::SNS::Subscription", Map.of(
@@ -231,7 +263,8 @@ class InletStackTest {
         template.hasResourceProperties("AWS::Lambda::EventInvokeConfig", Match.objectLike(Map.of(
                 "MaximumRetryAttempts", 2,
                 "DestinationConfig", Map.of("OnFailure", Map.of("Destination", Match.objectLike(Map.of()))))));
-        template.resourceCountIs("AWS::Lambda::EventSourceMapping", 0);
+        // no ingest mapping; the one mapping is the relay's wake queue
+        template.resourceCountIs("AWS::Lambda::EventSourceMapping", 1);
     }
 
     @Test

@@ -53,7 +53,7 @@ final class Synth {
                 .destination(QueueSpec.standard("order-events"))
                 .destination(QueueSpec.fifo("stock-events"))
                 .database(new DatabaseSpec.Existing("jdbc:postgresql://db.internal:5432/inlet?sslmode=verify-full", "inlet", EXISTING_SECRET_ARN, null))
-                .databaseConnections(21)
+                .databaseConnections(22)
                 .ingestTimeoutSeconds(300)
                 .batchSize(25)
                 .batchingWindowSeconds(10)

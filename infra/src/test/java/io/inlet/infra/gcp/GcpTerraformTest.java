@@ -31,7 +31,7 @@ class GcpTerraformTest {
     void everyFileParses() {
         assertThat(config.fileNames()).containsExactly("arrivals.tf", "database.tf", "functions.tf", "iam.tf", "main.tf",
                 "migrate.tf", "monitoring.tf", "outputs.tf", "pubsub.tf", "scheduler.tf", "storage.tf", "sweep.tf",
-                "variables.tf", "versions.tf");
+                "variables.tf", "versions.tf", "wake.tf");
         assertThat(stream.fileNames()).containsExactly("main.tf", "versions.tf");
     }
 
@@ -242,6 +242,30 @@ class GcpTerraformTest {
         assertThat(config.functionDefinitions().values()).extracting(f -> f.path("entry_point").asText())
                 .containsExactlyInAnyOrder("io.inlet.gcp.PubSubPushFunction", "io.inlet.gcp.GcsObjectFunction", "io.inlet.gcp.OutboxRelayFunction",
                         "io.inlet.gcp.SweepFunction", "io.inlet.gcp.ArrivalCheckFunction");
+    }
+
+    @Test
+    void ingestionsWakeTheRelayThroughAPushSubscriptionAndOnlyIngestAndRelayMayPublishWakes() {
+        Resource subscription = config.resource("google_pubsub_subscription", "relay_wake");
+        assertThat(subscription.text("topic")).isEqualTo("${google_pubsub_topic.relay_wake.id}");
+        JsonNode push = subscription.block("push_config");
+        assertThat(push.path("push_endpoint").asText()).isEqualTo("${google_cloudfunctions2_function.relay.service_config[0].uri}");
+        assertThat(push.path("oidc_token").get(0).path("service_account_email").asText())
+                .isEqualTo("${google_service_account.push_invoker.email}");
+        assertThat(config.resource("google_cloud_run_service_iam_member", "push_invokes_relay").text("service"))
+                .isEqualTo("${google_cloudfunctions2_function.relay.service_config[0].service}");
+
+        List<Resource> wakeGrants = config.resources("google_pubsub_topic_iam_member").stream()
+                .filter(r -> r.text("topic").equals("${google_pubsub_topic.relay_wake.name}")).toList();
+        assertThat(wakeGrants).extracting(Resource::name).containsExactly("wakes_relay");
+        assertThat(wakeGrants.get(0).text("role")).isEqualTo("roles/pubsub.publisher");
+        assertThat(wakeGrants.get(0).block("for_each").toString()).contains("google_service_account.ingest.email")
+                .contains("google_service_account.relay.email").doesNotContain("sweep").doesNotContain("scheduler");
+        // every function is told the topic; the relay's one request at a time is what coalesces pushed wakes
+        assertThat(config.locals().path("function_environment").toString()).contains("INLET_RELAY_WAKE_TOPIC");
+        JsonNode relay = config.resource("google_cloudfunctions2_function", "relay").block("service_config");
+        assertThat(relay.path("max_instance_count").asText()).isEqualTo("1");
+        assertThat(relay.path("max_instance_request_concurrency").asText()).isEqualTo("1");
     }
 
     @Test

@@ -48,8 +48,12 @@ public record InletSettings(
 
     /** AWS: the queue's visibility timeout should be at least six times the function timeout (plus the batching window). */
     public static final int VISIBILITY_FACTOR = 6;
-    /** The relay runs with one reserved instance: the outbox is claimed with SKIP LOCKED, one is enough on a schedule. */
-    public static final int RELAY_CONCURRENCY = 1;
+    /**
+     * The relay's reserved instances: one for the schedule, one for the wake queue's event source mapping
+     * (a FIFO queue with one message group: at most one woken relay at a time), so neither throttles the
+     * other. Two relays at once are safe: the outbox is claimed with SKIP LOCKED.
+     */
+    public static final int RELAY_CONCURRENCY = 2;
     /** Lambda's floor for an SQS event source mapping's MaximumConcurrency. */
     public static final int MIN_MAPPING_CONCURRENCY = 2;
     private static final int SQS_MAX_VISIBILITY_SECONDS = 43_200;
@@ -173,7 +177,7 @@ public record InletSettings(
         private final List<QueueSpec> inboundQueues = new ArrayList<>();
         private final List<QueueSpec> destinations = new ArrayList<>();
         private DatabaseSpec database;
-        private int databaseConnections = 21;
+        private int databaseConnections = 22;
         private int ingestTimeoutSeconds = 300;
         private int relayTimeoutSeconds = 60;
         private int memoryMb = 1024;

@@ -42,6 +42,8 @@ public final class InletStack extends Stack {
     public static final String S3_HANDLER = "io.inlet.aws.S3ObjectHandler::handleRequest";
     public static final String SQS_HANDLER = "io.inlet.aws.SqsIngestHandler::handleRequest";
     public static final String EVENTBRIDGE_HANDLER = "io.inlet.aws.EventBridgeObjectHandler::handleRequest";
+    /** Wakes handed to one woken relay at most (a FIFO mapping's maximum). */
+    static final int RELAY_WAKE_BATCH = 10;
     public static final String RELAY_HANDLER = "io.inlet.aws.OutboxRelayHandler::handleRequest";
     public static final String SWEEP_HANDLER = "io.inlet.aws.SweepHandler::handleRequest";
     public static final String MIGRATION_HANDLER = "io.inlet.aws.migrate.MigrationHandler::handleRequest";
@@ -64,6 +66,7 @@ public final class InletStack extends Stack {
     private QueueWithDeadLetter ingestQueue;
     private InletFunction queueConsumer;
     private InletFunction relay;
+    private QueueWithDeadLetter relayWake;
     private InletAlarms alarms;
     private MigrationTrigger migration;
 
@@ -105,6 +108,9 @@ public final class InletStack extends Stack {
             alarms.deadLetterQueue("Destination-" + spec.name(), queue.deadLetterQueue());
         }
 
+        // the relay's wake-up: ingestions that committed outbox rows send a wake here (docs/aws.md, "Relay wake-up")
+        this.relayWake = new QueueWithDeadLetter(this, "RelayWake", true,
+                settings.visibilityTimeoutSeconds(settings.relayTimeoutSeconds()), settings.maxReceiveCount());
         Map<String, String> environment = environment(database, claimChecks);
         this.relay = relay(code, environment, database, claimChecks);
         wireObjectDelivery(code, environment, database, claimChecks);
@@ -184,6 +190,7 @@ public final class InletStack extends Stack {
         env.put("INLET_CHANNEL", settings.channel());
         env.put("INLET_SAFETY_MARGIN_MS", Integer.toString(settings.safetyMarginMs()));
         env.put("INLET_RELAY_MAX_ATTEMPTS", Integer.toString(settings.relayMaxAttempts()));
+        env.put("INLET_RELAY_WAKE_QUEUE_URL", relayWake.queue().getQueueUrl());
         env.putAll(InletObservability.environment(this));
         // C1 only: AWS's advice for Lambda's short-lived JVMs; in functions-aws/bench/cold-start.sh it cuts
         // launch-to-first-file from ~4.0 s to ~2.6 s (docs/benchmarks.md). The price is C2's peak speed
@@ -227,6 +234,16 @@ public final class InletStack extends Stack {
                         .maxEventAge(Duration.minutes(settings.relayEveryMinutes() * 5L))
                         .build())))
                 .build();
+        // Woken at once after an ingestion commits outbox rows: one message group, so at most one woken relay
+        // runs at a time and the wakes sent meanwhile wait and arrive together (up to 10 per invocation).
+        fn.alias().addEventSource(new SqsEventSource(relayWake.queue(), SqsEventSourceProps.builder()
+                .batchSize(RELAY_WAKE_BATCH)
+                .reportBatchItemFailures(true)
+                .maxConcurrency(InletSettings.MIN_MAPPING_CONCURRENCY)
+                .build()));
+        // it wakes a successor when its deadline stops it with rows pending
+        relayWake.queue().grantSendMessages(fn.role());
+        alarms.deadLetterQueue("RelayWake", relayWake.deadLetterQueue());
         alarms.function("Relay", fn);
         alarms.relaySilent(fn);
         return fn;
@@ -424,6 +441,8 @@ public final class InletStack extends Stack {
 
     /** Read only the feed prefixes, the one secret, and the claim checks the relay wrote; write only receipts. */
     private void grantIngest(InletFunction fn, DatabaseAccess database, Bucket claimChecks) {
+        // wakes the relay after a commit that queued outbox rows (sqs:SendMessage on the wake queue only)
+        relayWake.queue().grantSendMessages(fn.role());
         for (VendorBucketSpec spec : settings.vendorBuckets()) {
             Bucket bucket = vendorBuckets.get(spec.id());
             fn.role().addToPrincipalPolicy(PolicyStatement.Builder.create()
@@ -500,6 +519,11 @@ public final class InletStack extends Stack {
     /** The settings this stack was built from. */
     public InletSettings settings() {
         return settings;
+    }
+
+    /** The relay's wake queue (FIFO, one message group) and its dead-letter queue. */
+    public QueueWithDeadLetter relayWake() {
+        return relayWake;
     }
 
     public InletFunction relay() {
