@@ -9,28 +9,41 @@ import io.opentelemetry.context.Context;
 import io.inlet.event.CloudEventWriter;
 import io.inlet.failure.Deadline;
 import io.inlet.store.Transactions;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Publishes outbox rows through an {@link EventPublisher}.
  *
- * <p>Each batch is one transaction: claim due rows {@code FOR UPDATE SKIP LOCKED}, each the head of
- * its (destination, stream) or right behind one ({@link StreamHeadClaim}), publish, mark the accepted
- * ones published and the first failed one of each stream failed with a backoff (blocked at the
- * attempt limit), commit. A failed or blocked row keeps its stream's later rows waiting until it is
- * published or an operator releases it, so a stream reaches its destination in outbox order. If the process dies
- * between publishing and committing, the rows stay unpublished and go out again: at most the batch
- * in flight is published twice, and consumers dedupe on the event id. A row is never lost: it is
- * deleted only after it was published and its retention passed.
+ * <p>A batch (slice) is claimed due {@code FOR UPDATE SKIP LOCKED}, each row the head of its
+ * (destination, stream) or right behind one ({@link StreamHeadClaim}), published, and marked: the
+ * accepted rows published, the first failed one of each stream failed with a backoff (blocked at the
+ * attempt limit). Slices are pipelined ({@link RelaySettings#slicesInFlight()}): while one is being
+ * sent on the relay's sending thread, the connection claims and renders the next and marks the one
+ * before; a transaction holds up to {@link RelaySettings#slicesPerCommit()} slices, then commits. A
+ * claim never takes a row of a stream whose earlier row the transaction is still sending. A failed or
+ * blocked row keeps its stream's later rows waiting until it is published or an operator releases
+ * it, so a stream reaches its destination in outbox order. If the process dies before a commit, the
+ * rows of that transaction stay unpublished and go out again: at most {@code slicesPerCommit *
+ * batchSize} rows are published twice, and consumers dedupe on the event id. A row is never lost: it
+ * is deleted only after it was published and its retention passed.
  */
 public final class OutboxRelay {
 
@@ -58,34 +71,22 @@ public final class OutboxRelay {
 
     /** Publishes due rows until none are due or the deadline passes, then purges old published rows. */
     public RelayReport run(EventPublisher publisher, Deadline deadline) {
-        long published = 0, failed = 0, blocked = 0;
-        int batches = 0;
+        Counts total = new Counts();
         java.sql.Timestamp runStart = tx.inTransaction(store::now);
         Duration blockedHold = settings.backoffMax().compareTo(MIN_BLOCKED_HOLD) < 0 ? MIN_BLOCKED_HOLD : settings.backoffMax();
-        while (!deadline.passed()) {
-            BatchOutcome outcome = tx.inTransaction(c -> {
-                OutboxStore.Claim claim = store.claimDue(c, settings.batchSize(), runStart, blockedHold, writer, versions);
-                if (claim.messages().isEmpty() && claim.unrendered().isEmpty()) return new BatchOutcome(0, 0, 0, claim.deferred());
-                PublishResult result = claim.messages().isEmpty() ? new PublishResult(Map.of(), Map.of())
-                        : publishSafely(publisher, claim.messages());
-                Map<Long, String> attempted = new java.util.LinkedHashMap<>(attemptedFailures(claim.messages(), result));
-                // a payload that cannot be upcast to its destination's version fails like a refused publish
-                attempted.putAll(claim.unrendered());
-                store.markPublished(c, result.published());
-                int newlyBlocked = store.markFailed(c, attempted, settings.backoffBase(), settings.backoffMax(),
-                        settings.maxAttempts());
-                return new BatchOutcome(result.published().size(), result.failed().size() + claim.unrendered().size(),
-                        newlyBlocked, claim.deferred());
-            });
-            if (outcome.published() + outcome.failed() == 0) {
-                if (outcome.deferred() > 0) continue; // held streams left the window: look again
-                break;
+        ExecutorService sender = settings.slicesInFlight() > 1 ? senderThread() : null;
+        try {
+            while (!deadline.passed()) {
+                // a transaction retried whole (deadlock) starts a new pipeline: nothing of the failed attempt counts
+                Counts group = tx.inTransaction(c -> new Pipeline(publisher, sender, runStart, blockedHold, deadline).run(c));
+                total.add(group);
+                if (group.drained) break;
             }
-            batches++;
-            published += outcome.published();
-            failed += outcome.failed();
-            blocked += outcome.blocked();
+        } finally {
+            if (sender != null) sender.shutdown();
         }
+        long published = total.published, failed = total.failed, blocked = total.blocked;
+        int batches = total.slices;
         long purged = tx.inTransaction(c -> store.purgePublished(c, settings.retention()));
         OutboxStore.Lag lag = tx.inTransaction(store::lag);
         if (blocked > 0) {
@@ -101,7 +102,153 @@ public final class OutboxRelay {
         return new RelayReport(published, failed, batches, lag.pending(), lag.oldestAgeSeconds(), blocked, lag.blocked());
     }
 
-    private record BatchOutcome(long published, long failed, int blocked, int deferred) {
+    // One thread sends the slices one after another, in claim order, while the caller's thread claims,
+    // renders and marks on the connection. A daemon: a run that ends abnormally leaves nothing that
+    // keeps the JVM alive, and the run shuts it down when it returns.
+    private static ExecutorService senderThread() {
+        String name = Thread.currentThread().getName() + "-send"; // whose sends: the relay's thread, named
+        return Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** What one transaction (or the run) did; {@code drained}: it found nothing more to claim. */
+    private static final class Counts {
+        long published, failed;
+        int blocked, slices;
+        boolean drained;
+
+        void add(Counts other) {
+            published += other.published;
+            failed += other.failed;
+            blocked += other.blocked;
+            slices += other.slices;
+        }
+    }
+
+    /** A claimed slice and its send, until it is marked. */
+    private record Slice(OutboxStore.Claim claim, Future<PublishResult> sent) {
+    }
+
+    /**
+     * One transaction of a run: slices claimed, sent and marked, at most {@code slicesInFlight} between
+     * claim and mark, at most {@code slicesPerCommit} in all, then commit (by the caller). While a
+     * slice is being sent the connection claims and renders the next one and marks the one before.
+     * The next claim takes no row the transaction holds unmarked nor any row of their streams
+     * ({@link OutboxStore#claimDue(Connection, int, java.sql.Timestamp, Duration, CloudEventWriter,
+     * DestinationVersions, Set)}): a stream's later row is claimed only once the earlier one is marked
+     * published, so a failed row holds its stream exactly as with one slice per transaction. Every
+     * send has ended before this returns or throws.
+     */
+    private final class Pipeline {
+        private final EventPublisher publisher;
+        private final ExecutorService sender;
+        private final java.sql.Timestamp runStart;
+        private final Duration blockedHold;
+        private final Deadline deadline;
+        private final Deque<Slice> inFlight = new ArrayDeque<>();
+        private final Set<Long> unmarked = new HashSet<>();
+        private final Counts counts = new Counts();
+
+        Pipeline(EventPublisher publisher, ExecutorService sender, java.sql.Timestamp runStart, Duration blockedHold,
+                 Deadline deadline) {
+            this.publisher = publisher;
+            this.sender = sender;
+            this.runStart = runStart;
+            this.blockedHold = blockedHold;
+            this.deadline = deadline;
+        }
+
+        Counts run(Connection c) throws SQLException {
+            boolean more = true;
+            try {
+                while (true) {
+                    if (more && counts.slices < settings.slicesPerCommit() && inFlight.size() < settings.slicesInFlight()
+                            && !deadline.passed()) {
+                        OutboxStore.Claim claim = store.claimDue(c, settings.batchSize(), runStart, blockedHold, writer, versions,
+                                unmarked);
+                        if (!claim.isEmpty()) {
+                            start(claim);
+                            continue;
+                        }
+                        if (inFlight.isEmpty()) {
+                            if (claim.deferred() > 0) continue; // held streams left the window: look again
+                            more = false;
+                        }
+                        // else nothing claimable beside the slices in flight: mark one, then look again
+                    }
+                    if (inFlight.isEmpty()) break;
+                    mark(c, inFlight.poll());
+                }
+            } finally {
+                awaitQuietly(); // on a failure: no send of this transaction outlives it
+            }
+            counts.drained = !more;
+            return counts;
+        }
+
+        private void start(OutboxStore.Claim claim) {
+            claim.messages().forEach(m -> unmarked.add(m.outboxId()));
+            unmarked.addAll(claim.unrendered().keySet());
+            List<OutboxMessage> messages = claim.messages();
+            Future<PublishResult> sent;
+            if (messages.isEmpty()) {
+                sent = CompletableFuture.completedFuture(new PublishResult(Map.of(), Map.of()));
+            } else if (sender == null) {
+                sent = CompletableFuture.completedFuture(publishSafely(publisher, messages));
+            } else {
+                // the send's spans hang under the caller's current span, as when it sent on its own thread
+                sent = sender.submit(Context.current().wrap(() -> publishSafely(publisher, messages)));
+            }
+            inFlight.add(new Slice(claim, sent));
+            counts.slices++;
+        }
+
+        private void mark(Connection c, Slice slice) throws SQLException {
+            PublishResult result = await(slice.sent());
+            List<OutboxMessage> messages = slice.claim().messages();
+            Map<Long, String> attempted = new LinkedHashMap<>(attemptedFailures(messages, result));
+            // a payload that cannot be upcast to its destination's version fails like a refused publish
+            attempted.putAll(slice.claim().unrendered());
+            store.markPublished(c, result.published());
+            counts.blocked += store.markFailed(c, attempted, settings.backoffBase(), settings.backoffMax(), settings.maxAttempts());
+            counts.published += result.published().size();
+            counts.failed += result.failed().size() + slice.claim().unrendered().size();
+            messages.forEach(m -> unmarked.remove(m.outboxId()));
+            unmarked.removeAll(slice.claim().unrendered().keySet());
+        }
+
+        private void awaitQuietly() {
+            for (Slice s : inFlight) {
+                try {
+                    await(s.sent());
+                } catch (RuntimeException | Error ignored) {
+                    // the transaction fails anyway: its rows stay unpublished and go out again
+                }
+            }
+        }
+    }
+
+    // The send's outcome; an Error thrown by the publisher (a crash) goes on up as it was.
+    private static PublishResult await(Future<PublishResult> sent) {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return sent.get();
+                } catch (InterruptedException e) {
+                    interrupted = true; // the send is under way: its outcome must be known before the rows are marked
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof Error err) throw err;
+                    if (e.getCause() instanceof RuntimeException r) throw r;
+                    throw new IllegalStateException("publishing a slice failed", e.getCause());
+                }
+            }
+        } finally {
+            if (interrupted) Thread.currentThread().interrupt();
+        }
     }
 
     /**

@@ -58,8 +58,18 @@ public final class OutboxStore {
      */
     public Claim claimDue(Connection c, int limit, Timestamp dueBy, Duration blockedHold, CloudEventWriter writer,
                           DestinationVersions versions) throws SQLException {
+        return claimDue(c, limit, dueBy, blockedHold, writer, versions, java.util.Set.of());
+    }
+
+    /**
+     * As {@link #claimDue(Connection, int, Timestamp, Duration, CloudEventWriter, DestinationVersions)}
+     * in a transaction that already claimed the rows {@code inFlight} and has not marked them yet
+     * (they are being sent): none of them is claimed again, nor any row of their streams.
+     */
+    public Claim claimDue(Connection c, int limit, Timestamp dueBy, Duration blockedHold, CloudEventWriter writer,
+                          DestinationVersions versions, java.util.Set<Long> inFlight) throws SQLException {
         StreamHeadClaim.Claimed claimed = new StreamHeadClaim().claim(c, limit, dueBy,
-                new Timestamp(dueBy.getTime() + blockedHold.toMillis()));
+                new Timestamp(dueBy.getTime() + blockedHold.toMillis()), inFlight);
         Map<Long, String> unrendered = new LinkedHashMap<>();
         return new Claim(render(c, claimed.rows(), writer, versions, unrendered), claimed.deferred(), unrendered);
     }
@@ -71,6 +81,11 @@ public final class OutboxStore {
     public record Claim(List<OutboxMessage> messages, int deferred, Map<Long, String> unrendered) {
         public Claim(List<OutboxMessage> messages, int deferred) {
             this(messages, deferred, Map.of());
+        }
+
+        /** True when it claimed no row (it may still have deferred some). */
+        public boolean isEmpty() {
+            return messages.isEmpty() && unrendered.isEmpty();
         }
     }
 
@@ -150,24 +165,23 @@ public final class OutboxStore {
      */
     public void markPublished(Connection c, Map<Long, String> published) throws SQLException {
         if (published.isEmpty()) return;
-        try (PreparedStatement ps = c.prepareStatement(
-                "UPDATE outbox SET published_at = ?::timestamptz, broker_message_id = ?, attempts = attempts + 1, last_error = NULL "
-                        + "WHERE outbox_id = ?")) {
-            String at = clock(c);
+        // one statement for the whole slice, not one execution per row
+        try (PreparedStatement ps = c.prepareStatement("""
+                WITH at AS MATERIALIZED (SELECT clock_timestamp() AS t)
+                UPDATE outbox o SET published_at = at.t, broker_message_id = d.message_id, attempts = o.attempts + 1,
+                                    last_error = NULL
+                FROM unnest(?::bigint[], ?::text[]) AS d(outbox_id, message_id), at
+                WHERE o.outbox_id = d.outbox_id""")) {
+            Long[] ids = new Long[published.size()];
+            String[] messageIds = new String[published.size()];
+            int i = 0;
             for (var e : published.entrySet()) {
-                ps.setString(1, at);
-                ps.setString(2, e.getValue());
-                ps.setLong(3, e.getKey());
-                ps.addBatch();
+                ids[i] = e.getKey();
+                messageIds[i++] = e.getValue();
             }
-            ps.executeBatch();
-        }
-    }
-
-    private static String clock(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT clock_timestamp()::text"); ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            return rs.getString(1);
+            ps.setArray(1, c.createArrayOf("bigint", ids));
+            ps.setArray(2, c.createArrayOf("text", messageIds));
+            ps.executeUpdate();
         }
     }
 

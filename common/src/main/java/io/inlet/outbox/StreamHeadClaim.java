@@ -74,7 +74,17 @@ final class StreamHeadClaim {
             ORDER BY p.destination, p.stream_id, p.outbox_id LIMIT 1""";
 
     Claimed claim(Connection c, int limit, Timestamp dueBy, Timestamp blockedHoldUntil) throws SQLException {
-        List<Candidate> window = window(c, limit * WINDOW_FACTOR, dueBy);
+        return claim(c, limit, dueBy, blockedHoldUntil, Set.of());
+    }
+
+    /**
+     * As {@link #claim(Connection, int, Timestamp, Timestamp)} in a transaction that already holds
+     * {@code inFlight}: rows claimed earlier in it and not yet marked (being sent). They are never
+     * claimed again, and no row of their streams is taken: each of them is its stream's first
+     * unfinished row, so the rows behind it wait until it is marked published (or failed).
+     */
+    Claimed claim(Connection c, int limit, Timestamp dueBy, Timestamp blockedHoldUntil, Set<Long> inFlight) throws SQLException {
+        List<Candidate> window = window(c, limit * WINDOW_FACTOR, dueBy, inFlight);
         Set<Long> heads = new LinkedHashSet<>();
         Map<Long, Timestamp> deferrals = new LinkedHashMap<>();
         for (Candidate w : window) {
@@ -88,20 +98,22 @@ final class StreamHeadClaim {
                 deferrals.put(w.id(), w.headDue());
             }
         }
+        heads.removeAll(inFlight); // a follower's head this transaction is sending: the follower waits for its mark
         List<Row> claimed = lockHeads(c, List.copyOf(heads), limit, dueBy);
         List<Row> rows = new ArrayList<>(claimed);
-        if (rows.size() < limit) rows.addAll(followers(c, claimed, limit - rows.size(), dueBy));
+        if (rows.size() < limit) rows.addAll(followers(c, claimed, limit - rows.size(), dueBy, inFlight));
         rows.sort((a, b) -> Long.compare(a.id(), b.id()));
         int deferred = defer(c, deferrals);
         return new Claimed(rows, deferred);
     }
 
-    private static List<Candidate> window(Connection c, int size, Timestamp dueBy) throws SQLException {
+    private static List<Candidate> window(Connection c, int size, Timestamp dueBy, Set<Long> inFlight) throws SQLException {
         List<Candidate> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("""
                 WITH w AS (
                     SELECT outbox_id, destination, stream_id, available_at FROM outbox
                     WHERE published_at IS NULL AND released_at IS NULL AND blocked_at IS NULL AND available_at <= ?
+                      AND outbox_id <> ALL (?)
                     ORDER BY available_at, outbox_id LIMIT ?),
                 -- one look-up per stream of the window, not per row (a long stream fills the window)
                 firsts AS (
@@ -113,7 +125,8 @@ final class StreamHeadClaim {
                   ON f.destination = w.destination AND f.stream_id = w.stream_id AND f.outbox_id < w.outbox_id
                 ORDER BY w.available_at, w.outbox_id""")) {
             ps.setTimestamp(1, dueBy);
-            ps.setInt(2, size);
+            ps.setArray(2, c.createArrayOf("bigint", inFlight.toArray()));
+            ps.setInt(3, size);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     long headId = rs.getLong(4);
@@ -141,7 +154,8 @@ final class StreamHeadClaim {
     }
 
     /** The rows right behind each locked head, in order, up to {@code budget} in all. */
-    private static List<Row> followers(Connection c, List<Row> heads, int budget, Timestamp dueBy) throws SQLException {
+    private static List<Row> followers(Connection c, List<Row> heads, int budget, Timestamp dueBy, Set<Long> inFlight)
+            throws SQLException {
         List<Row> streamHeads = heads.stream().filter(h -> h.stream() != null).toList();
         if (streamHeads.isEmpty() || budget <= 0) return List.of();
         // rows of the heads' streams in order; a row counts only if every row before it does
@@ -173,7 +187,7 @@ final class StreamHeadClaim {
             for (Row h : streamHeads) {
                 List<long[]> next = byHead.getOrDefault(h.id(), List.of());
                 if (stopped.contains(h.id()) || wanted.size() == budget) continue;
-                if (round >= next.size() || next.get(round)[1] == 0) {
+                if (round >= next.size() || next.get(round)[1] == 0 || inFlight.contains(next.get(round)[0])) {
                     stopped.add(h.id());
                 } else {
                     wanted.add(next.get(round)[0]);

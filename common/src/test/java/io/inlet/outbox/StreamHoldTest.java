@@ -215,6 +215,67 @@ class StreamHoldTest {
         assertThat(count("SELECT count(*) FROM outbox_interventions")).isZero();
     }
 
+    @Test
+    void aClaimWhileASliceIsInFlightTakesNoRowOfItsStreamsUntilThatSliceIsMarked() throws Exception {
+        append(4, 3);
+        OutboxStore store = new OutboxStore();
+        io.inlet.event.CloudEventWriter writer = new io.inlet.event.CloudEventWriter();
+        tx.inTransaction(c -> {
+            java.sql.Timestamp due = store.now(c);
+            // slice 1: the heads of two streams
+            OutboxStore.Claim first = store.claimDue(c, 2, due, Duration.ofMinutes(15), writer, DestinationVersions.NONE, Set.of());
+            Set<String> firstStreams = new HashSet<>();
+            Set<Long> inFlight = new HashSet<>();
+            first.messages().forEach(m -> {
+                firstStreams.add(m.streamId());
+                inFlight.add(m.outboxId());
+            });
+            // slice 2, claimed in the same transaction while slice 1 is being sent
+            OutboxStore.Claim second = store.claimDue(c, 12, due, Duration.ofMinutes(15), writer, DestinationVersions.NONE, inFlight);
+            assertThat(second.messages()).extracting(OutboxMessage::streamId).doesNotContainAnyElementsOf(firstStreams);
+            assertThat(second.messages()).extracting(OutboxMessage::outboxId).doesNotContainAnyElementsOf(inFlight);
+            assertThat(first.messages().size() + second.messages().size()).isEqualTo(12 - remainingOf(first, firstStreams));
+
+            // slice 1 answered: its first row failed (backing off), the rest of it published
+            OutboxMessage failed = first.messages().get(0);
+            Map<Long, String> published = new LinkedHashMap<>();
+            first.messages().stream().filter(m -> !m.streamId().equals(failed.streamId()))
+                    .forEach(m -> published.put(m.outboxId(), "msg-" + m.outboxId()));
+            store.markPublished(c, published);
+            store.markFailed(c, Map.of(failed.outboxId(), "throttled"), Duration.ofHours(1), Duration.ofHours(1));
+            Set<Long> stillInFlight = new HashSet<>();
+            second.messages().forEach(m -> stillInFlight.add(m.outboxId()));
+            OutboxStore.Claim third = store.claimDue(c, 12, due, Duration.ofMinutes(15), writer, DestinationVersions.NONE, stillInFlight);
+            assertThat(third.messages()).extracting(OutboxMessage::streamId)
+                    .as("the failed row's stream waits; the published stream's next rows go").doesNotContain(failed.streamId())
+                    .isNotEmpty();
+            c.rollback();
+            return null;
+        });
+    }
+
+    /** Rows of the given streams that slice 1 left for later (behind its rows). */
+    private long remainingOf(OutboxStore.Claim first, Set<String> streams) {
+        return streams.size() * 3L - first.messages().size();
+    }
+
+    @Test
+    void aRowFailingInASliceInFlightHoldsItsStreamThoughTheNextSliceWasClaimedMeanwhile() throws Exception {
+        append(6, 4);
+        Broker broker = new Broker();
+        UUID failsTwice = io.inlet.testing.Events.uuid("s2-v2");
+        Map<UUID, Integer> failures = new HashMap<>();
+        broker.fails = m -> m.eventId().equals(failsTwice) && failures.merge(m.eventId(), 1, Integer::sum) <= 2;
+        RelaySettings pipelined = new RelaySettings(3, Duration.ZERO, Duration.ZERO, Duration.ofDays(1)).withPipeline(2, 4);
+        for (int run = 0; run < 4; run++) new OutboxRelay(tx, pipelined).run(broker, Deadline.none());
+
+        assertEachStreamInVersionOrder(broker.accepted);
+        assertThat(broker.accepted).extracting(OutboxMessage::eventId).doesNotHaveDuplicates().hasSize(24);
+        assertThat(count("SELECT attempts FROM outbox WHERE event_id = '" + failsTwice + "'")).isEqualTo(3);
+        assertThat(count("SELECT max(attempts) FROM outbox WHERE event_id <> '" + failsTwice + "'"))
+                .as("rows held behind the failed one were not attempted").isEqualTo(1);
+    }
+
     long count(String sql) throws Exception {
         try (Connection c = ds.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             rs.next();

@@ -3,13 +3,13 @@ package io.inlet.aws.bench;
 import io.inlet.Inlet;
 import io.inlet.aws.emulator.SqsEmulator;
 import io.inlet.aws.sqs.SqsEventPublisher;
-import io.inlet.event.CloudEventWriter;
 import io.inlet.event.EventEnvelope;
 import io.inlet.event.DerivedRoute;
 import io.inlet.feed.FeedRegistry;
 import io.inlet.failure.Deadline;
+import io.inlet.outbox.EventPublisher;
 import io.inlet.outbox.OutboxMessage;
-import io.inlet.outbox.OutboxStore;
+import io.inlet.outbox.PublishResult;
 import io.inlet.outbox.RelayReport;
 import io.inlet.outbox.RelaySettings;
 import io.inlet.store.EventStore;
@@ -17,16 +17,17 @@ import io.inlet.store.Transactions;
 import io.inlet.testing.TestDatabase;
 import java.sql.Connection;
 import java.sql.Statement;
-import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.LongAdder;
 import javax.sql.DataSource;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
@@ -35,11 +36,16 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 /**
  * Relay throughput against the physical path: N outbox rows published by the relay
  * ({@code Inlet.relay} with {@link SqsEventPublisher}: claim, render, SendMessageBatch by 10 with
- * the given send concurrency, mark) versus a bare SendMessageBatch loop over the same rendered
- * messages, both into ElasticMQ in this JVM. The bare loop runs one call after another (the baseline)
- * twice, the better time counting; it also runs once with 8 calls in flight, for reference. Prints
- * messages/s and the ratio relay / bare. Usage: functions-aws/bench/relay.sh [messages]
- * [concurrency x rows per claim, ...] (default {@code 1x500,8x500,8x1000}).
+ * the given send concurrency, mark) versus the same SendMessageBatch calls over the same rendered
+ * messages with the same number in flight and no database, both into ElasticMQ in this JVM. Each
+ * round runs the bare calls and every relay variant once, in an order rotated from round to round;
+ * the ratio relay / bare is taken within a round, and the median of the rounds is reported. Each
+ * relay run also prints where its time went: how long its sending thread was busy (the rest is the
+ * sender idle, waiting for claims and marks) and its SQL statements by kind (count x mean time).
+ * The sequential bare loop (one call after another) runs once, for reference. Usage:
+ * functions-aws/bench/relay.sh [messages] [concurrency x rows per claim x slices in flight, ...]
+ * [rounds] (default {@code 8x100x1,8x100x2,8x500x1,8x500x2}, 3 rounds; slices in flight 1 = the
+ * relay without pipelining).
  */
 public final class RelayBench {
 
@@ -86,20 +92,67 @@ public final class RelayBench {
         }
     }
 
-    record Variant(int concurrency, int rowsPerClaim) {
+    /** A relay variant: SendMessageBatch calls in flight, rows per claimed slice, slices in flight (1 = no overlap). */
+    record Variant(int concurrency, int rowsPerClaim, int slicesInFlight) {
         static List<Variant> parse(String spec) {
             List<Variant> out = new ArrayList<>();
             for (String v : spec.split(",")) {
                 String[] p = v.trim().split("x");
-                out.add(new Variant(Integer.parseInt(p[0]), Integer.parseInt(p[1])));
+                out.add(new Variant(Integer.parseInt(p[0]), Integer.parseInt(p[1]), p.length > 2 ? Integer.parseInt(p[2])
+                        : RelaySettings.DEFAULT_SLICES_IN_FLIGHT));
             }
             return out;
+        }
+
+        RelaySettings settings() {
+            RelaySettings s = new RelaySettings(rowsPerClaim, Duration.ofSeconds(1), Duration.ofMinutes(15), Duration.ofDays(7));
+            // slices in flight 1 = the relay before pipelining: claim, send, mark, commit, slice by slice
+            return slicesInFlight == 1 ? s.withPipeline(1, 1) : s.withPipeline(slicesInFlight, RelaySettings.DEFAULT_SLICES_PER_COMMIT);
+        }
+
+        @Override
+        public String toString() {
+            return "relay c" + concurrency + " x" + rowsPerClaim + (slicesInFlight == 1 ? " sequential" : " pipelined " + slicesInFlight);
+        }
+    }
+
+    /** The publisher under test, timing its calls: how long the sending thread was busy. */
+    static final class TimedPublisher implements EventPublisher {
+        private final EventPublisher target;
+        final LongAdder busyNanos = new LongAdder();
+        final LongAdder calls = new LongAdder();
+
+        TimedPublisher(EventPublisher target) {
+            this.target = target;
+        }
+
+        @Override
+        public PublishResult publish(List<OutboxMessage> batch) {
+            long t0 = System.nanoTime();
+            try {
+                return target.publish(batch);
+            } finally {
+                busyNanos.add(System.nanoTime() - t0);
+                calls.increment();
+            }
+        }
+    }
+
+    /** One relay run's figures. */
+    record RelayRun(Variant variant, long published, double seconds, double sendBusySeconds, Map<String, long[]> sql) {
+        double rate() {
+            return published / seconds;
+        }
+
+        double sqlSeconds() {
+            return sql.values().stream().mapToLong(v -> v[1]).sum() / 1e9;
         }
     }
 
     public static void main(String[] args) throws Exception {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
-        List<Variant> variants = Variant.parse(args.length > 1 ? args[1] : "1x500,8x500,8x1000");
+        List<Variant> variants = Variant.parse(args.length > 1 ? args[1] : "8x100x1,8x100x2,8x500x1,8x500x2");
+        int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
         SqsEmulator emulator = new SqsEmulator();
         emulator.start();
         try {
@@ -118,59 +171,64 @@ public final class RelayBench {
                 }
                 tx.inTransaction(c -> new EventStore().append(c, "order_events", batch, routes));
             }
-            // the same rendered messages the relay will send, read without claiming them
-            List<OutboxMessage> rendered = tx.inTransaction(c -> {
-                List<OutboxMessage> all = new OutboxStore().claimDue(c, n, new Timestamp(System.currentTimeMillis() + 60_000),
-                        new CloudEventWriter());
-                c.rollback();
-                return all;
-            });
+            // the same rendered messages the relay will send: a relay run into memory (also its warm-up), undone after
+            List<OutboxMessage> rendered = java.util.Collections.synchronizedList(new ArrayList<>());
+            inlet(ds, new Variant(1, 500, 2).settings()).relay(batch -> {
+                rendered.addAll(batch);
+                Map<Long, String> ok = new java.util.LinkedHashMap<>();
+                batch.forEach(m -> ok.put(m.outboxId(), "mem-" + m.outboxId()));
+                return new PublishResult(ok, Map.of());
+            }, Deadline.none());
+            resetOutbox(ds);
+            System.out.printf("%d events appended, %d messages rendered%n", n, rendered.size());
 
             bare(sqs, url, rendered.subList(0, Math.min(rendered.size(), 5_000))); // warm-up: JIT, connections, emulator
+            bareConcurrent(sqs, url, rendered.subList(0, Math.min(rendered.size(), 5_000)), 8);
             sqs.purgeQueue(b -> b.queueUrl(url));
-            double bareFirst = bare(sqs, url, rendered);
+            double bareSequential = bare(sqs, url, rendered);
             sqs.purgeQueue(b -> b.queueUrl(url));
-            System.out.printf("bare SendMessageBatch loop (first): %d in %.2f s = %.0f msg/s%n", rendered.size(), bareFirst,
-                    rendered.size() / bareFirst);
+            System.out.printf("bare SendMessageBatch loop, one call after another (reference): %d in %.2f s = %.0f msg/s%n",
+                    rendered.size(), bareSequential, rendered.size() / bareSequential);
 
-            List<String> relayLines = new ArrayList<>();
-            List<double[]> relayRuns = new ArrayList<>(); // {concurrency, rows, published, failed, seconds}
-            double bareAgain = Double.NaN;
-            for (int i = 0; i < variants.size(); i++) {
-                Variant v = variants.get(i);
-                if (i > 0) resetOutbox(ds);
-                sqs.purgeQueue(b -> b.queueUrl(url));
-                Inlet inlet = inlet(ds, v.rowsPerClaim());
-                RelayReport r;
-                long t1 = System.nanoTime();
-                try (SqsEventPublisher publisher = new SqsEventPublisher(sqs, null, Map.of("orders", url), null, v.concurrency())) {
-                    r = inlet.relay(publisher, Deadline.none());
-                }
-                double relay = (System.nanoTime() - t1) / 1e9;
-                relayRuns.add(new double[] {v.concurrency(), v.rowsPerClaim(), r.published(), r.failed(), relay});
-                System.out.printf("relay concurrency %d, %d rows per claim: published %d failed %d in %.2f s = %.0f msg/s%n",
-                        v.concurrency(), v.rowsPerClaim(), r.published(), r.failed(), relay, r.published() / relay);
-                if (i == 0) {
+            // each round: the bare calls at every concurrency a variant uses, and every variant, in a rotated order
+            Set<Integer> concurrencies = new java.util.TreeSet<>();
+            variants.forEach(v -> concurrencies.add(v.concurrency()));
+            List<Object> steps = new ArrayList<>(concurrencies);
+            steps.addAll(variants);
+            Map<Variant, List<Double>> ratios = new java.util.LinkedHashMap<>();
+            Map<Variant, List<RelayRun>> runs = new java.util.LinkedHashMap<>();
+            for (int round = 0; round < rounds; round++) {
+                Map<Integer, Double> bareRate = new java.util.HashMap<>();
+                List<RelayRun> roundRuns = new ArrayList<>();
+                for (int k = 0; k < steps.size(); k++) {
+                    Object step = steps.get((k + round) % steps.size());
                     sqs.purgeQueue(b -> b.queueUrl(url));
-                    bareAgain = bare(sqs, url, rendered); // baseline again, warm: the better one counts
-                    System.out.printf("bare SendMessageBatch loop (again): %d in %.2f s = %.0f msg/s%n", rendered.size(),
-                            bareAgain, rendered.size() / bareAgain);
+                    if (step instanceof Integer threads) {
+                        double t = bareConcurrent(sqs, url, rendered, threads);
+                        bareRate.put(threads, rendered.size() / t);
+                        System.out.printf("round %d: bare SendMessageBatch, %d calls in flight: %d in %.2f s = %.0f msg/s%n",
+                                round + 1, threads, rendered.size(), t, rendered.size() / t);
+                    } else {
+                        RelayRun r = relay(ds, sqs, url, (Variant) step);
+                        roundRuns.add(r);
+                        runs.computeIfAbsent(r.variant(), v -> new ArrayList<>()).add(r);
+                        System.out.printf("round %d: %s: published %d in %.2f s = %.0f msg/s; sender busy %.2f s (idle %.0f %%), "
+                                        + "SQL %.2f s: %s%n", round + 1, r.variant(), r.published(), r.seconds(), r.rate(),
+                                r.sendBusySeconds(), 100 * (1 - r.sendBusySeconds() / r.seconds()), r.sqlSeconds(), sqlSummary(r.sql()));
+                        resetOutbox(ds);
+                    }
+                }
+                for (RelayRun r : roundRuns) {
+                    ratios.computeIfAbsent(r.variant(), v -> new ArrayList<>()).add(r.rate() / bareRate.get(r.variant().concurrency()));
                 }
             }
-            sqs.purgeQueue(b -> b.queueUrl(url));
-            double bare8 = bareConcurrent(sqs, url, rendered, 8);
-            sqs.purgeQueue(b -> b.queueUrl(url));
-            System.out.printf("bare SendMessageBatch, 8 calls in flight (reference): %d in %.2f s = %.0f msg/s%n",
-                    rendered.size(), bare8, rendered.size() / bare8);
-
-            double bareBest = Double.isNaN(bareAgain) ? bareFirst : Math.min(bareFirst, bareAgain);
-            double bareRate = rendered.size() / bareBest;
-            System.out.printf("%nsummary, %d messages; baseline = best sequential bare loop, %.2f s = %.0f msg/s%n",
-                    rendered.size(), bareBest, bareRate);
-            for (double[] run : relayRuns) {
-                double rate = run[2] / run[4];
-                System.out.printf("  relay concurrency %d, %d rows per claim: %.0f msg/s, relay/bare = %.2f (vs 8-in-flight bare: %.2f)%n",
-                        (int) run[0], (int) run[1], rate, rate / bareRate, rate / (rendered.size() / bare8));
+            System.out.printf("%nsummary, %d messages, %d rounds; ratio = relay / bare SendMessageBatch with the same calls in flight,"
+                    + " same round (median, and every round)%n", rendered.size(), rounds);
+            for (var e : ratios.entrySet()) {
+                List<RelayRun> rs = runs.get(e.getKey());
+                System.out.printf("  %s: median %.0f msg/s, relay/bare = %.2f %s; relay/sequential bare = %.2f%n", e.getKey(),
+                        median(rs.stream().map(RelayRun::rate).toList()), median(e.getValue()), format(e.getValue()),
+                        median(rs.stream().map(RelayRun::rate).toList()) / (rendered.size() / bareSequential));
             }
         } finally {
             emulator.stop();
@@ -178,13 +236,47 @@ public final class RelayBench {
         System.exit(0);
     }
 
-    private static Inlet inlet(DataSource ds, int rowsPerClaim) {
+    private static RelayRun relay(DataSource ds, SqsClient sqs, String url, Variant v) {
+        SqlTimer timer = new SqlTimer(ds);
+        Inlet inlet = inlet(timer, v.settings());
+        long t1 = System.nanoTime();
+        RelayReport r;
+        TimedPublisher timed;
+        try (SqsEventPublisher publisher = new SqsEventPublisher(sqs, null, Map.of("orders", url), null, v.concurrency())) {
+            timed = new TimedPublisher(publisher);
+            r = inlet.relay(timed, Deadline.none());
+        }
+        double seconds = (System.nanoTime() - t1) / 1e9;
+        if (r.failed() > 0 || r.pending() > 0) throw new IllegalStateException(v + ": " + r);
+        return new RelayRun(v, r.published(), seconds, timed.busyNanos.sum() / 1e9, timer.snapshot());
+    }
+
+    static double median(List<Double> values) {
+        List<Double> sorted = values.stream().sorted().toList();
+        int m = sorted.size() / 2;
+        return sorted.size() % 2 == 1 ? sorted.get(m) : (sorted.get(m - 1) + sorted.get(m)) / 2;
+    }
+
+    private static String format(List<Double> values) {
+        return values.stream().map(d -> String.format("%.2f", d)).toList().toString();
+    }
+
+    private static String sqlSummary(Map<String, long[]> sql) {
+        StringBuilder b = new StringBuilder();
+        for (var e : sql.entrySet()) {
+            if (b.length() > 0) b.append(", ");
+            b.append(String.format("%s %d x %.2f ms", e.getKey(), e.getValue()[0], e.getValue()[1] / 1e6 / Math.max(1, e.getValue()[0])));
+        }
+        return b.toString();
+    }
+
+    private static Inlet inlet(DataSource ds, RelaySettings settings) {
         return Inlet.builder().dataSource(ds).feeds(FeedRegistry.parse("""
                 version: 1
                 messages:
                   - { name: none, channel: none, format: cloudevent, table: order_events }
                 """, "relay-bench.yaml"))
-                .relaySettings(new RelaySettings(rowsPerClaim, Duration.ofSeconds(1), Duration.ofMinutes(15), Duration.ofDays(7)))
+                .relaySettings(settings)
                 .build();
     }
 
@@ -192,7 +284,7 @@ public final class RelayBench {
     private static void resetOutbox(DataSource ds) throws Exception {
         try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
             c.setAutoCommit(true);
-            st.execute("UPDATE inlet.outbox SET published_at = NULL, broker_message_id = NULL");
+            st.execute("UPDATE inlet.outbox SET published_at = NULL, broker_message_id = NULL, attempts = 0");
             st.execute("VACUUM ANALYZE inlet.outbox");
         }
     }
