@@ -323,6 +323,12 @@ public final class EventStore {
      */
     public GatedAppend appendGated(Connection c, String table, List<EventEnvelope> events, List<DerivedRoute> routes,
                                    AppendGate gate) throws SQLException {
+        return Tracing.span("inlet.events.append", SpanKind.CLIENT, () -> appendGatedBatch(c, table, events, routes, gate),
+                "db.system", "postgresql", "db.sql.table", table, "inlet.events", events.size());
+    }
+
+    private GatedAppend appendGatedBatch(Connection c, String table, List<EventEnvelope> events, List<DerivedRoute> routes,
+                                         AppendGate gate) throws SQLException {
         if (!TABLE.matcher(table).matches()) throw new IllegalArgumentException("invalid event table name: " + table);
         if (projections.follows(table)) {
             throw new IllegalStateException("an inline projection follows " + table + ": its appends cannot be gated in one statement");
