@@ -25,11 +25,14 @@ import javax.sql.DataSource;
  *       that asks while it is lent (a nested or concurrent use) gets a connection of its own, which
  *       its {@code close()} really closes.</li>
  *   <li>It is validated ({@link Connection#isValid} with a short timeout) before it is lent, when
- *       {@link #revalidate()} was called since (each invocation calls it first) or when it sat idle
- *       for longer than {@code validateAfterIdle} (a proxy's or server's idle timeout, a frozen
- *       instance). One that fails is closed and replaced by a new one, before any statement ran on
- *       it: nothing is ever retried, a statement either never saw the dead connection or fails as
- *       it would without the reuse and is retried (or not) by its caller, whole.</li>
+ *       {@link #revalidate()} was called since (each invocation calls it first) and it has been back
+ *       for at least {@code quietBeforeCheck} (default {@value #DEFAULT_QUIET_BEFORE_CHECK_MILLIS} ms:
+ *       an instance taking one invocation after the other does not pay a round trip per invocation to
+ *       check a connection it used successfully a moment ago), or when it sat idle for longer than
+ *       {@code validateAfterIdle} (a proxy's or server's idle timeout, a frozen instance). One that
+ *       fails is closed and replaced by a new one, before any statement ran on it: nothing is ever
+ *       retried, a statement either never saw the dead connection or fails as it would without the
+ *       reuse and is retried (or not) by its caller, whole.</li>
  *   <li>Returning it ({@code close()} on what was lent) rolls back an open transaction and restores
  *       auto-commit; a connection that is closed, or whose reset fails, is dropped, not kept. One the
  *       borrower rolled back (a failure, perhaps of the connection) is validated before its next use.</li>
@@ -46,15 +49,19 @@ public final class KeptConnection implements DataSource, AutoCloseable {
     public static final Duration DEFAULT_VALIDATION_TIMEOUT = Duration.ofSeconds(2);
     /** Idle time after which the kept connection is validated even within one invocation. */
     public static final Duration DEFAULT_VALIDATE_AFTER_IDLE = Duration.ofSeconds(30);
+    /** Time back after which {@link #revalidate()} makes the next lending check the connection. */
+    public static final long DEFAULT_QUIET_BEFORE_CHECK_MILLIS = 1000;
 
     private final DataSource physical;
     private final int validationTimeoutSeconds;
     private final long validateAfterIdleNanos;
+    private final long quietBeforeCheckNanos;
     private final LongSupplier clock;
 
     private Connection kept;
     private boolean lent;
     private boolean mustValidate;
+    private boolean invocationBegun;
     private long returnedAt;
     private long opened;
     private long replaced;
@@ -64,9 +71,15 @@ public final class KeptConnection implements DataSource, AutoCloseable {
     }
 
     KeptConnection(DataSource physical, Duration validationTimeout, Duration validateAfterIdle, LongSupplier clock) {
+        this(physical, validationTimeout, validateAfterIdle, Duration.ofMillis(DEFAULT_QUIET_BEFORE_CHECK_MILLIS), clock);
+    }
+
+    KeptConnection(DataSource physical, Duration validationTimeout, Duration validateAfterIdle, Duration quietBeforeCheck,
+                   LongSupplier clock) {
         this.physical = Objects.requireNonNull(physical, "physical");
         this.validationTimeoutSeconds = (int) Math.max(1, (validationTimeout.toMillis() + 999) / 1000);
         this.validateAfterIdleNanos = validateAfterIdle.toNanos();
+        this.quietBeforeCheckNanos = quietBeforeCheck.toNanos();
         this.clock = clock;
     }
 
@@ -79,8 +92,11 @@ public final class KeptConnection implements DataSource, AutoCloseable {
             if (lent) return physical.getConnection();
             lent = true;
             candidate = kept;
-            validate = candidate != null && (mustValidate || clock.getAsLong() - returnedAt >= validateAfterIdleNanos);
+            long idle = clock.getAsLong() - returnedAt;
+            validate = candidate != null && (mustValidate || (invocationBegun && idle >= quietBeforeCheckNanos)
+                    || idle >= validateAfterIdleNanos);
             mustValidate = false;
+            invocationBegun = false;
         }
         try {
             if (candidate != null && validate && !isValid(candidate)) {
@@ -112,9 +128,12 @@ public final class KeptConnection implements DataSource, AutoCloseable {
         throw new SQLFeatureNotSupportedException("KeptConnection lends its one connection; credentials are the data source's");
     }
 
-    /** The next lending validates the kept connection first: the start of an invocation. */
+    /**
+     * The start of an invocation: the next lending validates the kept connection first, unless it came
+     * back less than {@code quietBeforeCheck} ago (used a moment ago by the invocation before).
+     */
     public synchronized void revalidate() {
-        mustValidate = true;
+        invocationBegun = true;
     }
 
     /**

@@ -13,6 +13,7 @@ import io.inlet.feed.MessageFeed;
 import io.inlet.store.AppendOutcome;
 import io.inlet.store.EventOutcome;
 import io.inlet.store.EventStore;
+import io.inlet.store.GatedAppend;
 import io.inlet.store.RejectedRecords;
 import io.inlet.store.Rejection;
 import io.inlet.store.Transactions;
@@ -65,7 +66,42 @@ public final class MessageIngester {
         List<EventEnvelope> events = decoded.events();
         if (decoded.expectedVersion().isPresent()) refuseStreams(m, events);
         MessageKey key = new MessageKey(m.channel(), m.messageId());
-        MessageOutcome outcome = tx.inTransaction(c -> {
+        MessageOutcome outcome = oneRoundTrip(m, feed, key, decoded);
+        if (outcome == null) outcome = severalStatements(m, feed, key, decoded);
+        LOG.atInfo().setMessage("message {}: {}").addArgument(m.messageId()).addArgument(outcome.status())
+                .addKeyValue("channel", m.channel()).addKeyValue("messageId", m.messageId())
+                .addKeyValue("status", outcome.status()).addKeyValue("appended", outcome.counts().appended())
+                .addKeyValue("duplicate", outcome.counts().duplicate()).addKeyValue("conflict", outcome.counts().conflict())
+                .log();
+        return outcome;
+    }
+
+    /**
+     * The common case in one round trip, committed when it returns: the ledger claim, the locks, the
+     * append and the counts as one auto-committed statement pair ({@link EventStore#appendGated} with
+     * {@link MessageLedger#claimGate}). Null when the message needs {@link #severalStatements}: it
+     * declares an expected version, carries no event, its table has an inline projection, or an event
+     * conflicts (nothing was written then; the other path records the rejection with the message).
+     */
+    private MessageOutcome oneRoundTrip(InboundMessage m, MessageFeed feed, MessageKey key, DecodedMessage decoded) {
+        List<EventEnvelope> events = decoded.events();
+        if (decoded.expectedVersion().isPresent() || events.isEmpty() || store.projectsInline(feed.table())) return null;
+        return tx.inAutoCommit(c -> {
+            GatedAppend gated = store.appendGated(c, feed.table(), events, feed.derived(), ledger.claimGate(key, feed.name()));
+            AppendOutcome appended = gated.outcome();
+            if (gated.passed()) {
+                return new MessageOutcome(m.messageId(), MessageOutcome.Status.APPENDED,
+                        new Counts(events.size(), appended.appended(), appended.duplicates(), 0, 0));
+            }
+            // shut: processed before (nothing to do), or a conflict to record with the message on the other path
+            return appended.conflicts() > 0 ? null : new MessageOutcome(m.messageId(), MessageOutcome.Status.ALREADY_PROCESSED, Counts.ZERO);
+        });
+    }
+
+    /** Claim, locks, append, rejections, counts and commit, one statement after the other. */
+    private MessageOutcome severalStatements(InboundMessage m, MessageFeed feed, MessageKey key, DecodedMessage decoded) {
+        List<EventEnvelope> events = decoded.events();
+        return tx.inTransaction(c -> {
             if (!ledger.putProcessed(c, key, feed.name())) {
                 return new MessageOutcome(m.messageId(), MessageOutcome.Status.ALREADY_PROCESSED, Counts.ZERO);
             }
@@ -87,12 +123,6 @@ public final class MessageIngester {
             ledger.updateCounts(c, key, counts);
             return new MessageOutcome(m.messageId(), MessageOutcome.Status.APPENDED, counts);
         });
-        LOG.atInfo().setMessage("message {}: {}").addArgument(m.messageId()).addArgument(outcome.status())
-                .addKeyValue("channel", m.channel()).addKeyValue("messageId", m.messageId())
-                .addKeyValue("status", outcome.status()).addKeyValue("appended", outcome.counts().appended())
-                .addKeyValue("duplicate", outcome.counts().duplicate()).addKeyValue("conflict", outcome.counts().conflict())
-                .log();
-        return outcome;
     }
 
     /** An expected version is one stream's: a message declaring one must not carry events of several. */

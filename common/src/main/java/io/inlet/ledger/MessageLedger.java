@@ -1,11 +1,14 @@
 package io.inlet.ledger;
 
 import io.inlet.event.PostgresValues;
+import io.inlet.store.AppendGate;
+import io.inlet.store.EventStore;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -40,6 +43,22 @@ public final class MessageLedger {
             ON CONFLICT (channel, message_id) DO UPDATE
                SET status = {PROCESSED}, attempts = processed_messages.attempts + 1, last_seen = now(),
                    feed = EXCLUDED.feed
+             WHERE processed_messages.status = {FAILED}
+            RETURNING 1""");
+
+    /**
+     * {@link #putProcessed} and {@link #updateCounts} as one CTE of the append's statement (the gate of
+     * {@link EventStore#appendGated}): the row is written, with the append's counts, only for a message
+     * that is new or failed before and whose events hold no conflict (a conflict's rejection must be
+     * recorded in the same transaction: such a message takes the path of several statements).
+     */
+    private static final String CLAIM_GATE = MessageStatus.inSql("""
+            INSERT INTO processed_messages (channel, message_id, status, feed, appended, duplicate, conflict)
+            SELECT ?, ?, {PROCESSED}, ?, k.appended, k.duplicate, k.conflict FROM counts k WHERE k.conflict = 0
+            ON CONFLICT (channel, message_id) DO UPDATE
+               SET status = {PROCESSED}, attempts = processed_messages.attempts + 1, last_seen = now(),
+                   feed = EXCLUDED.feed, appended = EXCLUDED.appended, duplicate = EXCLUDED.duplicate,
+                   conflict = EXCLUDED.conflict, reason = NULL
              WHERE processed_messages.status = {FAILED}
             RETURNING 1""");
 
@@ -83,6 +102,17 @@ public final class MessageLedger {
                 return rs.next();
             }
         }
+    }
+
+    /**
+     * The claim of {@code key} for {@code feed} as the gate of an append ({@link EventStore#appendGated}):
+     * the append goes ahead, and the message is PROCESSED with its counts, in the append's one statement,
+     * exactly when {@link #putProcessed} would have returned true and the events hold no conflict. The
+     * same row as {@link #putProcessed} then {@link #updateCounts} write (MessageLedgerTest proves it).
+     */
+    public AppendGate claimGate(MessageKey key, String feed) {
+        return new AppendGate(CLAIM_GATE, List.of(PostgresValues.storable(key.channel()),
+                PostgresValues.storable(key.messageId()), feed));
     }
 
     /** Records the counts of the events appended for {@code key} (its reason, if it had one, is cleared). */

@@ -240,6 +240,186 @@ public final class EventStore {
         return new AppendOutcome(List.of(outcomes));
     }
 
+    // The append of appendGated: APPEND's classification, with the outcomes resolved in a CTE so that a
+    // gate (the caller's data-modifying CTE) can read their counts, and the insert made only when the
+    // gate returned a row. Sent in one round trip after the lock statement (see appendGated). Classifies
+    // exactly as APPEND does (EventStoreGatedAppendTest compares the two).
+    private static final String GATED_APPEND = """
+            WITH input AS (
+                SELECT * FROM unnest(?::int[], ?::int[], ?::uuid[], ?::text[], ?::text[], ?::int[], ?::timestamptz[],
+                                     ?::text[], ?::text[], ?::text[], ?::jsonb[])
+                    AS t(seq, first_seq, event_id, stream_id, event_type, schema_version, occurred_at,
+                         correlation_id, causation_id, source, payload)
+            ),
+            classified AS (
+                SELECT i.*,
+                       CASE
+                           WHEN e.event_id IS NOT NULL THEN CASE WHEN e.payload = i.payload THEN 'D' ELSE 'C' END
+                           WHEN i.first_seq <> i.seq THEN 'R'
+                           ELSE 'A'
+                       END AS outcome
+                FROM input i LEFT JOIN %1$s e ON e.event_id = i.event_id
+            ),
+            resolved AS (
+                SELECT c.seq, CASE WHEN c.outcome <> 'R' THEN c.outcome WHEN c.payload = f.payload THEN 'D' ELSE 'C' END AS outcome
+                FROM classified c LEFT JOIN classified f ON c.outcome = 'R' AND f.seq = c.first_seq
+            ),
+            counts AS (
+                SELECT count(*) FILTER (WHERE outcome = 'A') AS appended, count(*) FILTER (WHERE outcome = 'D') AS duplicate,
+                       count(*) FILTER (WHERE outcome = 'C') AS conflict
+                FROM resolved
+            ),
+            gate AS (
+            %2$s
+            ),
+            heads AS (
+                SELECT s.stream_id,
+                       coalesce((SELECT max(e.stream_version) FROM %1$s e WHERE e.stream_id = s.stream_id), 0) AS version
+                FROM (SELECT DISTINCT stream_id FROM classified WHERE outcome = 'A') s
+                WHERE EXISTS (SELECT 1 FROM gate)
+            ),
+            ins AS (
+                INSERT INTO %1$s (event_id, stream_id, stream_version, event_type, schema_version, occurred_at,
+                                  correlation_id, causation_id, source, payload)
+                SELECT c.event_id, c.stream_id, h.version + row_number() OVER (PARTITION BY c.stream_id ORDER BY c.seq),
+                       c.event_type, c.schema_version, c.occurred_at, c.correlation_id, c.causation_id, c.source, c.payload
+                FROM classified c JOIN heads h ON h.stream_id = c.stream_id
+                WHERE c.outcome = 'A'
+                ORDER BY c.seq
+                RETURNING position, event_id, stream_id, event_type
+            ),
+            routed AS (
+                INSERT INTO outbox (destination, event_table, event_id, event_type, stream_id)
+                SELECT r.destination, '%1$s', i.event_id, coalesce(r.derived_type, i.event_type), i.stream_id
+                FROM ins i
+                JOIN unnest(?::text[], ?::text[], ?::text[]) AS r(destination, only_type, derived_type)
+                  ON r.only_type IS NULL OR r.only_type = i.event_type
+                ORDER BY i.position
+                RETURNING 1
+            )
+            SELECT seq, outcome, 0 FROM resolved WHERE outcome <> 'A'
+            UNION ALL
+            SELECT -1, 'N', (SELECT count(*) FROM ins)
+            UNION ALL
+            SELECT -2, 'G', (SELECT count(*) FROM gate)""";
+
+    /** Whether an inline projection follows {@code table} (its appends then project in their transaction). */
+    public boolean projectsInline(String table) {
+        return projections.follows(table);
+    }
+
+    /**
+     * As {@link #append}, but the events are inserted only if {@code gate} (a data-modifying CTE of the
+     * caller's, which may read the batch's outcome counts) returns a row, all in one statement, sent with
+     * the lock statement in one round trip (the driver sends both before one Sync: the lock is taken
+     * first, and the append's snapshot is taken after it, as with {@link #append}). On a connection in
+     * auto-commit mode the two form one implicit transaction: the whole append, gate included, is one
+     * round trip and commits at once, or not at all.
+     *
+     * <p>For a table no inline projection follows ({@link #projectsInline}): projecting needs statements
+     * after the insert. A unique violation is a lost race, as in {@link #append} ({@link AppendRaceException}).
+     *
+     * @throws IllegalStateException when an inline projection follows {@code table}
+     */
+    public GatedAppend appendGated(Connection c, String table, List<EventEnvelope> events, List<DerivedRoute> routes,
+                                   AppendGate gate) throws SQLException {
+        return Tracing.span("inlet.events.append", SpanKind.CLIENT, () -> appendGatedBatch(c, table, events, routes, gate),
+                "db.system", "postgresql", "db.sql.table", table, "inlet.events", events.size());
+    }
+
+    private GatedAppend appendGatedBatch(Connection c, String table, List<EventEnvelope> events, List<DerivedRoute> routes,
+                                         AppendGate gate) throws SQLException {
+        if (!TABLE.matcher(table).matches()) throw new IllegalArgumentException("invalid event table name: " + table);
+        if (projections.follows(table)) {
+            throw new IllegalStateException("an inline projection follows " + table + ": its appends cannot be gated in one statement");
+        }
+        int n = events.size();
+        if (n == 0) throw new IllegalArgumentException("a gated append needs at least one event");
+        Locks locks = Locks.of(table, events);
+        EventOutcome[] outcomes = new EventOutcome[n];
+        Arrays.fill(outcomes, EventOutcome.APPENDED);
+        long inserted = -1, passed = -1;
+        try (PreparedStatement ps = c.prepareStatement(locks.sql() + ";\n" + GATED_APPEND.formatted(table, gate.cte()))) {
+            ps.unwrap(PGStatement.class).setPrepareThreshold(0); // planned with the values, as APPEND
+            int p = locks.bind(c, ps, 1);
+            p = bindEvents(c, ps, p, events);
+            for (Object value : gate.parameters()) ps.setObject(p++, value);
+            RouteArrays r = RouteArrays.of(routes);
+            ps.setArray(p++, c.createArrayOf("text", r.destinations()));
+            ps.setArray(p++, c.createArrayOf("text", r.onlyTypes()));
+            ps.setArray(p, c.createArrayOf("text", r.derivedTypes()));
+            executeComposite(ps, table);
+            if (!ps.getMoreResults()) throw new IllegalStateException("the gated append to " + table + " returned no result");
+            try (ResultSet rs = ps.getResultSet()) {
+                while (rs.next()) {
+                    int row = rs.getInt(1);
+                    if (row == -1) {
+                        inserted = rs.getLong(3);
+                    } else if (row == -2) {
+                        passed = rs.getLong(3);
+                    } else {
+                        outcomes[row] = "D".equals(rs.getString(2)) ? EventOutcome.DUPLICATE : EventOutcome.CONFLICT;
+                    }
+                }
+            }
+        }
+        long expected = passed > 0 ? Arrays.stream(outcomes).filter(o -> o == EventOutcome.APPENDED).count() : 0;
+        if (inserted != expected) {
+            throw new IllegalStateException("the gated append to " + table + " inserted " + inserted + " events but classified "
+                    + expected + " as new (gate " + (passed > 0 ? "passed" : "shut") + ")");
+        }
+        return new GatedAppend(passed > 0, new AppendOutcome(List.of(outcomes)));
+    }
+
+    /** Binds the batch's eleven event arrays (the {@code input} CTE) from parameter {@code p}; returns the next index. */
+    private static int bindEvents(Connection c, PreparedStatement ps, int p, List<EventEnvelope> events) throws SQLException {
+        int n = events.size();
+        Integer[] seq = new Integer[n], firstSeq = new Integer[n], schemas = new Integer[n];
+        String[] ids = new String[n], streams = new String[n], types = new String[n], occurred = new String[n],
+                corr = new String[n], cause = new String[n], sources = new String[n], payloads = new String[n];
+        Map<UUID, Integer> firstOf = new HashMap<>(n * 2);
+        for (int i = 0; i < n; i++) {
+            EventEnvelope e = events.get(i);
+            seq[i] = i;
+            Integer first = firstOf.putIfAbsent(e.eventId(), i);
+            firstSeq[i] = first == null ? i : first;
+            ids[i] = e.eventId().toString();
+            streams[i] = e.streamId();
+            types[i] = e.eventType();
+            schemas[i] = e.schemaVersion();
+            occurred[i] = e.occurredAt().toString();
+            corr[i] = e.correlationId();
+            cause[i] = e.causationId();
+            sources[i] = e.source();
+            payloads[i] = e.payloadJson();
+        }
+        ps.setArray(p++, c.createArrayOf("int4", seq));
+        ps.setArray(p++, c.createArrayOf("int4", firstSeq));
+        ps.setArray(p++, c.createArrayOf("text", ids));
+        ps.setArray(p++, c.createArrayOf("text", streams));
+        ps.setArray(p++, c.createArrayOf("text", types));
+        ps.setArray(p++, c.createArrayOf("int4", schemas));
+        ps.setArray(p++, c.createArrayOf("text", occurred));
+        ps.setArray(p++, c.createArrayOf("text", corr));
+        ps.setArray(p++, c.createArrayOf("text", cause));
+        ps.setArray(p++, c.createArrayOf("text", sources));
+        ps.setArray(p++, c.createArrayOf("text", payloads));
+        return p;
+    }
+
+    /** Runs a statement of several (the lock statement first); a unique violation is a lost race, as in {@link #executeAppend}. */
+    private static void executeComposite(PreparedStatement ps, String table) throws SQLException {
+        try {
+            ps.execute();
+        } catch (SQLException e) {
+            if (!UNIQUE_VIOLATION.equals(e.getSQLState())) throw e;
+            AppendRaceException race = new AppendRaceException("a concurrent writer inserted one of the batch's event ids or "
+                    + "stream versions of " + table + " first (" + e.getMessage() + "); retrying the batch");
+            race.initCause(e);
+            throw race;
+        }
+    }
+
     private static final String HEAD = "SELECT coalesce(max(stream_version), 0) FROM %1$s WHERE stream_id = ?";
 
     private static final String STORED = """
@@ -402,28 +582,47 @@ public final class EventStore {
      * plus one lock per stream.
      */
     private static void lock(Connection c, String table, List<EventEnvelope> events) throws SQLException {
-        TreeSet<Integer> partitions = new TreeSet<>();
-        TreeSet<Integer> streamKeys = new TreeSet<>();
-        Set<String> streams = new HashSet<>();
-        for (EventEnvelope e : events) {
-            if (!streams.add(e.streamId())) continue;
-            int key = lockKey(table, e.streamId());
-            partitions.add(PARTITION_LOCK_CLASS + partitionOfKey(key));
-            if (streams.size() <= LOCKED_STREAMS_MAX) streamKeys.add(key);
-        }
-        boolean wide = streams.size() > LOCKED_STREAMS_MAX;
-        try (PreparedStatement ps = c.prepareStatement(wide ? LOCK_PARTITIONS : LOCK_PARTITIONS_SHARED_AND_STREAMS)) {
-            ps.setInt(1, tableKey(table));
-            ps.setArray(2, c.createArrayOf("int4", partitions.toArray(Integer[]::new)));
-            if (!wide) {
-                ps.setInt(3, STREAM_LOCK_CLASS);
-                ps.setArray(4, c.createArrayOf("int4", streamKeys.toArray(Integer[]::new)));
-            }
+        Locks locks = Locks.of(table, events);
+        try (PreparedStatement ps = c.prepareStatement(locks.sql())) {
+            locks.bind(c, ps, 1);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     // one row per lock taken, in order
                 }
             }
+        }
+    }
+
+    /** The advisory locks of a batch (see the class comment): the statement that takes them and its values. */
+    private record Locks(boolean wide, int tableKey, Integer[] partitions, Integer[] streamKeys) {
+
+        static Locks of(String table, List<EventEnvelope> events) {
+            TreeSet<Integer> partitions = new TreeSet<>();
+            TreeSet<Integer> streamKeys = new TreeSet<>();
+            Set<String> streams = new HashSet<>();
+            for (EventEnvelope e : events) {
+                if (!streams.add(e.streamId())) continue;
+                int key = lockKey(table, e.streamId());
+                partitions.add(PARTITION_LOCK_CLASS + partitionOfKey(key));
+                if (streams.size() <= LOCKED_STREAMS_MAX) streamKeys.add(key);
+            }
+            return new Locks(streams.size() > LOCKED_STREAMS_MAX, EventStore.tableKey(table), partitions.toArray(Integer[]::new),
+                    streamKeys.toArray(Integer[]::new));
+        }
+
+        String sql() {
+            return wide ? LOCK_PARTITIONS : LOCK_PARTITIONS_SHARED_AND_STREAMS;
+        }
+
+        /** Binds the values from parameter {@code p}; returns the next parameter's index. */
+        int bind(Connection c, PreparedStatement ps, int p) throws SQLException {
+            ps.setInt(p++, tableKey);
+            ps.setArray(p++, c.createArrayOf("int4", partitions));
+            if (!wide) {
+                ps.setInt(p++, STREAM_LOCK_CLASS);
+                ps.setArray(p++, c.createArrayOf("int4", streamKeys));
+            }
+            return p;
         }
     }
 

@@ -39,6 +39,17 @@ public final class Transactions implements TransactionRunner {
     }
 
     /**
+     * Runs {@code work} on a connection in auto-commit mode, retried whole as {@link #inTransaction}
+     * is: for work that writes with one statement (or one driver round trip of several, which
+     * PostgreSQL runs as one implicit transaction), which then commits without a COMMIT round trip
+     * of its own. Work that needs two round trips to be atomic must use {@link #inTransaction}.
+     */
+    public <T> T inAutoCommit(Work<T> work) {
+        return Tracing.span("inlet.sql.transaction", SpanKind.CLIENT,
+                () -> runAttempts(work, ds::getConnection, (c, broken) -> c.close(), true), "db.system", "postgresql");
+    }
+
+    /**
      * A session: transactions run one after another on one connection, kept open across them (the
      * batches of one file), so a batch pays no connection set-up and reuses the backend's catalog
      * and plan caches. A connection that broke is replaced at the next transaction, and one that sat
@@ -116,22 +127,25 @@ public final class Transactions implements TransactionRunner {
 
     /** One transaction, retries included, as a span {@code inlet.sql.transaction}. */
     private static <T> T run(Work<T> work, Acquire acquire, Release release) {
-        return Tracing.span("inlet.sql.transaction", SpanKind.CLIENT, () -> runAttempts(work, acquire, release),
+        return Tracing.span("inlet.sql.transaction", SpanKind.CLIENT, () -> runAttempts(work, acquire, release, false),
                 "db.system", "postgresql");
     }
 
-    private static <T> T runAttempts(Work<T> work, Acquire acquire, Release release) {
+    private static <T> T runAttempts(Work<T> work, Acquire acquire, Release release, boolean autoCommit) {
         for (int attempt = 1; ; attempt++) {
             try {
                 Connection c = acquire.get();
                 boolean broken = false;
                 try {
-                    c.setAutoCommit(false);
+                    c.setAutoCommit(autoCommit);
                     T result = work.run(c);
-                    c.commit();
+                    if (!autoCommit) c.commit();
                     return result;
                 } catch (SQLException | RuntimeException e) {
                     broken = e instanceof SQLException s && s.getSQLState() != null && s.getSQLState().startsWith("08");
+                    // in auto-commit the server rolled the statement back; leaving auto-commit first makes the
+                    // rollback a driver-side no-op that still tells a kept connection to check itself before its next use
+                    if (autoCommit) leaveAutoCommitQuietly(c);
                     broken |= !rollbackQuietly(c);
                     if (attempt < MAX_ATTEMPTS && isRetryableInPlace(e)) {
                         LOG.atInfo().setMessage("transaction retried after attempt {}: {}").addArgument(attempt)
@@ -153,6 +167,14 @@ public final class Transactions implements TransactionRunner {
             } catch (SQLException e) {
                 throw translate(e);
             }
+        }
+    }
+
+    private static void leaveAutoCommitQuietly(Connection c) {
+        try {
+            c.setAutoCommit(false);
+        } catch (SQLException ignored) {
+            // a broken connection: the rollback after this fails too and the connection is not reused
         }
     }
 

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
@@ -58,15 +59,74 @@ class KeptConnectionTest {
 
     @Test
     void aTerminatedBackendIsReplacedBeforeTheNextUse() throws Exception {
-        int before = pidThrough(kept);
+        AtomicLong now = new AtomicLong();
+        KeptConnection checked = new KeptConnection(raw, Duration.ofSeconds(1), Duration.ofSeconds(30), now::get);
+        int before = pidThrough(checked);
         terminate(before);
 
-        kept.revalidate(); // what each invocation does first
-        int after = pidThrough(kept);
+        now.addAndGet(Duration.ofMillis(KeptConnection.DEFAULT_QUIET_BEFORE_CHECK_MILLIS).toNanos());
+        checked.revalidate(); // what each invocation does first
+        int after = pidThrough(checked);
 
         assertThat(after).isNotEqualTo(before);
-        assertThat(kept.replaced()).isEqualTo(1);
+        assertThat(checked.replaced()).isEqualTo(1);
         assertThat(backends()).containsExactly(after);
+        checked.close();
+    }
+
+    @Test
+    void invocationsOneRightAfterTheOtherDoNotCheckTheConnectionEachTime() throws Exception {
+        AtomicLong now = new AtomicLong();
+        AtomicInteger checks = new AtomicInteger();
+        KeptConnection counted = new KeptConnection(countingIsValid(raw, checks), Duration.ofSeconds(1), Duration.ofSeconds(30),
+                now::get);
+        pidThrough(counted);
+        for (int i = 0; i < 10; i++) {
+            now.addAndGet(Duration.ofMillis(5).toNanos()); // the next invocation 5 ms after the last returned
+            counted.revalidate();
+            pidThrough(counted);
+        }
+        assertThat(checks.get()).as("no check of a connection back for less than the quiet time").isZero();
+
+        now.addAndGet(Duration.ofMillis(KeptConnection.DEFAULT_QUIET_BEFORE_CHECK_MILLIS).toNanos());
+        counted.revalidate();
+        pidThrough(counted);
+        assertThat(checks.get()).as("an invocation after a pause checks it first").isEqualTo(1);
+        counted.close();
+    }
+
+    @Test
+    void aDeadConnectionMetRightAfterItsLastUseFailsTheWorkAsRetryableAndIsReplacedAtTheNextLending() throws Exception {
+        int before = pidThrough(kept);
+        terminate(before);
+        kept.revalidate(); // within the quiet time: not checked
+
+        io.inlet.store.Transactions tx = new io.inlet.store.Transactions(kept);
+        assertThatThrownBy(() -> tx.inAutoCommit(c -> c.createStatement().execute("INSERT INTO kept_test VALUES (1)")))
+                .isInstanceOf(io.inlet.failure.RetryableException.class);
+        int after = pidThrough(kept); // no revalidate(): the failed work alone makes it check
+
+        assertThat(after).isNotEqualTo(before);
+        assertThat(backends()).containsExactly(after);
+    }
+
+    /** {@code ds}, counting the {@code isValid} calls on its connections. */
+    private static DataSource countingIsValid(DataSource ds, AtomicInteger checks) {
+        return (DataSource) java.lang.reflect.Proxy.newProxyInstance(DataSource.class.getClassLoader(), new Class<?>[] {DataSource.class},
+                (p, m, a) -> {
+                    Object r = m.invoke(ds, a);
+                    if (!m.getName().equals("getConnection")) return r;
+                    Connection real = (Connection) r;
+                    return java.lang.reflect.Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class},
+                            (cp, cm, ca) -> {
+                                if (cm.getName().equals("isValid")) checks.incrementAndGet();
+                                try {
+                                    return cm.invoke(real, ca);
+                                } catch (java.lang.reflect.InvocationTargetException e) {
+                                    throw e.getCause();
+                                }
+                            });
+                });
     }
 
     @Test

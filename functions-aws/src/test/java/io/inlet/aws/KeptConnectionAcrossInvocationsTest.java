@@ -67,6 +67,8 @@ class KeptConnectionAcrossInvocationsTest {
             s.execute("SELECT pg_terminate_backend(" + before + ")");
         }
         awaitGone(before);
+        // the next invocation comes after a pause: a connection back for less than the quiet time is lent unchecked
+        Thread.sleep(KeptConnection.DEFAULT_QUIET_BEFORE_CHECK_MILLIS + 50);
 
         SQSBatchResponse next = invoke(batch(10));
 

@@ -1,0 +1,224 @@
+package io.inlet.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.inlet.Inlet;
+import io.inlet.failure.Deadline;
+import io.inlet.feed.FeedRegistry;
+import io.inlet.ledger.MessageKey;
+import io.inlet.ledger.MessageLedger;
+import io.inlet.ledger.MessageStatus;
+import io.inlet.store.AppendGate;
+import io.inlet.store.EventStore;
+import io.inlet.store.GatedAppend;
+import io.inlet.store.Transactions;
+import io.inlet.testing.TestDatabase;
+import io.inlet.trigger.Delivery;
+import io.inlet.trigger.DeliveryHandler;
+import io.inlet.trigger.Verdict;
+import io.inlet.trigger.VerdictObserver;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A message in one round trip (issue 18.2): claim, locks, append and counts as one auto-committed
+ * statement pair, against the real PostgreSQL, with the server calls counted and the connection lost
+ * before or after a call.
+ */
+class MessageOneRoundTripTest {
+
+    static final String FEEDS = """
+            version: 1
+            feeds: []
+            messages:
+              - name: orders
+                channel: orders
+                format: json
+                mapping:
+                  event_type: { column: type }
+                  stream_id: "order-{order}"
+                  occurred_at: { column: at, fallback_to_ingestion_time: true }
+                  id: { strategy: column, column: id }
+                  payload: { include: all }
+                table: order_events
+                derived:
+                  - { events: appended, destination: shipping }
+            """;
+
+    static DataSource raw;
+    static FeedRegistry feeds;
+
+    @BeforeAll
+    static void start() {
+        feeds = FeedRegistry.parse(FEEDS, "feeds.yaml");
+        raw = TestDatabase.fresh(List.copyOf(feeds.eventTables()));
+    }
+
+    record Core(ServerCalls calls, Inlet inlet, DeliveryHandler handler) {
+        Verdict deliver(InboundMessage m) {
+            return handler.handle(new Delivery.BusinessMessage(m, null), Deadline.none());
+        }
+    }
+
+    static Core core() {
+        ServerCalls calls = new ServerCalls(raw);
+        Inlet inlet = Inlet.builder().dataSource(calls.dataSource()).feeds(feeds).workerId("one-round-trip-test").build();
+        return new Core(calls, inlet, inlet.deliveryHandler(null, VerdictObserver.NONE));
+    }
+
+    static InboundMessage message(String messageId, String order, String eventId, String amount) {
+        return new InboundMessage(messageId, "orders", "{\"type\":\"Placed\",\"order\":\"" + order + "\",\"id\":\"" + eventId
+                + "\",\"amount\":" + amount + "}", Map.of());
+    }
+
+    static String uuid(int n) {
+        return String.format("00000000-0000-4000-8000-%012d", n);
+    }
+
+    @Test
+    void aNewMessageIsClaimedAppendedCountedAndCommittedInOneServerCall() throws Exception {
+        Core core = core();
+        int before = core.calls().calls(); // the builder's schema check
+        MessageOutcome outcome = core.inlet().ingestMessage(message("rt-1", "rt-1", uuid(1), "1"));
+
+        assertThat(core.calls().calls() - before).as("server calls: one execution, no commit of its own").isEqualTo(1);
+        assertThat(core.calls().commits()).isZero();
+        assertThat(outcome.status()).isEqualTo(MessageOutcome.Status.APPENDED);
+        assertThat(outcome.counts().appended()).isEqualTo(1);
+        MessageLedger.Entry entry = entry("rt-1");
+        assertThat(entry.status()).isEqualTo(MessageStatus.PROCESSED);
+        assertThat(entry.appended()).isEqualTo(1);
+        assertThat(entry.attempts()).isEqualTo(1);
+        assertThat(count("SELECT count(*) FROM order_events WHERE stream_id = 'order-rt-1'")).isEqualTo(1);
+        assertThat(count("SELECT count(*) FROM outbox WHERE stream_id = 'order-rt-1' AND destination = 'shipping'")).isEqualTo(1);
+    }
+
+    @Test
+    void aRedeliveryAppendsNothingInOneServerCall() throws Exception {
+        Core core = core();
+        core.inlet().ingestMessage(message("rt-2", "rt-2", uuid(2), "1"));
+        int before = core.calls().calls();
+
+        MessageOutcome again = core.inlet().ingestMessage(message("rt-2", "rt-2", uuid(2), "1"));
+
+        assertThat(again.status()).isEqualTo(MessageOutcome.Status.ALREADY_PROCESSED);
+        assertThat(core.calls().calls() - before).isEqualTo(1);
+        assertThat(count("SELECT count(*) FROM order_events WHERE stream_id = 'order-rt-2'")).isEqualTo(1);
+        assertThat(count("SELECT count(*) FROM outbox WHERE stream_id = 'order-rt-2'")).isEqualTo(1);
+        assertThat(entry("rt-2").attempts()).isEqualTo(1);
+    }
+
+    @Test
+    void aNewMessageWhoseEventIsStoredAlreadyCountsItDuplicate() throws Exception {
+        Core core = core();
+        core.inlet().ingestMessage(message("rt-3a", "rt-3", uuid(3), "1"));
+        MessageOutcome second = core.inlet().ingestMessage(message("rt-3b", "rt-3", uuid(3), "1"));
+
+        assertThat(second.status()).isEqualTo(MessageOutcome.Status.APPENDED);
+        assertThat(second.counts().duplicate()).isEqualTo(1);
+        assertThat(entry("rt-3b").duplicate()).isEqualTo(1);
+        assertThat(entry("rt-3b").appended()).isZero();
+    }
+
+    @Test
+    void aConflictingEventTakesThePathOfSeveralStatementsAndItsRejectionIsRecordedWithTheMessage() throws Exception {
+        Core core = core();
+        core.inlet().ingestMessage(message("rt-4a", "rt-4", uuid(4), "1"));
+        int before = core.calls().calls();
+
+        MessageOutcome conflicting = core.inlet().ingestMessage(message("rt-4b", "rt-4", uuid(4), "2"));
+
+        assertThat(conflicting.status()).isEqualTo(MessageOutcome.Status.APPENDED);
+        assertThat(conflicting.counts().conflict()).isEqualTo(1);
+        assertThat(core.calls().calls() - before).as("the shut gate, then claim, lock, append, rejection, counts, commit")
+                .isGreaterThan(2);
+        assertThat(entry("rt-4b").conflict()).isEqualTo(1);
+        assertThat(count("SELECT count(*) FROM rejected_records WHERE message_id = 'rt-4b' AND kind = 'CONFLICT'")).isEqualTo(1);
+        assertThat(count("SELECT count(*) FROM order_events WHERE stream_id = 'order-rt-4'")).isEqualTo(1);
+    }
+
+    @Test
+    void aMessageThatFailedBeforeIsProcessedWithItsAttemptCountedAndItsReasonCleared() throws Exception {
+        Core core = core();
+        InboundMessage m = message("rt-5", "rt-5", uuid(5), "1");
+        core.inlet().recordFailedMessage(m, "a transient refusal");
+
+        MessageOutcome outcome = core.inlet().ingestMessage(m);
+
+        assertThat(outcome.status()).isEqualTo(MessageOutcome.Status.APPENDED);
+        MessageLedger.Entry entry = entry("rt-5");
+        assertThat(entry.status()).isEqualTo(MessageStatus.PROCESSED);
+        assertThat(entry.attempts()).isEqualTo(2);
+        assertThat(entry.reason()).isNull();
+        assertThat(entry.appended()).isEqualTo(1);
+    }
+
+    @Test
+    void anAnswerLostAfterTheServerCommittedLeavesTheRedeliveryNothingToDo() throws Exception {
+        Core core = core();
+        core.calls().loseAt(1, ServerCalls.Loss.AFTER);
+        Verdict first = core.deliver(message("rt-6", "rt-6", uuid(6), "1"));
+        assertThat(first.outcome()).isEqualTo(Verdict.Outcome.RETRY);
+        assertThat(core.calls().lostAfterCommit()).isTrue();
+
+        Verdict redelivered = core.deliver(message("rt-6", "rt-6", uuid(6), "1"));
+
+        assertThat(redelivered.outcome()).isEqualTo(Verdict.Outcome.DONE);
+        assertThat(redelivered.message().status()).isEqualTo(MessageOutcome.Status.ALREADY_PROCESSED);
+        assertThat(count("SELECT count(*) FROM order_events WHERE stream_id = 'order-rt-6'")).isEqualTo(1);
+        assertThat(count("SELECT count(*) FROM outbox WHERE stream_id = 'order-rt-6'")).isEqualTo(1);
+    }
+
+    @Test
+    void aConnectionLostBeforeTheCallWritesNothingAndTheRedeliveryAppends() throws Exception {
+        Core core = core();
+        core.calls().loseAt(1, ServerCalls.Loss.BEFORE);
+        assertThat(core.deliver(message("rt-7", "rt-7", uuid(7), "1")).outcome()).isEqualTo(Verdict.Outcome.RETRY);
+        assertThat(count("SELECT count(*) FROM processed_messages WHERE message_id = 'rt-7'")).isZero();
+
+        Verdict redelivered = core.deliver(message("rt-7", "rt-7", uuid(7), "1"));
+
+        assertThat(redelivered.message().status()).isEqualTo(MessageOutcome.Status.APPENDED);
+        assertThat(count("SELECT count(*) FROM order_events WHERE stream_id = 'order-rt-7'")).isEqualTo(1);
+    }
+
+    /**
+     * The driver sends the lock statement and the append before one Sync, so in auto-commit they are one
+     * implicit transaction: the advisory locks are still held while the append runs (a gate that reads
+     * this backend's granted advisory locks lets the append through only then).
+     */
+    @Test
+    void theLocksAreHeldWhileTheAppendRunsInTheSameImplicitTransaction() throws Exception {
+        AppendGate heldLocks = new AppendGate("SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid() "
+                + "AND granted HAVING count(*) >= ?", List.of(2));
+        var events = new MessageDecoder(feeds).decodeMessage(message("rt-8", "rt-8", uuid(8), "1"),
+                feeds.matchMessage("orders").orElseThrow(),
+                new io.inlet.event.RecordContext("orders", null, "orders/rt-8", "rt-8", "rt-8", java.time.Instant.now())).events();
+
+        GatedAppend gated = new Transactions(raw).inAutoCommit(c -> new EventStore().appendGated(c, "order_events", events,
+                List.of(), heldLocks));
+
+        assertThat(gated.passed()).as("the partition and stream locks held during the append").isTrue();
+        assertThat(count("SELECT count(*) FROM order_events WHERE stream_id = 'order-rt-8'")).isEqualTo(1);
+        assertThat(count("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'")).as("released at the implicit commit").isZero();
+    }
+
+    static MessageLedger.Entry entry(String messageId) throws Exception {
+        try (Connection c = raw.getConnection()) {
+            return new MessageLedger().get(c, new MessageKey("orders", messageId)).orElseThrow();
+        }
+    }
+
+    static long count(String sql) throws Exception {
+        try (Connection c = raw.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+}
