@@ -97,11 +97,11 @@ public final class GrowthBench {
         // the empty table, in a database of its own (the passes would otherwise be part of the first step's size)
         DataSource empty = TestDatabase.fresh(TABLE);
         ServerCounters.timeIo(empty);
-        List<Pass> passes = new ArrayList<>(bench.step(empty, file, 0, 0, perCustomer, new GrowthStreams(customers)));
+        List<Pass> passes = new ArrayList<>(bench.step(empty, file, 0, 0, perCustomer, new GrowthStreams(customers, customers)));
         AppendBench.drop(empty);
 
         ServerCounters.timeIo(ds);
-        GrowthStreams streams = new GrowthStreams((int) Math.max(customers, largest / perStream));
+        GrowthStreams streams = new GrowthStreams((int) Math.max(customers, largest / perStream), customers);
         GrowthPreload preload = new GrowthPreload(ds, TABLE, streams, 7L);
         long held = 0;
         for (long step : steps) {
@@ -211,7 +211,7 @@ public final class GrowthBench {
                 OrderEventRow e = renderer.render(r, ++rows);
                 CopyText row = new CopyText(256 + e.payloadJson().length());
                 row.column(e.eventId().toString()).column(e.streamId())
-                        .column(streams.head(GrowthStreams.number(e.streamId())) + e.streamVersion()).column(e.eventType())
+                        .column(streams.head(streams.number(e.streamId())) + e.streamVersion()).column(e.eventType())
                         .column(e.occurredAt().toString()).column(e.source()).column(e.payloadJson()).endRow();
                 w.write(new String(row.utf8(), StandardCharsets.UTF_8));
             }
@@ -258,7 +258,7 @@ public final class GrowthBench {
     private static long[] perCustomer(Path file, int customers) throws IOException {
         long[] counts = new long[customers];
         try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8); CSVParser parser = IngestBench.CSV.parse(in)) {
-            for (CSVRecord r : parser) counts[GrowthStreams.number("customer-" + r.get("customer"))]++;
+            for (CSVRecord r : parser) counts[Integer.parseInt(r.get("customer").substring("cust-".length()))]++;
         }
         return counts;
     }

@@ -44,7 +44,7 @@ final class GrowthExplain {
             OrderEventRow e = rows.get(i);
             ids[i] = e.eventId().toString();
             stream[i] = e.streamId();
-            versions[i] = streams.head(GrowthStreams.number(e.streamId())) + e.streamVersion();
+            versions[i] = streams.head(streams.number(e.streamId())) + e.streamVersion();
             types[i] = e.eventType();
             at[i] = e.occurredAt().toString();
             sources[i] = e.source();

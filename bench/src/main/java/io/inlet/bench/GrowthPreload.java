@@ -118,7 +118,8 @@ final class GrowthPreload {
 
     private byte[] row(long n, int k) {
         String orderId = "PRE-" + n;
-        String customer = GrowthStreams.id(k).substring("customer-".length());
+        String stream = streams.id(k);
+        String customer = stream.substring("customer-".length());
         Instant at = START.plusSeconds(n);
         StringBuilder json = new StringBuilder(200);
         json.append("{\"order_id\":\"").append(orderId).append("\",\"customer\":\"").append(customer)
@@ -130,7 +131,7 @@ final class GrowthPreload {
         for (int i = 0; i < 40; i++) json.append(NOTE.charAt((start + i) % NOTE.length()));
         json.append("\"}");
         CopyText row = new CopyText(400);
-        row.column(EventIds.of(EventIds.columnName("preload", orderId)).toString()).column(GrowthStreams.id(k))
+        row.column(EventIds.of(EventIds.columnName("preload", orderId)).toString()).column(stream)
                 .column(streams.next(k)).column(OrderEventRow.EVENT_TYPE).column(at.toString())
                 .column("file://preload/orders.csv@record=" + n).column(json.toString()).endRow();
         return row.utf8();

@@ -3,36 +3,47 @@ package io.inlet.bench;
 /**
  * The streams of the growth benchmark's event table and each one's last version, kept in the client
  * so that preloaded rows (COPY, no statement numbers them) continue every stream gaplessly after
- * what is stored. Stream {@code k} is {@code customer-cust-<k, six digits or more>}: the orders
- * file's customers ({@link OrdersCsv}, {@code cust-000000} up) are the first streams, so the file's
- * appends land on streams the preload has filled, as a vendor's customers keep ordering.
+ * what is stored. The orders file's customers ({@link OrdersCsv}: {@code cust-000000} to
+ * {@code cust-<fileStreams - 1>}) are streams 0 to fileStreams - 1, {@code customer-cust-000123};
+ * stream {@code k} beyond them is {@code customer-cust-<k mod fileStreams>-<k / fileStreams>}, so
+ * that in the unique (stream_id, stream_version) index the file's streams lie spread evenly among
+ * all the others, as a vendor file's customers are a sample of all customers (not a contiguous
+ * range of the index, which would keep the file's part of it small however large the table).
  */
 final class GrowthStreams {
 
     static final String PREFIX = "customer-cust-";
 
     private final long[] heads;
+    private final int fileStreams;
 
-    GrowthStreams(int streams) {
-        heads = new long[streams];
+    GrowthStreams(int streams, int fileStreams) {
+        if (fileStreams > streams || fileStreams < 1) throw new IllegalArgumentException(fileStreams + " of " + streams);
+        this.heads = new long[streams];
+        this.fileStreams = fileStreams;
     }
 
     int size() {
         return heads.length;
     }
 
-    /** The stream's id, as the orders feed's {@code customer-{customer}} renders it. */
-    static String id(int k) {
-        StringBuilder s = new StringBuilder(PREFIX.length() + 7).append(PREFIX);
-        String digits = Integer.toString(k);
+    /** The stream's id; for the file's streams as the orders feed's {@code customer-{customer}} renders it. */
+    String id(int k) {
+        StringBuilder s = new StringBuilder(PREFIX.length() + 12).append(PREFIX);
+        String digits = Integer.toString(k % fileStreams);
         for (int i = digits.length(); i < 6; i++) s.append('0');
-        return s.append(digits).toString();
+        s.append(digits);
+        if (k >= fileStreams) s.append('-').append(k / fileStreams);
+        return s.toString();
     }
 
     /** The stream number of an id made by {@link #id}. */
-    static int number(String streamId) {
+    int number(String streamId) {
         if (!streamId.startsWith(PREFIX)) throw new IllegalArgumentException("not a growth bench stream: " + streamId);
-        return Integer.parseInt(streamId.substring(PREFIX.length()));
+        String rest = streamId.substring(PREFIX.length());
+        int dash = rest.indexOf('-');
+        if (dash < 0) return Integer.parseInt(rest);
+        return Integer.parseInt(rest.substring(0, dash)) + fileStreams * Integer.parseInt(rest.substring(dash + 1));
     }
 
     /** The next version of stream {@code k}, taken. */
