@@ -37,7 +37,9 @@ import org.postgresql.PGConnection;
  * one lane unless bench.lanes says otherwise, no derived events) with a COPY of the same file's rows
  * (pre-rendered, as IngestBench's (a)) in between. Each pass is the same bytes under a feed name and
  * object version of its own, so its event ids are new while its streams are the file's customers,
- * which the preload has filled: every pass appends the whole file (checked: appended = rows).
+ * which the preload has filled: every pass appends the whole file (checked: appended = rows). A
+ * fourth pass, Inlet c, appends it again with wal_compression on for the database (bench.walCompression:
+ * auto = lz4 if the server has it, else pglz; off = no pass c), to show what the WAL volume costs.
  *
  * <p>Around every pass the server's counters ({@link ServerCounters}: buffer hits and reads per
  * index, WAL, checkpoints) are printed, and after each step EXPLAIN (ANALYZE, BUFFERS) of the
@@ -127,7 +129,10 @@ public final class GrowthBench {
         System.out.printf(Locale.ROOT, "total wall time %.1f s%n", (System.nanoTime() - start) / 1e9);
     }
 
-    /** One step's passes (Inlet, COPY, Inlet) into a table holding {@code held} events, then the EXPLAINs. */
+    /**
+     * One step's passes into a table holding {@code held} events: Inlet a, COPY, Inlet b, then Inlet c with
+     * wal_compression on (not part of the step's Inlet figure); then the EXPLAINs.
+     */
     List<Pass> step(DataSource ds, Path file, long step, long held, long[] perCustomer, GrowthStreams streams)
             throws SQLException, IOException {
         System.out.printf(Locale.ROOT, "%n== step: table holding %d events ==%n", held);
@@ -138,8 +143,41 @@ public final class GrowthBench {
         passes.add(copy(ds, file, step, held + passes.get(0).rows(), "COPY", "copy-" + tag, perCustomer, streams));
         passes.add(inlet(ds, file, step, held + 2 * passes.get(0).rows(), "Inlet b", "orders-" + tag + "-b", perCustomer,
                 streams));
+        String compression = walCompression(ds);
+        if (compression != null) {
+            // the same append with full-page images compressed: what WAL volume costs at this size
+            setWalCompression(ds, compression);
+            System.out.println("Inlet c: wal_compression = " + compression);
+            try {
+                passes.add(inlet(ds, file, step, held + 3 * passes.get(0).rows(), "Inlet c", "orders-" + tag + "-c",
+                        perCustomer, streams));
+            } finally {
+                setWalCompression(ds, null);
+            }
+        }
         System.out.print(GrowthExplain.explain(ds, TABLE, file, "explain-" + tag, Feed.DEFAULT_BATCH_SIZE, streams));
         return passes;
+    }
+
+    /** The wal_compression method of pass c: bench.walCompression, else lz4 if the server has it, else pglz; "off": no pass c. */
+    private static String walCompression(DataSource ds) throws SQLException {
+        String wanted = System.getProperty("bench.walCompression", "auto");
+        if (wanted.equals("off")) return null;
+        if (!wanted.equals("auto")) return wanted;
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT 'lz4' = ANY (enumvals) FROM pg_settings WHERE name = 'wal_compression'")) {
+            return rs.next() && rs.getBoolean(1) ? "lz4" : "pglz";
+        }
+    }
+
+    /** Sets (or with null resets) wal_compression for the database's later sessions, Inlet's among them. */
+    private static void setWalCompression(DataSource ds, String method) throws SQLException {
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT current_database()")) {
+            rs.next();
+            st.execute("ALTER DATABASE " + rs.getString(1) + (method == null ? " RESET wal_compression"
+                    : " SET wal_compression = " + method));
+        }
     }
 
     Path generate(String key, long rows, int customers) throws IOException {
@@ -325,14 +363,16 @@ public final class GrowthBench {
         }
         long first = steps.length > 1 ? steps[1] : steps[0];
         double base = inletRate(passes, first);
-        out.append(String.format(Locale.ROOT, "%n%-12s %12s %10s %10s %12s%n", "step", "Inlet rows/s", "COPY rows/s",
-                "Inlet/COPY", "Inlet/" + first));
+        out.append(String.format(Locale.ROOT, "%n%-12s %12s %10s %10s %12s %14s%n", "step", "Inlet rows/s", "COPY rows/s",
+                "Inlet/COPY", "Inlet/" + first, "c/(a+b) walc"));
         for (long step : steps) {
             double inlet = inletRate(passes, step);
             double copy = passes.stream().filter(p -> p.step() == step && p.variant().equals("COPY")).findFirst()
                     .map(Pass::rowsPerSecond).orElse(Double.NaN);
-            out.append(String.format(Locale.ROOT, "%-12d %12.0f %10.0f %10.2f %12.2f%n", step, inlet, copy, inlet / copy,
-                    inlet / base));
+            double c = passes.stream().filter(p -> p.step() == step && p.variant().equals("Inlet c")).findFirst()
+                    .map(Pass::rowsPerSecond).orElse(Double.NaN);
+            out.append(String.format(Locale.ROOT, "%-12d %12.0f %10.0f %10.2f %12.2f %14.2f%n", step, inlet, copy, inlet / copy,
+                    inlet / base, c / inlet));
         }
         long last = steps[steps.length - 1];
         double ratio = inletRate(passes, last) / base;
@@ -345,7 +385,7 @@ public final class GrowthBench {
     private static double inletRate(List<Pass> passes, long step) {
         double rows = 0, seconds = 0;
         for (Pass p : passes) {
-            if (p.step() == step && p.variant().startsWith("Inlet")) {
+            if (p.step() == step && (p.variant().equals("Inlet a") || p.variant().equals("Inlet b"))) {
                 rows += p.rows();
                 seconds += p.seconds();
             }
