@@ -293,7 +293,7 @@ public final class GrowthBench {
     }
 
     /** How many rows of the file each customer (stream number) has. */
-    private static long[] perCustomer(Path file, int customers) throws IOException {
+    static long[] perCustomer(Path file, int customers) throws IOException {
         long[] counts = new long[customers];
         try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8); CSVParser parser = IngestBench.CSV.parse(in)) {
             for (CSVRecord r : parser) counts[Integer.parseInt(r.get("customer").substring("cust-".length()))]++;
