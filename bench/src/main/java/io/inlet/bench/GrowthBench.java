@@ -39,7 +39,8 @@ import org.postgresql.PGConnection;
  * object version of its own, so its event ids are new while its streams are the file's customers,
  * which the preload has filled: every pass appends the whole file (checked: appended = rows). A
  * fourth pass, Inlet c, appends it again with wal_compression on for the database (bench.walCompression:
- * auto = lz4 if the server has it, else pglz; off = no pass c), to show what the WAL volume costs.
+ * auto = lz4 if the server has it, else pglz; off = no pass c), to show what the WAL volume costs; with
+ * bench.fixSettings a fifth, Inlet d, runs with those server settings (e.g. a larger max_wal_size) and then resets them.
  *
  * <p>Around every pass the server's counters ({@link ServerCounters}: buffer hits and reads per
  * index, WAL, checkpoints) are printed, and after each step EXPLAIN (ANALYZE, BUFFERS) of the
@@ -48,7 +49,9 @@ import org.postgresql.PGConnection;
  *
  * <p>Settings (system properties): bench.steps (1000000,10000000,30000000), bench.fileRows (500000),
  * bench.eventsPerStream (8: the preload spreads a step's events over size/8 streams),
- * bench.lanes (1), bench.warmupRows (20000), bench.dir (temporary directory for the files).
+ * bench.lanes (1), bench.warmupRows (20000), bench.dir (temporary directory for the files), bench.walCompression
+ * (auto), bench.serverSettings (none; e.g. {@code max_wal_size=16GB,checkpoint_timeout=1800}: ALTER SYSTEM on the
+ * benchmark's own embedded server before the run).
  * Not run in CI: {@code ./mvnw -B -o -q -pl bench -am verify -DskipTests -Dexec.skip=true && ./mvnw -B -o -q -pl bench exec:java -Dexec.mainClass=io.inlet.bench.GrowthBench}.
  */
 public final class GrowthBench {
@@ -87,6 +90,8 @@ public final class GrowthBench {
                 + Runtime.getRuntime().availableProcessors());
         GrowthBench bench = new GrowthBench(dir);
         DataSource ds = TestDatabase.fresh(TABLE);
+        String serverSettings = System.getProperty("bench.serverSettings", "");
+        if (!serverSettings.isBlank()) applyServerSettings(ds, serverSettings);
         System.out.println("settings: " + settings(ds));
 
         int customers = (int) Math.max(10, fileRows / 8);
@@ -153,6 +158,18 @@ public final class GrowthBench {
                         perCustomer, streams));
             } finally {
                 setWalCompression(ds, null);
+            }
+        }
+        String fix = System.getProperty("bench.fixSettings", "");
+        if (!fix.isBlank()) {
+            // the same append with the server's checkpoint spacing changed, e.g. max_wal_size raised
+            applyServerSettings(ds, fix);
+            System.out.println("Inlet d: " + fix + "; " + settings(ds));
+            try {
+                long before = passes.stream().mapToLong(Pass::rows).sum();
+                passes.add(inlet(ds, file, step, held + before, "Inlet d", "orders-" + tag + "-d", perCustomer, streams));
+            } finally {
+                resetServerSettings(ds, fix);
             }
         }
         System.out.print(GrowthExplain.explain(ds, TABLE, file, "explain-" + tag, Feed.DEFAULT_BATCH_SIZE, streams));
@@ -301,6 +318,37 @@ public final class GrowthBench {
         return counts;
     }
 
+    /**
+     * Server settings for the whole run, {@code name=value,name=value} (e.g. max_wal_size=16GB): ALTER SYSTEM on the
+     * benchmark's own server, then a reload. For settings a reload applies (checkpoint and WAL sizing).
+     */
+    static void applyServerSettings(DataSource ds, String spec) throws SQLException {
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+            for (String pair : spec.split("\\s*,\\s*")) {
+                int eq = pair.indexOf('=');
+                String name = pair.substring(0, eq).trim(), value = pair.substring(eq + 1).trim();
+                if (!name.matches("[a-z_]+") || !value.matches("[A-Za-z0-9.]+")) {
+                    throw new IllegalArgumentException("bench.serverSettings: not name=value: " + pair);
+                }
+                st.execute("ALTER SYSTEM SET " + name + " = '" + value + "'");
+            }
+            st.execute("SELECT pg_reload_conf()");
+        }
+        try {
+            Thread.sleep(1_000); // the postmaster and its children read the file on SIGHUP
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Undoes {@link #applyServerSettings} for the settings {@code spec} names. */
+    static void resetServerSettings(DataSource ds, String spec) throws SQLException {
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+            for (String pair : spec.split("\\s*,\\s*")) st.execute("ALTER SYSTEM RESET " + pair.substring(0, pair.indexOf('=')).trim());
+            st.execute("SELECT pg_reload_conf()");
+        }
+    }
+
     static String settings(DataSource ds) throws SQLException {
         StringBuilder out = new StringBuilder();
         try (Connection c = ds.getConnection(); Statement st = c.createStatement();
@@ -363,16 +411,18 @@ public final class GrowthBench {
         }
         long first = steps.length > 1 ? steps[1] : steps[0];
         double base = inletRate(passes, first);
-        out.append(String.format(Locale.ROOT, "%n%-12s %12s %10s %10s %12s %14s%n", "step", "Inlet rows/s", "COPY rows/s",
-                "Inlet/COPY", "Inlet/" + first, "c/(a+b) walc"));
+        out.append(String.format(Locale.ROOT, "%n%-12s %12s %10s %10s %12s %14s %12s%n", "step", "Inlet rows/s", "COPY rows/s",
+                "Inlet/COPY", "Inlet/" + first, "c/(a+b) walc", "d/(a+b) fix"));
         for (long step : steps) {
             double inlet = inletRate(passes, step);
             double copy = passes.stream().filter(p -> p.step() == step && p.variant().equals("COPY")).findFirst()
                     .map(Pass::rowsPerSecond).orElse(Double.NaN);
             double c = passes.stream().filter(p -> p.step() == step && p.variant().equals("Inlet c")).findFirst()
                     .map(Pass::rowsPerSecond).orElse(Double.NaN);
-            out.append(String.format(Locale.ROOT, "%-12d %12.0f %10.0f %10.2f %12.2f %14.2f%n", step, inlet, copy, inlet / copy,
-                    inlet / base, c / inlet));
+            double d = passes.stream().filter(p -> p.step() == step && p.variant().equals("Inlet d")).findFirst()
+                    .map(Pass::rowsPerSecond).orElse(Double.NaN);
+            out.append(String.format(Locale.ROOT, "%-12d %12.0f %10.0f %10.2f %12.2f %14.2f %12.2f%n", step, inlet, copy,
+                    inlet / copy, inlet / base, c / inlet, d / inlet));
         }
         long last = steps[steps.length - 1];
         double ratio = inletRate(passes, last) / base;
