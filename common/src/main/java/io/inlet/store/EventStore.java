@@ -169,7 +169,7 @@ public final class EventStore {
             throws SQLException {
         if (!TABLE.matcher(table).matches()) throw new IllegalArgumentException("invalid event table name: " + table);
         if (events.isEmpty()) return new AppendOutcome(List.of());
-        lock(c, table, events);
+        if (lock(c, table, events)) return wide(c, table, events, routes);
 
         int n = events.size();
         Integer[] seq = new Integer[n], firstSeq = new Integer[n], schemas = new Integer[n];
@@ -236,6 +236,21 @@ public final class EventStore {
             List<EventEnvelope> appended = new ArrayList<>((int) expected);
             for (int i = 0; i < n; i++) if (outcomes[i] == EventOutcome.APPENDED) appended.add(events.get(i));
             projections.project(c, table, appended);
+        }
+        return new AppendOutcome(List.of(outcomes));
+    }
+
+    /**
+     * A wide batch (its partitions held exclusively, the file path) appends by probes and COPY
+     * ({@link CopyAppend}): the same outcomes, versions and outbox rows as the statement.
+     */
+    private AppendOutcome wide(Connection c, String table, List<EventEnvelope> events, List<DerivedRoute> routes)
+            throws SQLException {
+        EventOutcome[] outcomes = CopyAppend.append(c, table, events, routes);
+        if (projections.follows(table)) {
+            List<EventEnvelope> appended = new ArrayList<>();
+            for (int i = 0; i < outcomes.length; i++) if (outcomes[i] == EventOutcome.APPENDED) appended.add(events.get(i));
+            if (!appended.isEmpty()) projections.project(c, table, appended);
         }
         return new AppendOutcome(List.of(outcomes));
     }
@@ -399,9 +414,9 @@ public final class EventStore {
 
     /**
      * Takes the partitions of a wide batch's streams exclusively, or those of a narrow one's shared
-     * plus one lock per stream.
+     * plus one lock per stream; whether the batch was wide.
      */
-    private static void lock(Connection c, String table, List<EventEnvelope> events) throws SQLException {
+    private static boolean lock(Connection c, String table, List<EventEnvelope> events) throws SQLException {
         TreeSet<Integer> partitions = new TreeSet<>();
         TreeSet<Integer> streamKeys = new TreeSet<>();
         Set<String> streams = new HashSet<>();
@@ -425,6 +440,7 @@ public final class EventStore {
                 }
             }
         }
+        return wide;
     }
 
     /** The lock partition of a stream of {@code table} (0 to {@value #PARTITIONS} - 1). */
