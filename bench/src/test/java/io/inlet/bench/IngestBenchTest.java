@@ -27,6 +27,7 @@ class IngestBenchTest {
                 org.assertj.core.groups.Tuple.tuple("(a) COPY, rows pre-rendered", 2_500L),
                 org.assertj.core.groups.Tuple.tuple("(b) part: read + parse + map, no DB", 0L),
                 org.assertj.core.groups.Tuple.tuple("(b') one lane, no derived events", 2_500L),
+                org.assertj.core.groups.Tuple.tuple("(b1) one lane, outbox row per event", 2_500L),
                 org.assertj.core.groups.Tuple.tuple("(b) Inlet, no derived events", 2_500L),
                 org.assertj.core.groups.Tuple.tuple("(b) Inlet, outbox row per event", 2_500L),
                 org.assertj.core.groups.Tuple.tuple("(d) same version: ledger short-circuit", 0L),

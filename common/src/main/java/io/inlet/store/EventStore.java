@@ -169,7 +169,7 @@ public final class EventStore {
             throws SQLException {
         if (!TABLE.matcher(table).matches()) throw new IllegalArgumentException("invalid event table name: " + table);
         if (events.isEmpty()) return new AppendOutcome(List.of());
-        lock(c, table, events);
+        if (lock(c, table, events)) return wide(c, table, events, routes);
 
         int n = events.size();
         Integer[] seq = new Integer[n], firstSeq = new Integer[n], schemas = new Integer[n];
@@ -420,6 +420,21 @@ public final class EventStore {
         }
     }
 
+    /**
+     * A wide batch (its partitions held exclusively, the file path) appends by probes and COPY
+     * ({@link CopyAppend}): the same outcomes, versions and outbox rows as the statement.
+     */
+    private AppendOutcome wide(Connection c, String table, List<EventEnvelope> events, List<DerivedRoute> routes)
+            throws SQLException {
+        EventOutcome[] outcomes = CopyAppend.append(c, table, events, routes);
+        if (projections.follows(table)) {
+            List<EventEnvelope> appended = new ArrayList<>();
+            for (int i = 0; i < outcomes.length; i++) if (outcomes[i] == EventOutcome.APPENDED) appended.add(events.get(i));
+            if (!appended.isEmpty()) projections.project(c, table, appended);
+        }
+        return new AppendOutcome(List.of(outcomes));
+    }
+
     private static final String HEAD = "SELECT coalesce(max(stream_version), 0) FROM %1$s WHERE stream_id = ?";
 
     private static final String STORED = """
@@ -579,9 +594,9 @@ public final class EventStore {
 
     /**
      * Takes the partitions of a wide batch's streams exclusively, or those of a narrow one's shared
-     * plus one lock per stream.
+     * plus one lock per stream; whether the batch was wide.
      */
-    private static void lock(Connection c, String table, List<EventEnvelope> events) throws SQLException {
+    private static boolean lock(Connection c, String table, List<EventEnvelope> events) throws SQLException {
         Locks locks = Locks.of(table, events);
         try (PreparedStatement ps = c.prepareStatement(locks.sql())) {
             locks.bind(c, ps, 1);
@@ -591,6 +606,7 @@ public final class EventStore {
                 }
             }
         }
+        return locks.wide();
     }
 
     /** The advisory locks of a batch (see the class comment): the statement that takes them and its values. */
