@@ -48,7 +48,7 @@ locals {
     INLET_CHANNEL              = var.channel
     INLET_TIMEOUT_SECONDS      = tostring(var.function_timeout_seconds)
     # ingestions that commit outbox rows wake the relay through this topic (wake.tf)
-    INLET_RELAY_WAKE_TOPIC = google_pubsub_topic.relay_wake.id
+    INLET_RELAY_WAKE_TOPIC = module.wake.topics["relay_wake"].id
     # Spans to Cloud Trace (io.inlet.gcp.trace.CloudTracing); the project also names the logs' trace field
     GOOGLE_CLOUD_PROJECT     = var.project_id
     INLET_TRACING            = var.tracing

@@ -4,78 +4,32 @@
 # relay lingers is refused (429) and pushed again after the retry backoff, when it starts at most one more
 # run. The Cloud Scheduler job stays as the fallback: a lost wake only delays rows until the next tick.
 # (docs/gcp.md, "Relay wake-up")
+#
+# The wake topic, its push subscription, the dead letters and the service agent's grants are a stream
+# (stream/main.tf) like the others: dead-lettered after max_delivery_attempts, redelivered with the
+# deployment's backoff. A wake is worth nothing after the next scheduled run, so the topic and the
+# subscription keep it 10 minutes (Pub/Sub's minimum), and the subscription waits as long as the relay may run.
 
-resource "google_pubsub_topic" "relay_wake" {
-  name                       = "${var.name_prefix}-relay-wake"
-  labels                     = local.labels
-  message_retention_duration = "600s"
-}
+module "wake" {
+  source = "./stream"
 
-resource "google_pubsub_topic" "relay_wake_dead_letter" {
-  name                       = "${var.name_prefix}-relay-wake-dead-letter"
-  labels                     = local.labels
-  message_retention_duration = local.dead_letter_retention
-}
-
-resource "google_pubsub_subscription" "relay_wake" {
-  name                       = "${var.name_prefix}-src-relay-wake"
-  topic                      = google_pubsub_topic.relay_wake.id
-  labels                     = local.labels
-  ack_deadline_seconds       = min(600, var.relay_timeout_seconds)
-  message_retention_duration = "600s"
-
-  push_config {
-    push_endpoint = google_cloudfunctions2_function.relay.service_config[0].uri
-    oidc_token {
-      service_account_email = google_service_account.push_invoker.email
-      audience              = google_cloudfunctions2_function.relay.service_config[0].uri
+  streams = {
+    relay_wake = {
+      topic                    = "${var.name_prefix}-relay-wake"
+      dead_letter_topic        = "${var.name_prefix}-relay-wake-dead-letter"
+      subscription             = "${var.name_prefix}-src-relay-wake"
+      dead_letter_subscription = "${var.name_prefix}-dlq-relay-wake"
+      retention                = "600s"
     }
   }
-
-  dead_letter_policy {
-    dead_letter_topic     = google_pubsub_topic.relay_wake_dead_letter.id
-    max_delivery_attempts = var.max_delivery_attempts
+  push = {
+    endpoint = google_cloudfunctions2_function.function["relay"].service_config[0].uri
+    # the push invoker, as the invoker grant below names it: the subscription is made after the grant,
+    # so its first pushes are not refused
+    service_account_email = trimprefix(google_cloud_run_service_iam_member.push_invokes_relay.member, "serviceAccount:")
   }
-
-  retry_policy {
-    minimum_backoff = local.retry_minimum_backoff
-    maximum_backoff = local.retry_maximum_backoff
-  }
-
-  expiration_policy {
-    ttl = ""
-  }
-
-  depends_on = [google_cloud_run_service_iam_member.push_invokes_relay]
-}
-
-resource "google_pubsub_subscription" "relay_wake_dead_letter" {
-  name                       = "${var.name_prefix}-dlq-relay-wake"
-  topic                      = google_pubsub_topic.relay_wake_dead_letter.id
-  labels                     = local.labels
-  ack_deadline_seconds       = 60
-  message_retention_duration = local.dead_letter_retention
-
-  retry_policy {
-    minimum_backoff = local.retry_minimum_backoff
-    maximum_backoff = local.retry_maximum_backoff
-  }
-
-  expiration_policy {
-    ttl = ""
-  }
-}
-
-resource "google_pubsub_topic_iam_member" "relay_wake_dead_letter_publisher" {
-  topic  = google_pubsub_topic.relay_wake_dead_letter.name
-  role   = "roles/pubsub.publisher"
-  member = "serviceAccount:${local.pubsub_service_agent}"
-}
-
-resource "google_pubsub_subscription_iam_member" "relay_wake_dead_letter_subscriber" {
-  subscription = google_pubsub_subscription.relay_wake.name
-  role         = "roles/pubsub.subscriber"
-  member       = "serviceAccount:${local.pubsub_service_agent}"
+  ack_deadline_seconds = min(600, var.relay_timeout_seconds)
+  settings             = local.stream_settings
 }
 
 # Who may wake the relay: the ingest functions, and the relay itself (a successor when its deadline stops it
@@ -86,7 +40,7 @@ resource "google_pubsub_topic_iam_member" "wakes_relay" {
     relay  = google_service_account.relay.email
   }
 
-  topic  = google_pubsub_topic.relay_wake.name
+  topic  = module.wake.topics["relay_wake"].name
   role   = "roles/pubsub.publisher"
   member = "serviceAccount:${each.value}"
 }
@@ -94,7 +48,7 @@ resource "google_pubsub_topic_iam_member" "wakes_relay" {
 # The wake subscription pushes to the relay as push_invoker.
 resource "google_cloud_run_service_iam_member" "push_invokes_relay" {
   location = var.region
-  service  = google_cloudfunctions2_function.relay.service_config[0].service
+  service  = google_cloudfunctions2_function.function["relay"].service_config[0].service
   role     = "roles/run.invoker"
   member   = "serviceAccount:${google_service_account.push_invoker.email}"
 }

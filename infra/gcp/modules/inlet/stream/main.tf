@@ -1,22 +1,28 @@
 # A stream: a source topic with its subscription, which dead-letters after max_delivery_attempts to a
 # dead-letter topic with a pull subscription that keeps the dead letters, and the Pub/Sub service
-# agent's grants that dead-lettering needs. The inlet module makes its three kinds with it (pubsub.tf):
-# the Cloud Storage notifications and the inbound business events, pushed to the push function, and
-# the destinations the relay publishes to, each with a pull subscription for its consumers.
+# agent's grants that dead-lettering needs. The inlet module makes its four kinds with it: the Cloud
+# Storage notifications and the inbound business events, pushed to the push function, the destinations
+# the relay publishes to, each with a pull subscription for its consumers (pubsub.tf), and the relay's
+# wake-ups, pushed to the relay (wake.tf).
 
 variable "streams" {
-  description = "The streams by key: the names of their two topics and two subscriptions, and whether the source subscription orders by key (null: not set)."
+  description = <<-EOT
+    The streams by key: the names of their two topics and two subscriptions, whether the source
+    subscription orders by key (null: not set), and how long the source topic and subscription keep
+    messages (a Pub/Sub duration; null: the topic a day, the subscription settings.source_retention).
+  EOT
   type = map(object({
     topic                    = string
     dead_letter_topic        = string
     subscription             = string
     dead_letter_subscription = string
     ordered                  = optional(bool)
+    retention                = optional(string)
   }))
 }
 
 variable "push" {
-  description = "Where the source subscriptions push (the push function's URI, signed as the push invoker), or null for pull subscriptions."
+  description = "Where the source subscriptions push (a function's URI, and the account that signs the calls: the push invoker), or null for pull subscriptions."
   type = object({
     endpoint              = string
     service_account_email = string
@@ -51,7 +57,7 @@ resource "google_pubsub_topic" "source" {
 
   name                       = each.value.topic
   labels                     = var.settings.labels
-  message_retention_duration = "86400s"
+  message_retention_duration = coalesce(each.value.retention, "86400s")
 }
 
 resource "google_pubsub_topic" "dead_letter" {
@@ -69,7 +75,7 @@ resource "google_pubsub_subscription" "source" {
   topic                      = google_pubsub_topic.source[each.key].id
   labels                     = var.settings.labels
   ack_deadline_seconds       = var.ack_deadline_seconds
-  message_retention_duration = var.settings.source_retention
+  message_retention_duration = coalesce(each.value.retention, var.settings.source_retention)
   enable_message_ordering    = each.value.ordered
 
   dynamic "push_config" {

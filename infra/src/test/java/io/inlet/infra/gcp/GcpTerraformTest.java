@@ -41,11 +41,11 @@ class GcpTerraformTest {
         assertThat(TerraformInvariants.check(stream)).isEmpty();
     }
 
-    /** Every kind of stream (objects, inbound, destinations) is made by the stream module, with the deployment's settings. */
+    /** Every kind of stream (objects, inbound, destinations, the relay's wakes) is made by the stream module, with the deployment's settings. */
     @Test
     void everySourceSubscriptionDeadLettersAfterTheConfiguredAttemptsAndRetriesWithBackoff() {
         assertThat(config.resources("google_pubsub_subscription")).as("subscriptions outside the stream module").isEmpty();
-        for (String kind : List.of("objects", "inbound", "destinations")) {
+        for (String kind : List.of("objects", "inbound", "destinations", "wake")) {
             JsonNode call = config.moduleCall(kind);
             assertThat(call.path("source").asText()).as(kind).isEqualTo("./stream");
             assertThat(call.path("settings").asText()).as(kind).isEqualTo("${local.stream_settings}");
@@ -246,26 +246,42 @@ class GcpTerraformTest {
 
     @Test
     void ingestionsWakeTheRelayThroughAPushSubscriptionAndOnlyIngestAndRelayMayPublishWakes() {
-        Resource subscription = config.resource("google_pubsub_subscription", "relay_wake");
-        assertThat(subscription.text("topic")).isEqualTo("${google_pubsub_topic.relay_wake.id}");
-        JsonNode push = subscription.block("push_config");
-        assertThat(push.path("push_endpoint").asText()).isEqualTo("${google_cloudfunctions2_function.relay.service_config[0].uri}");
-        assertThat(push.path("oidc_token").get(0).path("service_account_email").asText())
-                .isEqualTo("${google_service_account.push_invoker.email}");
-        assertThat(config.resource("google_cloud_run_service_iam_member", "push_invokes_relay").text("service"))
-                .isEqualTo("${google_cloudfunctions2_function.relay.service_config[0].service}");
+        // the wake topic and its push subscription are a stream of the stream module, pushed to the relay as push_invoker
+        JsonNode wake = config.moduleCall("wake");
+        assertThat(wake.path("source").asText()).isEqualTo("./stream");
+        assertThat(wake.path("streams").properties()).extracting(Map.Entry::getKey).containsExactly("relay_wake");
+        JsonNode relayWake = wake.path("streams").path("relay_wake");
+        assertThat(relayWake.path("topic").asText()).isEqualTo("${var.name_prefix}-relay-wake");
+        assertThat(relayWake.path("subscription").asText()).isEqualTo("${var.name_prefix}-src-relay-wake");
+        assertThat(relayWake.path("retention").asText()).isEqualTo("600s");
+        assertThat(wake.path("ack_deadline_seconds").asText()).isEqualTo("${min(600, var.relay_timeout_seconds)}");
+        JsonNode push = wake.path("push");
+        assertThat(push.path("endpoint").asText()).isEqualTo("${google_cloudfunctions2_function.function[\"relay\"].service_config[0].uri}");
+        // signed as the push invoker, named through the invoker grant: the subscription is made after the grant
+        assertThat(push.path("service_account_email").asText())
+                .isEqualTo("${trimprefix(google_cloud_run_service_iam_member.push_invokes_relay.member, \"serviceAccount:\")}");
+        Resource invoker = config.resource("google_cloud_run_service_iam_member", "push_invokes_relay");
+        assertThat(invoker.text("service")).isEqualTo("${google_cloudfunctions2_function.function[\"relay\"].service_config[0].service}");
+        assertThat(invoker.text("role")).isEqualTo("roles/run.invoker");
+        assertThat(invoker.text("member")).isEqualTo("serviceAccount:${google_service_account.push_invoker.email}");
+        // the stream module signs pushes with the account it is given, for the endpoint it pushes to
+        JsonNode oidc = stream.resource("google_pubsub_subscription", "source").body().path("dynamic").path("push_config").get(0)
+                .path("content").get(0).path("oidc_token").get(0);
+        assertThat(oidc.path("service_account_email").asText()).isEqualTo("${push_config.value.service_account_email}");
+        assertThat(oidc.path("audience").asText()).isEqualTo("${push_config.value.endpoint}");
 
         List<Resource> wakeGrants = config.resources("google_pubsub_topic_iam_member").stream()
-                .filter(r -> r.text("topic").equals("${google_pubsub_topic.relay_wake.name}")).toList();
+                .filter(r -> r.text("topic").equals("${module.wake.topics[\"relay_wake\"].name}")).toList();
         assertThat(wakeGrants).extracting(Resource::name).containsExactly("wakes_relay");
         assertThat(wakeGrants.get(0).text("role")).isEqualTo("roles/pubsub.publisher");
         assertThat(wakeGrants.get(0).block("for_each").toString()).contains("google_service_account.ingest.email")
                 .contains("google_service_account.relay.email").doesNotContain("sweep").doesNotContain("scheduler");
         // every function is told the topic; the relay's one request at a time is what coalesces pushed wakes
-        assertThat(config.locals().path("function_environment").toString()).contains("INLET_RELAY_WAKE_TOPIC");
-        JsonNode relay = config.resource("google_cloudfunctions2_function", "relay").block("service_config");
-        assertThat(relay.path("max_instance_count").asText()).isEqualTo("1");
-        assertThat(relay.path("max_instance_request_concurrency").asText()).isEqualTo("1");
+        assertThat(config.locals().path("function_environment").path("INLET_RELAY_WAKE_TOPIC").asText())
+                .isEqualTo("${module.wake.topics[\"relay_wake\"].id}");
+        assertThat(config.functionDefinitions().get("relay").path("max_instances").asText()).isEqualTo("1");
+        JsonNode service = config.resource("google_cloudfunctions2_function", "function").block("service_config");
+        assertThat(service.path("max_instance_request_concurrency").asText()).isEqualTo("1");
     }
 
     @Test
