@@ -27,6 +27,7 @@ import java.util.TreeSet;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import java.util.zip.CRC32C;
+import org.postgresql.PGConnection;
 import org.postgresql.PGStatement;
 
 /**
@@ -348,10 +349,13 @@ public final class EventStore {
         try (PreparedStatement ps = c.prepareStatement(locks.sql() + ";\n" + GATED_APPEND.formatted(table, gate.cte()))) {
             // A message's few events: server-prepared at once and kept by the connection's statement cache,
             // so PostgreSQL parses it once per connection and, after its first five custom plans, runs a
-            // generic plan (the nested loops over index scans that suit a handful of rows): ~1.2 ms of
-            // parse and plan saved per message (docs/benchmarks.md, "where the server time goes"). A larger
-            // batch is planned with its values, as APPEND is (a generic plan cannot see the arrays' length).
-            ps.unwrap(PGStatement.class).setPrepareThreshold(n <= GENERIC_PLAN_EVENTS_MAX ? 1 : 0);
+            // generic plan (the nested loops over index scans that suit a handful of rows): ~1 ms of parse
+            // and plan saved per message (docs/benchmarks.md, "where the server time goes"). A larger batch
+            // is planned with its values, as APPEND is (a generic plan cannot see the arrays' length), and so
+            // is every batch on a connection whose URL turned server-side preparing off (prepareThreshold=0,
+            // e.g. behind a pooler that cannot keep prepared statements).
+            boolean prepare = n <= GENERIC_PLAN_EVENTS_MAX && c.unwrap(PGConnection.class).getPrepareThreshold() > 0;
+            ps.unwrap(PGStatement.class).setPrepareThreshold(prepare ? 1 : 0);
             int p = locks.bind(c, ps, 1);
             p = bindEvents(c, ps, p, events);
             for (Object value : gate.parameters()) ps.setObject(p++, value);

@@ -250,6 +250,17 @@ class MessageOneRoundTripTest {
         assertThat(count("SELECT count(*) FROM order_events WHERE stream_id LIKE 'order-rt-wide-%'")).isEqualTo(240);
     }
 
+    /** A connection whose URL turned server-side preparing off ({@code prepareThreshold=0}) plans every message. */
+    @Test
+    void aConnectionWithServerSidePreparingTurnedOffPlansEveryMessage() throws Exception {
+        try (Connection c = raw.getConnection()) {
+            c.unwrap(org.postgresql.PGConnection.class).setPrepareThreshold(0); // as prepareThreshold=0 in the URL
+            for (int i = 0; i < 6; i++) assertThat(gatedAppend(c, "rt-unprepared-" + i, List.of(uuid(20_000 + i))).passed()).isTrue();
+            assertThat(countOn(c, "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE '%WITH input AS%'")).isZero();
+        }
+        assertThat(count("SELECT count(*) FROM order_events WHERE stream_id LIKE 'order-rt-unprepared-%'")).isEqualTo(6);
+    }
+
     /** One message {@code messageId} whose events have the ids {@code eventIds}, appended gated on connection {@code c}. */
     static GatedAppend gatedAppend(Connection c, String messageId, List<String> eventIds) throws Exception {
         List<io.inlet.event.EventEnvelope> events = new java.util.ArrayList<>();
