@@ -27,6 +27,7 @@ import java.util.TreeSet;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import java.util.zip.CRC32C;
+import org.postgresql.PGConnection;
 import org.postgresql.PGStatement;
 
 /**
@@ -86,6 +87,12 @@ public final class EventStore {
 
     /** First key of Inlet's per-stream advisory locks (the two-int key space): "InLt". */
     static final int STREAM_LOCK_CLASS = 0x496e4c74;
+
+    /**
+     * Gated appends of at most this many events run a server-prepared statement (parsed once per
+     * connection, generic plan); larger ones are planned with their values at every execution.
+     */
+    static final int GENERIC_PLAN_EVENTS_MAX = 32;
 
     /** Lock partitions of a table's streams; a file's lanes split them between themselves. */
     public static final int PARTITIONS = 16;
@@ -340,7 +347,15 @@ public final class EventStore {
         Arrays.fill(outcomes, EventOutcome.APPENDED);
         long inserted = -1, passed = -1;
         try (PreparedStatement ps = c.prepareStatement(locks.sql() + ";\n" + GATED_APPEND.formatted(table, gate.cte()))) {
-            ps.unwrap(PGStatement.class).setPrepareThreshold(0); // planned with the values, as APPEND
+            // A message's few events: server-prepared at once and kept by the connection's statement cache,
+            // so PostgreSQL parses it once per connection and, after its first five custom plans, runs a
+            // generic plan (the nested loops over index scans that suit a handful of rows): ~1 ms of parse
+            // and plan saved per message (docs/benchmarks.md, "where the server time goes"). A larger batch
+            // is planned with its values, as APPEND is (a generic plan cannot see the arrays' length), and so
+            // is every batch on a connection whose URL turned server-side preparing off (prepareThreshold=0,
+            // e.g. behind a pooler that cannot keep prepared statements).
+            boolean prepare = n <= GENERIC_PLAN_EVENTS_MAX && c.unwrap(PGConnection.class).getPrepareThreshold() > 0;
+            ps.unwrap(PGStatement.class).setPrepareThreshold(prepare ? 1 : 0);
             int p = locks.bind(c, ps, 1);
             p = bindEvents(c, ps, p, events);
             for (Object value : gate.parameters()) ps.setObject(p++, value);

@@ -209,6 +209,83 @@ class MessageOneRoundTripTest {
         assertThat(count("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'")).as("released at the implicit commit").isZero();
     }
 
+    /**
+     * A message's gated append is server-prepared once per connection and, after PostgreSQL's five custom
+     * plans, runs a generic plan: no parse and no planning per message (docs/benchmarks.md, "where the
+     * server time goes"). Every message is still appended and ledgered exactly once.
+     */
+    @Test
+    void aMessagesGatedAppendIsParsedOncePerConnectionAndRunsAGenericPlan() throws Exception {
+        try (Connection c = raw.getConnection()) {
+            for (int i = 0; i < 8; i++) {
+                String id = "rt-plan-" + i;
+                GatedAppend gated = gatedAppend(c, id, List.of(uuid(900 + i)));
+                assertThat(gated.passed()).isTrue();
+                assertThat(gated.outcome().outcomes()).containsExactly(io.inlet.store.EventOutcome.APPENDED);
+                assertThat(entry(id).appended()).isEqualTo(1);
+            }
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*), sum(generic_plans), "
+                    + "sum(custom_plans) FROM pg_prepared_statements WHERE statement LIKE '%WITH input AS%'")) {
+                rs.next();
+                assertThat(rs.getLong(1)).as("one server-prepared gated append on this connection").isEqualTo(1);
+                assertThat(rs.getLong(2)).as("generic plans, after the first custom ones").isGreaterThanOrEqualTo(3);
+                assertThat(rs.getLong(3)).as("custom plans: PostgreSQL's first five only").isLessThanOrEqualTo(5);
+            }
+        }
+        assertThat(count("SELECT count(*) FROM order_events WHERE stream_id LIKE 'order-rt-plan-%'")).isEqualTo(8);
+    }
+
+    /** A batch larger than a message's few events is planned with its values (a generic plan cannot see its size). */
+    @Test
+    void aLargeGatedAppendIsPlannedWithItsValuesAndNotServerPrepared() throws Exception {
+        try (Connection c = raw.getConnection()) {
+            for (int round = 0; round < 6; round++) {
+                List<String> ids = new java.util.ArrayList<>();
+                for (int i = 0; i < 40; i++) ids.add(uuid(10_000 + round * 100 + i));
+                assertThat(gatedAppend(c, "rt-wide-" + round, ids).passed()).isTrue();
+            }
+            assertThat(countOn(c, "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE '%WITH input AS%'"))
+                    .as("planned per execution, as the file path's append").isZero();
+        }
+        assertThat(count("SELECT count(*) FROM order_events WHERE stream_id LIKE 'order-rt-wide-%'")).isEqualTo(240);
+    }
+
+    /** A connection whose URL turned server-side preparing off ({@code prepareThreshold=0}) plans every message. */
+    @Test
+    void aConnectionWithServerSidePreparingTurnedOffPlansEveryMessage() throws Exception {
+        try (Connection c = raw.getConnection()) {
+            c.unwrap(org.postgresql.PGConnection.class).setPrepareThreshold(0); // as prepareThreshold=0 in the URL
+            for (int i = 0; i < 6; i++) assertThat(gatedAppend(c, "rt-unprepared-" + i, List.of(uuid(20_000 + i))).passed()).isTrue();
+            assertThat(countOn(c, "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE '%WITH input AS%'")).isZero();
+        }
+        assertThat(count("SELECT count(*) FROM order_events WHERE stream_id LIKE 'order-rt-unprepared-%'")).isEqualTo(6);
+    }
+
+    /** One message {@code messageId} whose events have the ids {@code eventIds}, appended gated on connection {@code c}. */
+    static GatedAppend gatedAppend(Connection c, String messageId, List<String> eventIds) throws Exception {
+        List<io.inlet.event.EventEnvelope> events = new java.util.ArrayList<>();
+        for (String eventId : eventIds) {
+            events.addAll(new MessageDecoder(feeds).decodeMessage(message(messageId, messageId, eventId, "1"),
+                    feeds.matchMessage("orders").orElseThrow(), new io.inlet.event.RecordContext("orders", null,
+                            "orders/" + messageId, messageId, messageId, java.time.Instant.now())).events());
+        }
+        boolean autoCommit = c.getAutoCommit();
+        c.setAutoCommit(true);
+        try {
+            return new EventStore().appendGated(c, "order_events", events, List.of(),
+                    new MessageLedger().claimGate(new MessageKey("orders", messageId), "orders"));
+        } finally {
+            c.setAutoCommit(autoCommit);
+        }
+    }
+
+    static long countOn(Connection c, String sql) throws Exception {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
     static MessageLedger.Entry entry(String messageId) throws Exception {
         try (Connection c = raw.getConnection()) {
             return new MessageLedger().get(c, new MessageKey("orders", messageId)).orElseThrow();
