@@ -133,7 +133,11 @@ public final class WakeLatencyBench {
                 derived:
                   - { events: appended, destination: out }
             """;
-    static final Pattern OUR_ID = Pattern.compile("([mfc]-\\d+-\\d+)");
+    /**
+     * A bench id standing alone: not inside a UUID (an event id such as {@code 519988fb-fce2-51ac-8095-110f...}
+     * contains {@code c-8095-110}, and the derived message carries its event id before its data).
+     */
+    static final Pattern OUR_ID = Pattern.compile("(?<![0-9a-z])([mfc]-\\d+-\\d+)(?![0-9a-z])");
     static final String AT = "2026-12-06T10:00:00Z";
 
     /** Send times by our id, and each id's latency once its derived message arrived (the first arrival counts). */
@@ -380,6 +384,11 @@ public final class WakeLatencyBench {
                     meters.counter("inlet.relay.wakes", "result", "SENT").count(),
                     meters.counter("inlet.relay.wakes", "result", "COALESCED").count(),
                     meters.counter("inlet.relay.wakes", "result", "FAILED").count(), wakesReceived.get(), relayInvocations.get());
+            try (var c = db.getConnection(); var st = c.createStatement();
+                 var rs = st.executeQuery("SELECT count(*) FILTER (WHERE published_at IS NULL), count(*) FROM outbox")) {
+                rs.next();
+                System.out.printf(Locale.ROOT, "  outbox rows left unpublished at the end %d of %d%n", rs.getLong(1), rs.getLong(2));
+            }
         }
 
         private void warm(Latencies l, double rate, String prefix, int n) throws Exception {
