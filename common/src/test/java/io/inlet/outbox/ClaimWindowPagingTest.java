@@ -42,7 +42,7 @@ class ClaimWindowPagingTest {
         tx.inTransaction(c -> new EventStore().append(c, "order_events", events, StreamHoldTest.ROUTES));
     }
 
-    OutboxStore.Claim claim(Connection c, int limit) throws Exception {
+    OutboxStore.Claim claim(Connection c, int limit) throws java.sql.SQLException {
         return store.claimDue(c, limit, store.now(c), Duration.ofMinutes(15), writer);
     }
 
