@@ -22,7 +22,7 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * (one {@code SELECT .. ORDER BY available_at, outbox_id LIMIT n FOR UPDATE SKIP LOCKED}), per shape:
  * many short streams, one long stream, and a blocked row with half the backlog behind it. Not part of
  * the build: {@code ./mvnw -pl common -am verify -Dtest=ClaimCostBench -Dinlet.bench.claim=true
- * -Dsurefire.failIfNoSpecifiedTests=false}; figures in docs/design-notes/h-outbox.md.
+ * -Dsurefire.failIfNoSpecifiedTests=false}; figures in docs/DESIGN.md.
  */
 @EnabledIfSystemProperty(named = "inlet.bench.claim", matches = "true")
 class ClaimCostBench {
