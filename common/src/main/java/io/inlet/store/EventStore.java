@@ -179,25 +179,6 @@ public final class EventStore {
         if (lock(c, table, events)) return wide(c, table, events, routes);
 
         int n = events.size();
-        Integer[] seq = new Integer[n], firstSeq = new Integer[n], schemas = new Integer[n];
-        String[] ids = new String[n], streams = new String[n], types = new String[n], occurred = new String[n],
-                corr = new String[n], cause = new String[n], sources = new String[n], payloads = new String[n];
-        Map<UUID, Integer> firstOf = new HashMap<>(n * 2);
-        for (int i = 0; i < n; i++) {
-            EventEnvelope e = events.get(i);
-            seq[i] = i;
-            Integer first = firstOf.putIfAbsent(e.eventId(), i);
-            firstSeq[i] = first == null ? i : first;
-            ids[i] = e.eventId().toString();
-            streams[i] = e.streamId();
-            types[i] = e.eventType();
-            schemas[i] = e.schemaVersion();
-            occurred[i] = e.occurredAt().toString();
-            corr[i] = e.correlationId();
-            cause[i] = e.causationId();
-            sources[i] = e.source();
-            payloads[i] = e.payloadJson();
-        }
         RouteArrays r = RouteArrays.of(routes);
 
         EventOutcome[] outcomes = new EventOutcome[n];
@@ -207,18 +188,7 @@ public final class EventStore {
             // Always plan with the batch's values: a generic plan cannot see how many rows the arrays
             // hold and joins them by nested loops (measured 10x slower).
             ps.unwrap(PGStatement.class).setPrepareThreshold(0);
-            int p = 1;
-            ps.setArray(p++, c.createArrayOf("int4", seq));
-            ps.setArray(p++, c.createArrayOf("int4", firstSeq));
-            ps.setArray(p++, c.createArrayOf("text", ids));
-            ps.setArray(p++, c.createArrayOf("text", streams));
-            ps.setArray(p++, c.createArrayOf("text", types));
-            ps.setArray(p++, c.createArrayOf("int4", schemas));
-            ps.setArray(p++, c.createArrayOf("text", occurred));
-            ps.setArray(p++, c.createArrayOf("text", corr));
-            ps.setArray(p++, c.createArrayOf("text", cause));
-            ps.setArray(p++, c.createArrayOf("text", sources));
-            ps.setArray(p++, c.createArrayOf("text", payloads));
+            int p = bindEvents(c, ps, 1, events);
             ps.setArray(p++, c.createArrayOf("text", r.destinations()));
             ps.setArray(p++, c.createArrayOf("text", r.onlyTypes()));
             ps.setArray(p, c.createArrayOf("text", r.derivedTypes()));
