@@ -1,5 +1,6 @@
 package io.inlet.bench;
 
+import io.inlet.testing.JdbcCallTimer;
 import ch.qos.logback.classic.Level;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
@@ -68,7 +69,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * another in a rotating order per round; figures per round, ratios against that round's bare run.
  * Logging at WARN (the handlers' per-message INFO line is not what is measured).
  *
- * <p>Then, for where the time goes, the bare, sqs and pubsub paths once more over a {@link JdbcTimer}.
+ * <p>Then, for where the time goes, the bare, sqs and pubsub paths once more over a {@link JdbcCallTimer}.
  *
  * <p>Settings: bench.messages (5000 per variant and round), bench.rounds (3), bench.warmup (2000 per variant),
  * bench.variants ("bare,sqs,pubsub,sqs-unkept"), bench.profileMessages (2000; 0: no profile).
@@ -193,12 +194,12 @@ public final class MessagePathBench {
 
     /**
      * Where the time goes: the bare loop, the SQS handler and the Pub/Sub function once more, each over a
-     * {@link JdbcTimer}, printing per message the calls that may reach the server (count, time inside
+     * {@link JdbcCallTimer}, printing per message the calls that may reach the server (count, time inside
      * them) and the rest, which is the JVM's. The timer's proxies add a little to every call: these runs
      * are for the split, not for the ratios above.
      */
     void profile(DataSource raw, FeedRegistry feeds, Path feedsFile, int count) throws Exception {
-        JdbcTimer timer = new JdbcTimer(raw);
+        JdbcCallTimer timer = new JdbcCallTimer(raw, sql -> "sql " + JdbcCallTimer.firstWords(sql));
         Map<String, Variant> variants = new LinkedHashMap<>();
         try (Connection bare = timer.getConnection(); KeptConnection sqsKept = new KeptConnection(timer);
              KeptConnection pubsubKept = new KeptConnection(timer); GcpRuntime gcp = gcpRuntime(feedsFile, pubsubKept)) {
@@ -214,7 +215,7 @@ public final class MessagePathBench {
                 System.out.printf(Locale.ROOT, "profile %-7s %7.1f us/message: %6.1f us in %4.2f JDBC calls, %6.1f us elsewhere (JVM); "
                         + "connections opened %d%n", v.getKey(), wall, jdbc, (double) timer.totalCalls() / count, wall - jdbc,
                         timer.connections());
-                for (Map.Entry<String, long[]> e : timer.calls().entrySet()) {
+                for (Map.Entry<String, long[]> e : timer.snapshot().entrySet()) {
                     System.out.printf(Locale.ROOT, "    %6.2f/message %7.1f us/message  %s%n", (double) e.getValue()[0] / count,
                             e.getValue()[1] / 1e3 / count, e.getKey());
                 }

@@ -1,5 +1,6 @@
 package io.inlet.aws.bench;
 
+import io.inlet.testing.JdbcCallTimer;
 import io.inlet.Inlet;
 import io.inlet.aws.emulator.SqsEmulator;
 import io.inlet.aws.sqs.SqsEventPublisher;
@@ -237,7 +238,7 @@ public final class RelayBench {
     }
 
     private static RelayRun relay(DataSource ds, SqsClient sqs, String url, Variant v) {
-        SqlTimer timer = new SqlTimer(ds);
+        JdbcCallTimer timer = new JdbcCallTimer(ds, RelayBench::statementKind);
         Inlet inlet = inlet(timer, v.settings());
         long t1 = System.nanoTime();
         RelayReport r;
@@ -259,6 +260,20 @@ public final class RelayBench {
 
     private static String format(List<Double> values) {
         return values.stream().map(d -> String.format("%.2f", d)).toList().toString();
+    }
+
+    /** The relay's statements by what they do (the kinds {@link JdbcCallTimer} sums their time under). */
+    static String statementKind(String sql) {
+        String s = sql.replaceAll("\\s+", " ");
+        if (s.startsWith("WITH w AS")) return "claim.window";
+        if (s.contains("LIMIT ? FOR UPDATE OF o SKIP LOCKED")) return "claim.heads";
+        if (s.contains("FROM outbox h CROSS JOIN LATERAL")) return "claim.followers-read";
+        if (s.contains("ORDER BY o.outbox_id FOR UPDATE OF o SKIP LOCKED")) return "claim.followers-lock";
+        if (s.startsWith("UPDATE outbox o SET available_at")) return "claim.defer";
+        if (s.startsWith("SELECT event_id, stream_id")) return "render.events";
+        if (s.startsWith("WITH at AS")) return "mark.published";
+        if (s.startsWith("UPDATE outbox SET attempts") || s.contains("blocked_at IS NOT NULL")) return "mark.failed";
+        return "other";
     }
 
     private static String sqlSummary(Map<String, long[]> sql) {

@@ -1,4 +1,4 @@
-package io.inlet.bench;
+package io.inlet.testing;
 
 import java.io.PrintWriter;
 import java.lang.reflect.InvocationHandler;
@@ -13,45 +13,62 @@ import java.sql.SQLFeatureNotSupportedException;
 import java.sql.Statement;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.UnaryOperator;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
 
 /**
- * Where a message's time goes, seen from the JDBC side: a {@link DataSource} whose connections and
- * statements count every call that may go to the server (statement executions, commit, rollback,
- * auto-commit switches, validation) and the time spent inside them, by kind. Whatever is not inside
- * them is the JVM's (decoding, mapping, the handler). Single-threaded use only.
+ * Where a benchmark's database time goes, seen from the JDBC side: a {@link DataSource} whose
+ * connections and statements count every call that may reach the server (opening a connection,
+ * statement executions, commit, rollback, auto-commit switches, validation) and the time spent inside
+ * them, by kind. A statement's kind is what {@code statementKind} makes of its SQL text. Whatever time
+ * is not inside these calls is the JVM's (decoding, mapping, rendering) or waiting on something else.
+ * Safe for use from several threads (the relay's pipeline times claims and marks concurrently).
  */
-final class JdbcTimer implements DataSource {
+public final class JdbcCallTimer implements DataSource {
 
     private final DataSource target;
-    private final Map<String, long[]> calls = new TreeMap<>(); // kind -> {count, nanos}
-    private long connections;
+    private final UnaryOperator<String> statementKind;
+    private final Map<String, LongAdder[]> calls = new ConcurrentHashMap<>(); // kind -> {count, nanos}
+    private final LongAdder connections = new LongAdder();
 
-    JdbcTimer(DataSource target) {
+    public JdbcCallTimer(DataSource target, UnaryOperator<String> statementKind) {
         this.target = target;
+        this.statementKind = statementKind;
     }
 
-    void reset() {
+    /** A statement kind that is the statement's first 60 characters, whitespace folded. */
+    public static String firstWords(String sql) {
+        String flat = sql.replaceAll("\\s+", " ").trim();
+        return flat.length() <= 60 ? flat : flat.substring(0, 60) + "...";
+    }
+
+    /** Forgets every call counted so far. */
+    public void reset() {
         calls.clear();
-        connections = 0;
+        connections.reset();
     }
 
-    long connections() {
-        return connections;
+    /** Connections opened since the last reset. */
+    public long connections() {
+        return connections.sum();
     }
 
-    /** kind -> {count, nanos}. */
-    Map<String, long[]> calls() {
-        return calls;
+    /** kind -> {count, nanos}, sorted by kind. */
+    public Map<String, long[]> snapshot() {
+        Map<String, long[]> out = new TreeMap<>();
+        calls.forEach((k, v) -> out.put(k, new long[] {v[0].sum(), v[1].sum()}));
+        return out;
     }
 
-    long totalNanos() {
-        return calls.values().stream().mapToLong(v -> v[1]).sum();
+    public long totalNanos() {
+        return snapshot().values().stream().mapToLong(v -> v[1]).sum();
     }
 
-    long totalCalls() {
-        return calls.values().stream().mapToLong(v -> v[0]).sum();
+    public long totalCalls() {
+        return snapshot().values().stream().mapToLong(v -> v[0]).sum();
     }
 
     @Override
@@ -59,27 +76,27 @@ final class JdbcTimer implements DataSource {
         long t0 = System.nanoTime();
         Connection c = target.getConnection();
         record("connect", System.nanoTime() - t0);
-        connections++;
+        connections.increment();
         return proxy(Connection.class, c, null);
     }
 
     private void record(String kind, long nanos) {
-        long[] v = calls.computeIfAbsent(kind, k -> new long[2]);
-        v[0]++;
-        v[1] += nanos;
+        LongAdder[] v = calls.computeIfAbsent(kind, k -> new LongAdder[] {new LongAdder(), new LongAdder()});
+        v[0].increment();
+        v[1].add(nanos);
     }
 
     @SuppressWarnings("unchecked")
     private <T> T proxy(Class<T> type, T real, String sql) {
         InvocationHandler h = (p, m, args) -> invoke(real, m, args, sql);
-        return (T) Proxy.newProxyInstance(JdbcTimer.class.getClassLoader(), new Class<?>[] {type}, h);
+        return (T) Proxy.newProxyInstance(JdbcCallTimer.class.getClassLoader(), new Class<?>[] {type}, h);
     }
 
     private Object invoke(Object real, Method m, Object[] args, String sql) throws Throwable {
         String name = m.getName();
         String kind = switch (name) {
             case "execute", "executeQuery", "executeUpdate", "executeBatch", "executeLargeUpdate" ->
-                    "sql " + label(sql != null ? sql : args != null && args.length > 0 && args[0] instanceof String s ? s : "?");
+                    statementKind.apply(sql != null ? sql : args != null && args.length > 0 && args[0] instanceof String s ? s : "?");
             case "commit", "rollback", "isValid" -> name;
             case "setAutoCommit" -> "setAutoCommit(" + args[0] + ")";
             default -> null;
@@ -98,12 +115,6 @@ final class JdbcTimer implements DataSource {
         }
         if (name.equals("createStatement") && result instanceof Statement s) return proxy(Statement.class, s, null);
         return result;
-    }
-
-    /** The statement's first words and table, enough to tell the statements of the message path apart. */
-    static String label(String sql) {
-        String flat = sql.replaceAll("\\s+", " ").trim();
-        return flat.length() <= 60 ? flat : flat.substring(0, 60) + "...";
     }
 
     @Override
