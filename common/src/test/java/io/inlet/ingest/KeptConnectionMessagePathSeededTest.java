@@ -60,6 +60,7 @@ class KeptConnectionMessagePathSeededTest {
     static final String FEEDS = MessagePathSeededTest.FEEDS;
     static final int[] SIZES = {0, 1, 1, 1, 2, 2, 31, 32, 33, 40};
     static final String[] PLAN_CACHE_MODES = {"auto", "force_generic_plan", "force_custom_plan"};
+    static final String[] ISOLATION_LEVELS = {"read committed", "repeatable read", "serializable"};
 
     static DataSource raw;
     static FeedRegistry feeds;
@@ -134,12 +135,15 @@ class KeptConnectionMessagePathSeededTest {
     }
 
     @ParameterizedTest
-    @ValueSource(longs = {1, 2, 3, 4, 5, 6})
+    @ValueSource(longs = {1, 2, 3, 4, 5, 6, 7, 8, 9})
     void theDatabaseAgreesWithTheModelWhileOperatorsChangeTheSchemaKillBackendsAndTimeStatementsOut(long seed) throws Exception {
         Random rnd = new Random(seed);
         String p = "k" + seed + "-";
-        String mode = PLAN_CACHE_MODES[(int) (seed % PLAN_CACHE_MODES.length)];
-        execute("ALTER DATABASE " + database() + " SET plan_cache_mode = " + mode);
+        String mode = PLAN_CACHE_MODES[(int) (seed % PLAN_CACHE_MODES.length)] + ", "
+                + ISOLATION_LEVELS[(int) (seed / 3 % ISOLATION_LEVELS.length)];
+        execute("ALTER DATABASE " + database() + " SET plan_cache_mode = " + PLAN_CACHE_MODES[(int) (seed % PLAN_CACHE_MODES.length)]);
+        execute("ALTER DATABASE " + database() + " SET default_transaction_isolation = '"
+                + ISOLATION_LEVELS[(int) (seed / 3 % ISOLATION_LEVELS.length)] + "'");
 
         List<Ev> pool = new ArrayList<>();
         List<Msg> messages = new ArrayList<>();
@@ -261,13 +265,14 @@ class KeptConnectionMessagePathSeededTest {
                 if (redeliver) deliveries.add(m);
             }
             assertThat(kills + changes + timeouts + concurrent).as("seed %d: disturbed", seed).isPositive();
-            if (!mode.equals("force_custom_plan")) {
+            if (!mode.startsWith("force_custom_plan")) {
                 assertThat(underGenericPlan).as("seed %d: schema changes under a kept generic plan", seed).isPositive();
             }
         } finally {
             pair.shutdownNow();
             for (Instance i : instances) i.kept.close();
             execute("ALTER DATABASE " + database() + " RESET plan_cache_mode");
+            execute("ALTER DATABASE " + database() + " RESET default_transaction_isolation");
         }
 
         try (Connection c = raw.getConnection()) {
