@@ -92,7 +92,7 @@ public final class EventStore {
      * Gated appends of at most this many events run a server-prepared statement (parsed once per
      * connection, generic plan); larger ones are planned with their values at every execution.
      */
-    static final int GENERIC_PLAN_EVENTS_MAX = 32;
+    public static final int GENERIC_PLAN_EVENTS_MAX = 32;
 
     /** Lock partitions of a table's streams; a file's lanes split them between themselves. */
     public static final int PARTITIONS = 16;
@@ -280,6 +280,9 @@ public final class EventStore {
             UNION ALL
             SELECT -2, 'G', (SELECT count(*) FROM gate)""";
 
+    /** Ends the text of a gated append that is planned per execution: never the small ones' cached, named statement. */
+    private static final String PLANNED_PER_EXECUTION = "\n/* planned per execution */";
+
     /** Whether an inline projection follows {@code table} (its appends then project in their transaction). */
     public boolean projectsInline(String table) {
         return projections.follows(table);
@@ -316,15 +319,20 @@ public final class EventStore {
         EventOutcome[] outcomes = new EventOutcome[n];
         Arrays.fill(outcomes, EventOutcome.APPENDED);
         long inserted = -1, passed = -1;
-        try (PreparedStatement ps = c.prepareStatement(locks.sql() + ";\n" + GATED_APPEND.formatted(table, gate.cte()))) {
-            // A message's few events: server-prepared at once and kept by the connection's statement cache,
-            // so PostgreSQL parses it once per connection and, after its first five custom plans, runs a
-            // generic plan (the nested loops over index scans that suit a handful of rows): ~1 ms of parse
-            // and plan saved per message (docs/benchmarks.md, "where the server time goes"). A larger batch
-            // is planned with its values, as APPEND is (a generic plan cannot see the arrays' length), and so
-            // is every batch on a connection whose URL turned server-side preparing off (prepareThreshold=0,
-            // e.g. behind a pooler that cannot keep prepared statements).
-            boolean prepare = n <= GENERIC_PLAN_EVENTS_MAX && c.unwrap(PGConnection.class).getPrepareThreshold() > 0;
+        // A message's few events: server-prepared at once and kept by the connection's statement cache,
+        // so PostgreSQL parses it once per connection and, after its first five custom plans, runs a
+        // generic plan (the nested loops over index scans that suit a handful of rows): ~1 ms of parse
+        // and plan saved per message (docs/benchmarks.md, "where the server time goes"). A larger batch
+        // is planned with its values, as APPEND is (a generic plan cannot see the arrays' length), and so
+        // is every batch on a connection whose URL turned server-side preparing off (prepareThreshold=0,
+        // e.g. behind a pooler that cannot keep prepared statements).
+        boolean prepare = n <= GENERIC_PLAN_EVENTS_MAX && c.unwrap(PGConnection.class).getPrepareThreshold() > 0;
+        String sql = locks.sql() + ";\n" + GATED_APPEND.formatted(table, gate.cte());
+        // pgjdbc caches statements by their text, and a threshold of 0 does not stop it from running one it
+        // prepared already: a large batch with the small ones' text would run their named statement and its
+        // generic plan (MessageOneRoundTripTest#aLargeGatedAppendAfterSmallOnesOnTheSameConnectionIsStillPlannedWithItsValues)
+        if (!prepare) sql += PLANNED_PER_EXECUTION;
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.unwrap(PGStatement.class).setPrepareThreshold(prepare ? 1 : 0);
             int p = locks.bind(c, ps, 1);
             p = bindEvents(c, ps, p, events);

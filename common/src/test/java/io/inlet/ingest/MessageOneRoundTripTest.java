@@ -1,5 +1,6 @@
 package io.inlet.ingest;
 
+import static io.inlet.store.EventStore.GENERIC_PLAN_EVENTS_MAX;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.inlet.Inlet;
@@ -248,6 +249,36 @@ class MessageOneRoundTripTest {
                     .as("planned per execution, as the file path's append").isZero();
         }
         assertThat(count("SELECT count(*) FROM order_events WHERE stream_id LIKE 'order-rt-wide-%'")).isEqualTo(240);
+    }
+
+    /**
+     * A large message on a connection that already runs the small messages' named statement (a kept
+     * connection always has): the driver caches statements by their text and the text does not depend
+     * on the batch's size, so without a text of its own the large batch found the named statement and
+     * ran its generic plan, the plan a generic plan cannot size (msgattack).
+     */
+    @Test
+    void aLargeGatedAppendAfterSmallOnesOnTheSameConnectionIsStillPlannedWithItsValues() throws Exception {
+        try (Connection c = raw.getConnection()) {
+            for (int i = 0; i < 7; i++) assertThat(gatedAppend(c, "rt-mixed-" + i, List.of(uuid(30_000 + i))).passed()).isTrue();
+            String plans = "SELECT coalesce(sum(generic_plans + custom_plans), 0) FROM pg_prepared_statements "
+                    + "WHERE statement LIKE '%WITH input AS%'";
+            long before = countOn(c, plans);
+            assertThat(countOn(c, "SELECT sum(generic_plans) FROM pg_prepared_statements WHERE statement LIKE '%WITH input AS%'"))
+                    .as("the small messages run the generic plan").isPositive();
+
+            for (int size : new int[] {GENERIC_PLAN_EVENTS_MAX + 1, 40, 100}) {
+                List<String> ids = new java.util.ArrayList<>();
+                for (int i = 0; i < size; i++) ids.add(uuid(31_000 + size * 1000 + i));
+                assertThat(gatedAppend(c, "rt-mixed-large-" + size, ids).passed()).isTrue();
+            }
+
+            assertThat(countOn(c, plans)).as("no large batch ran on a server-prepared statement's plan").isEqualTo(before);
+            assertThat(gatedAppend(c, "rt-mixed-last", List.of(uuid(39_999))).passed()).isTrue();
+            assertThat(countOn(c, plans)).as("the small messages still share their one named statement").isEqualTo(before + 1);
+        }
+        assertThat(count("SELECT count(*) FROM order_events WHERE stream_id LIKE 'order-rt-mixed-large-%'"))
+                .isEqualTo(GENERIC_PLAN_EVENTS_MAX + 1 + 40 + 100);
     }
 
     /** A connection whose URL turned server-side preparing off ({@code prepareThreshold=0}) plans every message. */
