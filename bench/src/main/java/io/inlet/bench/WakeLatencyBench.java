@@ -100,8 +100,12 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  * clock starts), with the wake queue configured and without, alternating, {@code bench.costRounds} rounds of
  * {@code bench.costMessages}; the ratio with/without per round, and the median.
  *
+ * <p>Each cloud's part runs on a database of its own (see {@link #run}) and ends by counting the outbox rows
+ * left unpublished, which tells a lost wake (rows left) from a lost match (none left, arrivals missing).
+ *
  * <p>Settings: bench.count (1000), bench.rate (20 per second), bench.clouds ("aws,gcp"), bench.costMessages (2000),
- * bench.costRounds (3; 0 skips the cost part).
+ * bench.costRounds (3; 0 skips the cost part), bench.patienceSeconds (180: how long a phase waits for its derived
+ * messages).
  */
 public final class WakeLatencyBench {
 
@@ -187,31 +191,82 @@ public final class WakeLatencyBench {
         }
     }
 
+    /**
+     * What one run does.
+     *
+     * @param count        messages and files per cloud (the warm-up's {@link #WARM_UP} messages come on top)
+     * @param rate         sent per second, open loop
+     * @param clouds       "aws", "gcp"
+     * @param costMessages messages per side of a cost round
+     * @param costRounds   cost rounds (0: no cost part)
+     * @param patience     how long a phase waits for its derived messages before it is reported TIMED OUT
+     */
+    record Settings(int count, double rate, Set<String> clouds, int costMessages, int costRounds, Duration patience) {
+
+        static Settings fromSystemProperties() {
+            return new Settings(Integer.getInteger("bench.count", 1_000), Double.parseDouble(System.getProperty("bench.rate", "20")),
+                    Set.copyOf(List.of(System.getProperty("bench.clouds", "aws,gcp").split("\\s*,\\s*"))),
+                    Integer.getInteger("bench.costMessages", 2_000), Integer.getInteger("bench.costRounds", 3),
+                    Duration.ofSeconds(Integer.getInteger("bench.patienceSeconds", 180)));
+        }
+    }
+
+    /**
+     * What one cloud's latency part received, and what its database still holds.
+     *
+     * @param messages    derived messages received of business messages sent (warm-up not counted)
+     * @param files       derived messages received of files put
+     * @param unpublished outbox rows not yet published at the end
+     * @param outboxRows  outbox rows in all (one per event sent, warm-up included, when no id was ingested before)
+     */
+    record CloudRun(String cloud, long messages, long files, long unpublished, long outboxRows) {
+    }
+
+    static final int WARM_UP = 20;
+
     public static void main(String[] args) throws Exception {
         ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).setLevel(Level.WARN);
-        int count = Integer.getInteger("bench.count", 1_000);
-        double rate = Double.parseDouble(System.getProperty("bench.rate", "20"));
-        Set<String> clouds = new HashSet<>(List.of(System.getProperty("bench.clouds", "aws,gcp").split("\\s*,\\s*")));
-        DataSource db = TestDatabase.fresh("file_events", "payment_events");
-        Path feedsFile = Files.writeString(Files.createTempDirectory("inlet-wake-bench").resolve("feeds.yaml"), FEEDS);
-        System.out.printf(Locale.ROOT, "wake latency bench: %d files and %d messages per cloud at %.0f/s; wake window %d ms, "
-                        + "poll %d ms, linger %d ms; PostgreSQL %s; cpus %d; java %s; loadavg %s%n", count, count, rate,
-                RelayWakeSettings.DEFAULTS.window().toMillis(), RelayWakeSettings.DEFAULTS.poll().toMillis(),
-                RelayWakeSettings.DEFAULTS.linger().toMillis(), AppendBench.serverVersion(),
-                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), loadAverage());
-        try (Aws aws = new Aws(db, feedsFile)) {
-            if (clouds.contains("aws")) aws.latency(count, rate);
-            int rounds = Integer.getInteger("bench.costRounds", 3);
-            if (rounds > 0) aws.cost(Integer.getInteger("bench.costMessages", 2_000), rounds);
-        }
-        if (clouds.contains("gcp")) {
-            try (Gcp gcp = new Gcp(db, feedsFile)) {
-                gcp.latency(count, rate);
-            }
-        }
+        run(Settings.fromSystemProperties());
         System.out.println("scheduled poll instead (analytic, period P = 60 s, the shortest schedule): wait p50 30 s, p99 59.4 s, "
                 + "plus the relay time above");
         System.out.printf(Locale.ROOT, "loadavg after: %s%n", loadAverage());
+    }
+
+    /**
+     * Runs the parts {@code settings} asks for. Each cloud's part gets a database of its own: the parts send the
+     * same bench ids (the events' ids are derived from them), so in a shared database the second part's events
+     * would all be duplicates of the first's (appending nothing, queuing no outbox row, waking nothing) and
+     * its relay would publish the rows the first part's cost rounds left (issue 18.1's 12:22 run).
+     */
+    static List<CloudRun> run(Settings settings) throws Exception {
+        Path feedsFile = Files.writeString(Files.createTempDirectory("inlet-wake-bench").resolve("feeds.yaml"), FEEDS);
+        System.out.printf(Locale.ROOT, "wake latency bench: %d files and %d messages per cloud at %.0f/s; wake window %d ms, "
+                        + "poll %d ms, linger %d ms; PostgreSQL %s; cpus %d; java %s; loadavg %s%n", settings.count(), settings.count(),
+                settings.rate(), RelayWakeSettings.DEFAULTS.window().toMillis(), RelayWakeSettings.DEFAULTS.poll().toMillis(),
+                RelayWakeSettings.DEFAULTS.linger().toMillis(), AppendBench.serverVersion(),
+                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), loadAverage());
+        List<CloudRun> runs = new ArrayList<>();
+        if (settings.clouds().contains("aws") || settings.costRounds() > 0) {
+            try (Aws aws = new Aws(TestDatabase.fresh("file_events", "payment_events"), feedsFile, settings.patience())) {
+                if (settings.clouds().contains("aws")) runs.add(aws.latency(settings.count(), settings.rate()));
+                if (settings.costRounds() > 0) aws.cost(settings.costMessages(), settings.costRounds());
+            }
+        }
+        if (settings.clouds().contains("gcp")) {
+            try (Gcp gcp = new Gcp(TestDatabase.fresh("file_events", "payment_events"), feedsFile, settings.patience())) {
+                runs.add(gcp.latency(settings.count(), settings.rate()));
+            }
+        }
+        return runs;
+    }
+
+    /** Outbox rows not yet published, and all of them. */
+    static long[] outboxRows(DataSource db) throws java.sql.SQLException {
+        try (var c = db.getConnection(); var st = c.createStatement();
+             var rs = st.executeQuery("SELECT count(*) FILTER (WHERE published_at IS NULL), count(*) FROM outbox")) {
+            rs.next();
+            return new long[] {rs.getLong(1), rs.getLong(2)};
+        }
     }
 
     static String loadAverage() {
@@ -248,9 +303,11 @@ public final class WakeLatencyBench {
         final Path feedsFile;
         final String ingestUrl, ingestArn, wakeUrl, outUrl;
         final List<KeptConnection> connections = new ArrayList<>();
+        final Duration patience;
 
-        Aws(DataSource db, Path feedsFile) throws Exception {
+        Aws(DataSource db, Path feedsFile, Duration patience) throws Exception {
             this.db = db;
+            this.patience = patience;
             this.feedsFile = feedsFile;
             this.feeds = FeedRegistry.load(feedsFile);
             server = SQSRestServerBuilder.withPort(0).withInterface("127.0.0.1").start();
@@ -315,7 +372,7 @@ public final class WakeLatencyBench {
             return t;
         }
 
-        void latency(int count, double rate) throws Exception {
+        CloudRun latency(int count, double rate) throws Exception {
             FunctionEnvironment ingest = environment("bench-ingest", true);
             FunctionEnvironment relay = environment("bench-relay", true);
             Latencies l = new Latencies();
@@ -348,7 +405,7 @@ public final class WakeLatencyBench {
                         delete(outUrl, out);
                     }));
             // warm-up (not counted): a few of each through the same path
-            warm(l, rate, "c-0-", 20);
+            warm(l, rate, "c-0-", WARM_UP);
             long start = System.nanoTime();
             for (int i = 0; i < count; i++) {
                 pace(start, i, rate);
@@ -357,7 +414,7 @@ public final class WakeLatencyBench {
                 String body = messageBody(id, i);
                 sqs.sendMessage(b -> b.queueUrl(ingestUrl).messageBody(body));
             }
-            boolean messagesDone = l.await("m-", count, Duration.ofMinutes(3));
+            boolean messagesDone = l.await("m-", count, patience);
             start = System.nanoTime();
             for (int i = 0; i < count; i++) {
                 pace(start, i, rate);
@@ -369,7 +426,7 @@ public final class WakeLatencyBench {
                 String notification = s3Notification("vendor-drop", key, bytes.length, etag, i);
                 sqs.sendMessage(b -> b.queueUrl(ingestUrl).messageBody(notification));
             }
-            boolean filesDone = l.await("f-", count, Duration.ofMinutes(3));
+            boolean filesDone = l.await("f-", count, patience);
             running.set(false);
             for (Thread t : threads) t.join(5_000);
             var meters = ingest.inlet().meterRegistry();
@@ -384,11 +441,9 @@ public final class WakeLatencyBench {
                     meters.counter("inlet.relay.wakes", "result", "SENT").count(),
                     meters.counter("inlet.relay.wakes", "result", "COALESCED").count(),
                     meters.counter("inlet.relay.wakes", "result", "FAILED").count(), wakesReceived.get(), relayInvocations.get());
-            try (var c = db.getConnection(); var st = c.createStatement();
-                 var rs = st.executeQuery("SELECT count(*) FILTER (WHERE published_at IS NULL), count(*) FROM outbox")) {
-                rs.next();
-                System.out.printf(Locale.ROOT, "  outbox rows left unpublished at the end %d of %d%n", rs.getLong(1), rs.getLong(2));
-            }
+            long[] outbox = outboxRows(db);
+            System.out.printf(Locale.ROOT, "  outbox rows left unpublished at the end %d of %d%n", outbox[0], outbox[1]);
+            return new CloudRun("aws", l.count("m-"), l.count("f-"), outbox[0], outbox[1]);
         }
 
         private void warm(Latencies l, double rate, String prefix, int n) throws Exception {
@@ -400,7 +455,7 @@ public final class WakeLatencyBench {
                 String body = messageBody(id, i);
                 sqs.sendMessage(b -> b.queueUrl(ingestUrl).messageBody(body));
             }
-            l.await(prefix, n, Duration.ofMinutes(1));
+            l.await(prefix, n, patience);
         }
 
         static String s3Notification(String bucket, String key, long size, String etag, int sequence) {
@@ -482,8 +537,12 @@ public final class WakeLatencyBench {
         final GcpRuntime ingest, relay;
         final KeptConnection ingestDb, relayDb;
         final PubSubConnection connection;
+        final DataSource db;
+        final Duration patience;
 
-        Gcp(DataSource db, Path feedsFile) throws Exception {
+        Gcp(DataSource db, Path feedsFile, Duration patience) throws Exception {
+            this.db = db;
+            this.patience = patience;
             broker = PubSubBroker.startBest();
             System.out.println("GCP broker: " + broker.describe());
             broker.createTopic("out");
@@ -538,7 +597,7 @@ public final class WakeLatencyBench {
             return t;
         }
 
-        void latency(int count, double rate) throws Exception {
+        CloudRun latency(int count, double rate) throws Exception {
             Latencies l = new Latencies();
             PubSubEventFunction messages = new PubSubEventFunction(ingest);
             GcsObjectFunction objects = new GcsObjectFunction(ingest);
@@ -571,7 +630,7 @@ public final class WakeLatencyBench {
             delivery.setDaemon(true);
             delivery.start();
             for (String phase : List.of("c-0-", "m-1-", "f-2-")) {
-                int n = phase.startsWith("c") ? 20 : count;
+                int n = phase.startsWith("c") ? WARM_UP : count;
                 long start = System.nanoTime();
                 for (int i = 0; i < n; i++) {
                     pace(start, i, rate);
@@ -589,14 +648,15 @@ public final class WakeLatencyBench {
                         eventarc.add(() -> messages.accept(event));
                     }
                 }
-                boolean done = l.await(phase.substring(0, 2), n, Duration.ofMinutes(phase.startsWith("c") ? 1 : 3));
+                boolean done = l.await(phase.substring(0, 2), n, patience);
                 var im = ingest.inlet().meterRegistry();
                 var rm = relay.inlet().meterRegistry();
-                System.out.printf(Locale.ROOT, "  GCP phase %s: %s; received %d; messages appended %.0f, files %s; wakes sent %.0f; "
-                                + "relay runs %d, published %.0f, publish failures %.0f%n", phase, done ? "done" : "TIMED OUT",
-                        l.count(phase.substring(0, 2)), im.counter("inlet.messages", "status", "APPENDED").count(),
+                // outbox rows: one per event sent when its id is new here; fewer means ids ingested before (duplicates)
+                System.out.printf(Locale.ROOT, "  GCP phase %s: %s; received %d of %d; messages appended %.0f, files %s; outbox rows %d; "
+                                + "wakes sent %.0f; relay runs %d, published %.0f, publish failures %.0f%n", phase, done ? "done" : "TIMED OUT",
+                        l.count(phase.substring(0, 2)), n, im.counter("inlet.messages", "status", "APPENDED").count(),
                         im.find("inlet.files").counters().stream().map(c -> c.getId().getTag("outcome") + "=" + (long) c.count()).toList(),
-                        im.counter("inlet.relay.wakes", "result", "SENT").count(), relayRuns.get(),
+                        outboxRows(db)[1], im.counter("inlet.relay.wakes", "result", "SENT").count(), relayRuns.get(),
                         rm.counter("inlet.relay.published").count(), rm.counter("inlet.relay.publish.failures").count());
             }
             running.set(false);
@@ -611,6 +671,9 @@ public final class WakeLatencyBench {
                     meters.counter("inlet.relay.wakes", "result", "SENT").count(),
                     meters.counter("inlet.relay.wakes", "result", "COALESCED").count(),
                     meters.counter("inlet.relay.wakes", "result", "FAILED").count(), relayRuns.get());
+            long[] outbox = outboxRows(db);
+            System.out.printf(Locale.ROOT, "  outbox rows left unpublished at the end %d of %d%n", outbox[0], outbox[1]);
+            return new CloudRun("gcp", l.count("m-"), l.count("f-"), outbox[0], outbox[1]);
         }
 
         static CloudEvent published(String id, String body) {

@@ -2,9 +2,15 @@ package io.inlet.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** The latency bench must count every derived message it receives, whatever UUIDs the message carries. */
+/**
+ * The latency bench must count every derived message it receives, whatever UUIDs the message carries, and
+ * each cloud's part must receive the derived message of everything it sent, whichever part ran before it.
+ */
 class WakeLatencyBenchTest {
 
     @Test
@@ -18,5 +24,25 @@ class WakeLatencyBenchTest {
         assertThat(l.count("m-")).isEqualTo(1);
         assertThat(l.count("f-")).isEqualTo(1);
         assertThat(l.unmatched.get()).isZero();
+    }
+
+    /**
+     * The run's order as the bench runs it: AWS latency, the AWS cost rounds (whose rows no relay publishes),
+     * then GCP, with the same bench ids. Every message and file of each part is derived and received, and each
+     * part's outbox holds one row per event it sent (none ingested before) and none left unpublished.
+     */
+    @Test
+    void eachCloudsPartReceivesTheDerivedMessageOfEveryMessageAndFileItSentAfterTheOtherPartsRan() throws Exception {
+        int count = 3;
+        List<WakeLatencyBench.CloudRun> runs = WakeLatencyBench.run(new WakeLatencyBench.Settings(count, 50, Set.of("aws", "gcp"),
+                20, 1, Duration.ofSeconds(30)));
+
+        assertThat(runs).extracting(WakeLatencyBench.CloudRun::cloud).containsExactly("aws", "gcp");
+        assertThat(runs).allSatisfy(run -> {
+            assertThat(run.messages()).as(run.cloud() + " messages").isEqualTo(count);
+            assertThat(run.files()).as(run.cloud() + " files").isEqualTo(count);
+            assertThat(run.outboxRows()).as(run.cloud() + " outbox rows").isEqualTo(WakeLatencyBench.WARM_UP + 2L * count);
+            assertThat(run.unpublished()).as(run.cloud() + " unpublished").isZero();
+        });
     }
 }

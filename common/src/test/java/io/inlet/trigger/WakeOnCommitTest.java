@@ -104,6 +104,9 @@ class WakeOnCommitTest {
         // the same message again: ALREADY_PROCESSED, nothing new queued
         handler.handle(message("routed", "e2", "Paid"), Deadline.none());
         assertThat(wakes.get()).isEqualTo(1);
+        // nor counted as coalesced: within the window a wrongly woken commit would be, and send nothing
+        assertThat(meters.counter("inlet.relay.wakes", "result", "SENT").count()).isEqualTo(1.0);
+        assertThat(meters.counter("inlet.relay.wakes", "result", "COALESCED").count()).isZero();
     }
 
     @Test
