@@ -298,8 +298,19 @@ public final class Inlet implements Ingestion {
      * hand it to {@link #deliveryHandler}.
      */
     public io.inlet.trigger.WakeOnCommit wakeOnCommit(io.inlet.outbox.RelayWaker waker, io.inlet.outbox.RelayWakeSettings settings) {
+        return wakeOnCommit(waker, settings, null);
+    }
+
+    /**
+     * As {@link #wakeOnCommit(io.inlet.outbox.RelayWaker, io.inlet.outbox.RelayWakeSettings)}, sending each wake on
+     * {@code sender} (one thread, tasks in order; null: on the committing thread), so that its round trip
+     * overlaps the rest of the invocation; the caller then calls {@link io.inlet.trigger.WakeOnCommit#awaitSent}
+     * before the invocation ends (AWS: an SQS batch's other messages run while the wake is sent).
+     */
+    public io.inlet.trigger.WakeOnCommit wakeOnCommit(io.inlet.outbox.RelayWaker waker, io.inlet.outbox.RelayWakeSettings settings,
+                                                      java.util.concurrent.Executor sender) {
         return new io.inlet.trigger.WakeOnCommit(feeds,
-                new io.inlet.outbox.WakeCoalescer(waker, settings, System::nanoTime, metrics::relayWake));
+                new io.inlet.outbox.WakeCoalescer(waker, settings, System::nanoTime, metrics::relayWake, sender));
     }
 
     /**

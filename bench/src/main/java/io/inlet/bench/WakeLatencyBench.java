@@ -21,6 +21,7 @@ import io.inlet.aws.sqs.ReceivedMessages;
 import io.inlet.aws.sqs.SqsEventPublisher;
 import io.inlet.db.KeptConnection;
 import io.inlet.feed.FeedRegistry;
+import io.inlet.aws.sqs.SqsRelayWaker;
 import io.inlet.gcp.GcpRuntime;
 import io.inlet.gcp.GcpSettings;
 import io.inlet.gcp.GcsObjectFunction;
@@ -97,8 +98,9 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  * moment waits for the next tick of a period P: p50 P/2, p99 0.99 P, plus the same relay time).
  *
  * <p><b>Cost</b> (AWS): messages through {@link SqsIngestHandler} in batches of 10 (events built before the
- * clock starts), with the wake queue configured and without, alternating, {@code bench.costRounds} rounds of
- * {@code bench.costMessages}; the ratio with/without per round, and the median.
+ * clock starts), with the wake queue configured and without, taking turns batch by batch (so that a drift over
+ * the run falls on both alike), {@code bench.costRounds} rounds of {@code bench.costMessages} each side; the
+ * ratio with/without per round, and the median.
  *
  * <p>Each cloud's part runs on a database of its own (see {@link #run}) and ends by counting the outbox rows
  * left unpublished, which tells a lost wake (rows left) from a lost match (none left, arrivals missing).
@@ -466,22 +468,32 @@ public final class WakeLatencyBench {
                     + String.format(Locale.ROOT, "%018X", sequence + 1L) + "\"}}}]}";
         }
 
-        /** Ingest throughput with the wake queue configured against without, alternating; the relay does not run. */
+        /**
+         * Ingest throughput with the wake queue configured against without; the relay does not run. Within a
+         * round the two handlers take turns batch by batch (which goes first alternates from pair to pair), so
+         * both see the same tables at the same sizes and the same machine: a drift over the run (tables
+         * growing, the machine's load) falls on both sides alike instead of on whichever block ran later.
+         */
         void cost(int messages, int rounds) throws Exception {
             FunctionEnvironment withWake = environment("bench-cost-wake", true);
             FunctionEnvironment without = environment("bench-cost-none", false);
             SqsIngestHandler wakeHandler = new SqsIngestHandler(withWake), plainHandler = new SqsIngestHandler(without);
-            run(plainHandler, "w-0-", 500);
-            run(wakeHandler, "w-1-", 500);
+            timed(plainHandler, batches("w-0-", 500));
+            timed(wakeHandler, batches("w-1-", 500));
             List<Double> ratios = new ArrayList<>();
             for (int round = 1; round <= rounds; round++) {
-                boolean wakeFirst = round % 2 == 0;
-                double a = run(wakeFirst ? wakeHandler : plainHandler, "x-" + round + "a-", messages);
-                double b = run(wakeFirst ? plainHandler : wakeHandler, "x-" + round + "b-", messages);
-                double wake = wakeFirst ? a : b, plain = wakeFirst ? b : a;
+                List<SQSEvent> wakeBatches = batches("x-" + round + "w-", messages), plainBatches = batches("x-" + round + "p-", messages);
+                long wakeNanos = 0, plainNanos = 0;
+                for (int i = 0; i < wakeBatches.size(); i++) {
+                    boolean wakeFirst = (i + round) % 2 == 0;
+                    if (wakeFirst) wakeNanos += timed(wakeHandler, List.of(wakeBatches.get(i)));
+                    plainNanos += timed(plainHandler, List.of(plainBatches.get(i)));
+                    if (!wakeFirst) wakeNanos += timed(wakeHandler, List.of(wakeBatches.get(i)));
+                }
+                double wake = messages / (wakeNanos / 1e9), plain = messages / (plainNanos / 1e9);
                 ratios.add(wake / plain);
-                System.out.printf(Locale.ROOT, "cost round %d (%s first): with wake %.0f msg/s, without %.0f msg/s, ratio %.3f%n",
-                        round, wakeFirst ? "wake" : "plain", wake, plain, wake / plain);
+                System.out.printf(Locale.ROOT, "cost round %d (batches interleaved): with wake %.0f msg/s, without %.0f msg/s, ratio %.3f%n",
+                        round, wake, plain, wake / plain);
                 sqs.purgeQueue(p -> p.queueUrl(wakeUrl));
             }
             List<Double> sorted = ratios.stream().sorted().toList();
@@ -490,9 +502,23 @@ public final class WakeLatencyBench {
                     sorted.get(sorted.size() / 2), ratios.stream().map(d -> String.format(Locale.ROOT, "%.3f", d)).toList(),
                     meters.counter("inlet.relay.wakes", "result", "SENT").count(),
                     meters.counter("inlet.relay.wakes", "result", "COALESCED").count());
+            // where the wake side's extra time goes: one wake's send, timed as the handler makes it
+            SqsRelayWaker waker = new SqsRelayWaker(sqs, wakeUrl, RelayWakeSettings.DEFAULTS.window());
+            long[] sends = new long[50];
+            for (int i = 0; i < sends.length; i++) {
+                long t0 = System.nanoTime();
+                waker.wake();
+                sends[i] = System.nanoTime() - t0;
+            }
+            sqs.purgeQueue(p -> p.queueUrl(wakeUrl));
+            Arrays.sort(sends);
+            System.out.printf(Locale.ROOT, "cost: one wake's SendMessage to the FIFO wake queue, %d timed: p50 %.2f ms, mean %.2f ms, p99 %.2f ms%n",
+                    sends.length, sends[sends.length / 2] / 1e6, Arrays.stream(sends).average().orElse(0) / 1e6,
+                    sends[sends.length - 1] / 1e6);
         }
 
-        private double run(SqsIngestHandler handler, String prefix, int messages) {
+        /** SQS events of 10 messages each (the last may hold fewer), {@code messages} in all, built before any clock starts. */
+        private List<SQSEvent> batches(String prefix, int messages) {
             List<SQSEvent> batches = new ArrayList<>();
             for (int i = 0; i < messages; i += 10) {
                 List<SQSEvent.SQSMessage> records = new ArrayList<>();
@@ -511,13 +537,18 @@ public final class WakeLatencyBench {
                 event.setRecords(records);
                 batches.add(event);
             }
+            return batches;
+        }
+
+        /** Nanoseconds {@code handler} takes for {@code batches}, one invocation each; a failed message fails the run. */
+        private long timed(SqsIngestHandler handler, List<SQSEvent> batches) {
             long t0 = System.nanoTime();
             for (SQSEvent batch : batches) {
                 if (!handler.handleRequest(batch, new BenchLambdaContext()).getBatchItemFailures().isEmpty()) {
                     throw new IllegalStateException("a message failed in the cost run");
                 }
             }
-            return messages / ((System.nanoTime() - t0) / 1e9);
+            return System.nanoTime() - t0;
         }
 
         @Override

@@ -42,6 +42,14 @@ public final class WakeOnCommit implements VerdictObserver {
         if (queuedOutboxRows(delivery, verdict)) wakes.committed();
     }
 
+    /**
+     * Waits, at most {@code timeout}, for a wake still being sent (a coalescer with a sender sends it beside
+     * the caller's work); the caller calls this before its invocation ends. False when still in flight.
+     */
+    public boolean awaitSent(java.time.Duration timeout) {
+        return wakes.awaitSent(timeout);
+    }
+
     /** Commits seen and the wakes they came to. */
     public WakeCoalescer.Counts counts() {
         return wakes.counts();

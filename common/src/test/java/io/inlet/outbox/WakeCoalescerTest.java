@@ -78,4 +78,76 @@ class WakeCoalescerTest {
         assertThat(wakes.get()).isEqualTo(1);
         assertThat(coalescer.counts()).isEqualTo(new WakeCoalescer.Counts(800, 1, 799, 0));
     }
+
+    @Test
+    void anOverlappedWakeLeavesTheCommitAtOnceIsCountedWhenSentAndAwaitSentWaitsForIt() throws Exception {
+        CountDownLatch sending = new CountDownLatch(1), release = new CountDownLatch(1);
+        java.util.concurrent.ExecutorService sender = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            WakeCoalescer coalescer = new WakeCoalescer(() -> {
+                sending.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+                wakes.incrementAndGet();
+            }, WINDOW_500_MS, now::get, results::add, sender);
+            // the committing thread is back while the send is still blocked
+            assertThat(coalescer.committed()).isEqualTo(WakeCoalescer.Result.SENT);
+            assertThat(sending.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            assertThat(coalescer.committed()).isEqualTo(WakeCoalescer.Result.COALESCED);
+            assertThat(coalescer.counts()).isEqualTo(new WakeCoalescer.Counts(1, 0, 1, 0));
+            assertThat(coalescer.awaitSent(Duration.ofMillis(50))).isFalse();
+
+            release.countDown();
+            assertThat(coalescer.awaitSent(Duration.ofSeconds(10))).isTrue();
+            assertThat(wakes.get()).isEqualTo(1);
+            assertThat(coalescer.counts()).isEqualTo(new WakeCoalescer.Counts(2, 1, 1, 0));
+            assertThat(results).containsExactlyInAnyOrder(WakeCoalescer.Result.SENT, WakeCoalescer.Result.COALESCED);
+        } finally {
+            release.countDown();
+            sender.shutdownNow();
+        }
+    }
+
+    @Test
+    void anOverlappedWakeThatFailsIsCountedFailedAndReopensTheWindow() {
+        java.util.concurrent.ExecutorService sender = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            AtomicInteger attempts = new AtomicInteger();
+            WakeCoalescer coalescer = new WakeCoalescer(() -> {
+                if (attempts.incrementAndGet() == 1) throw new IllegalStateException("wake queue unreachable");
+                wakes.incrementAndGet();
+            }, WINDOW_500_MS, now::get, results::add, sender);
+            coalescer.committed();
+            assertThat(coalescer.awaitSent(Duration.ofSeconds(10))).isTrue();
+            assertThat(coalescer.counts()).isEqualTo(new WakeCoalescer.Counts(1, 0, 0, 1));
+            // same window: the failure reopened it, so the next commit sends
+            assertThat(coalescer.committed()).isEqualTo(WakeCoalescer.Result.SENT);
+            assertThat(coalescer.awaitSent(Duration.ofSeconds(10))).isTrue();
+            assertThat(wakes.get()).isEqualTo(1);
+            assertThat(coalescer.counts()).isEqualTo(new WakeCoalescer.Counts(2, 1, 0, 1));
+        } finally {
+            sender.shutdownNow();
+        }
+    }
+
+    @Test
+    void aSenderThatRefusesTheWakeLeavesItToTheCommittingThread() {
+        java.util.concurrent.ExecutorService sender = java.util.concurrent.Executors.newSingleThreadExecutor();
+        sender.shutdown();
+        WakeCoalescer coalescer = new WakeCoalescer(wakes::incrementAndGet, WINDOW_500_MS, now::get, results::add, sender);
+        assertThat(coalescer.committed()).isEqualTo(WakeCoalescer.Result.SENT);
+        assertThat(wakes.get()).isEqualTo(1);
+        assertThat(coalescer.counts()).isEqualTo(new WakeCoalescer.Counts(1, 1, 0, 0));
+        assertThat(coalescer.awaitSent(Duration.ZERO)).isTrue();
+    }
+
+    @Test
+    void withoutASenderAwaitSentReturnsAtOnce() {
+        WakeCoalescer coalescer = new WakeCoalescer(wakes::incrementAndGet, WINDOW_500_MS, now::get, results::add);
+        coalescer.committed();
+        assertThat(coalescer.awaitSent(Duration.ZERO)).isTrue();
+    }
 }

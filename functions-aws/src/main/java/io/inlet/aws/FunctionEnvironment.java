@@ -23,6 +23,7 @@ import io.inlet.db.KeptConnection;
 import io.inlet.metrics.InletMetrics;
 import io.inlet.metrics.MeterDeltas;
 import io.inlet.trigger.VerdictObserver;
+import io.inlet.trigger.WakeOnCommit;
 import java.util.Map;
 import javax.sql.DataSource;
 import org.postgresql.ds.PGSimpleDataSource;
@@ -272,10 +273,38 @@ public final class FunctionEnvironment {
     public DeliveryHandler deliveries() {
         DeliveryHandler d = deliveries;
         if (d == null) {
-            VerdictObserver observer = wakeQueue == null ? VerdictObserver.NONE : inlet.wakeOnCommit(relayWaker, wakeQueue.settings());
-            deliveries = d = inlet.deliveryHandler(objectSource, observer);
+            synchronized (this) {
+                d = deliveries;
+                if (d == null) {
+                    // the wake is sent on its own thread beside the batch's other messages; awaitWakes() joins it
+                    wakes = wakeQueue == null ? null : inlet.wakeOnCommit(relayWaker, wakeQueue.settings(), WAKE_SENDER);
+                    deliveries = d = inlet.deliveryHandler(objectSource, wakes == null ? VerdictObserver.NONE : wakes);
+                }
+            }
         }
         return d;
+    }
+
+    /**
+     * Sends the relay's wakes beside the invocation's work: one daemon thread, started on the first wake (not
+     * in a SnapStart snapshot's priming), tasks in order.
+     */
+    private static final java.util.concurrent.ExecutorService WAKE_SENDER = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "inlet-relay-wake");
+        t.setDaemon(true);
+        return t;
+    });
+
+    private volatile WakeOnCommit wakes;
+
+    /**
+     * Waits for a relay wake still being sent (at most the send's own time limit and a margin): called before
+     * each invocation returns, since Lambda freezes the sandbox after it and a wake left in flight would wait
+     * for the next invocation.
+     */
+    public void awaitWakes() {
+        WakeOnCommit w = wakes;
+        if (w != null) w.awaitSent(SqsRelayWaker.CALL_TIMEOUT.plusMillis(500));
     }
 
     /** The relay's wake queue, or null when none is configured. */

@@ -104,7 +104,8 @@ final class InvocationContext implements AutoCloseable {
     @Override
     public void close() {
         try {
-            // before the handler returns: Lambda freezes the sandbox after it, spans left in memory would wait
+            // before the handler returns: Lambda freezes the sandbox after it, a wake in flight or spans left in memory would wait
+            if (environment != null) environment.awaitWakes();
             if (environment != null) environment.tracing().flush();
             if (environment != null) environment.metrics().flush(System.out);
         } finally {

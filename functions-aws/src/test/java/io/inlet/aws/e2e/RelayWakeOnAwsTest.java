@@ -122,6 +122,19 @@ class RelayWakeOnAwsTest {
     }
 
     @Test
+    void theWakeSentBesideTheBatchIsOnTheQueueWhenTheHandlerReturns() {
+        FunctionEnvironment env = environment(wakes);
+        drain(wakes);
+        double sentBefore = env.inlet().meterRegistry().counter("inlet.relay.wakes", "result", "SENT").count();
+        assertThat(ingest(env, UUID.randomUUID().toString()).getBatchItemFailures()).isEmpty();
+        // no long poll: the handler joined the wake's send before it returned (Lambda freezes the sandbox after)
+        List<Message> wake = SQS.client().receiveMessage(b -> b.queueUrl(wakes).maxNumberOfMessages(10).waitTimeSeconds(0)).messages();
+        assertThat(wake).hasSize(1);
+        wake.forEach(m -> SQS.client().deleteMessage(b -> b.queueUrl(wakes).receiptHandle(m.receiptHandle())));
+        assertThat(env.inlet().meterRegistry().counter("inlet.relay.wakes", "result", "SENT").count()).isEqualTo(sentBefore + 1);
+    }
+
+    @Test
     void wakesOfOneWindowFromSeveralInstancesAreOneMessageOnTheFifoQueue() {
         io.inlet.aws.sqs.SqsRelayWaker[] instances = {
                 new io.inlet.aws.sqs.SqsRelayWaker(SQS.client(), wakes, Duration.ofMinutes(1)),
