@@ -492,7 +492,7 @@ public final class WakeLatencyBench {
                     meters.counter("inlet.relay.wakes", "result", "COALESCED").count());
         }
 
-        private double run(SqsIngestHandler handler, String prefix, int messages) {
+        private double run(SqsIngestHandler handler, String prefix, int messages) throws java.sql.SQLException {
             List<SQSEvent> batches = new ArrayList<>();
             for (int i = 0; i < messages; i += 10) {
                 List<SQSEvent.SQSMessage> records = new ArrayList<>();
@@ -511,13 +511,21 @@ public final class WakeLatencyBench {
                 event.setRecords(records);
                 batches.add(event);
             }
+            Autoanalyze.now(db); // as autovacuum would have by now on a deployment (Autoanalyze)
+            boolean split = Boolean.getBoolean("bench.split");
+            if (split) MessagePathBench.serverStatements(db, null, 0);
             long t0 = System.nanoTime();
             for (SQSEvent batch : batches) {
                 if (!handler.handleRequest(batch, new BenchLambdaContext()).getBatchItemFailures().isEmpty()) {
                     throw new IllegalStateException("a message failed in the cost run");
                 }
             }
-            return messages / ((System.nanoTime() - t0) / 1e9);
+            double perSecond = messages / ((System.nanoTime() - t0) / 1e9);
+            if (split) {
+                System.out.printf(Locale.ROOT, "  run %s: %.0f msg/s%n", prefix, perSecond);
+                MessagePathBench.serverStatements(db, prefix, messages);
+            }
+            return perSecond;
         }
 
         @Override
