@@ -72,7 +72,10 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * <p>Then, for where the time goes, the bare, sqs and pubsub paths once more over a {@link JdbcCallTimer}.
  *
  * <p>Settings: bench.messages (5000 per variant and round), bench.rounds (3), bench.warmup (2000 per variant),
- * bench.variants ("bare,sqs,pubsub,sqs-unkept"), bench.profileMessages (2000; 0: no profile).
+ * bench.variants ("bare,sqs,pubsub,sqs-unkept"), bench.profileMessages (2000; 0: no profile), bench.preloadEvents
+ * (5000 events in the event table before the warm-up) and bench.analyze (true: ANALYZE before each run), see
+ * {@link Autoanalyze}; bench.split (false: true prints each run's JDBC and JVM time, and its statements when the
+ * server preloads pg_stat_statements).
  */
 public final class MessagePathBench {
 
@@ -147,6 +150,7 @@ public final class MessagePathBench {
             s.execute("CREATE TABLE bare_events (event_id uuid PRIMARY KEY, stream_id text NOT NULL, event_type text NOT NULL, "
                     + "occurred_at timestamptz NOT NULL, payload jsonb NOT NULL)");
         }
+        Autoanalyze.preload(fresh, "downstream_events"); // a deployment's event table is not empty (Autoanalyze)
         Path feedsFile = Files.writeString(Files.createTempDirectory("inlet-message-bench").resolve("feeds.yaml"), FEEDS);
         FeedRegistry feeds = FeedRegistry.load(feedsFile);
 
