@@ -72,7 +72,10 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * <p>Then, for where the time goes, the bare, sqs and pubsub paths once more over a {@link JdbcCallTimer}.
  *
  * <p>Settings: bench.messages (5000 per variant and round), bench.rounds (3), bench.warmup (2000 per variant),
- * bench.variants ("bare,sqs,pubsub,sqs-unkept"), bench.profileMessages (2000; 0: no profile).
+ * bench.variants ("bare,sqs,pubsub,sqs-unkept"), bench.profileMessages (2000; 0: no profile), bench.preloadEvents
+ * (5000 events in the event table before the warm-up) and bench.analyze (true: ANALYZE before each run), see
+ * {@link Autoanalyze}; bench.split (false: true prints each run's JDBC and JVM time, and its statements when the
+ * server preloads pg_stat_statements).
  */
 public final class MessagePathBench {
 
@@ -140,11 +143,14 @@ public final class MessagePathBench {
     }
 
     void measure(int count, int rounds, int warmup, List<String> names) throws Exception {
-        DataSource raw = TestDatabase.fresh("downstream_events");
+        DataSource fresh = TestDatabase.fresh("downstream_events");
+        JdbcCallTimer split = Boolean.getBoolean("bench.split") ? new JdbcCallTimer(fresh, sql -> "sql " + JdbcCallTimer.firstWords(sql)) : null;
+        DataSource raw = split == null ? fresh : split;
         try (Connection c = raw.getConnection(); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE bare_events (event_id uuid PRIMARY KEY, stream_id text NOT NULL, event_type text NOT NULL, "
                     + "occurred_at timestamptz NOT NULL, payload jsonb NOT NULL)");
         }
+        Autoanalyze.preload(fresh, "downstream_events"); // a deployment's event table is not empty (Autoanalyze)
         Path feedsFile = Files.writeString(Files.createTempDirectory("inlet-message-bench").resolve("feeds.yaml"), FEEDS);
         FeedRegistry feeds = FeedRegistry.load(feedsFile);
 
@@ -169,7 +175,22 @@ public final class MessagePathBench {
             for (int round = 1; round <= rounds; round++) {
                 Map<String, Run> runs = new LinkedHashMap<>();
                 for (String name : order) {
+                    Autoanalyze.now(fresh); // as autovacuum would have by now on a deployment (Autoanalyze)
+                    if (split != null) {
+                        split.reset();
+                        serverStatements(fresh, null, 0);
+                    }
                     Run r = variants.get(name).run(messages(count));
+                    if (split != null) {
+                        double wall = r.nanos() / 1e3 / count, jdbc = split.totalNanos() / 1e3 / count;
+                        System.out.printf(Locale.ROOT, "split round %d %-7s %7.1f us/message: %6.1f us in %4.2f JDBC calls, %6.1f us elsewhere%n",
+                                round, name, wall, jdbc, (double) split.totalCalls() / count, wall - jdbc);
+                        for (Map.Entry<String, long[]> e : split.snapshot().entrySet()) {
+                            System.out.printf(Locale.ROOT, "    %6.2f/message %7.1f us/message  %s%n", (double) e.getValue()[0] / count,
+                                    e.getValue()[1] / 1e3 / count, e.getKey());
+                        }
+                        serverStatements(fresh, name, count);
+                    }
                     runs.put(name, new Run(name, r.messages(), r.nanos(), r.latencies()));
                 }
                 Run baseline = runs.get("bare");
@@ -319,6 +340,38 @@ public final class MessagePathBench {
                 "intake", null, Duration.ofSeconds(300));
         return GcpRuntime.create(settings, StorageOptions.newBuilder().setProjectId("bench").setHost(NOWHERE.toString())
                 .setCredentials(NoCredentials.getInstance()).build().getService(), db);
+    }
+
+    /**
+     * With bench.split on a server that preloads pg_stat_statements: resets it ({@code variant} null), or prints
+     * this database's statements since the reset, per message: calls, execution and planning time, buffers.
+     */
+    static void serverStatements(DataSource ds, String variant, int count) throws SQLException {
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+            try (ResultSet rs = st.executeQuery("SELECT 1 FROM pg_settings WHERE name = 'shared_preload_libraries' "
+                    + "AND setting LIKE '%pg_stat_statements%'")) {
+                if (!rs.next()) return;
+            }
+            st.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+            if (variant == null) {
+                st.execute("SELECT pg_stat_statements_reset()");
+                return;
+            }
+            try (ResultSet rs = st.executeQuery("""
+                    SELECT calls, total_exec_time / calls, total_plan_time / calls, plans,
+                           (shared_blks_hit + shared_blks_read)::float8 / calls, shared_blks_dirtied::float8 / calls,
+                           left(regexp_replace(query, '\\s+', ' ', 'g'), 90)
+                    FROM pg_stat_statements s
+                    WHERE s.dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND calls > 0
+                      AND total_exec_time + total_plan_time > 1
+                    ORDER BY total_exec_time + total_plan_time DESC LIMIT 6""")) {
+                while (rs.next()) {
+                    System.out.printf(Locale.ROOT, "    server %-7s %6d calls exec %7.3f ms plan %6.3f ms (%d plans) buffers %8.1f dirtied %5.1f  %s%n",
+                            variant, rs.getLong(1), rs.getDouble(2), rs.getDouble(3), rs.getLong(4), rs.getDouble(5), rs.getDouble(6),
+                            rs.getString(7));
+                }
+            }
+        }
     }
 
     /** Rows in a table (for a check after the run). */
