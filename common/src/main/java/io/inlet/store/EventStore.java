@@ -65,6 +65,7 @@ import org.postgresql.PGStatement;
 public final class EventStore {
 
     private final InlineProjector projections;
+    private final KnownProjections known;
 
     /** A store without projections. */
     public EventStore() {
@@ -78,6 +79,7 @@ public final class EventStore {
      */
     public EventStore(Projections projections) {
         this.projections = new InlineProjector(projections);
+        this.known = new KnownProjections(this.projections);
     }
 
     private static final Pattern TABLE = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
@@ -123,6 +125,7 @@ public final class EventStore {
                     AS t(seq, first_seq, event_id, stream_id, event_type, schema_version, occurred_at,
                          correlation_id, causation_id, source, payload)
             ),
+            %3$s
             classified AS (
                 SELECT i.*,
                        CASE
@@ -136,6 +139,7 @@ public final class EventStore {
                 SELECT s.stream_id,
                        coalesce((SELECT max(e.stream_version) FROM %1$s e WHERE e.stream_id = s.stream_id), 0) AS version
                 FROM (SELECT DISTINCT stream_id FROM classified WHERE outcome = 'A') s
+                WHERE NOT EXISTS (SELECT 1 FROM stale)
             ),
             ins AS (
                 INSERT INTO %1$s (event_id, stream_id, stream_version, event_type, schema_version, occurred_at,
@@ -160,7 +164,9 @@ public final class EventStore {
             FROM classified c LEFT JOIN classified f ON c.outcome = 'R' AND f.seq = c.first_seq
             WHERE c.outcome <> 'A'
             UNION ALL
-            SELECT -1, 'N', (SELECT count(*) FROM ins)""";
+            SELECT -1, 'N', (SELECT count(*) FROM ins)
+            UNION ALL
+            SELECT -3, name, 0 FROM stale""";
 
     /**
      * Appends {@code events} to {@code table} and routes the new ones through {@code routes}
@@ -184,19 +190,25 @@ public final class EventStore {
         EventOutcome[] outcomes = new EventOutcome[n];
         Arrays.fill(outcomes, EventOutcome.APPENDED);
         long inserted = -1;
-        try (PreparedStatement ps = c.prepareStatement(APPEND.formatted(table))) {
+        List<String> stale = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(APPEND.formatted(table, null, KnownProjections.STALE_CTE.formatted(table)))) {
             // Always plan with the batch's values: a generic plan cannot see how many rows the arrays
             // hold and joins them by nested loops (measured 10x slower).
             ps.unwrap(PGStatement.class).setPrepareThreshold(0);
             int p = bindEvents(c, ps, 1, events);
+            p = known.bind(c, ps, p, table);
             ps.setArray(p++, c.createArrayOf("text", r.destinations()));
             ps.setArray(p++, c.createArrayOf("text", r.onlyTypes()));
             ps.setArray(p, c.createArrayOf("text", r.derivedTypes()));
             try (ResultSet rs = executeAppend(ps, table)) {
                 while (rs.next()) {
                     int row = rs.getInt(1);
-                    if (row < 0) {
+                    if (row == -1) {
                         inserted = rs.getLong(3);
+                        continue;
+                    }
+                    if (row == -3) {
+                        stale.add(rs.getString(2));
                         continue;
                     }
                     outcomes[row] = "D".equals(rs.getString(2)) ? EventOutcome.DUPLICATE : EventOutcome.CONFLICT;
@@ -204,6 +216,8 @@ public final class EventStore {
             }
         }
         long expected = Arrays.stream(outcomes).filter(o -> o == EventOutcome.APPENDED).count();
+        // the statement inserted nothing: the caller's transaction rolls back whatever else it wrote
+        if (!stale.isEmpty() && expected > 0) throw new StaleFeedsException(table, stale);
         if (inserted != expected) {
             // a plain insert inserts every row or fails: a mismatch is a bug in the statement, not a race
             throw new IllegalStateException("the append to " + table + " inserted " + inserted + " events but classified "
@@ -228,6 +242,7 @@ public final class EventStore {
                     AS t(seq, first_seq, event_id, stream_id, event_type, schema_version, occurred_at,
                          correlation_id, causation_id, source, payload)
             ),
+            %3$s
             classified AS (
                 SELECT i.*,
                        CASE
@@ -245,6 +260,7 @@ public final class EventStore {
                 SELECT count(*) FILTER (WHERE outcome = 'A') AS appended, count(*) FILTER (WHERE outcome = 'D') AS duplicate,
                        count(*) FILTER (WHERE outcome = 'C') AS conflict
                 FROM resolved
+                HAVING count(*) FILTER (WHERE outcome = 'A') = 0 OR NOT EXISTS (SELECT 1 FROM stale)
             ),
             gate AS (
             %2$s
@@ -253,7 +269,7 @@ public final class EventStore {
                 SELECT s.stream_id,
                        coalesce((SELECT max(e.stream_version) FROM %1$s e WHERE e.stream_id = s.stream_id), 0) AS version
                 FROM (SELECT DISTINCT stream_id FROM classified WHERE outcome = 'A') s
-                WHERE EXISTS (SELECT 1 FROM gate)
+                WHERE EXISTS (SELECT 1 FROM gate) AND NOT EXISTS (SELECT 1 FROM stale)
             ),
             ins AS (
                 INSERT INTO %1$s (event_id, stream_id, stream_version, event_type, schema_version, occurred_at,
@@ -278,7 +294,9 @@ public final class EventStore {
             UNION ALL
             SELECT -1, 'N', (SELECT count(*) FROM ins)
             UNION ALL
-            SELECT -2, 'G', (SELECT count(*) FROM gate)""";
+            SELECT -2, 'G', (SELECT count(*) FROM gate)
+            UNION ALL
+            SELECT -3, name, 0 FROM stale""";
 
     /** Ends the text of a gated append that is planned per execution: never the small ones' cached, named statement. */
     private static final String PLANNED_PER_EXECUTION = "\n/* planned per execution */";
@@ -319,6 +337,7 @@ public final class EventStore {
         EventOutcome[] outcomes = new EventOutcome[n];
         Arrays.fill(outcomes, EventOutcome.APPENDED);
         long inserted = -1, passed = -1;
+        List<String> stale = new ArrayList<>();
         // A message's few events: server-prepared at once and kept by the connection's statement cache,
         // so PostgreSQL parses it once per connection and, after its first five custom plans, runs a
         // generic plan (the nested loops over index scans that suit a handful of rows): ~1 ms of parse
@@ -327,7 +346,7 @@ public final class EventStore {
         // is every batch on a connection whose URL turned server-side preparing off (prepareThreshold=0,
         // e.g. behind a pooler that cannot keep prepared statements).
         boolean prepare = n <= GENERIC_PLAN_EVENTS_MAX && c.unwrap(PGConnection.class).getPrepareThreshold() > 0;
-        String sql = locks.sql() + ";\n" + GATED_APPEND.formatted(table, gate.cte());
+        String sql = locks.sql() + ";\n" + GATED_APPEND.formatted(table, gate.cte(), KnownProjections.STALE_CTE.formatted(table));
         // pgjdbc caches statements by their text, and a threshold of 0 does not stop it from running one it
         // prepared already: a large batch with the small ones' text would run their named statement and its
         // generic plan (MessageOneRoundTripTest#aLargeGatedAppendAfterSmallOnesOnTheSameConnectionIsStillPlannedWithItsValues)
@@ -336,6 +355,7 @@ public final class EventStore {
             ps.unwrap(PGStatement.class).setPrepareThreshold(prepare ? 1 : 0);
             int p = locks.bind(c, ps, 1);
             p = bindEvents(c, ps, p, events);
+            p = known.bind(c, ps, p, table);
             for (Object value : gate.parameters()) ps.setObject(p++, value);
             RouteArrays r = RouteArrays.of(routes);
             ps.setArray(p++, c.createArrayOf("text", r.destinations()));
@@ -350,13 +370,18 @@ public final class EventStore {
                         inserted = rs.getLong(3);
                     } else if (row == -2) {
                         passed = rs.getLong(3);
+                    } else if (row == -3) {
+                        stale.add(rs.getString(2));
                     } else {
                         outcomes[row] = "D".equals(rs.getString(2)) ? EventOutcome.DUPLICATE : EventOutcome.CONFLICT;
                     }
                 }
             }
         }
-        long expected = passed > 0 ? Arrays.stream(outcomes).filter(o -> o == EventOutcome.APPENDED).count() : 0;
+        long classifiedNew = Arrays.stream(outcomes).filter(o -> o == EventOutcome.APPENDED).count();
+        // counts had no row, so the gate (the ledger claim) wrote nothing and the statement inserted nothing
+        if (!stale.isEmpty() && classifiedNew > 0) throw new StaleFeedsException(table, stale);
+        long expected = passed > 0 ? classifiedNew : 0;
         if (inserted != expected) {
             throw new IllegalStateException("the gated append to " + table + " inserted " + inserted + " events but classified "
                     + expected + " as new (gate " + (passed > 0 ? "passed" : "shut") + ")");
@@ -420,6 +445,8 @@ public final class EventStore {
     private AppendOutcome wide(Connection c, String table, List<EventEnvelope> events, List<DerivedRoute> routes)
             throws SQLException {
         EventOutcome[] outcomes = CopyAppend.append(c, table, events, routes);
+        // after the COPY, which holds the event table ROW EXCLUSIVE: this read's snapshot sees any rebuild's swap
+        if (Arrays.asList(outcomes).contains(EventOutcome.APPENDED)) known.check(c, table);
         if (projections.follows(table)) {
             List<EventEnvelope> appended = new ArrayList<>();
             for (int i = 0; i < outcomes.length; i++) if (outcomes[i] == EventOutcome.APPENDED) appended.add(events.get(i));
