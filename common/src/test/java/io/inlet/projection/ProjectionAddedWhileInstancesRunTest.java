@@ -19,10 +19,18 @@ import io.inlet.trigger.Disposition;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -104,6 +112,64 @@ class ProjectionAddedWhileInstancesRunTest {
         assertThat(redelivered.status()).isEqualTo(MessageOutcome.Status.APPENDED);
         assertThat(redelivered.counts().appended()).isEqualTo(1);
         assertProjectionEqualsARebuild(s, "o-1", 7);
+    }
+
+    /**
+     * The race with the build itself: the message's insert waits for the swap (which holds the event
+     * table EXCLUSIVE while it records the projection in the catalog); once the swap commits, the
+     * message's statement reads the catalog with a snapshot taken after that wait and refuses.
+     */
+    @Test
+    void aMessageWhoseInsertWaitedForTheSwapSeesTheProjectionTheSwapRecordedAndWritesNothing() throws Exception {
+        Setting s = Setting.start(4);
+        long before = s.events();
+        InboundMessage m = message("m3", item("m3", "o-1", 5));
+        ProjectionRebuild migrate = new ProjectionRebuild(s.ds(), Inlet.projectionReader(s.ds()));
+        try (Connection reader = s.ds().getConnection()) {
+            reader.setAutoCommit(false);
+            // a reader of the shadow holds the swap between its lock of the event table and its rename
+            migrate.beforeSwap(() -> {
+                try (Statement st = reader.createStatement()) {
+                    st.execute("SELECT count(*) FROM orders_current__rebuild");
+                } catch (SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            ExecutorService pool = Executors.newFixedThreadPool(2);
+            try {
+                Future<List<String>> building = pool.submit(() -> migrate.ensure(s.current().projections()));
+                awaitRows(s.ds(), "SELECT count(*) FROM pg_locks l JOIN pg_class r ON r.oid = l.relation "
+                        + "WHERE r.relname = 'order_events' AND l.mode = 'ExclusiveLock' AND l.granted");
+                Future<MessageOutcome> appending = pool.submit(() -> s.warm().ingestMessage(m));
+                // the message's insert waits for the event table
+                awaitRows(s.ds(), "SELECT count(*) FROM pg_locks l JOIN pg_class r ON r.oid = l.relation "
+                        + "WHERE r.relname = 'order_events' AND l.mode = 'RowExclusiveLock' AND NOT l.granted");
+                reader.commit();
+                assertThat(building.get(60, TimeUnit.SECONDS)).anySatisfy(line -> assertThat(line).startsWith("projection orders_current: built"));
+                Throwable refused = catchThrowable(() -> appending.get(60, TimeUnit.SECONDS));
+                assertThat(refused).isInstanceOf(ExecutionException.class);
+                assertRefusedRetryable(refused.getCause());
+                assertThrownIn(refused.getCause(), "appendGatedBatch");
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+        assertThat(s.events()).isEqualTo(before);
+
+        assertThat(s.recycled().ingestMessage(m).status()).isEqualTo(MessageOutcome.Status.APPENDED);
+        assertProjectionEqualsARebuild(s, "o-1", 7);
+    }
+
+    private static void awaitRows(DataSource ds, String countSql) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (InlineProjectionRefusalTest.rows(ds, countSql).get(0).equals("0")) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("never happened: " + countSql + "; sessions: " + InlineProjectionRefusalTest.rows(ds,
+                        "SELECT state || '|' || coalesce(wait_event_type, '') || '|' || coalesce(wait_event, '') || '|' || left(query, 80) "
+                                + "FROM pg_stat_activity WHERE datname = current_database()"));
+            }
+            Thread.sleep(20);
+        }
     }
 
     @Test
