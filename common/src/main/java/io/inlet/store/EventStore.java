@@ -117,7 +117,8 @@ public final class EventStore {
     // earlier row of this batch, judged at the end), read the heads of the streams that get new
     // events, insert those with versions, write outbox rows. Data-modifying CTEs run to completion
     // whether or not they are read. Only rows that are not plainly appended come back, plus one row
-    // (seq -1) carrying the number inserted.
+    // (seq -1) carrying the number inserted, and one row (seq -3) per inline projection of the catalog
+    // that this store does not keep ({@link KnownProjections}: nothing is inserted then).
     private static final String APPEND = """
             WITH input AS (
                 SELECT * FROM unnest(?::int[], ?::int[], ?::uuid[], ?::text[], ?::text[], ?::int[], ?::timestamptz[],
@@ -171,6 +172,10 @@ public final class EventStore {
     /**
      * Appends {@code events} to {@code table} and routes the new ones through {@code routes}
      * (APPENDED and MAPPED kinds; SUMMARY routes are ignored here).
+     *
+     * @throws StaleFeedsException when the batch has new events and the {@code projections} catalog has
+     *                             an inline projection of {@code table} that this store does not keep
+     *                             ({@link KnownProjections}); nothing was inserted, the caller rolls back
      */
     public AppendOutcome append(Connection c, String table, List<EventEnvelope> events, List<DerivedRoute> routes)
             throws SQLException {
@@ -233,8 +238,9 @@ public final class EventStore {
 
     // The append of appendGated: APPEND's classification, with the outcomes resolved in a CTE so that a
     // gate (the caller's data-modifying CTE) can read their counts, and the insert made only when the
-    // gate returned a row. Sent in one round trip after the lock statement (see appendGated). Classifies
-    // exactly as APPEND does (EventStoreGatedAppendTest compares the two).
+    // gate returned a row; rows -3 as in APPEND, and then no counts row (so no claim), when the catalog
+    // has an inline projection this store does not keep. Sent in one round trip after the lock statement
+    // (see appendGated). Classifies exactly as APPEND does (EventStoreGatedAppendTest compares the two).
     private static final String GATED_APPEND = """
             WITH input AS (
                 SELECT * FROM unnest(?::int[], ?::int[], ?::uuid[], ?::text[], ?::text[], ?::int[], ?::timestamptz[],
@@ -318,6 +324,8 @@ public final class EventStore {
      * after the insert. A unique violation is a lost race, as in {@link #append} ({@link AppendRaceException}).
      *
      * @throws IllegalStateException when an inline projection follows {@code table}
+     * @throws StaleFeedsException   as {@link #append}: then the gate wrote nothing either (its
+     *                               {@code counts} had no row) and nothing was inserted
      */
     public GatedAppend appendGated(Connection c, String table, List<EventEnvelope> events, List<DerivedRoute> routes,
                                    AppendGate gate) throws SQLException {
@@ -474,6 +482,7 @@ public final class EventStore {
      * ({@link AppendRaceException}), and the retried transaction then reads the new head.
      *
      * @throws WrongExpectedVersionException when the stream is at another version (the stored one is named)
+     * @throws StaleFeedsException           as {@link #append}
      * @throws IllegalArgumentException      when the events are not all of one stream, or {@code expected < 0}
      */
     public AppendOutcome appendAt(Connection c, String table, List<EventEnvelope> events, List<DerivedRoute> routes,

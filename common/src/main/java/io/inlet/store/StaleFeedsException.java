@@ -17,11 +17,12 @@ public final class StaleFeedsException extends RetryableException {
     private final transient List<String> projections;
 
     public StaleFeedsException(String table, List<String> projections) {
-        super("this instance's feeds predate inline projection" + (projections.size() == 1 ? " " : "s ")
+        super("the database's projections catalog has inline projection" + (projections.size() == 1 ? " " : "s ")
                 + String.join(", ", projections.stream().map(p -> "'" + p + "'").toList()) + " of event table " + table
-                + " (in the database's projections catalog): nothing was written and the delivery is retried; recycle or "
-                + "redeploy the functions so that they load the current feeds (or, if the projection was retired, delete "
-                + "its row from the projections catalog)");
+                + " and this instance's feeds do not declare " + (projections.size() == 1 ? "it" : "them")
+                + " (built after the instance read its feeds): nothing was written and the delivery is retried; recycle or "
+                + "redeploy the functions so that they load the current feeds (a projection removed from the feeds or made "
+                + "async must first leave the catalog: delete its row, or run inlet projection rebuild)");
         this.table = table;
         this.projections = List.copyOf(projections);
     }
