@@ -37,6 +37,11 @@ public final class InlineProjector {
         return !projections.inlineFor(table).isEmpty();
     }
 
+    /** The names of the inline projections of {@code table} (none when it has none). */
+    public List<String> inlineNames(String table) {
+        return projections.inlineFor(table).stream().map(Projection::name).toList();
+    }
+
     /** Projects {@code appended}, just inserted into {@code table} in this transaction. */
     public void project(Connection c, String table, List<EventEnvelope> appended) throws SQLException {
         List<Projection> inline = projections.inlineFor(table);

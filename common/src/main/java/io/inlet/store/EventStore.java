@@ -65,6 +65,7 @@ import org.postgresql.PGStatement;
 public final class EventStore {
 
     private final InlineProjector projections;
+    private final KnownProjections known;
 
     /** A store without projections. */
     public EventStore() {
@@ -78,6 +79,7 @@ public final class EventStore {
      */
     public EventStore(Projections projections) {
         this.projections = new InlineProjector(projections);
+        this.known = new KnownProjections(this.projections);
     }
 
     private static final Pattern TABLE = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
@@ -115,7 +117,8 @@ public final class EventStore {
     // earlier row of this batch, judged at the end), read the heads of the streams that get new
     // events, insert those with versions, write outbox rows. Data-modifying CTEs run to completion
     // whether or not they are read. Only rows that are not plainly appended come back, plus one row
-    // (seq -1) carrying the number inserted.
+    // (seq -1) carrying the number inserted, and one row (seq -3) per inline projection of the catalog
+    // that this store does not keep ({@link KnownProjections}: nothing is inserted then).
     private static final String APPEND = """
             WITH input AS (
                 SELECT * FROM unnest(?::int[], ?::int[], ?::uuid[], ?::text[], ?::text[], ?::int[], ?::timestamptz[],
@@ -123,6 +126,7 @@ public final class EventStore {
                     AS t(seq, first_seq, event_id, stream_id, event_type, schema_version, occurred_at,
                          correlation_id, causation_id, source, payload)
             ),
+            %3$s
             classified AS (
                 SELECT i.*,
                        CASE
@@ -136,6 +140,7 @@ public final class EventStore {
                 SELECT s.stream_id,
                        coalesce((SELECT max(e.stream_version) FROM %1$s e WHERE e.stream_id = s.stream_id), 0) AS version
                 FROM (SELECT DISTINCT stream_id FROM classified WHERE outcome = 'A') s
+                WHERE NOT EXISTS (SELECT 1 FROM stale)
             ),
             ins AS (
                 INSERT INTO %1$s (event_id, stream_id, stream_version, event_type, schema_version, occurred_at,
@@ -160,11 +165,17 @@ public final class EventStore {
             FROM classified c LEFT JOIN classified f ON c.outcome = 'R' AND f.seq = c.first_seq
             WHERE c.outcome <> 'A'
             UNION ALL
-            SELECT -1, 'N', (SELECT count(*) FROM ins)""";
+            SELECT -1, 'N', (SELECT count(*) FROM ins)
+            UNION ALL
+            SELECT -3, name, 0 FROM stale""";
 
     /**
      * Appends {@code events} to {@code table} and routes the new ones through {@code routes}
      * (APPENDED and MAPPED kinds; SUMMARY routes are ignored here).
+     *
+     * @throws StaleFeedsException when the batch has new events and the {@code projections} catalog has
+     *                             an inline projection of {@code table} that this store does not keep
+     *                             ({@link KnownProjections}); nothing was inserted, the caller rolls back
      */
     public AppendOutcome append(Connection c, String table, List<EventEnvelope> events, List<DerivedRoute> routes)
             throws SQLException {
@@ -184,19 +195,25 @@ public final class EventStore {
         EventOutcome[] outcomes = new EventOutcome[n];
         Arrays.fill(outcomes, EventOutcome.APPENDED);
         long inserted = -1;
-        try (PreparedStatement ps = c.prepareStatement(APPEND.formatted(table))) {
+        List<String> stale = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(APPEND.formatted(table, null, KnownProjections.STALE_CTE.formatted(table)))) {
             // Always plan with the batch's values: a generic plan cannot see how many rows the arrays
             // hold and joins them by nested loops (measured 10x slower).
             ps.unwrap(PGStatement.class).setPrepareThreshold(0);
             int p = bindEvents(c, ps, 1, events);
+            p = known.bind(c, ps, p, table);
             ps.setArray(p++, c.createArrayOf("text", r.destinations()));
             ps.setArray(p++, c.createArrayOf("text", r.onlyTypes()));
             ps.setArray(p, c.createArrayOf("text", r.derivedTypes()));
             try (ResultSet rs = executeAppend(ps, table)) {
                 while (rs.next()) {
                     int row = rs.getInt(1);
-                    if (row < 0) {
+                    if (row == -1) {
                         inserted = rs.getLong(3);
+                        continue;
+                    }
+                    if (row == -3) {
+                        stale.add(rs.getString(2));
                         continue;
                     }
                     outcomes[row] = "D".equals(rs.getString(2)) ? EventOutcome.DUPLICATE : EventOutcome.CONFLICT;
@@ -204,6 +221,8 @@ public final class EventStore {
             }
         }
         long expected = Arrays.stream(outcomes).filter(o -> o == EventOutcome.APPENDED).count();
+        // the statement inserted nothing: the caller's transaction rolls back whatever else it wrote
+        if (!stale.isEmpty() && expected > 0) throw new StaleFeedsException(table, stale);
         if (inserted != expected) {
             // a plain insert inserts every row or fails: a mismatch is a bug in the statement, not a race
             throw new IllegalStateException("the append to " + table + " inserted " + inserted + " events but classified "
@@ -219,8 +238,9 @@ public final class EventStore {
 
     // The append of appendGated: APPEND's classification, with the outcomes resolved in a CTE so that a
     // gate (the caller's data-modifying CTE) can read their counts, and the insert made only when the
-    // gate returned a row. Sent in one round trip after the lock statement (see appendGated). Classifies
-    // exactly as APPEND does (EventStoreGatedAppendTest compares the two).
+    // gate returned a row; rows -3 as in APPEND, and then no counts row (so no claim), when the catalog
+    // has an inline projection this store does not keep. Sent in one round trip after the lock statement
+    // (see appendGated). Classifies exactly as APPEND does (EventStoreGatedAppendTest compares the two).
     private static final String GATED_APPEND = """
             WITH input AS (
                 SELECT * FROM unnest(?::int[], ?::int[], ?::uuid[], ?::text[], ?::text[], ?::int[], ?::timestamptz[],
@@ -228,6 +248,7 @@ public final class EventStore {
                     AS t(seq, first_seq, event_id, stream_id, event_type, schema_version, occurred_at,
                          correlation_id, causation_id, source, payload)
             ),
+            %3$s
             classified AS (
                 SELECT i.*,
                        CASE
@@ -245,6 +266,7 @@ public final class EventStore {
                 SELECT count(*) FILTER (WHERE outcome = 'A') AS appended, count(*) FILTER (WHERE outcome = 'D') AS duplicate,
                        count(*) FILTER (WHERE outcome = 'C') AS conflict
                 FROM resolved
+                HAVING count(*) FILTER (WHERE outcome = 'A') = 0 OR NOT EXISTS (SELECT 1 FROM stale)
             ),
             gate AS (
             %2$s
@@ -253,7 +275,7 @@ public final class EventStore {
                 SELECT s.stream_id,
                        coalesce((SELECT max(e.stream_version) FROM %1$s e WHERE e.stream_id = s.stream_id), 0) AS version
                 FROM (SELECT DISTINCT stream_id FROM classified WHERE outcome = 'A') s
-                WHERE EXISTS (SELECT 1 FROM gate)
+                WHERE EXISTS (SELECT 1 FROM gate) AND NOT EXISTS (SELECT 1 FROM stale)
             ),
             ins AS (
                 INSERT INTO %1$s (event_id, stream_id, stream_version, event_type, schema_version, occurred_at,
@@ -278,7 +300,9 @@ public final class EventStore {
             UNION ALL
             SELECT -1, 'N', (SELECT count(*) FROM ins)
             UNION ALL
-            SELECT -2, 'G', (SELECT count(*) FROM gate)""";
+            SELECT -2, 'G', (SELECT count(*) FROM gate)
+            UNION ALL
+            SELECT -3, name, 0 FROM stale""";
 
     /** Ends the text of a gated append that is planned per execution: never the small ones' cached, named statement. */
     private static final String PLANNED_PER_EXECUTION = "\n/* planned per execution */";
@@ -300,6 +324,8 @@ public final class EventStore {
      * after the insert. A unique violation is a lost race, as in {@link #append} ({@link AppendRaceException}).
      *
      * @throws IllegalStateException when an inline projection follows {@code table}
+     * @throws StaleFeedsException   as {@link #append}: then the gate wrote nothing either (its
+     *                               {@code counts} had no row) and nothing was inserted
      */
     public GatedAppend appendGated(Connection c, String table, List<EventEnvelope> events, List<DerivedRoute> routes,
                                    AppendGate gate) throws SQLException {
@@ -319,6 +345,7 @@ public final class EventStore {
         EventOutcome[] outcomes = new EventOutcome[n];
         Arrays.fill(outcomes, EventOutcome.APPENDED);
         long inserted = -1, passed = -1;
+        List<String> stale = new ArrayList<>();
         // A message's few events: server-prepared at once and kept by the connection's statement cache,
         // so PostgreSQL parses it once per connection and, after its first five custom plans, runs a
         // generic plan (the nested loops over index scans that suit a handful of rows): ~1 ms of parse
@@ -327,7 +354,7 @@ public final class EventStore {
         // is every batch on a connection whose URL turned server-side preparing off (prepareThreshold=0,
         // e.g. behind a pooler that cannot keep prepared statements).
         boolean prepare = n <= GENERIC_PLAN_EVENTS_MAX && c.unwrap(PGConnection.class).getPrepareThreshold() > 0;
-        String sql = locks.sql() + ";\n" + GATED_APPEND.formatted(table, gate.cte());
+        String sql = locks.sql() + ";\n" + GATED_APPEND.formatted(table, gate.cte(), KnownProjections.STALE_CTE.formatted(table));
         // pgjdbc caches statements by their text, and a threshold of 0 does not stop it from running one it
         // prepared already: a large batch with the small ones' text would run their named statement and its
         // generic plan (MessageOneRoundTripTest#aLargeGatedAppendAfterSmallOnesOnTheSameConnectionIsStillPlannedWithItsValues)
@@ -336,6 +363,7 @@ public final class EventStore {
             ps.unwrap(PGStatement.class).setPrepareThreshold(prepare ? 1 : 0);
             int p = locks.bind(c, ps, 1);
             p = bindEvents(c, ps, p, events);
+            p = known.bind(c, ps, p, table);
             for (Object value : gate.parameters()) ps.setObject(p++, value);
             RouteArrays r = RouteArrays.of(routes);
             ps.setArray(p++, c.createArrayOf("text", r.destinations()));
@@ -350,13 +378,18 @@ public final class EventStore {
                         inserted = rs.getLong(3);
                     } else if (row == -2) {
                         passed = rs.getLong(3);
+                    } else if (row == -3) {
+                        stale.add(rs.getString(2));
                     } else {
                         outcomes[row] = "D".equals(rs.getString(2)) ? EventOutcome.DUPLICATE : EventOutcome.CONFLICT;
                     }
                 }
             }
         }
-        long expected = passed > 0 ? Arrays.stream(outcomes).filter(o -> o == EventOutcome.APPENDED).count() : 0;
+        long classifiedNew = Arrays.stream(outcomes).filter(o -> o == EventOutcome.APPENDED).count();
+        // counts had no row, so the gate (the ledger claim) wrote nothing and the statement inserted nothing
+        if (!stale.isEmpty() && classifiedNew > 0) throw new StaleFeedsException(table, stale);
+        long expected = passed > 0 ? classifiedNew : 0;
         if (inserted != expected) {
             throw new IllegalStateException("the gated append to " + table + " inserted " + inserted + " events but classified "
                     + expected + " as new (gate " + (passed > 0 ? "passed" : "shut") + ")");
@@ -420,6 +453,8 @@ public final class EventStore {
     private AppendOutcome wide(Connection c, String table, List<EventEnvelope> events, List<DerivedRoute> routes)
             throws SQLException {
         EventOutcome[] outcomes = CopyAppend.append(c, table, events, routes);
+        // after the COPY, which holds the event table ROW EXCLUSIVE: this read's snapshot sees any rebuild's swap
+        if (Arrays.asList(outcomes).contains(EventOutcome.APPENDED)) known.check(c, table);
         if (projections.follows(table)) {
             List<EventEnvelope> appended = new ArrayList<>();
             for (int i = 0; i < outcomes.length; i++) if (outcomes[i] == EventOutcome.APPENDED) appended.add(events.get(i));
@@ -447,6 +482,7 @@ public final class EventStore {
      * ({@link AppendRaceException}), and the retried transaction then reads the new head.
      *
      * @throws WrongExpectedVersionException when the stream is at another version (the stored one is named)
+     * @throws StaleFeedsException           as {@link #append}
      * @throws IllegalArgumentException      when the events are not all of one stream, or {@code expected < 0}
      */
     public AppendOutcome appendAt(Connection c, String table, List<EventEnvelope> events, List<DerivedRoute> routes,
