@@ -117,8 +117,8 @@ public final class EventStore {
     // earlier row of this batch, judged at the end), read the heads of the streams that get new
     // events, insert those with versions, write outbox rows. Data-modifying CTEs run to completion
     // whether or not they are read. Only rows that are not plainly appended come back, plus one row
-    // (seq -1) carrying the number inserted, and one row (seq -3) per inline projection of the catalog
-    // that this store does not keep ({@link KnownProjections}: nothing is inserted then).
+    // (seq -1) carrying the number inserted, and one row (seq -3) per inline projection on which the
+    // catalog and this store disagree ({@link KnownProjections}: nothing is inserted then).
     private static final String APPEND = """
             WITH input AS (
                 SELECT * FROM unnest(?::int[], ?::int[], ?::uuid[], ?::text[], ?::text[], ?::int[], ?::timestamptz[],

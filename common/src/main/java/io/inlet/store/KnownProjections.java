@@ -16,7 +16,10 @@ import java.util.List;
  * (the version guard accepts them): a wrong value, silently. So each append reads the catalog in its
  * own transaction, after its insert has locked the event table ({@link #STALE_CTE} inside the append
  * statements, {@link #check} after a COPY), and writes nothing when such a projection exists
- * ({@link StaleFeedsException}). Under READ COMMITTED that read's snapshot is taken after the event
+ * ({@link StaleFeedsException}). The other way round too: an inline projection the feeds declare that
+ * the catalog no longer has in force (retired by {@code inlet migrate}, or rebuilt async, after the
+ * instance started) would be applied over the gap the other instances leave, so it refuses as well.
+ * Under READ COMMITTED that read's snapshot is taken after the event
  * table's lock, so a rebuild's swap (which holds the table EXCLUSIVE while it records the projection)
  * has committed before it or waits for the append.
  *
