@@ -452,7 +452,8 @@ public final class Inlet implements Ingestion {
                     .filter(p -> p.mode() == io.inlet.projection.ProjectionMode.INLINE).map(Projection::name).toList();
             if (inline.isEmpty()) return;
             try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT t FROM unnest(?::text[]) t WHERE NOT EXISTS (SELECT 1 FROM inlet.projections p WHERE p.name = t) ORDER BY t")) {
+                    "SELECT t FROM unnest(?::text[]) t WHERE NOT EXISTS (SELECT 1 FROM inlet.projections p WHERE p.name = t "
+                            + "AND p.mode = 'inline' AND p.retired_at IS NULL) ORDER BY t")) {
                 ps.setArray(1, c.createArrayOf("text", inline.toArray()));
                 List<String> missing = new ArrayList<>();
                 try (ResultSet rs = ps.executeQuery()) {
@@ -460,7 +461,8 @@ public final class Inlet implements Ingestion {
                 }
                 if (!missing.isEmpty()) {
                     throw new io.inlet.db.SchemaMissingException("inline projections " + missing
-                            + " are not built in this database: run `inlet migrate` (it builds them from history)", null);
+                            + " are not built in this database (or were retired, or built async): run `inlet migrate` (it builds them from history)",
+                            null);
                 }
             }
         }

@@ -7,23 +7,26 @@ import io.inlet.projection.AsyncProjector;
 import io.inlet.projection.Projection;
 import io.inlet.projection.ProjectionMode;
 import io.inlet.projection.ProjectionRebuild;
+import io.inlet.projection.ProjectionRetirement;
 import io.inlet.projection.ProjectionStatus;
 import io.inlet.projection.ProjectorReport;
 import io.inlet.projection.RebuildReport;
 import java.sql.Connection;
 import java.util.List;
+import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code inlet projection list | status | rebuild NAME | run [NAME]}: the read models the feeds file
+ * {@code inlet projection list | status | rebuild NAME | run [NAME] | retire NAME}: the read models the feeds file
  * declares (docs/read-side.md, "Projections").
  */
 @Command(name = "projection", mixinStandardHelpOptions = true,
-        description = "Projections (read model tables the feeds file declares): list them, show their state and lag, rebuild one from history, run the async ones.",
+        description = "Projections (read model tables the feeds file declares): list them, show their state and lag, rebuild one from history, run the async ones, "
+                + "retire one the feeds file no longer declares.",
         subcommands = {ProjectionCommand.ListProjections.class, ProjectionCommand.Status.class, ProjectionCommand.Rebuild.class,
-                ProjectionCommand.Run.class})
+                ProjectionCommand.Run.class, ProjectionCommand.Retire.class})
 final class ProjectionCommand {
 
     private ProjectionCommand() {
@@ -153,6 +156,40 @@ final class ProjectionCommand {
             }
             if (json) OutboxCommand.printJson(ctx, out);
             return stopped ? ExitCodes.FINDINGS : ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "retire", mixinStandardHelpOptions = true,
+            description = {"Retires NAME in the database's projections catalog: its table is kept (no data dropped) and no longer maintained, "
+                    + "and appends to its event table are no longer refused by instances whose feeds lack it. Refused while the feeds file "
+                    + "still declares NAME. inlet migrate does the same for every inline projection the feeds no longer declare. "
+                    + "Run it as the user that owns the tables; running it again changes nothing."})
+    static final class Retire extends CliCommand {
+
+        @Parameters(paramLabel = "NAME", description = "The projection, as the catalog names it (see inlet status or the table projections).")
+        String name;
+
+        @Option(names = "--json", description = "The report as JSON.")
+        boolean json;
+
+        @Override
+        int run(CliContext ctx) throws Exception {
+            if (ctx.feeds().projections().named(name).isPresent()) {
+                throw new CliException(ExitCodes.USAGE, "projection '" + name + "' is still declared in " + ctx.feeds().origin()
+                        + ": remove it from the feeds file first (instances on feeds that declare it would refuse to append)");
+            }
+            AutoMigrate.ifEmbedded(ctx);
+            Optional<ProjectionRetirement.Retired> r = new ProjectionRetirement(ctx.dataSource()).retire(name);
+            if (r.isEmpty()) {
+                throw new CliException(ExitCodes.USAGE, "the database's projections catalog has no projection '" + name + "'");
+            }
+            if (json) {
+                OutboxCommand.printJson(ctx, OutboxCommand.jsonObject().put("name", r.get().name()).put("table", r.get().table())
+                        .put("events", r.get().source()).put("retired", r.get().now()).put("table_kept", true));
+            } else {
+                ctx.out.println(r.get().line());
+            }
+            return ExitCodes.OK;
         }
     }
 }

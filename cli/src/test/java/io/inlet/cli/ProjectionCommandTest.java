@@ -106,6 +106,49 @@ class ProjectionCommandTest {
         assertThat(CliRun.of(concat(new String[]{"projection", "status"}, db)).code()).isZero();
     }
 
+    @Test
+    void retireRefusesAProjectionTheFeedsDeclareRetiresAnUndeclaredOneKeepingItsTableAndChangesNothingTheSecondTime() throws Exception {
+        DataSource ds = TestDatabase.fresh("order_events");
+        String url = TestDatabase.settingsFor(ds).url();
+        Path declared = dir.resolve("feeds.yaml");
+        Files.writeString(declared, FEEDS);
+        assertThat(CliRun.of("migrate", "--feeds", declared.toString(), "--database-url", url).code()).isZero();
+        Inlet old = Inlet.builder().dataSource(ds).feeds(FeedRegistry.load(declared)).workerId("old").leaseDuration(Duration.ofMinutes(1)).build();
+        old.ingestMessage(new InboundMessage("m1", "orders", "{\"id\":\"e1\",\"type\":\"OrderPlaced\",\"order\":\"o-1\","
+                + "\"at\":\"2026-12-06T10:00:00Z\",\"amount\":\"1.10\"}", Map.of()));
+        Path removed = dir.resolve("feeds-without.yaml");
+        Files.writeString(removed, FEEDS.substring(0, FEEDS.indexOf("  - name: orders_current")) + FEEDS.substring(FEEDS.indexOf("  - name: orders_later")));
+
+        CliRun refused = CliRun.of("projection", "retire", "orders_current", "--feeds", declared.toString(), "--database-url", url);
+        assertThat(refused.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(refused.err()).contains("'orders_current' is still declared");
+        assertThat(CliRun.of("projection", "retire", "nope", "--feeds", removed.toString(), "--database-url", url).code())
+                .isEqualTo(ExitCodes.USAGE);
+
+        CliRun first = CliRun.of("projection", "retire", "orders_current", "--json", "--feeds", removed.toString(), "--database-url", url);
+        assertThat(first.code()).as(first.err()).isZero();
+        JsonNode report = JSON.readTree(first.out());
+        assertThat(report.path("retired").asBoolean()).isTrue();
+        assertThat(report.path("table").asText()).isEqualTo("orders_current");
+        assertThat(report.path("table_kept").asBoolean()).isTrue();
+
+        CliRun second = CliRun.of("projection", "retire", "orders_current", "--feeds", removed.toString(), "--database-url", url);
+        assertThat(second.code()).as(second.err()).isZero();
+        assertThat(second.out()).contains("projection orders_current: already retired").contains("table orders_current kept, no longer maintained");
+        CliRun migrate = CliRun.of("migrate", "--feeds", removed.toString(), "--database-url", url);
+        assertThat(migrate.code()).as(migrate.err()).isZero();
+        assertThat(migrate.out()).doesNotContain("orders_current");
+
+        Inlet deployed = Inlet.builder().dataSource(ds).feeds(FeedRegistry.load(removed)).workerId("new").leaseDuration(Duration.ofMinutes(1)).build();
+        assertThat(deployed.ingestMessage(new InboundMessage("m2", "orders", "{\"id\":\"e2\",\"type\":\"OrderShipped\",\"order\":\"o-1\","
+                + "\"at\":\"2026-12-06T11:00:00Z\"}", Map.of())).status()).isEqualTo(io.inlet.ingest.MessageOutcome.Status.APPENDED);
+        try (var c = ds.getConnection(); var st = c.createStatement();
+             var rs = st.executeQuery("SELECT status || '|' || stream_version FROM orders_current WHERE stream_id = 'o-1'")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(1)).isEqualTo("placed|1");
+        }
+    }
+
     static String[] concat(String[] a, String[] b) {
         String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);

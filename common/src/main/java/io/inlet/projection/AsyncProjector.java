@@ -50,9 +50,11 @@ public final class AsyncProjector {
             while (true) {
                 c.setAutoCommit(true);
                 Optional<ProjectionTables.CatalogRow> row = ProjectionTables.catalog(c, p.name(), false);
-                if (row.isEmpty() || !row.get().definition().equals(p.definition())) {
+                if (row.isEmpty() || row.get().retired() || !row.get().definition().equals(p.definition())) {
                     return new ProjectorReport(p.name(), applied, ProjectorReport.Status.NEEDS_REBUILD, row.isEmpty()
                             ? "not built in this database: run inlet projection rebuild " + p.name()
+                            : row.get().retired() ? "retired in this database (its table is no longer maintained): run inlet migrate "
+                                    + "or inlet projection rebuild " + p.name() + " to declare it again"
                             : "its table was built from another definition: run inlet projection rebuild " + p.name());
                 }
                 if (applied >= budget) return new ProjectorReport(p.name(), applied, ProjectorReport.Status.BUDGET_SPENT, "");
@@ -87,7 +89,7 @@ public final class AsyncProjector {
         c.setAutoCommit(false);
         try {
             String now;
-            try (PreparedStatement ps = c.prepareStatement("SELECT checkpoint FROM projections WHERE name = ? FOR UPDATE SKIP LOCKED")) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT checkpoint FROM projections WHERE name = ? AND retired_at IS NULL FOR UPDATE SKIP LOCKED")) {
                 ps.setString(1, p.name());
                 try (var rs = ps.executeQuery()) {
                     if (!rs.next()) {

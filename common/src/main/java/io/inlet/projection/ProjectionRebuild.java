@@ -84,9 +84,14 @@ public final class ProjectionRebuild {
     }
 
     /**
-     * Builds each of {@code projections} not yet built in this database (from history, as a
-     * rebuild); returns one line per projection saying what it found or did. A projection built
-     * from another definition is left alone and named: {@code inlet projection rebuild NAME} applies it.
+     * Brings the catalog in line with the feeds file ({@code inlet migrate}): builds each of
+     * {@code projections} not yet built in this database, or retired, or built in another mode (an
+     * inline projection made async, or the reverse: from history, as a rebuild, so that the appends'
+     * catalog guard does not refuse the instances on these feeds); then retires the inline
+     * projections in force that {@code projections} no longer declares ({@link ProjectionRetirement}:
+     * their tables are kept). Returns one line per projection saying what it found or did.
+     * Idempotent: a second run builds and retires nothing. A projection built from another definition
+     * in the same mode is left alone and named: {@code inlet projection rebuild NAME} applies it.
      */
     public List<String> ensure(Projections projections) {
         List<String> out = new ArrayList<>();
@@ -97,9 +102,14 @@ public final class ProjectionRebuild {
             } catch (SQLException e) {
                 throw new ProjectionRebuildException(p.declaredAt() + ": cannot read the projections catalog: " + e.getMessage(), e);
             }
-            if (row.isEmpty()) {
+            String why = row.isEmpty() ? "built"
+                    : row.get().retired() ? "declared again after its retirement; rebuilt"
+                    : row.get().mode() != p.mode() ? "declared " + p.mode().configName() + ", built " + row.get().mode().configName()
+                            + "; rebuilt"
+                    : null;
+            if (why != null) {
                 RebuildReport r = rebuild(p);
-                out.add("projection " + p.name() + ": built " + p.table() + " from " + (r.events() + r.caughtUp()) + " event(s), "
+                out.add("projection " + p.name() + ": " + why + " " + p.table() + " from " + (r.events() + r.caughtUp()) + " event(s), "
                         + r.rows() + " row(s)");
             } else if (!row.get().definition().equals(p.definition())) {
                 out.add("projection " + p.name() + ": its table was built from another definition; run inlet projection rebuild " + p.name());
@@ -107,6 +117,7 @@ public final class ProjectionRebuild {
                 out.add("projection " + p.name() + ": current");
             }
         }
+        for (ProjectionRetirement.Retired r : new ProjectionRetirement(ds).retireUndeclared(projections)) out.add(r.line());
         return out;
     }
 
@@ -205,7 +216,7 @@ public final class ProjectionRebuild {
                 String checkpoint = reader.latest(c, p.source());
                 try (PreparedStatement ps = c.prepareStatement(known ? """
                         UPDATE projections SET table_name = ?, source_table = ?, mode = ?, definition = ?, checkpoint = ?,
-                               rebuilt_at = now(), last_error = NULL WHERE name = ?""" : """
+                               rebuilt_at = now(), last_error = NULL, retired_at = NULL WHERE name = ?""" : """
                         INSERT INTO projections (table_name, source_table, mode, definition, checkpoint, name) VALUES (?, ?, ?, ?, ?, ?)""")) {
                     ps.setString(1, p.table());
                     ps.setString(2, p.source());

@@ -17,7 +17,7 @@ public record ProjectionStatus(String name, ProjectionMode mode, String table, S
     public enum State {
         /** Built from the declared definition; inline ones are current by construction. */
         CURRENT,
-        /** Declared but not built in this database: {@code inlet projection rebuild NAME} (or {@code inlet migrate}). */
+        /** Declared but not built (or retired) in this database: {@code inlet projection rebuild NAME} (or {@code inlet migrate}). */
         NOT_BUILT,
         /** Built from another definition: its rows do not follow the declaration until rebuilt. */
         DEFINITION_CHANGED,
@@ -30,7 +30,7 @@ public record ProjectionStatus(String name, ProjectionMode mode, String table, S
         List<ProjectionStatus> out = new ArrayList<>();
         for (Projection p : projections.all()) {
             Optional<ProjectionTables.CatalogRow> row = ProjectionTables.catalog(c, p.name(), false);
-            if (row.isEmpty()) {
+            if (row.isEmpty() || row.get().retired()) {
                 out.add(new ProjectionStatus(p.name(), p.mode(), p.table(), p.source(), State.NOT_BUILT, 0, 0, 0, null, null, null));
                 continue;
             }

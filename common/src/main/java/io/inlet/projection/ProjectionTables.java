@@ -23,7 +23,12 @@ public final class ProjectionTables {
 
     /** The catalog row of a projection built in this database. */
     public record CatalogRow(String name, String table, String source, ProjectionMode mode, String definition, String checkpoint,
-                             long appliedEvents, Instant lastRunAt, Instant rebuiltAt, String lastError) {
+                             long appliedEvents, Instant lastRunAt, Instant rebuiltAt, String lastError, Instant retiredAt) {
+
+        /** Whether it was retired ({@link ProjectionRetirement}): its table is no longer maintained. */
+        public boolean retired() {
+            return retiredAt != null;
+        }
     }
 
     static String shadowOf(String table) {
@@ -76,14 +81,14 @@ public final class ProjectionTables {
     /** The catalog row of {@code name}, locked for update when {@code lock} (waiting for a projector or rebuild holding it). */
     public static Optional<CatalogRow> catalog(Connection c, String name, boolean lock) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""
-                SELECT name, table_name, source_table, mode, definition, checkpoint, applied_events, last_run_at, rebuilt_at, last_error
+                SELECT name, table_name, source_table, mode, definition, checkpoint, applied_events, last_run_at, rebuilt_at, last_error, retired_at
                 FROM projections WHERE name = ?""" + (lock ? " FOR UPDATE" : ""))) {
             ps.setString(1, name);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) return Optional.empty();
                 return Optional.of(new CatalogRow(rs.getString(1), rs.getString(2), rs.getString(3),
                         ProjectionMode.valueOf(rs.getString(4).toUpperCase(java.util.Locale.ROOT)), rs.getString(5), rs.getString(6),
-                        rs.getLong(7), instant(rs, 8), instant(rs, 9), rs.getString(10)));
+                        rs.getLong(7), instant(rs, 8), instant(rs, 9), rs.getString(10), instant(rs, 11)));
             }
         }
     }

@@ -117,8 +117,8 @@ public final class EventStore {
     // earlier row of this batch, judged at the end), read the heads of the streams that get new
     // events, insert those with versions, write outbox rows. Data-modifying CTEs run to completion
     // whether or not they are read. Only rows that are not plainly appended come back, plus one row
-    // (seq -1) carrying the number inserted, and one row (seq -3) per inline projection of the catalog
-    // that this store does not keep ({@link KnownProjections}: nothing is inserted then).
+    // (seq -1) carrying the number inserted, and one row (seq -3) per inline projection on which the
+    // catalog and this store disagree ({@link KnownProjections}: nothing is inserted then).
     private static final String APPEND = """
             WITH input AS (
                 SELECT * FROM unnest(?::int[], ?::int[], ?::uuid[], ?::text[], ?::text[], ?::int[], ?::timestamptz[],
@@ -167,7 +167,7 @@ public final class EventStore {
             UNION ALL
             SELECT -1, 'N', (SELECT count(*) FROM ins)
             UNION ALL
-            SELECT -3, name, 0 FROM stale""";
+            SELECT -3, name, missing FROM stale""";
 
     /**
      * Appends {@code events} to {@code table} and routes the new ones through {@code routes}
@@ -195,7 +195,7 @@ public final class EventStore {
         EventOutcome[] outcomes = new EventOutcome[n];
         Arrays.fill(outcomes, EventOutcome.APPENDED);
         long inserted = -1;
-        List<String> stale = new ArrayList<>();
+        KnownProjections.Disagreement stale = new KnownProjections.Disagreement();
         try (PreparedStatement ps = c.prepareStatement(APPEND.formatted(table, null, KnownProjections.STALE_CTE.formatted(table)))) {
             // Always plan with the batch's values: a generic plan cannot see how many rows the arrays
             // hold and joins them by nested loops (measured 10x slower).
@@ -213,7 +213,7 @@ public final class EventStore {
                         continue;
                     }
                     if (row == -3) {
-                        stale.add(rs.getString(2));
+                        stale.add(rs.getString(2), rs.getInt(3));
                         continue;
                     }
                     outcomes[row] = "D".equals(rs.getString(2)) ? EventOutcome.DUPLICATE : EventOutcome.CONFLICT;
@@ -222,7 +222,7 @@ public final class EventStore {
         }
         long expected = Arrays.stream(outcomes).filter(o -> o == EventOutcome.APPENDED).count();
         // the statement inserted nothing: the caller's transaction rolls back whatever else it wrote
-        if (!stale.isEmpty() && expected > 0) throw new StaleFeedsException(table, stale);
+        stale.throwIfAny(table, expected > 0);
         if (inserted != expected) {
             // a plain insert inserts every row or fails: a mismatch is a bug in the statement, not a race
             throw new IllegalStateException("the append to " + table + " inserted " + inserted + " events but classified "
@@ -302,7 +302,7 @@ public final class EventStore {
             UNION ALL
             SELECT -2, 'G', (SELECT count(*) FROM gate)
             UNION ALL
-            SELECT -3, name, 0 FROM stale""";
+            SELECT -3, name, missing FROM stale""";
 
     /** Ends the text of a gated append that is planned per execution: never the small ones' cached, named statement. */
     private static final String PLANNED_PER_EXECUTION = "\n/* planned per execution */";
@@ -345,7 +345,7 @@ public final class EventStore {
         EventOutcome[] outcomes = new EventOutcome[n];
         Arrays.fill(outcomes, EventOutcome.APPENDED);
         long inserted = -1, passed = -1;
-        List<String> stale = new ArrayList<>();
+        KnownProjections.Disagreement stale = new KnownProjections.Disagreement();
         // A message's few events: server-prepared at once and kept by the connection's statement cache,
         // so PostgreSQL parses it once per connection and, after its first five custom plans, runs a
         // generic plan (the nested loops over index scans that suit a handful of rows): ~1 ms of parse
@@ -379,7 +379,7 @@ public final class EventStore {
                     } else if (row == -2) {
                         passed = rs.getLong(3);
                     } else if (row == -3) {
-                        stale.add(rs.getString(2));
+                        stale.add(rs.getString(2), rs.getInt(3));
                     } else {
                         outcomes[row] = "D".equals(rs.getString(2)) ? EventOutcome.DUPLICATE : EventOutcome.CONFLICT;
                     }
@@ -388,7 +388,7 @@ public final class EventStore {
         }
         long classifiedNew = Arrays.stream(outcomes).filter(o -> o == EventOutcome.APPENDED).count();
         // counts had no row, so the gate (the ledger claim) wrote nothing and the statement inserted nothing
-        if (!stale.isEmpty() && classifiedNew > 0) throw new StaleFeedsException(table, stale);
+        stale.throwIfAny(table, classifiedNew > 0);
         long expected = passed > 0 ? classifiedNew : 0;
         if (inserted != expected) {
             throw new IllegalStateException("the gated append to " + table + " inserted " + inserted + " events but classified "

@@ -16,7 +16,10 @@ import java.util.List;
  * (the version guard accepts them): a wrong value, silently. So each append reads the catalog in its
  * own transaction, after its insert has locked the event table ({@link #STALE_CTE} inside the append
  * statements, {@link #check} after a COPY), and writes nothing when such a projection exists
- * ({@link StaleFeedsException}). Under READ COMMITTED that read's snapshot is taken after the event
+ * ({@link StaleFeedsException}). The other way round too: an inline projection the feeds declare that
+ * the catalog no longer has in force (retired by {@code inlet migrate}, or rebuilt async, after the
+ * instance started) would be applied over the gap the other instances leave, so it refuses as well.
+ * Under READ COMMITTED that read's snapshot is taken after the event
  * table's lock, so a rebuild's swap (which holds the table EXCLUSIVE while it records the projection)
  * has committed before it or waits for the append.
  *
@@ -27,19 +30,28 @@ import java.util.List;
 final class KnownProjections {
 
     /**
-     * The CTE {@code stale(name)}, to follow the {@code input} CTE of an append statement; {@code %1$s}
-     * is the event table, its one parameter the instance's inline projection names ({@link #bind}).
+     * The CTE {@code stale(name, missing)}, to follow the {@code input} CTE of an append statement;
+     * {@code %1$s} is the event table, its one parameter the instance's inline projection names
+     * ({@link #bind}). A row per disagreement: {@code missing = 0} an inline projection in force in the
+     * catalog that the feeds do not declare (built after the instance started), {@code missing = 1}
+     * one the feeds declare inline that the catalog does not have in force (retired, or rebuilt in
+     * another mode, after the instance started). A FULL JOIN of the catalog's few rows of the table
+     * with the array: one parameter, one scan of the catalog's page.
      */
     static final String STALE_CTE = """
             stale AS (
-                SELECT p.name FROM projections p
-                WHERE p.source_table = '%1$s' AND p.mode = 'inline' AND p.name <> ALL (?::text[])
+                SELECT coalesce(p.name, k.name) AS name, CASE WHEN p.name IS NULL THEN 1 ELSE 0 END AS missing
+                FROM (SELECT name FROM projections WHERE source_table = '%1$s' AND mode = 'inline' AND retired_at IS NULL) p
+                FULL JOIN unnest(?::text[]) AS k(name) ON k.name = p.name
+                WHERE p.name IS NULL OR k.name IS NULL
             ),""";
 
     private static final String STALE = """
-            SELECT p.name FROM projections p
-            WHERE p.source_table = ? AND p.mode = 'inline' AND p.name <> ALL (?::text[])
-            ORDER BY p.name""";
+            SELECT coalesce(p.name, k.name), CASE WHEN p.name IS NULL THEN 1 ELSE 0 END
+            FROM (SELECT name FROM projections WHERE source_table = ? AND mode = 'inline' AND retired_at IS NULL) p
+            FULL JOIN unnest(?::text[]) AS k(name) ON k.name = p.name
+            WHERE p.name IS NULL OR k.name IS NULL
+            ORDER BY 1""";
 
     private final InlineProjector projections;
 
@@ -54,19 +66,38 @@ final class KnownProjections {
     }
 
     /**
-     * Throws {@link StaleFeedsException} when the catalog has an inline projection of {@code table}
-     * that the feeds do not declare; call in the append's transaction after the rows were written
-     * (the transaction then rolls back).
+     * Throws {@link StaleFeedsException} when the catalog and the feeds disagree on the inline
+     * projections of {@code table} ({@link #STALE_CTE}); call in the append's transaction after the
+     * rows were written (the transaction then rolls back).
      */
     void check(Connection c, String table) throws SQLException {
-        List<String> unknown = new ArrayList<>();
+        Disagreement d = new Disagreement();
         try (PreparedStatement ps = c.prepareStatement(STALE)) {
             ps.setString(1, table);
             bind(c, ps, 2, table);
             try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) unknown.add(rs.getString(1));
+                while (rs.next()) d.add(rs.getString(1), rs.getInt(2));
             }
         }
-        if (!unknown.isEmpty()) throw new StaleFeedsException(table, unknown);
+        d.throwIfAny(table, true);
+    }
+
+    /** The rows of {@code stale} an append read: the projections the feeds lack and those the catalog no longer has. */
+    static final class Disagreement {
+
+        private final List<String> undeclared = new ArrayList<>();
+        private final List<String> notInForce = new ArrayList<>();
+
+        /** One row of {@code stale}: its name and its {@code missing} flag. */
+        void add(String name, int missing) {
+            (missing == 0 ? undeclared : notInForce).add(name);
+        }
+
+        /** Throws {@link StaleFeedsException} when there was a row and the append had new events to write. */
+        void throwIfAny(String table, boolean hadNewEvents) {
+            if (hadNewEvents && (!undeclared.isEmpty() || !notInForce.isEmpty())) {
+                throw new StaleFeedsException(table, undeclared, notInForce);
+            }
+        }
     }
 }

@@ -1,30 +1,62 @@
 package io.inlet.store;
 
 import io.inlet.failure.RetryableException;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Thrown by the appends of {@link EventStore} when the database's {@code projections} catalog has an
- * inline projection of the event table that this instance's feeds do not declare: the projection was
- * built ({@code inlet migrate}, {@code inlet projection rebuild}) after this instance read its feeds,
- * so its appends would not keep it. Nothing was written (the append's transaction rolls back; on the
- * message path the ledger claim is not written either). Retryable, never counted as a record failure:
- * the delivery comes back, and an instance that loaded the current feeds appends and projects it.
+ * Thrown by the appends of {@link EventStore} when this instance's feeds and the database's
+ * {@code projections} catalog disagree on the inline projections of the event table
+ * ({@link KnownProjections}): the catalog has one in force that the feeds do not declare (built by
+ * {@code inlet migrate} after this instance read its feeds, or removed from the feeds and not yet
+ * retired), or the feeds declare one inline that the catalog no longer has in force (retired, or
+ * rebuilt async, after this instance read its feeds). Nothing was written (the append's transaction
+ * rolls back; on the message path the ledger claim is not written either). Retryable, never counted
+ * as a record failure: the delivery comes back, and an instance whose feeds agree with the catalog
+ * appends it.
  */
 public final class StaleFeedsException extends RetryableException {
 
     private final String table;
-    private final transient List<String> projections;
+    private final transient List<String> undeclared;
+    private final transient List<String> notInForce;
 
-    public StaleFeedsException(String table, List<String> projections) {
-        super("the database's projections catalog has inline projection" + (projections.size() == 1 ? " " : "s ")
-                + String.join(", ", projections.stream().map(p -> "'" + p + "'").toList()) + " of event table " + table
-                + " and this instance's feeds do not declare " + (projections.size() == 1 ? "it" : "them")
-                + " (built after the instance read its feeds): nothing was written and the delivery is retried; recycle or "
-                + "redeploy the functions so that they load the current feeds (a projection removed from the feeds or made "
-                + "async must first leave the catalog: delete its row, or run inlet projection rebuild)");
+    /**
+     * @param undeclared the catalog's inline projections of {@code table} in force that the feeds do not declare
+     * @param notInForce the feeds' inline projections of {@code table} that the catalog does not have in force
+     */
+    public StaleFeedsException(String table, List<String> undeclared, List<String> notInForce) {
+        super(message(table, undeclared, notInForce));
         this.table = table;
-        this.projections = List.copyOf(projections);
+        this.undeclared = List.copyOf(undeclared);
+        this.notInForce = List.copyOf(notInForce);
+    }
+
+    private static String message(String table, List<String> undeclared, List<String> notInForce) {
+        List<String> parts = new ArrayList<>();
+        if (!undeclared.isEmpty()) {
+            String names = quoted(undeclared);
+            parts.add("the database's projections catalog has inline projection" + plural(undeclared) + " " + names + " of event table "
+                    + table + " and this instance's feeds do not declare " + (undeclared.size() == 1 ? "it" : "them") + ": if " + names
+                    + " was added to the feeds, recycle or redeploy the functions so that they load the new feeds; if " + names
+                    + " was removed from the feeds (or made async), run inlet migrate with the new feeds to retire it (its table is "
+                    + "kept) or rebuild it async (or run inlet projection retire NAME)");
+        }
+        if (!notInForce.isEmpty()) {
+            parts.add("this instance's feeds declare inline projection" + plural(notInForce) + " " + quoted(notInForce) + " of event table "
+                    + table + " and the database's projections catalog no longer has " + (notInForce.size() == 1 ? "it" : "them")
+                    + " in force (retired, or rebuilt async, by inlet migrate after this instance read its feeds): recycle or "
+                    + "redeploy the functions so that they load the current feeds");
+        }
+        return String.join("; and ", parts) + ". Nothing was written and the delivery is retried";
+    }
+
+    private static String plural(List<String> names) {
+        return names.size() == 1 ? "" : "s";
+    }
+
+    private static String quoted(List<String> names) {
+        return String.join(", ", names.stream().map(p -> "'" + p + "'").toList());
     }
 
     /** The event table appended to. */
@@ -32,8 +64,13 @@ public final class StaleFeedsException extends RetryableException {
         return table;
     }
 
-    /** The catalog's inline projections of {@link #table} that the instance's feeds do not declare. */
-    public List<String> projections() {
-        return projections;
+    /** The catalog's inline projections of {@link #table} in force that the instance's feeds do not declare. */
+    public List<String> undeclared() {
+        return undeclared;
+    }
+
+    /** The instance's inline projections of {@link #table} that the catalog does not have in force (retired, or async). */
+    public List<String> notInForce() {
+        return notInForce;
     }
 }
