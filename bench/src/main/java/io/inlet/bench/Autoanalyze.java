@@ -10,7 +10,7 @@ import javax.sql.DataSource;
  * holds events ({@link #preload}, bench.preloadEvents, default 5,000) and statistics as autovacuum keeps them
  * ({@link #now}: {@code ANALYZE} of the database before each measured run; bench.analyze, default true).
  *
- * <p>Why (docs/design-notes/h-decay.md): a kept connection runs the gated append's cached generic plan,
+ * <p>Why (docs/DESIGN.md, "The message path slowing over a benchmark run"): a kept connection runs the gated append's cached generic plan,
  * and a generic plan made while an event table is nearly empty probes it by a sequential scan (a hash
  * join), so its cost grows with every event appended until an {@code ANALYZE} of the table invalidates the
  * plan. On a deployment autovacuum analyzes a table after 50 rows plus 10% have changed, within its naptime
