@@ -27,6 +27,7 @@ public final class InlineProjector {
 
     private final Projections projections;
     private final ProjectionWriter writer = new ProjectionWriter();
+    private final Map<String, Declared> declared = new java.util.concurrent.ConcurrentHashMap<>();
 
     public InlineProjector(Projections projections) {
         this.projections = projections;
@@ -37,9 +38,21 @@ public final class InlineProjector {
         return !projections.inlineFor(table).isEmpty();
     }
 
-    /** The names of the inline projections of {@code table} (none when it has none). */
-    public List<String> inlineNames(String table) {
-        return projections.inlineFor(table).stream().map(Projection::name).toList();
+    /**
+     * The inline projections of {@code table} as the appends' catalog guard compares them: their names
+     * and, in the same order, their {@link Projection#definition() definitions} (none when it has none).
+     * Computed once per table: the feeds do not change while the instance runs.
+     */
+    public Declared declared(String table) {
+        return declared.computeIfAbsent(table, t -> {
+            List<Projection> inline = projections.inlineFor(t);
+            return new Declared(inline.stream().map(Projection::name).toArray(String[]::new),
+                    inline.stream().map(Projection::definition).toArray(String[]::new));
+        });
+    }
+
+    /** The names and definitions of an event table's inline projections, index for index. */
+    public record Declared(String[] names, String[] definitions) {
     }
 
     /** Projects {@code appended}, just inserted into {@code table} in this transaction. */

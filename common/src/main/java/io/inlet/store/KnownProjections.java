@@ -40,17 +40,19 @@ final class KnownProjections {
      */
     static final String STALE_CTE = """
             stale AS (
-                SELECT coalesce(p.name, k.name) AS name, CASE WHEN p.name IS NULL THEN 1 ELSE 0 END AS missing
-                FROM (SELECT name FROM projections WHERE source_table = '%1$s' AND mode = 'inline' AND retired_at IS NULL) p
-                FULL JOIN unnest(?::text[]) AS k(name) ON k.name = p.name
-                WHERE p.name IS NULL OR k.name IS NULL
+                SELECT coalesce(p.name, k.name) AS name,
+                       CASE WHEN p.name IS NULL THEN 1 WHEN k.name IS NULL THEN 0 ELSE 2 END AS missing
+                FROM (SELECT name, definition FROM projections
+                      WHERE source_table = '%1$s' AND mode = 'inline' AND retired_at IS NULL) p
+                FULL JOIN unnest(?::text[], ?::text[]) AS k(name, definition) ON k.name = p.name
+                WHERE p.name IS NULL OR k.name IS NULL OR p.definition IS DISTINCT FROM k.definition
             ),""";
 
     private static final String STALE = """
-            SELECT coalesce(p.name, k.name), CASE WHEN p.name IS NULL THEN 1 ELSE 0 END
-            FROM (SELECT name FROM projections WHERE source_table = ? AND mode = 'inline' AND retired_at IS NULL) p
-            FULL JOIN unnest(?::text[]) AS k(name) ON k.name = p.name
-            WHERE p.name IS NULL OR k.name IS NULL
+            SELECT coalesce(p.name, k.name), CASE WHEN p.name IS NULL THEN 1 WHEN k.name IS NULL THEN 0 ELSE 2 END
+            FROM (SELECT name, definition FROM projections WHERE source_table = ? AND mode = 'inline' AND retired_at IS NULL) p
+            FULL JOIN unnest(?::text[], ?::text[]) AS k(name, definition) ON k.name = p.name
+            WHERE p.name IS NULL OR k.name IS NULL OR p.definition IS DISTINCT FROM k.definition
             ORDER BY 1""";
 
     private final InlineProjector projections;
@@ -59,10 +61,16 @@ final class KnownProjections {
         this.projections = projections;
     }
 
-    /** Binds {@link #STALE_CTE}'s parameter for {@code table} at {@code p}; returns the next index. */
+    /**
+     * Binds {@link #STALE_CTE}'s two parameters for {@code table} from {@code p} (the names of this
+     * instance's inline projections of the table and, in the same order, their
+     * {@link io.inlet.projection.Projection#definition() definitions}); returns the next index.
+     */
     int bind(Connection c, PreparedStatement ps, int p, String table) throws SQLException {
-        ps.setArray(p, c.createArrayOf("text", projections.inlineNames(table).toArray()));
-        return p + 1;
+        InlineProjector.Declared d = projections.declared(table);
+        ps.setArray(p, c.createArrayOf("text", d.names()));
+        ps.setArray(p + 1, c.createArrayOf("text", d.definitions()));
+        return p + 2;
     }
 
     /**
@@ -87,16 +95,17 @@ final class KnownProjections {
 
         private final List<String> undeclared = new ArrayList<>();
         private final List<String> notInForce = new ArrayList<>();
+        private final List<String> redefined = new ArrayList<>();
 
-        /** One row of {@code stale}: its name and its {@code missing} flag. */
+        /** One row of {@code stale}: its name and its {@code missing} flag (0 undeclared, 1 not in force, 2 redefined). */
         void add(String name, int missing) {
-            (missing == 0 ? undeclared : notInForce).add(name);
+            (missing == 0 ? undeclared : missing == 1 ? notInForce : redefined).add(name);
         }
 
         /** Throws {@link StaleFeedsException} when there was a row and the append had new events to write. */
         void throwIfAny(String table, boolean hadNewEvents) {
-            if (hadNewEvents && (!undeclared.isEmpty() || !notInForce.isEmpty())) {
-                throw new StaleFeedsException(table, undeclared, notInForce);
+            if (hadNewEvents && (!undeclared.isEmpty() || !notInForce.isEmpty() || !redefined.isEmpty())) {
+                throw new StaleFeedsException(table, undeclared, notInForce, redefined);
             }
         }
     }

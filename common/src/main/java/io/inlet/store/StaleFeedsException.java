@@ -10,7 +10,9 @@ import java.util.List;
  * ({@link KnownProjections}): the catalog has one in force that the feeds do not declare (built by
  * {@code inlet migrate} after this instance read its feeds, or removed from the feeds and not yet
  * retired), or the feeds declare one inline that the catalog no longer has in force (retired, or
- * rebuilt async, after this instance read its feeds). Nothing was written (the append's transaction
+ * rebuilt async, after this instance read its feeds), or both have one whose definition differs
+ * (rebuilt from other feeds than this instance read: {@link io.inlet.projection.Projection#definition()}
+ * against the catalog's {@code definition}). Nothing was written (the append's transaction
  * rolls back; on the message path the ledger claim is not written either). Retryable, never counted
  * as a record failure: the delivery comes back, and an instance whose feeds agree with the catalog
  * appends it.
@@ -20,19 +22,22 @@ public final class StaleFeedsException extends RetryableException {
     private final String table;
     private final transient List<String> undeclared;
     private final transient List<String> notInForce;
+    private final transient List<String> redefined;
 
     /**
      * @param undeclared the catalog's inline projections of {@code table} in force that the feeds do not declare
      * @param notInForce the feeds' inline projections of {@code table} that the catalog does not have in force
+     * @param redefined  the inline projections of {@code table} that both have, with another definition in the catalog
      */
-    public StaleFeedsException(String table, List<String> undeclared, List<String> notInForce) {
-        super(message(table, undeclared, notInForce));
+    public StaleFeedsException(String table, List<String> undeclared, List<String> notInForce, List<String> redefined) {
+        super(message(table, undeclared, notInForce, redefined));
         this.table = table;
         this.undeclared = List.copyOf(undeclared);
         this.notInForce = List.copyOf(notInForce);
+        this.redefined = List.copyOf(redefined);
     }
 
-    private static String message(String table, List<String> undeclared, List<String> notInForce) {
+    private static String message(String table, List<String> undeclared, List<String> notInForce, List<String> redefined) {
         List<String> parts = new ArrayList<>();
         if (!undeclared.isEmpty()) {
             String names = quoted(undeclared);
@@ -47,6 +52,12 @@ public final class StaleFeedsException extends RetryableException {
                     + table + " and the database's projections catalog no longer has " + (notInForce.size() == 1 ? "it" : "them")
                     + " in force (retired, or rebuilt async, by inlet migrate after this instance read its feeds): recycle or "
                     + "redeploy the functions so that they load the current feeds");
+        }
+        for (String p : redefined) {
+            parts.add("the database's definition of inline projection '" + p + "' of event table " + table + " differs from this "
+                    + "instance's feeds (rebuilt by inlet projection rebuild or inlet migrate from other feeds than this instance "
+                    + "read): recycle or redeploy the functions with the feeds inlet migrate / inlet projection rebuild used, or "
+                    + "rebuild '" + p + "' with this instance's feeds");
         }
         return String.join("; and ", parts) + ". Nothing was written and the delivery is retried";
     }
@@ -72,5 +83,10 @@ public final class StaleFeedsException extends RetryableException {
     /** The instance's inline projections of {@link #table} that the catalog does not have in force (retired, or async). */
     public List<String> notInForce() {
         return notInForce;
+    }
+
+    /** The inline projections of {@link #table} whose definition in the catalog differs from the instance's feeds. */
+    public List<String> redefined() {
+        return redefined;
     }
 }
