@@ -19,6 +19,10 @@ import java.util.List;
  * ({@link StaleFeedsException}). The other way round too: an inline projection the feeds declare that
  * the catalog no longer has in force (retired by {@code inlet migrate}, or rebuilt async, after the
  * instance started) would be applied over the gap the other instances leave, so it refuses as well.
+ * And a projection both have with another definition (rebuilt by {@code inlet projection rebuild} from
+ * other feeds than the instance read: the catalog's {@code definition} against
+ * {@link io.inlet.projection.Projection#definition()}): the old upserts on the rebuilt table would give
+ * values the new definition does not, so it refuses too.
  * Under READ COMMITTED that read's snapshot is taken after the event
  * table's lock, so a rebuild's swap (which holds the table EXCLUSIVE while it records the projection)
  * has committed before it or waits for the append.
@@ -31,12 +35,13 @@ final class KnownProjections {
 
     /**
      * The CTE {@code stale(name, missing)}, to follow the {@code input} CTE of an append statement;
-     * {@code %1$s} is the event table, its one parameter the instance's inline projection names
-     * ({@link #bind}). A row per disagreement: {@code missing = 0} an inline projection in force in the
+     * {@code %1$s} is the event table, its two parameters the instance's inline projection names and
+     * their definitions ({@link #bind}). A row per disagreement: {@code missing = 0} an inline projection in force in the
      * catalog that the feeds do not declare (built after the instance started), {@code missing = 1}
      * one the feeds declare inline that the catalog does not have in force (retired, or rebuilt in
-     * another mode, after the instance started). A FULL JOIN of the catalog's few rows of the table
-     * with the array: one parameter, one scan of the catalog's page.
+     * another mode, after the instance started), {@code missing = 2} one both have whose definition in
+     * the catalog differs from the feeds'. A FULL JOIN of the catalog's few rows of the table with the
+     * arrays: two parameters, one scan of the catalog's page.
      */
     static final String STALE_CTE = """
             stale AS (
