@@ -9,7 +9,6 @@ import io.inlet.failure.Deadline;
 import io.inlet.store.EventStore;
 import io.inlet.store.Transactions;
 import io.inlet.testing.TestDatabase;
-import java.io.PrintWriter;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
@@ -32,7 +31,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Logger;
 import javax.sql.DataSource;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -132,18 +130,17 @@ class RelayCrashModelTest {
     }
 
     /** Connections whose statements and commits crash now and then (before, or after the commit went through). */
-    static final class CrashingDataSource implements DataSource {
-        final DataSource target;
+    static final class CrashingDataSource extends io.inlet.testing.DelegatingDataSource {
         final Faults faults;
 
         CrashingDataSource(DataSource target, Faults faults) {
-            this.target = target;
+            super(target);
             this.faults = faults;
         }
 
         @Override
         public Connection getConnection() throws SQLException {
-            Connection real = target.getConnection();
+            Connection real = this.real.getConnection();
             return (Connection) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Connection.class}, (p, m, args) -> {
                 if (m.getName().equals("commit")) faults.maybeCrash(0.04, "before a commit");
                 Object result = invoke(real, m, args);
@@ -169,41 +166,6 @@ class RelayCrashModelTest {
         @Override
         public Connection getConnection(String username, String password) throws SQLException {
             throw new SQLFeatureNotSupportedException();
-        }
-
-        @Override
-        public PrintWriter getLogWriter() throws SQLException {
-            return target.getLogWriter();
-        }
-
-        @Override
-        public void setLogWriter(PrintWriter out) throws SQLException {
-            target.setLogWriter(out);
-        }
-
-        @Override
-        public void setLoginTimeout(int seconds) throws SQLException {
-            target.setLoginTimeout(seconds);
-        }
-
-        @Override
-        public int getLoginTimeout() throws SQLException {
-            return target.getLoginTimeout();
-        }
-
-        @Override
-        public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-            return target.getParentLogger();
-        }
-
-        @Override
-        public <T> T unwrap(Class<T> iface) throws SQLException {
-            return target.unwrap(iface);
-        }
-
-        @Override
-        public boolean isWrapperFor(Class<?> iface) throws SQLException {
-            return target.isWrapperFor(iface);
         }
     }
 

@@ -1,6 +1,5 @@
 package io.inlet.testing;
 
-import java.io.PrintWriter;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -16,7 +15,6 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.UnaryOperator;
-import java.util.logging.Logger;
 import javax.sql.DataSource;
 
 /**
@@ -27,15 +25,14 @@ import javax.sql.DataSource;
  * is not inside these calls is the JVM's (decoding, mapping, rendering) or waiting on something else.
  * Safe for use from several threads (the relay's pipeline times claims and marks concurrently).
  */
-public final class JdbcCallTimer implements DataSource {
+public final class JdbcCallTimer extends DelegatingDataSource {
 
-    private final DataSource target;
     private final UnaryOperator<String> statementKind;
     private final Map<String, LongAdder[]> calls = new ConcurrentHashMap<>(); // kind -> {count, nanos}
     private final LongAdder connections = new LongAdder();
 
     public JdbcCallTimer(DataSource target, UnaryOperator<String> statementKind) {
-        this.target = target;
+        super(target);
         this.statementKind = statementKind;
     }
 
@@ -74,7 +71,7 @@ public final class JdbcCallTimer implements DataSource {
     @Override
     public Connection getConnection() throws SQLException {
         long t0 = System.nanoTime();
-        Connection c = target.getConnection();
+        Connection c = real.getConnection();
         record("connect", System.nanoTime() - t0);
         connections.increment();
         return proxy(Connection.class, c, null);
@@ -120,40 +117,5 @@ public final class JdbcCallTimer implements DataSource {
     @Override
     public Connection getConnection(String username, String password) throws SQLException {
         throw new SQLFeatureNotSupportedException();
-    }
-
-    @Override
-    public PrintWriter getLogWriter() throws SQLException {
-        return target.getLogWriter();
-    }
-
-    @Override
-    public void setLogWriter(PrintWriter out) throws SQLException {
-        target.setLogWriter(out);
-    }
-
-    @Override
-    public void setLoginTimeout(int seconds) throws SQLException {
-        target.setLoginTimeout(seconds);
-    }
-
-    @Override
-    public int getLoginTimeout() throws SQLException {
-        return target.getLoginTimeout();
-    }
-
-    @Override
-    public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-        return target.getParentLogger();
-    }
-
-    @Override
-    public <T> T unwrap(Class<T> iface) throws SQLException {
-        return target.unwrap(iface);
-    }
-
-    @Override
-    public boolean isWrapperFor(Class<?> iface) throws SQLException {
-        return target.isWrapperFor(iface);
     }
 }

@@ -1,5 +1,6 @@
 package io.inlet.simulation;
 
+import io.inlet.testing.DelegatingDataSource;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;

@@ -1,4 +1,4 @@
-package io.inlet.simulation;
+package io.inlet.testing;
 
 import java.io.PrintWriter;
 import java.sql.SQLException;
@@ -6,12 +6,15 @@ import java.sql.SQLFeatureNotSupportedException;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
 
-/** A data source that hands everything but {@code getConnection} to the real one; subclasses decide the connections. */
-abstract class DelegatingDataSource implements DataSource {
+/**
+ * A data source that hands everything but {@code getConnection} to the real one; subclasses decide the
+ * connections (the simulation's pooled and faulty sources, the crash model's, the benchmarks' timer).
+ */
+public abstract class DelegatingDataSource implements DataSource {
 
     protected final DataSource real;
 
-    DelegatingDataSource(DataSource real) {
+    protected DelegatingDataSource(DataSource real) {
         this.real = real;
     }
 
